@@ -1,0 +1,219 @@
+/* text.c: decoding a source file into normalised text with a map back to the source.
+ *
+ * One pass over the bytes. NFC is applied piecewise so that the offset map stays exact almost
+ * everywhere: a chunk of text can only change under NFC if it holds a non-ASCII code point, and
+ * no ASCII character ever composes with what precedes it, so each run of non-ASCII code points
+ * (with the ASCII character just before it, which may be its base) is normalised on its own.
+ * Runs made only of code points that are stable under NFC on their own (Latin-1, Latin
+ * Extended, most typographic punctuation: what Swedish and English text is made of) skip
+ * utf8proc entirely. */
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "vec.h"
+
+typedef VEC(sm_offpoint) offmap_vec;
+typedef VEC(uint32_t) u32_vec;
+
+/* Records that from normalised offset `norm` on, the source is at `src`. */
+static int map_point(offmap_vec *m, size_t norm, size_t src) {
+    if (m->n) {
+        sm_offpoint *last = &m->v[m->n - 1];
+        if ((int64_t)last->src - last->norm == (int64_t)src - (int64_t)norm) return 0;
+        if (last->norm == norm) {
+            last->src = (uint32_t)src;
+            return 0;
+        }
+    }
+    sm_offpoint p = {(uint32_t)norm, (uint32_t)src};
+    return VEC_PUSH(*m, p);
+}
+
+/* A code point that NFC leaves alone whatever surrounds it, as long as no combining mark follows
+ * (a following mark is itself not stable, so its run is normalised as a whole anyway). */
+static int nfc_stable_alone(int32_t cp) {
+    return (cp >= 0x80 && cp <= 0x24F) || (cp >= 0x2010 && cp <= 0x2027) ||
+           (cp >= 0x2030 && cp <= 0x205E) || cp == 0xFFFD;
+}
+
+typedef struct decoder {
+    const char *name;
+    const unsigned char *src;
+    size_t n;
+    sm_buf out;
+    offmap_vec map;
+    u32_vec lines;
+    size_t line, line_src; /* current source line (1-based) and the source offset it starts at */
+    /* the current run of non-ASCII code points, if any */
+    int in_run, run_unstable;
+    size_t run_out, run_src;
+    /* where the last ASCII character was written, as a possible base of the next run */
+    size_t ascii_out, ascii_src;
+    int ascii_last;
+} decoder;
+
+/* Ends the current non-ASCII run at source offset `src_end`, normalising it if needed. */
+static int flush_run(decoder *d, size_t src_end, sm_error *err) {
+    if (!d->in_run) return 0;
+    d->in_run = 0;
+    if (!d->run_unstable) return 0;
+    utf8proc_uint8_t *res = NULL;
+    size_t len = d->out.n - d->run_out;
+    utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)d->out.s + d->run_out,
+                                      (utf8proc_ssize_t)len, &res, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (m < 0) return sm_errorf(err, "%s: cannot normalise text: %s", d->name, utf8proc_errmsg(m));
+    if ((size_t)m != len || memcmp(res, d->out.s + d->run_out, len) != 0) {
+        d->out.n = d->run_out;
+        int bad = buf_append(&d->out, res, (size_t)m) || map_point(&d->map, d->run_out, d->run_src) ||
+                  map_point(&d->map, d->out.n, src_end);
+        free(res);
+        if (bad) return sm_errorf(err, "%s: out of memory", d->name);
+        return 0;
+    }
+    free(res);
+    return 0;
+}
+
+/* The column (in code points, 1-based) of source offset `at` on the current line. */
+static size_t source_column(const decoder *d, size_t at) {
+    size_t col = 1;
+    for (size_t k = d->line_src; k < at; k++)
+        if ((d->src[k] & 0xC0) != 0x80) col++;
+    return col;
+}
+
+int text_decode(const char *name, const unsigned char *src, size_t n, int invalid, sm_text *out,
+                sm_error *err) {
+    if (n > UINT32_MAX - 16)
+        return sm_errorf(err, "%s: file too large (%zu bytes; at most 4 GiB per document)", name, n);
+    decoder d;
+    memset(&d, 0, sizeof d);
+    d.name = name;
+    d.src = src;
+    d.n = n;
+    d.line = 1;
+    size_t i = 0, replacements = 0;
+    if (n >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF) i = 3;
+    d.line_src = i;
+    int oom = buf_append(&d.out, "", 0) || map_point(&d.map, 0, i) || VEC_PUSH(d.lines, 0);
+    while (!oom && i < n) {
+        unsigned char c = src[i];
+        if (c < 0x80) {
+            if (flush_run(&d, i, err)) goto fail;
+            if (c == 0) {
+                sm_errorf(err, "%s:%zu:%zu: binary file (NUL byte at byte offset %zu)", name, d.line,
+                          source_column(&d, i), i);
+                goto fail;
+            }
+            d.ascii_out = d.out.n;
+            d.ascii_src = i;
+            d.ascii_last = 1;
+            if (c == '\r' || c == '\n') {
+                size_t step = (c == '\r' && i + 1 < n && src[i + 1] == '\n') ? 2 : 1;
+                oom = buf_putc(&d.out, '\n');
+                i += step;
+                d.line++;
+                d.line_src = i;
+                oom = oom || map_point(&d.map, d.out.n, i) || VEC_PUSH(d.lines, (uint32_t)d.out.n);
+                d.ascii_last = 0; /* a line end is no base for a combining mark */
+            } else {
+                oom = buf_putc(&d.out, (char)c);
+                i++;
+            }
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t len = utf8proc_iterate(src + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (len < 0) {
+            if (invalid != TEXT_INVALID_REPLACE) {
+                sm_errorf(err, "%s:%zu:%zu: invalid UTF-8 (byte 0x%02X at byte offset %zu)", name,
+                          d.line, source_column(&d, i), c, i);
+                goto fail;
+            }
+            /* U+FFFD for one byte; the next byte gets its own chance to start a sequence. */
+            if (flush_run(&d, i, err)) goto fail;
+            oom = buf_append(&d.out, "\xEF\xBF\xBD", 3) || map_point(&d.map, d.out.n, i + 1);
+            i++;
+            replacements++;
+            d.ascii_last = 0;
+            continue;
+        }
+        if (cp == 0xFEFF) {
+            if (flush_run(&d, i, err)) goto fail;
+            i += (size_t)len;
+            oom = map_point(&d.map, d.out.n, i);
+            d.ascii_last = 0;
+            continue;
+        }
+        if (!d.in_run) {
+            d.in_run = 1;
+            d.run_unstable = 0;
+            /* the ASCII character just before may be the base this run composes with */
+            int base = d.ascii_last && d.ascii_out + 1 == d.out.n;
+            d.run_out = base ? d.ascii_out : d.out.n;
+            d.run_src = base ? d.ascii_src : i;
+        }
+        if (!nfc_stable_alone(cp)) d.run_unstable = 1;
+        oom = buf_append(&d.out, src + i, (size_t)len);
+        i += (size_t)len;
+        d.ascii_last = 0;
+    }
+    if (oom) {
+        sm_errorf(err, "%s: out of memory", name);
+        goto fail;
+    }
+    if (flush_run(&d, i, err)) goto fail;
+    out->s = d.out.s;
+    out->len = d.out.n;
+    out->map = d.map.v;
+    out->nmap = d.map.n;
+    out->lines = d.lines.v;
+    out->nlines = d.lines.n;
+    out->source_len = n;
+    out->replacements = replacements;
+    return 0;
+fail:
+    buf_free(&d.out);
+    VEC_FREE(d.map);
+    VEC_FREE(d.lines);
+    return -1;
+}
+
+size_t text_source_offset(const sm_text *t, size_t norm) {
+    size_t lo = 0, hi = t->nmap; /* last point with point.norm <= norm */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->map[mid].norm <= norm) lo = mid;
+        else hi = mid;
+    }
+    size_t src = t->map[lo].src + (norm - t->map[lo].norm);
+    return src > t->source_len ? t->source_len : src;
+}
+
+size_t text_line_of(const sm_text *t, size_t norm) {
+    size_t lo = 0, hi = t->nlines;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->lines[mid] <= norm) lo = mid;
+        else hi = mid;
+    }
+    return lo + 1;
+}
+
+size_t text_column_of(const sm_text *t, size_t norm) {
+    size_t start = t->lines[text_line_of(t, norm) - 1], col = 1;
+    for (size_t k = start; k < norm && k < t->len; k++)
+        if ((t->s[k] & 0xC0) != 0x80) col++;
+    return col;
+}
+
+void text_free(sm_text *t) {
+    if (!t) return;
+    free(t->s);
+    free(t->map);
+    free(t->lines);
+    memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,53 @@
+/* text.h: a document's text after decoding, and the way back to the source bytes.
+ *
+ * Every later stage works on the normalised text (UTF-8, NFC, LF line ends, no BOM). A quote
+ * must still be checkable against the original file, so the decoder also records where each
+ * stretch of normalised text came from in the source (`map`). */
+#ifndef SAMTAL_TEXT_H
+#define SAMTAL_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* From `norm` on (until the next point), normalised offset norm + k is source offset src + k. */
+typedef struct sm_offpoint {
+    uint32_t norm, src;
+} sm_offpoint;
+
+typedef struct sm_text {
+    char *s;            /* normalised text, NUL-terminated; owned */
+    size_t len;         /* its length in bytes */
+    sm_offpoint *map;   /* offset map, sorted by norm; map[0].norm == 0 */
+    size_t nmap;
+    uint32_t *lines;    /* lines[i]: offset in s where line i+1 starts */
+    size_t nlines;
+    size_t source_len;  /* size of the source in bytes */
+    size_t replacements; /* invalid sequences replaced by U+FFFD (only with TEXT_INVALID_REPLACE) */
+} sm_text;
+
+enum { TEXT_INVALID_ERROR = 0, TEXT_INVALID_REPLACE = 1 };
+
+/* Decodes the source bytes src[0..n) of the file called `name` (used in messages only): drops a
+ * byte order mark (at the start, and U+FEFF anywhere else, where it is a leftover of joined
+ * files), turns CRLF and CR into LF, checks UTF-8 and normalises to NFC. Invalid UTF-8 is an
+ * error naming line, column and byte offset, or with TEXT_INVALID_REPLACE becomes U+FFFD and is
+ * counted. A NUL byte marks a binary file and is always an error. On success fills *out (free it
+ * with text_free) and returns 0; on failure returns -1 with *out untouched. */
+int text_decode(const char *name, const unsigned char *src, size_t n, int invalid, sm_text *out,
+                sm_error *err);
+
+/* The source byte offset of normalised offset `norm` (0 <= norm <= len). */
+size_t text_source_offset(const sm_text *t, size_t norm);
+
+/* The 1-based line number of normalised offset `norm`; lines are the same in the source. */
+size_t text_line_of(const sm_text *t, size_t norm);
+
+/* The 1-based column (in code points) of normalised offset `norm` within its line. */
+size_t text_column_of(const sm_text *t, size_t norm);
+
+/* Frees what text_decode allocated; NULL and a zeroed text are fine. */
+void text_free(sm_text *t);
+
+#endif

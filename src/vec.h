@@ -1,0 +1,40 @@
+/* vec.h: growable arrays and byte buffers for the core.
+ *
+ * Growth doubles the capacity, so appends are amortised O(1). On allocation failure the
+ * functions return -1 and leave the array as it was, so a caller can report "out of memory"
+ * and free what it holds; nothing here aborts. */
+#ifndef SAMTAL_VEC_H
+#define SAMTAL_VEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Makes room for at least `need` elements of `elsize` bytes in *data (capacity in *cap).
+ * Returns 0, or -1 if memory ran out (then *data and *cap are unchanged). */
+int vec_reserve(void **data, size_t *cap, size_t need, size_t elsize);
+
+/* Declares a typed array: struct { T *v; size_t n, cap; }. */
+#define VEC(T)                                                                                     \
+    struct {                                                                                       \
+        T *v;                                                                                      \
+        size_t n, cap;                                                                             \
+    }
+
+/* Appends one element; evaluates to 0 or -1 (out of memory). */
+#define VEC_PUSH(a, x)                                                                             \
+    (vec_reserve((void **)&(a).v, &(a).cap, (a).n + 1, sizeof *(a).v) ? -1                         \
+                                                                       : ((a).v[(a).n++] = (x), 0))
+
+#define VEC_FREE(a) (free((a).v), (a).v = NULL, (a).n = (a).cap = 0)
+
+/* A growable byte string; `s` is always NUL-terminated once anything was appended. */
+typedef struct sm_buf {
+    char *s;
+    size_t n, cap;
+} sm_buf;
+
+int buf_append(sm_buf *b, const void *p, size_t n);
+int buf_putc(sm_buf *b, char c);
+void buf_free(sm_buf *b);
+
+#endif
