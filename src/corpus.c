@@ -1,0 +1,218 @@
+/* corpus.c: loading documents into a corpus, and the corpus's own lookups. */
+#include "corpus.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <utf8proc.h>
+
+#include "index.h"
+#include "tokenize.h"
+
+void corpus_init(sm_corpus *c, const sm_load_opts *opts) {
+    memset(c, 0, sizeof *c);
+    if (opts) c->opts = *opts;
+}
+
+char *corpus_fold(const char *s, size_t len, size_t *outlen) {
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    if (n < 0) return NULL;
+    *outlen = (size_t)n;
+    return (char *)out;
+}
+
+/* Reads a whole file; a directory, an unreadable or empty file is an error naming the path. */
+static unsigned char *read_file(const char *path, size_t *n, sm_error *err) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        sm_errorf(err, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        sm_errorf(err, "%s: is a directory, not a transcript file", path);
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        sm_errorf(err, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    sm_buf b = {0};
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (buf_append(&b, chunk, got)) {
+            fclose(f);
+            buf_free(&b);
+            sm_errorf(err, "%s: out of memory while reading", path);
+            return NULL;
+        }
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        buf_free(&b);
+        sm_errorf(err, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (b.n == 0) {
+        buf_free(&b);
+        sm_errorf(err, "%s: empty file, no transcript in it", path);
+        return NULL;
+    }
+    *n = b.n;
+    return (unsigned char *)b.s;
+}
+
+static void doc_free(sm_doc *d) {
+    free(d->path);
+    free(d->name);
+    text_free(&d->text);
+    layout_free(&d->layout);
+}
+
+static char *dup_str(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
+                     sm_error *err) {
+    if (c->finished) return sm_errorf(err, "%s: the corpus is complete; no more documents", path);
+    if (n == 0) return sm_errorf(err, "%s: empty file, no transcript in it", path);
+    sm_doc d;
+    memset(&d, 0, sizeof d);
+    const char *slash = strrchr(path, '/');
+    d.path = dup_str(path);
+    d.name = dup_str(slash ? slash + 1 : path);
+    if (!d.path || !d.name) {
+        doc_free(&d);
+        return sm_errorf(err, "%s: out of memory", path);
+    }
+    if (text_decode(path, bytes, n, c->opts.invalid, &d.text, err) ||
+        layout_plaintext(path, &d.text, &d.layout, err)) {
+        doc_free(&d);
+        return -1;
+    }
+    if (c->docs.n >= SM_NONE - 1 || VEC_PUSH(c->docs, d)) {
+        doc_free(&d);
+        return sm_errorf(err, "%s: out of memory", path);
+    }
+    size_t turns = c->turns.n, tokens = c->tokens.n, sentences = c->sentences.n, events = c->events.n;
+    if (tokenize_document(c, (uint32_t)c->docs.n - 1, err)) {
+        /* roll back, so a failed document leaves no trace */
+        c->turns.n = turns;
+        c->tokens.n = tokens;
+        c->sentences.n = sentences;
+        c->events.n = events;
+        doc_free(&c->docs.v[--c->docs.n]);
+        return -1;
+    }
+    return 0;
+}
+
+int corpus_add_file(sm_corpus *c, const char *path, sm_error *err) {
+    size_t n = 0;
+    unsigned char *bytes = read_file(path, &n, err);
+    if (!bytes) return -1;
+    int rc = corpus_add_bytes(c, path, bytes, n, err);
+    free(bytes);
+    return rc;
+}
+
+int corpus_finish(sm_corpus *c, sm_error *err) {
+    if (c->finished) return 0;
+    size_t ns = c->speaker_names.n;
+    if (vec_reserve((void **)&c->speakers.v, &c->speakers.cap, ns ? ns : 1, sizeof *c->speakers.v))
+        return sm_errorf(err, "out of memory while counting speakers");
+    c->speakers.n = ns;
+    for (size_t s = 0; s < ns; s++) c->speakers.v[s] = (sm_speaker){0, 0, SM_NONE};
+    for (size_t t = 0; t < c->turns.n; t++) {
+        const sm_turn *tr = &c->turns.v[t];
+        if (tr->speaker == SM_NONE) continue;
+        sm_speaker *sp = &c->speakers.v[tr->speaker];
+        if (sp->first_doc == SM_NONE) sp->first_doc = tr->doc;
+        sp->turns++;
+        sp->words += tr->words;
+    }
+    if (index_build(c)) return sm_errorf(err, "out of memory while building the index");
+    c->finished = 1;
+    return 0;
+}
+
+void corpus_free(sm_corpus *c) {
+    if (!c) return;
+    for (size_t i = 0; i < c->docs.n; i++) doc_free(&c->docs.v[i]);
+    VEC_FREE(c->docs);
+    VEC_FREE(c->turns);
+    VEC_FREE(c->events);
+    VEC_FREE(c->tokens);
+    VEC_FREE(c->sentences);
+    lex_free(&c->forms);
+    VEC_FREE(c->form_info);
+    lex_free(&c->folds);
+    lex_free(&c->speaker_names);
+    VEC_FREE(c->speakers);
+    free(c->post_start);
+    free(c->postings);
+    c->post_start = c->postings = NULL;
+    c->finished = 0;
+}
+
+uint32_t corpus_token_turn(const sm_corpus *c, uint32_t tok) {
+    size_t lo = 0, hi = c->turns.n; /* last turn whose first token is <= tok */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->turns.v[mid].tok_first <= tok) lo = mid;
+        else hi = mid;
+    }
+    while (lo > 0 && c->turns.v[lo].tok_count == 0) lo--; /* empty turns share their first token */
+    return (uint32_t)lo;
+}
+
+uint32_t corpus_token_sentence(const sm_corpus *c, uint32_t tok) {
+    size_t lo = 0, hi = c->sentences.n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->sentences.v[mid] <= tok) lo = mid;
+        else hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
+void corpus_turn_bounds(const sm_corpus *c, uint32_t turn, uint32_t *from, uint32_t *to) {
+    const sm_turn *tr = &c->turns.v[turn];
+    const sm_layout *lay = &c->docs.v[tr->doc].layout;
+    const sm_rawturn *rt = &lay->turns.v[tr->index];
+    if (rt->seg_count == 0) {
+        *from = *to = rt->label;
+        return;
+    }
+    *from = lay->segs.v[rt->seg_first].start;
+    *to = lay->segs.v[rt->seg_first + rt->seg_count - 1].end;
+}
+
+int corpus_turn_text(const sm_corpus *c, uint32_t turn, uint32_t from, uint32_t to, sm_buf *b) {
+    const sm_turn *tr = &c->turns.v[turn];
+    const sm_doc *d = &c->docs.v[tr->doc];
+    const sm_rawturn *rt = &d->layout.turns.v[tr->index];
+    int started = 0;
+    if (buf_append(b, "", 0)) return -1;
+    for (uint32_t k = 0; k < rt->seg_count; k++) {
+        const sm_segment *sg = &d->layout.segs.v[rt->seg_first + k];
+        uint32_t a = sg->start > from ? sg->start : from, z = sg->end < to ? sg->end : to;
+        if (a >= z) continue;
+        if (started && a == sg->start &&
+            buf_append(b, sg->sep == SEP_SPACE ? " " : "\n\n", sg->sep == SEP_SPACE ? 1 : 2))
+            return -1;
+        if (buf_append(b, d->text.s + a, z - a)) return -1;
+        started = 1;
+    }
+    return 0;
+}

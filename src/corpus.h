@@ -1,0 +1,126 @@
+/* corpus.h: the corpus in memory: documents, turns, tokens, speakers, lexicon and index.
+ *
+ * Built once, in one direction: corpus_add_file() loads, decodes and reads each document and
+ * tokenises its turns; corpus_finish() builds the index. After that the corpus is read-only,
+ * so results may point into it as long as it lives. Token, turn and sentence ids are dense
+ * corpus-wide uint32 numbers in reading order. */
+#ifndef SAMTAL_CORPUS_H
+#define SAMTAL_CORPUS_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "layout.h"
+#include "lexicon.h"
+#include "text.h"
+#include "vec.h"
+
+#define SM_NONE UINT32_MAX
+
+/* Token kinds, from the characters of the form. */
+enum { KIND_WORD = 0, KIND_NUMBER, KIND_PUNCT, KIND_SYMBOL, KIND_COUNT };
+extern const char *const sm_kind_names[KIND_COUNT];
+
+typedef struct sm_token {
+    uint32_t off;  /* byte offset in its document's normalised text */
+    uint32_t form; /* exact form id (corpus.forms) */
+} sm_token;
+
+typedef struct sm_form {
+    uint32_t fold; /* case-folded form id (corpus.folds) */
+    uint8_t kind;
+} sm_form;
+
+typedef struct sm_doc {
+    char *path;  /* as given */
+    char *name;  /* file name without directory */
+    sm_text text;
+    sm_layout layout;
+    uint32_t turn_first, turn_count;
+    uint32_t event_first, event_count;
+    uint32_t tok_first, tok_count;
+    uint64_t words; /* word and number tokens */
+} sm_doc;
+
+typedef struct sm_turn {
+    uint32_t doc;
+    uint32_t speaker; /* speaker id, or SM_NONE */
+    uint32_t index;   /* 0-based within its document; also the index of its sm_rawturn */
+    uint32_t tok_first, tok_count;
+    uint32_t words;
+} sm_turn;
+
+typedef struct sm_event {
+    uint32_t doc, turn; /* turn: corpus turn id or SM_NONE */
+    uint32_t start, end; /* the mark in the document's text */
+    uint32_t token;      /* id of the first token after it (may equal the token count) */
+} sm_event;
+
+typedef struct sm_speaker {
+    uint32_t turns;
+    uint64_t words;
+    uint32_t first_doc;
+} sm_speaker;
+
+typedef struct sm_load_opts {
+    int invalid;        /* TEXT_INVALID_ERROR or TEXT_INVALID_REPLACE */
+    unsigned seg_flags; /* segment.h flags, e.g. SEG_JOIN_HYPHENS */
+} sm_load_opts;
+
+typedef struct sm_corpus {
+    VEC(sm_doc) docs;
+    VEC(sm_turn) turns;
+    VEC(sm_event) events;
+    VEC(sm_token) tokens;
+    VEC(uint32_t) sentences; /* first token of each sentence */
+    sm_lexicon forms;        /* exact forms */
+    VEC(sm_form) form_info;  /* by exact form id */
+    sm_lexicon folds;        /* case-folded forms */
+    sm_lexicon speaker_names;
+    VEC(sm_speaker) speakers; /* by speaker id (= id in speaker_names), in order of first turn */
+    uint32_t *post_start;     /* index: postings of fold f are postings[post_start[f] .. post_start[f+1]) */
+    uint32_t *postings;       /* token ids, ascending within each fold */
+    sm_load_opts opts;
+    int finished;
+} sm_corpus;
+
+/* Starts an empty corpus with these options (NULL: defaults). */
+void corpus_init(sm_corpus *c, const sm_load_opts *opts);
+
+/* Loads one file as a document. On failure nothing of it stays in the corpus and err names the
+ * file and, where it applies, the line and position. */
+int corpus_add_file(sm_corpus *c, const char *path, sm_error *err);
+
+/* Loads a document from bytes in memory (`path` names it in messages and results). */
+int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
+                     sm_error *err);
+
+/* Builds the index; after it the corpus is read-only. */
+int corpus_finish(sm_corpus *c, sm_error *err);
+
+/* Frees everything; a zeroed or freed corpus may be freed again. */
+void corpus_free(sm_corpus *c);
+
+/* The turn that token `tok` belongs to. */
+uint32_t corpus_token_turn(const sm_corpus *c, uint32_t tok);
+
+/* The sentence id of token `tok`. */
+uint32_t corpus_token_sentence(const sm_corpus *c, uint32_t tok);
+
+/* Byte length of a token (that of its form). */
+static inline uint32_t corpus_token_len(const sm_corpus *c, uint32_t tok) {
+    return c->forms.entries[c->tokens.v[tok].form].len;
+}
+
+/* Appends to b the text of `turn` between document offsets from and to (clipped to the turn),
+ * with page breaks inside the range replaced by the separator that joins the segments. */
+int corpus_turn_text(const sm_corpus *c, uint32_t turn, uint32_t from, uint32_t to, sm_buf *b);
+
+/* The first and last document offsets of a turn's text. */
+void corpus_turn_bounds(const sm_corpus *c, uint32_t turn, uint32_t *from, uint32_t *to);
+
+/* Case folds (and NFC-normalises) s[0..len) into a malloc'd string; NULL if out of memory or
+ * invalid. *outlen gets the length. */
+char *corpus_fold(const char *s, size_t len, size_t *outlen);
+
+#endif

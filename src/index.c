@@ -1,0 +1,35 @@
+/* index.c: building and reading the positional index (see index.h). */
+#include "index.h"
+
+#include <stdlib.h>
+
+int index_build(sm_corpus *c) {
+    size_t nf = c->folds.n, nt = c->tokens.n;
+    uint32_t *start = calloc(nf + 1, sizeof *start);
+    uint32_t *post = malloc((nt ? nt : 1) * sizeof *post);
+    if (!start || !post) {
+        free(start);
+        free(post);
+        return -1;
+    }
+    for (size_t t = 0; t < nt; t++) start[c->form_info.v[c->tokens.v[t].form].fold + 1]++;
+    for (size_t f = 0; f < nf; f++) start[f + 1] += start[f];
+    /* fill using start[] as cursors, then shift back */
+    for (size_t t = 0; t < nt; t++) post[start[c->form_info.v[c->tokens.v[t].form].fold]++] = (uint32_t)t;
+    for (size_t f = nf; f > 0; f--) start[f] = start[f - 1];
+    start[0] = 0;
+    free(c->post_start);
+    free(c->postings);
+    c->post_start = start;
+    c->postings = post;
+    return 0;
+}
+
+const uint32_t *index_postings(const sm_corpus *c, uint32_t fold, size_t *n) {
+    if (fold >= c->folds.n) {
+        *n = 0;
+        return c->postings;
+    }
+    *n = c->post_start[fold + 1] - c->post_start[fold];
+    return c->postings + c->post_start[fold];
+}

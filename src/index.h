@@ -1,0 +1,14 @@
+/* index.h: the positional index: for each case-folded form, the tokens where it occurs. */
+#ifndef SAMTAL_INDEX_H
+#define SAMTAL_INDEX_H
+
+#include "corpus.h"
+
+/* Builds c->post_start and c->postings from the token stream (two passes: count, then fill,
+ * so each list comes out ascending). Returns 0, or -1 if memory ran out. */
+int index_build(sm_corpus *c);
+
+/* The postings of fold id `fold`: *n tokens, ascending. */
+const uint32_t *index_postings(const sm_corpus *c, uint32_t fold, size_t *n);
+
+#endif

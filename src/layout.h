@@ -1,0 +1,62 @@
+/* layout.h: what a format reader finds in a document, before any tokenising.
+ *
+ * A reader (plaintext.c today; one file per format later) turns normalised text into turns made
+ * of segments (ranges of the text), speaker names, bracketed events, and the document's own
+ * metadata. Turns refer to the text by range, so every word can be traced back to its bytes.
+ * A turn cut by a page break is one turn with two segments. */
+#ifndef SAMTAL_LAYOUT_H
+#define SAMTAL_LAYOUT_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "text.h"
+#include "vec.h"
+
+#define LAYOUT_NONE UINT32_MAX
+
+/* What joins a segment to the one before it in its turn. */
+enum { SEP_NONE = 0, SEP_SPACE = 1 /* across a page break */, SEP_PARAGRAPH = 2 };
+
+typedef struct sm_segment {
+    uint32_t start, end; /* range in the normalised text */
+    uint8_t sep;         /* how it joins the segment before it (SEP_NONE for the first) */
+} sm_segment;
+
+typedef struct sm_rawturn {
+    uint32_t speaker;            /* offset of the name in names (NUL-terminated), or LAYOUT_NONE */
+    uint32_t seg_first, seg_count;
+    uint32_t label;              /* offset in the text where the turn's label (or text) starts */
+    double start;                /* start time in seconds, or -1 */
+} sm_rawturn;
+
+typedef struct sm_rawevent {
+    uint32_t start, end; /* the whole mark, brackets included */
+    uint32_t turn;       /* index of the turn it stands in, or LAYOUT_NONE */
+} sm_rawevent;
+
+typedef struct sm_participant {
+    uint32_t kind, name, role; /* offsets in names, or LAYOUT_NONE */
+} sm_participant;
+
+typedef struct sm_layout {
+    VEC(sm_segment) segs;
+    VEC(sm_rawturn) turns;
+    VEC(sm_rawevent) events;
+    VEC(sm_participant) participants;
+    VEC(uint32_t) pages; /* offset where each page starts; pages.n is the page count */
+    sm_buf names;        /* speaker names and participant fields, each NUL-terminated */
+    uint32_t title_start, title_end;       /* empty if none */
+    uint32_t preamble_start, preamble_end; /* text before the first turn; empty if none */
+} sm_layout;
+
+/* Frees a layout; a zeroed one is fine. */
+void layout_free(sm_layout *lay);
+
+/* Stores a NUL-terminated copy of s[0..len) in lay->names; returns its offset or LAYOUT_NONE. */
+uint32_t layout_name(sm_layout *lay, const char *s, size_t len);
+
+/* Reads labelled plain text (see plaintext.c for the rules). Returns 0, or -1 with err set. */
+int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_error *err);
+
+#endif

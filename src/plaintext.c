@@ -1,0 +1,480 @@
+/* plaintext.c: reading labelled plain text into turns (the reader behind layout_plaintext).
+ *
+ * The rules, learnt from the text rather than from any list of names:
+ *
+ * Labels. A line may start with a speaker label: an optional "- " bullet, one to four words
+ *   separated by single spaces, then ":" followed by a space, a tab or the end of the line.
+ *   A word is letters, marks, digits and . ' ’ - _ &, and the label starts with a letter.
+ *   Such a candidate is a speaker label when
+ *     - it has two or more words and reads as a name: every word starts with a capital or a
+ *       digit ("Speaker 2", "Lisbeth Löpare Johansson"), short lower-case particles allowed
+ *       inside ("Aaron van Wirdum"); or
+ *     - it is one word and is written in capitals ("LENA"), or stands alone on its line with
+ *       its paragraph below, or starts lines as a label at least twice in the document.
+ *   So "Och då sa han: kom hit" (lower-case words) and a one-off "Obs: ..." are speech, and a
+ *   header field such as "Video: ..." seen once is not a speaker.
+ * Page furniture. A line that is no label, is at most 120 bytes, occurs at least three times
+ *   (digits compared as one digit, so "Sida 3" and "Sida 4" are the same line), occurs at least
+ *   once after the first label, and never comes straight after a label that stands alone on its
+ *   line, is a running header or footer: not speech. A run of such lines is a page break; text
+ *   after a page break that starts without a label continues the turn before it (joined by a
+ *   space), so a sentence cut by the break is whole again.
+ * Preamble. Text before the first label is the preamble: its first line is the title, and a
+ *   "Creators & Guests" (or "Guests", "Participants", "Medverkande", "Deltagare") block in it
+ *   lists participants as kind line (one word), name line, role line.
+ * Events. "[musik]", "[skratt]": square brackets around 1 to 60 bytes that start with a letter
+ *   (markdown emphasis inside allowed) and are not a link ("[x](url)"). They are events with
+ *   their position, never words; a line of events only belongs to no turn.
+ * A label whose text is only a time ("Speaker 0: 00:01:02", "(01:02)") sets the turn's start.
+ * A document with no label at all is a sequence of turns without speaker, one per paragraph. */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "layout.h"
+#include "lexicon.h"
+
+#define MAX_LABEL_WORDS 4
+#define MAX_LABEL_BYTES 60
+#define MAX_FURNITURE_BYTES 120
+#define MIN_FURNITURE_REPEATS 3
+#define MAX_EVENT_BYTES 60
+
+enum { L_BLANK, L_TEXT, L_LABEL, L_FURNITURE, L_EVENTS };
+
+typedef struct line_info {
+    uint32_t start, end;         /* content, trailing white space trimmed */
+    uint32_t name_start, name_end; /* label candidate's name, if any (name_end > name_start) */
+    uint32_t text_start;         /* where the text after the label starts */
+    uint32_t cand;               /* id in the candidate lexicon, or LEX_NONE */
+    uint8_t kind, accepted_shape; /* accepted_shape: the candidate passes on its own shape */
+} line_info;
+
+void layout_free(sm_layout *lay) {
+    if (!lay) return;
+    VEC_FREE(lay->segs);
+    VEC_FREE(lay->turns);
+    VEC_FREE(lay->events);
+    VEC_FREE(lay->participants);
+    VEC_FREE(lay->pages);
+    buf_free(&lay->names);
+    memset(lay, 0, sizeof *lay);
+}
+
+uint32_t layout_name(sm_layout *lay, const char *s, size_t len) {
+    size_t off = lay->names.n;
+    if (off > UINT32_MAX - len - 1) return LAYOUT_NONE;
+    if (buf_append(&lay->names, s, len) || buf_putc(&lay->names, '\0')) return LAYOUT_NONE;
+    return (uint32_t)off;
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
+
+/* Decodes the code point at s[p..end); returns its length (1 for a stray byte). */
+static size_t next_cp(const char *s, size_t p, size_t end, int32_t *cp) {
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + p, (utf8proc_ssize_t)(end - p), cp);
+    if (n <= 0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    return (size_t)n;
+}
+
+static int is_letter(int32_t cp) {
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+static int is_upper(int32_t cp) {
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
+}
+
+/* Looks for a label candidate at the start of line li; fills its fields and the shape test. */
+static void parse_label(const char *s, line_info *li) {
+    size_t p = li->start, end = li->end;
+    if (end - p >= 2 && s[p] == '-' && s[p + 1] == ' ') p += 2;
+    size_t name_start = p;
+    int words = 1, word_start = 1, letters = 0, uppers = 0;
+    int word_cap[MAX_LABEL_WORDS] = {0}, word_len[MAX_LABEL_WORDS] = {0};
+    while (p < end && s[p] != ':') {
+        if (p - name_start > MAX_LABEL_BYTES) return;
+        if (s[p] == ' ') {
+            if (word_start || ++words > MAX_LABEL_WORDS) return;
+            word_start = 1;
+            p++;
+            continue;
+        }
+        int32_t cp;
+        size_t n = next_cp(s, p, end, &cp);
+        utf8proc_category_t cat = utf8proc_category(cp);
+        int letter = is_letter(cp);
+        int digit = cat == UTF8PROC_CATEGORY_ND;
+        int mark = cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
+        int punct = cp == '.' || cp == '\'' || cp == '-' || cp == '_' || cp == '&' || cp == 0x2019;
+        if (p == name_start && !letter) return;
+        if (!letter && !digit && !mark && !punct) return;
+        if (letter) {
+            letters++;
+            if (is_upper(cp)) uppers++;
+        }
+        if (word_start) word_cap[words - 1] = is_upper(cp) || digit;
+        word_len[words - 1]++;
+        word_start = 0;
+        p += n;
+    }
+    if (p >= end || p == name_start || word_start) return; /* no colon, empty, or "Name :" */
+    size_t q = p + 1;
+    if (q < end && !is_space(s[q])) return; /* "SKR:s", "http://", "10:30" */
+    while (q < end && is_space(s[q])) q++;
+    li->name_start = (uint32_t)name_start;
+    li->name_end = (uint32_t)p;
+    li->text_start = (uint32_t)q;
+    if (words == 1) {
+        li->accepted_shape = (letters >= 2 && uppers == letters) || q >= end;
+    } else {
+        int name_like = 1;
+        for (int w = 0; w < words; w++)
+            if (!word_cap[w] && (w == 0 || w == words - 1 || word_len[w] > 3)) name_like = 0;
+        li->accepted_shape = name_like ? 2 : 0; /* 2: multi-word, never rescued by repetition */
+        if (!name_like) li->name_end = li->name_start; /* not a candidate at all */
+    }
+}
+
+/* If an event mark starts at s[p] ('['), returns the offset after its ']', else 0. */
+static size_t scan_event(const char *s, size_t p, size_t end) {
+    if (s[p] != '[') return 0;
+    size_t q = p + 1;
+    while (q < end && s[q] != ']' && s[q] != '[') q++;
+    if (q >= end || s[q] != ']' || q - p - 1 < 1 || q - p - 1 > MAX_EVENT_BYTES) return 0;
+    size_t k = p + 1;
+    while (k < q && (s[k] == '*' || s[k] == '_')) k++;
+    int32_t cp;
+    if (k >= q) return 0;
+    next_cp(s, k, q, &cp);
+    if (!is_letter(cp)) return 0;
+    if (q + 1 < end && s[q + 1] == '(') return 0; /* a markdown link, not an event */
+    return q + 1;
+}
+
+/* Whether the line holds nothing but event marks and white space. */
+static int events_only(const char *s, const line_info *li) {
+    size_t p = li->start;
+    int any = 0;
+    while (p < li->end) {
+        if (is_space(s[p])) {
+            p++;
+            continue;
+        }
+        size_t e = scan_event(s, p, li->end);
+        if (!e) return 0;
+        any = 1;
+        p = e;
+    }
+    return any;
+}
+
+/* Parses a time such as "00:01:02", "1:02", "(01:02)" or "[00:01:02.5]" filling s[p..end);
+ * returns seconds or -1. */
+static double parse_time(const char *s, size_t p, size_t end) {
+    if (p < end && (s[p] == '(' || s[p] == '[')) {
+        char close = s[p] == '(' ? ')' : ']';
+        if (end - p < 2 || s[end - 1] != close) return -1;
+        p++;
+        end--;
+    }
+    double fields[3];
+    int nf = 0;
+    while (p < end && nf < 3) {
+        size_t d = p;
+        double v = 0;
+        while (p < end && s[p] >= '0' && s[p] <= '9' && p - d < 3) v = v * 10 + (s[p++] - '0');
+        if (p == d) return -1;
+        fields[nf++] = v;
+        if (p < end && s[p] == ':') p++;
+        else break;
+    }
+    double frac = 0, scale = 0.1;
+    if (p < end && (s[p] == '.' || s[p] == ',')) {
+        p++;
+        while (p < end && s[p] >= '0' && s[p] <= '9') frac += (s[p++] - '0') * (scale), scale /= 10;
+    }
+    if (p != end || nf < 2) return -1;
+    double t = 0;
+    for (int k = 0; k < nf; k++) t = t * 60 + fields[k];
+    return t + frac;
+}
+
+static int ascii_contains_ci(const char *s, size_t len, const char *word) {
+    size_t w = strlen(word);
+    for (size_t i = 0; i + w <= len; i++) {
+        size_t k = 0;
+        while (k < w && (s[i + k] | 0x20) == word[k]) k++;
+        if (k == w) return 1;
+    }
+    return 0;
+}
+
+/* Reads a participants block in the preamble lines [from, to). */
+static int read_participants(const char *s, const line_info *lines, size_t from, size_t to,
+                             sm_layout *lay) {
+    size_t i = from;
+    for (; i < to; i++) {
+        const line_info *li = &lines[i];
+        size_t len = li->end - li->start;
+        const char *p = s + li->start;
+        if (len && len <= 40 &&
+            (ascii_contains_ci(p, len, "guests") || ascii_contains_ci(p, len, "participants") ||
+             ascii_contains_ci(p, len, "medverkande") || ascii_contains_ci(p, len, "deltagare")))
+            break;
+    }
+    if (i >= to) return 0;
+    sm_participant *cur = NULL;
+    for (i++; i < to && lines[i].kind == L_BLANK; i++) {
+    }
+    /* the block runs to the next blank line */
+    for (; i < to && lines[i].kind != L_BLANK; i++) {
+        const line_info *li = &lines[i];
+        const char *p = s + li->start;
+        size_t len = li->end - li->start;
+        int32_t cp;
+        next_cp(s, li->start, li->end, &cp);
+        int one_word = memchr(p, ' ', len) == NULL && len <= 24 && is_upper(cp);
+        if (one_word || !cur) {
+            sm_participant np = {LAYOUT_NONE, LAYOUT_NONE, LAYOUT_NONE};
+            if (VEC_PUSH(lay->participants, np)) return -1;
+            cur = &lay->participants.v[lay->participants.n - 1];
+            if (one_word) {
+                if ((cur->kind = layout_name(lay, p, len)) == LAYOUT_NONE) return -1;
+                continue;
+            }
+        }
+        uint32_t *field = cur->name == LAYOUT_NONE ? &cur->name : cur->role == LAYOUT_NONE ? &cur->role : NULL;
+        if (field && (*field = layout_name(lay, p, len)) == LAYOUT_NONE) return -1;
+    }
+    return 0;
+}
+
+/* Records the event marks inside [p, end) as standing in `turn`. */
+static int add_events(const char *s, size_t p, size_t end, uint32_t turn, sm_layout *lay) {
+    for (; p < end; p++) {
+        if (s[p] != '[') continue;
+        size_t e = scan_event(s, p, end);
+        if (!e) continue;
+        sm_rawevent ev = {(uint32_t)p, (uint32_t)e, turn};
+        if (VEC_PUSH(lay->events, ev)) return -1;
+        p = e - 1;
+    }
+    return 0;
+}
+
+/* Splits the text into lines and classifies labels (pass 1 of 3). */
+static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cands, uint32_t **counts) {
+    line_info *lines = calloc(t->nlines ? t->nlines : 1, sizeof *lines);
+    size_t ncounts = 0, capcounts = 0;
+    if (!lines) return NULL;
+    for (size_t i = 0; i < t->nlines; i++) {
+        line_info *li = &lines[i];
+        size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
+        while (end > start && (is_space(t->s[end - 1]) || t->s[end - 1] == '\r')) end--;
+        size_t lead = start;
+        while (lead < end && is_space(t->s[lead])) lead++;
+        li->start = (uint32_t)lead;
+        li->end = (uint32_t)end;
+        li->cand = LEX_NONE;
+        li->kind = lead == end ? L_BLANK : L_TEXT;
+        if (li->kind == L_BLANK) continue;
+        parse_label(t->s, li);
+        if (li->name_end > li->name_start) {
+            li->cand = lex_intern(cands, t->s + li->name_start, li->name_end - li->name_start, NULL);
+            if (li->cand == LEX_NONE ||
+                vec_reserve((void **)counts, &capcounts, li->cand + 1, sizeof **counts))
+                goto oom;
+            while (ncounts <= li->cand) (*counts)[ncounts++] = 0;
+            (*counts)[li->cand]++;
+        }
+    }
+    *nlines = t->nlines;
+    return lines;
+oom:
+    free(lines);
+    return NULL;
+}
+
+int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_error *err) {
+    const char *s = t->s;
+    sm_layout lay;
+    memset(&lay, 0, sizeof lay);
+    sm_lexicon cands = {0}, furn = {0};
+    uint32_t *counts = NULL;
+    VEC(uint32_t) fcount = {0};
+    VEC(uint8_t) fbad = {0};
+    size_t nlines = 0;
+    line_info *lines = split_lines(t, &nlines, &cands, &counts);
+    sm_buf key = {0};
+    if (!lines) goto oom;
+
+    /* Which candidates are labels; where the speech starts. */
+    size_t first_label = nlines;
+    for (size_t i = 0; i < nlines; i++) {
+        line_info *li = &lines[i];
+        if (li->kind == L_BLANK) continue;
+        if (li->cand != LEX_NONE && (li->accepted_shape || counts[li->cand] >= 2)) {
+            li->kind = L_LABEL;
+            if (first_label == nlines) first_label = i;
+        } else if (events_only(s, li)) {
+            li->kind = L_EVENTS;
+        }
+    }
+
+    /* Page furniture: count the lines that could be (pass 2). */
+    uint32_t *fkey = calloc(nlines ? nlines : 1, sizeof *fkey);
+    if (!fkey) goto oom;
+    int after_alone_label = 0;
+    for (size_t i = 0; i < nlines; i++) {
+        line_info *li = &lines[i];
+        fkey[i] = LEX_NONE;
+        if (li->kind == L_BLANK) continue;
+        int follows_label = after_alone_label;
+        after_alone_label = li->kind == L_LABEL && li->text_start >= li->end;
+        if (li->kind != L_TEXT || li->end - li->start > MAX_FURNITURE_BYTES) continue;
+        key.n = 0;
+        for (size_t p = li->start; p < li->end; p++) {
+            int digit = s[p] >= '0' && s[p] <= '9';
+            if (digit && key.n && key.s[key.n - 1] == '#') continue;
+            if (buf_putc(&key, digit ? '#' : s[p])) goto oom_f;
+        }
+        int is_new;
+        uint32_t id = lex_intern(&furn, key.s, key.n, &is_new);
+        if (id == LEX_NONE) goto oom_f;
+        if (is_new && (VEC_PUSH(fcount, 0) || VEC_PUSH(fbad, 2))) goto oom_f;
+        fcount.v[id]++;
+        if (follows_label) fbad.v[id] = 1;
+        if (i > first_label && fbad.v[id] == 2) fbad.v[id] = 0; /* seen in the speech */
+        fkey[i] = id;
+    }
+    for (size_t i = 0; i < nlines; i++)
+        if (fkey[i] != LEX_NONE && fcount.v[fkey[i]] >= MIN_FURNITURE_REPEATS && fbad.v[fkey[i]] == 0)
+            lines[i].kind = L_FURNITURE;
+    free(fkey);
+
+    /* Preamble and title. */
+    if (first_label < nlines) {
+        size_t a = 0, b = 0;
+        for (size_t i = 0; i < first_label; i++) {
+            if (lines[i].kind == L_BLANK) continue;
+            if (b == 0) {
+                a = lines[i].start;
+                lay.title_start = lines[i].start;
+                lay.title_end = lines[i].end;
+            }
+            b = lines[i].end;
+        }
+        lay.preamble_start = (uint32_t)a;
+        lay.preamble_end = (uint32_t)b;
+        if (read_participants(s, lines, 0, first_label, &lay)) goto oom;
+    }
+
+    /* Turns (pass 3). */
+    int labelless = first_label == nlines;
+    uint32_t cur = LAYOUT_NONE;
+    int seg_open = 0, blank_since = 0, content_on_page = 0, prev_furniture = 0;
+    uint8_t pending = SEP_NONE;
+    if (VEC_PUSH(lay.pages, 0)) goto oom;
+    for (size_t i = 0; i < nlines; i++) {
+        line_info *li = &lines[i];
+        int in_speech = labelless || i >= first_label;
+        if (li->kind == L_BLANK) {
+            blank_since = 1;
+            continue;
+        }
+        if (li->kind == L_FURNITURE) {
+            if (!prev_furniture && content_on_page) {
+                if (VEC_PUSH(lay.pages, li->start)) goto oom;
+                content_on_page = 0;
+            }
+            prev_furniture = 1;
+            seg_open = 0;
+            if (in_speech) pending = SEP_SPACE;
+            continue;
+        }
+        prev_furniture = 0;
+        content_on_page = 1;
+        if (li->kind == L_EVENTS) {
+            if (add_events(s, li->start, li->end, LAYOUT_NONE, &lay)) goto oom;
+            seg_open = 0;
+            if (pending != SEP_SPACE) pending = SEP_PARAGRAPH;
+            blank_since = 1;
+            continue;
+        }
+        if (li->kind == L_LABEL) {
+            sm_rawturn turn = {LAYOUT_NONE, (uint32_t)lay.segs.n, 0, li->start, -1};
+            turn.speaker = layout_name(&lay, s + li->name_start, li->name_end - li->name_start);
+            if (turn.speaker == LAYOUT_NONE || VEC_PUSH(lay.turns, turn)) goto oom;
+            cur = (uint32_t)lay.turns.n - 1;
+            seg_open = 0;
+            pending = SEP_NONE;
+            blank_since = 0;
+            if (li->text_start < li->end) {
+                double at = parse_time(s, li->text_start, li->end);
+                if (at >= 0) {
+                    lay.turns.v[cur].start = at;
+                } else {
+                    sm_segment seg = {li->text_start, li->end, SEP_NONE};
+                    if (VEC_PUSH(lay.segs, seg)) goto oom;
+                    lay.turns.v[cur].seg_count++;
+                    seg_open = 1;
+                    if (add_events(s, li->text_start, li->end, cur, &lay)) goto oom;
+                }
+            }
+            continue;
+        }
+        /* an ordinary line of text */
+        if (!in_speech) {
+            if (add_events(s, li->start, li->end, LAYOUT_NONE, &lay)) goto oom;
+            continue;
+        }
+        if (cur == LAYOUT_NONE || (labelless && blank_since && pending != SEP_SPACE)) {
+            sm_rawturn turn = {LAYOUT_NONE, (uint32_t)lay.segs.n, 0, li->start, -1};
+            if (VEC_PUSH(lay.turns, turn)) goto oom;
+            cur = (uint32_t)lay.turns.n - 1;
+            seg_open = 0;
+            pending = SEP_NONE;
+        }
+        sm_rawturn *tr = &lay.turns.v[cur];
+        if (seg_open) {
+            lay.segs.v[lay.segs.n - 1].end = li->end;
+        } else {
+            uint8_t sep = tr->seg_count == 0 ? SEP_NONE : pending ? pending : SEP_PARAGRAPH;
+            sm_segment seg = {li->start, li->end, sep};
+            if (VEC_PUSH(lay.segs, seg)) goto oom;
+            tr->seg_count++;
+            seg_open = 1;
+        }
+        pending = SEP_NONE;
+        blank_since = 0;
+        if (add_events(s, li->start, li->end, cur, &lay)) goto oom;
+    }
+
+    free(lines);
+    free(counts);
+    lex_free(&cands);
+    lex_free(&furn);
+    VEC_FREE(fcount);
+    VEC_FREE(fbad);
+    buf_free(&key);
+    *out = lay;
+    return 0;
+oom_f:
+    free(fkey);
+oom:
+    free(lines);
+    free(counts);
+    lex_free(&cands);
+    lex_free(&furn);
+    VEC_FREE(fcount);
+    VEC_FREE(fbad);
+    buf_free(&key);
+    layout_free(&lay);
+    return sm_errorf(err, "%s: out of memory while reading turns", name);
+}

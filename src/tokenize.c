@@ -1,0 +1,195 @@
+/* tokenize.c: turns into tokens and sentences.
+ *
+ * Each turn's segments are joined into one scratch string (a page break becomes a space), so a
+ * sentence cut by a page break is one sentence again; tokens keep offsets in the document's own
+ * text through the segment map. Everything that is not speech is overwritten by spaces in the
+ * scratch copy only: the document's text stays as the source had it. */
+#include "tokenize.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "segment.h"
+
+const char *const sm_kind_names[KIND_COUNT] = {"word", "number", "punctuation", "symbol"};
+
+typedef struct seg_map {
+    uint32_t joined, doc, len;
+} seg_map;
+
+typedef struct scratch {
+    sm_buf joined;
+    VEC(seg_map) map;
+    VEC(uint32_t) bounds; /* sentence boundaries in joined */
+} scratch;
+
+int tokenize_kind(const char *s, size_t len) {
+    int first_cat = -1, digit = 0;
+    for (size_t p = 0; p < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + p, (utf8proc_ssize_t)(len - p), &cp);
+        if (n <= 0) return KIND_SYMBOL;
+        utf8proc_category_t cat = utf8proc_category(cp);
+        if (first_cat < 0) first_cat = (int)cat;
+        if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) return KIND_WORD;
+        if (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) digit = 1;
+        p += (size_t)n;
+    }
+    if (digit) return KIND_NUMBER;
+    if (first_cat >= UTF8PROC_CATEGORY_PC && first_cat <= UTF8PROC_CATEGORY_PO) return KIND_PUNCT;
+    return KIND_SYMBOL;
+}
+
+/* A segment that is only white space (UAX #29 keeps spaces together; a combining mark after a
+ * space stays with it, and goes with it). */
+static int is_blank_segment(const char *s, size_t len) {
+    utf8proc_int32_t cp;
+    if (utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp) <= 0) return 0;
+    if (cp == '\t' || cp == '\n' || cp == '\v' || cp == '\f' || cp == '\r' || cp == 0x85 ||
+        cp == 0x2028 || cp == 0x2029)
+        return 1;
+    return utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
+}
+
+/* The form id of s[0..len), interning it (with its fold and kind) if new. */
+static uint32_t intern_form(sm_corpus *c, const char *s, size_t len) {
+    int is_new;
+    uint32_t id = lex_intern(&c->forms, s, len, &is_new);
+    if (id == LEX_NONE || !is_new) return id;
+    size_t flen;
+    char *folded = corpus_fold(s, len, &flen);
+    if (!folded) return LEX_NONE;
+    uint32_t fold = lex_intern(&c->folds, folded, flen, NULL);
+    free(folded);
+    sm_form info = {fold, (uint8_t)tokenize_kind(s, len)};
+    if (fold == LEX_NONE || VEC_PUSH(c->form_info, info)) return LEX_NONE;
+    return id;
+}
+
+/* An asterisk that marks emphasis touches a word on one side ("*nära*", "**Name:**"); one
+ * standing between spaces ("3 * 4") is a symbol and stays. */
+static int wordish(unsigned char ch) {
+    return ch >= 0x80 || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '*';
+}
+
+static void mask_emphasis(char *s, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '*') continue;
+        unsigned char prev = i ? (unsigned char)s[i - 1] : ' ';
+        unsigned char next = i + 1 < len ? (unsigned char)s[i + 1] : ' ';
+        if (wordish(prev) || wordish(next)) s[i] = ' ';
+    }
+}
+
+static uint32_t to_doc(const scratch *sc, uint32_t joined) {
+    size_t k = sc->map.n - 1;
+    while (k > 0 && sc->map.v[k].joined > joined) k--;
+    return sc->map.v[k].doc + (joined - sc->map.v[k].joined);
+}
+
+static int to_joined(const scratch *sc, uint32_t doc, uint32_t *joined) {
+    for (size_t k = 0; k < sc->map.n; k++) {
+        const seg_map *m = &sc->map.v[k];
+        if (doc >= m->doc && doc < m->doc + m->len) {
+            *joined = m->joined + (doc - m->doc);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int tokenize_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, scratch *sc) {
+    sm_doc *d = &c->docs.v[doc_id];
+    const sm_rawturn *rt = &d->layout.turns.v[raw];
+    sc->joined.n = 0;
+    sc->map.n = 0;
+    sc->bounds.n = 0;
+    if (buf_append(&sc->joined, "", 0)) return -1;
+    for (uint32_t k = 0; k < rt->seg_count; k++) {
+        const sm_segment *sg = &d->layout.segs.v[rt->seg_first + k];
+        if (k && buf_append(&sc->joined, sg->sep == SEP_SPACE ? " " : "\n\n", sg->sep == SEP_SPACE ? 1 : 2))
+            return -1;
+        seg_map m = {(uint32_t)sc->joined.n, sg->start, sg->end - sg->start};
+        if (VEC_PUSH(sc->map, m) || buf_append(&sc->joined, d->text.s + sg->start, m.len)) return -1;
+    }
+    char *j = sc->joined.s;
+    size_t len = sc->joined.n;
+    for (size_t e = 0; e < d->layout.events.n; e++) {
+        const sm_rawevent *ev = &d->layout.events.v[e];
+        uint32_t js;
+        if (ev->turn != raw || !to_joined(sc, ev->start, &js)) continue;
+        memset(j + js, ' ', ev->end - ev->start);
+    }
+    mask_emphasis(j, len);
+
+    for (size_t pos = 0; pos < len;) {
+        pos = seg_next_sentence(j, len, pos);
+        if (VEC_PUSH(sc->bounds, (uint32_t)pos)) return -1;
+    }
+    sm_turn turn = {doc_id, SM_NONE, raw, (uint32_t)c->tokens.n, 0, 0};
+    if (rt->speaker != LAYOUT_NONE) {
+        const char *name = d->layout.names.s + rt->speaker;
+        turn.speaker = lex_intern(&c->speaker_names, name, strlen(name), NULL);
+        if (turn.speaker == LEX_NONE) return -1;
+    }
+    size_t next_bound = 0;
+    int new_sentence = 1;
+    for (size_t pos = 0; pos < len;) {
+        size_t end = seg_next_word(j, len, pos, c->opts.seg_flags);
+        while (next_bound < sc->bounds.n && sc->bounds.v[next_bound] <= pos) {
+            next_bound++;
+            new_sentence = 1;
+        }
+        if (!is_blank_segment(j + pos, end - pos)) {
+            if (c->tokens.n >= UINT32_MAX - 1) return -1;
+            uint32_t doc_off = to_doc(sc, (uint32_t)pos);
+            uint32_t form = intern_form(c, d->text.s + doc_off, end - pos);
+            sm_token tok = {doc_off, form};
+            if (form == LEX_NONE || VEC_PUSH(c->tokens, tok)) return -1;
+            if (new_sentence && VEC_PUSH(c->sentences, (uint32_t)c->tokens.n - 1)) return -1;
+            new_sentence = 0;
+            turn.tok_count++;
+            if (c->form_info.v[form].kind <= KIND_NUMBER) turn.words++;
+        }
+        pos = end;
+    }
+    d->words += turn.words;
+    return VEC_PUSH(c->turns, turn);
+}
+
+int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
+    scratch sc;
+    memset(&sc, 0, sizeof sc);
+    sm_doc *d = &c->docs.v[doc_id];
+    d->turn_first = (uint32_t)c->turns.n;
+    d->tok_first = (uint32_t)c->tokens.n;
+    d->event_first = (uint32_t)c->events.n;
+    int rc = 0;
+    for (uint32_t t = 0; t < d->layout.turns.n && rc == 0; t++) {
+        rc = tokenize_turn(c, doc_id, t, &sc);
+        d = &c->docs.v[doc_id];
+    }
+    d->turn_count = (uint32_t)c->turns.n - d->turn_first;
+    d->tok_count = (uint32_t)c->tokens.n - d->tok_first;
+    /* Events learn the first token after them, so a query can ask what follows laughter. */
+    for (size_t e = 0; rc == 0 && e < d->layout.events.n; e++) {
+        const sm_rawevent *ev = &d->layout.events.v[e];
+        uint32_t lo = d->tok_first, hi = d->tok_first + d->tok_count;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (c->tokens.v[mid].off < ev->start) lo = mid + 1;
+            else hi = mid;
+        }
+        sm_event out = {doc_id, ev->turn == LAYOUT_NONE ? SM_NONE : d->turn_first + ev->turn,
+                        ev->start, ev->end, lo};
+        rc = VEC_PUSH(c->events, out);
+    }
+    d->event_count = (uint32_t)c->events.n - d->event_first;
+    buf_free(&sc.joined);
+    VEC_FREE(sc.map);
+    VEC_FREE(sc.bounds);
+    if (rc) return sm_errorf(err, "%s: out of memory while tokenising", d->path);
+    return 0;
+}
