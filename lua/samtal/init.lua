@@ -1,0 +1,186 @@
+--- samtal: a corpus toolkit for speech transcripts.
+-- The C core (samtal.core) loads, tokenises and indexes; this module gives it its Lua shape:
+-- argument checking, paths, iterators and result objects.
+-- @module samtal
+local core = require "samtal.core"
+local format = require "samtal.format"
+
+local samtal = { _VERSION = "0.1.0" }
+
+local Corpus = core.Corpus -- the method table of samtal.Corpus userdata; C methods are in it
+
+--- Checks an options table against the names a function takes.
+local function check_opts(fname, opts, allowed)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then
+    error(("bad argument to '%s' (options table expected, got %s)"):format(fname, type(opts)), 3)
+  end
+  for k in pairs(opts) do
+    if not allowed[k] then
+      local names = {}
+      for name in pairs(allowed) do names[#names + 1] = name end
+      table.sort(names)
+      error(("%s: unknown option '%s' (known: %s)"):format(fname, tostring(k), table.concat(names, ", ")), 3)
+    end
+  end
+  return opts
+end
+
+local function check_string(fname, n, v)
+  if type(v) ~= "string" then
+    error(("bad argument #%d to '%s' (string expected, got %s)"):format(n, fname, type(v)), 3)
+  end
+end
+
+--- Expands a path: a directory gives its *.txt files sorted by name, a file itself.
+local function expand(path, out)
+  local kind, err = core.filetype(path)
+  if not kind then error(err, 0) end
+  if kind == "directory" then
+    local names = core.listdir(path, ".txt")
+    if #names == 0 then error(("%s: no *.txt transcripts in this directory"):format(path), 0) end
+    local sep = path:sub(-1) == "/" and "" or "/"
+    for _, name in ipairs(names) do out[#out + 1] = path .. sep .. name end
+  else
+    out[#out + 1] = path
+  end
+end
+
+--- Opens a corpus.
+-- @param source a file, a directory (its *.txt, sorted by name), or a list of these
+-- @param opts `invalid = "error"|"replace"` (invalid UTF-8), `hyphens = true` (keep
+--   letter-hyphen-letter compounds such as "vi-känsla" as one word)
+-- @return a samtal.Corpus
+function samtal.open(source, opts)
+  opts = check_opts("open", opts, { invalid = true, hyphens = true })
+  local paths = {}
+  if type(source) == "string" then
+    expand(source, paths)
+  elseif type(source) == "table" then
+    for i, p in ipairs(source) do
+      if type(p) ~= "string" then
+        error(("bad argument #1 to 'open' (path #%d is a %s, not a string)"):format(i, type(p)), 2)
+      end
+      expand(p, paths)
+    end
+    if #paths == 0 then error("bad argument #1 to 'open' (empty list of paths)", 2) end
+  else
+    error(("bad argument #1 to 'open' (path or list of paths expected, got %s)"):format(type(source)), 2)
+  end
+  if opts.invalid ~= nil and opts.invalid ~= "error" and opts.invalid ~= "replace" then
+    error(("open: option invalid must be \"error\" or \"replace\", not %q"):format(tostring(opts.invalid)), 2)
+  end
+  return core.open(paths, opts)
+end
+
+--- A list of strings that prints as one.
+local List = { __tostring = format.list, __name = "samtal.List" }
+
+--- UAX #29 word segments of s, all of them (spaces included), in order; their concatenation is s.
+-- `opts.hyphens` keeps letter-hyphen-letter compounds together.
+function samtal.segment(s, opts)
+  check_string("segment", 1, s)
+  check_opts("segment", opts, { hyphens = true })
+  return setmetatable(core.segment(s, opts), List)
+end
+
+--- UAX #29 sentences of s, in order; their concatenation is s.
+function samtal.sentences(s)
+  check_string("sentences", 1, s)
+  return setmetatable(core.sentences(s), List)
+end
+
+--- Unicode case folding (with NFC), as the corpus folds its words.
+function samtal.fold(s)
+  check_string("fold", 1, s)
+  return core.fold(s)
+end
+
+--- The documents, in load order: name, path, title, preamble, participants, turns, tokens,
+-- words, pages, events, replacements, size.
+function Corpus:documents()
+  local out = {}
+  for i = 1, self:stats().documents do out[i] = self:document(i) end
+  return out
+end
+
+--- The speakers in order of first appearance: name, turns, tokens (words), documents.
+function Corpus:speakers()
+  return self:speaker_list()
+end
+
+--- The index of a document given by name, path or index; nil if there is none.
+function Corpus:document_index(doc)
+  if math.type(doc) == "integer" then return doc end
+  for i = 1, self:stats().documents do
+    local d = self:document(i)
+    if d.name == doc or d.path == doc then return i end
+  end
+  return nil
+end
+
+--- Iterates over turns: `for t in c:turns{speaker = "LENA", doc = "name"} do ... end`.
+-- Each turn: doc, path, index (in its document), speaker, text, line, offset, length, tokens, words.
+function Corpus:turns(filter)
+  filter = check_opts("turns", filter, { speaker = true, doc = true })
+  if filter.speaker ~= nil and type(filter.speaker) ~= "string" then
+    error("turns: speaker must be a string", 2)
+  end
+  local doc
+  if filter.doc ~= nil then
+    doc = self:document_index(filter.doc)
+    if not doc then error(("turns: no document %s"):format(tostring(filter.doc)), 2) end
+  end
+  local ids, i, corpus = self:turn_ids(filter.speaker, doc), 0, self
+  return function() -- the closure keeps the corpus alive
+    i = i + 1
+    local id = ids[i]
+    if id then return corpus:turn(id) end
+  end
+end
+
+local count_c = Corpus.count
+--- The number of times a word or phrase occurs (case-insensitive; `{case = true}` exact).
+function Corpus:count(query, opts)
+  check_string("count", 1, query)
+  opts = check_opts("count", opts, { case = true })
+  return count_c(self, query, opts.case and true or false)
+end
+
+local Hits = {}
+Hits.__index = Hits
+Hits.__name = "samtal.Hits"
+Hits.__tostring = function(h) return format.concordance(h) end
+
+--- A keyword-in-context concordance of a word or phrase.
+-- opts: width (words each side, default 6), left, right, case, speaker.
+-- Each hit: doc, path, speaker, turn, left, match, right, offset, length, line, column,
+-- position, sentence. Printing the result aligns the match column.
+function Corpus:kwic(query, opts)
+  check_string("kwic", 1, query)
+  opts = check_opts("kwic", opts, { width = true, left = true, right = true, case = true, speaker = true })
+  for _, k in ipairs { "width", "left", "right" } do
+    local v = opts[k]
+    if v ~= nil and (math.type(v) ~= "integer" or v < 0) then
+      error(("kwic: %s must be a non-negative integer, not %s"):format(k, tostring(v)), 2)
+    end
+  end
+  local width = opts.width or 6
+  local hits = self:kwic_hits(query, opts.case and true or false, opts.left or width, opts.right or width)
+  if opts.speaker then
+    local kept = {}
+    for _, h in ipairs(hits) do
+      if h.speaker == opts.speaker then kept[#kept + 1] = h end
+    end
+    hits = kept
+  end
+  hits.query = query
+  return setmetatable(hits, Hits)
+end
+
+samtal.Corpus = Corpus
+samtal.Hits = Hits
+samtal.List = List
+samtal.format = format
+
+return samtal

@@ -1,0 +1,535 @@
+/* binding.c: samtal.core, the Lua face of the C core. The only file that sees lua_State.
+ *
+ * One userdata type, samtal.Corpus, owns an sm_corpus. Everything handed to Lua is copied out
+ * (lua_pushlstring), so no Lua value points into the corpus; iterators built in Lua keep the
+ * corpus userdata as an upvalue. A closed corpus refuses every method. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "corpus.h"
+#include "index.h"
+#include "query.h"
+#include "segment.h"
+
+#define CORPUS_T "samtal.Corpus"
+
+typedef struct corpus_ud {
+    sm_corpus *c; /* NULL once closed */
+} corpus_ud;
+
+/* The open corpus at stack index i; raises "samtal.Corpus expected" or "closed". */
+static sm_corpus *check_corpus(lua_State *L, int i) {
+    corpus_ud *u = luaL_checkudata(L, i, CORPUS_T);
+    if (!u->c) luaL_error(L, "attempt to use a closed samtal.Corpus");
+    return u->c;
+}
+
+static int corpus_close(lua_State *L) {
+    corpus_ud *u = luaL_checkudata(L, 1, CORPUS_T);
+    if (u->c) {
+        corpus_free(u->c);
+        free(u->c);
+        u->c = NULL;
+    }
+    return 0;
+}
+
+static int get_bool_opt(lua_State *L, int opts, const char *key) {
+    if (lua_isnoneornil(L, opts)) return 0;
+    lua_getfield(L, opts, key);
+    int v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* core.open(paths, {invalid = "error"|"replace", hyphens = bool}) -> Corpus */
+static int core_open(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+    sm_load_opts opts = {TEXT_INVALID_ERROR, 0};
+    if (!lua_isnoneornil(L, 2)) {
+        lua_getfield(L, 2, "invalid");
+        const char *inv = luaL_optstring(L, -1, "error");
+        if (strcmp(inv, "replace") == 0) opts.invalid = TEXT_INVALID_REPLACE;
+        else if (strcmp(inv, "error") != 0)
+            return luaL_error(L, "bad option invalid = \"%s\" (expected \"error\" or \"replace\")", inv);
+        lua_pop(L, 1);
+        if (get_bool_opt(L, 2, "hyphens")) opts.seg_flags |= SEG_JOIN_HYPHENS;
+    }
+    corpus_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->c = NULL;
+    luaL_setmetatable(L, CORPUS_T);
+    u->c = malloc(sizeof *u->c);
+    if (!u->c) return luaL_error(L, "out of memory");
+    corpus_init(u->c, &opts);
+    lua_Integer n = luaL_len(L, 1);
+    sm_error err;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 1, i);
+        const char *path = lua_tostring(L, -1);
+        if (!path) return luaL_error(L, "bad path #%d (string expected)", (int)i);
+        int rc = corpus_add_file(u->c, path, &err);
+        lua_pop(L, 1);
+        if (rc) {
+            corpus_free(u->c); /* the userdata stays, closed, for the collector */
+            free(u->c);
+            u->c = NULL;
+            lua_pushstring(L, err.msg);
+            return lua_error(L);
+        }
+    }
+    if (corpus_finish(u->c, &err)) {
+        lua_pushstring(L, err.msg);
+        return lua_error(L);
+    }
+    return 1;
+}
+
+static void set_str(lua_State *L, const char *k, const char *s, size_t n) {
+    lua_pushlstring(L, s, n);
+    lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v) {
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, k);
+}
+
+/* The index argument i (1-based) checked against 1..n; returns it 0-based. */
+static uint32_t check_index(lua_State *L, int arg, size_t n, const char *what) {
+    lua_Integer i = luaL_checkinteger(L, arg);
+    luaL_argcheck(L, i >= 1 && (size_t)i <= n, arg, what);
+    return (uint32_t)(i - 1);
+}
+
+/* c:stats() -> {documents, turns, tokens, words, forms, folds, speakers, sentences, events} */
+static int corpus_stats(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_createtable(L, 0, 9);
+    uint64_t words = 0;
+    for (size_t d = 0; d < c->docs.n; d++) words += c->docs.v[d].words;
+    set_int(L, "documents", (lua_Integer)c->docs.n);
+    set_int(L, "turns", (lua_Integer)c->turns.n);
+    set_int(L, "tokens", (lua_Integer)c->tokens.n);
+    set_int(L, "words", (lua_Integer)words);
+    set_int(L, "forms", (lua_Integer)c->forms.n);
+    set_int(L, "folds", (lua_Integer)c->folds.n);
+    set_int(L, "speakers", (lua_Integer)c->speaker_names.n);
+    set_int(L, "sentences", (lua_Integer)c->sentences.n);
+    set_int(L, "events", (lua_Integer)c->events.n);
+    return 1;
+}
+
+static void push_name(lua_State *L, const sm_layout *lay, uint32_t off) {
+    if (off == LAYOUT_NONE) lua_pushnil(L);
+    else lua_pushstring(L, lay->names.s + off);
+}
+
+/* c:document(i) -> table describing document i */
+static int corpus_document(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    uint32_t i = check_index(L, 2, c->docs.n, "no such document");
+    const sm_doc *d = &c->docs.v[i];
+    const sm_layout *lay = &d->layout;
+    lua_createtable(L, 0, 14);
+    lua_pushstring(L, d->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, d->path);
+    lua_setfield(L, -2, "path");
+    set_int(L, "index", i + 1);
+    if (lay->title_end > lay->title_start)
+        set_str(L, "title", d->text.s + lay->title_start, lay->title_end - lay->title_start);
+    if (lay->preamble_end > lay->preamble_start)
+        set_str(L, "preamble", d->text.s + lay->preamble_start, lay->preamble_end - lay->preamble_start);
+    if (lay->participants.n) {
+        lua_createtable(L, (int)lay->participants.n, 0);
+        for (size_t k = 0; k < lay->participants.n; k++) {
+            const sm_participant *p = &lay->participants.v[k];
+            lua_createtable(L, 0, 3);
+            push_name(L, lay, p->kind);
+            lua_setfield(L, -2, "kind");
+            push_name(L, lay, p->name);
+            lua_setfield(L, -2, "name");
+            push_name(L, lay, p->role);
+            lua_setfield(L, -2, "role");
+            lua_rawseti(L, -2, (lua_Integer)k + 1);
+        }
+        lua_setfield(L, -2, "participants");
+    }
+    set_int(L, "turns", d->turn_count);
+    set_int(L, "tokens", d->tok_count);
+    set_int(L, "words", (lua_Integer)d->words);
+    set_int(L, "pages", (lua_Integer)lay->pages.n);
+    set_int(L, "replacements", (lua_Integer)d->text.replacements);
+    set_int(L, "size", (lua_Integer)d->text.source_len);
+    set_int(L, "first_turn", (lua_Integer)d->turn_first + 1);
+    lua_createtable(L, (int)d->event_count, 0);
+    for (uint32_t k = 0; k < d->event_count; k++) {
+        const sm_event *ev = &c->events.v[d->event_first + k];
+        lua_createtable(L, 0, 6);
+        set_str(L, "text", d->text.s + ev->start, ev->end - ev->start);
+        set_str(L, "name", d->text.s + ev->start + 1, ev->end - ev->start - 2);
+        if (ev->turn != SM_NONE) set_int(L, "turn", c->turns.v[ev->turn].index + 1);
+        set_int(L, "offset", (lua_Integer)text_source_offset(&d->text, ev->start));
+        set_int(L, "line", (lua_Integer)text_line_of(&d->text, ev->start));
+        set_int(L, "position", (lua_Integer)ev->token + 1);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "events");
+    return 1;
+}
+
+/* c:speaker_list() -> array of {name, turns, tokens, documents = {names}} in order of first turn */
+static int corpus_speaker_list(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    size_t ns = c->speakers.n;
+    lua_createtable(L, (int)ns, 0);
+    lua_Integer k = 0;
+    for (size_t s = 0; s < ns; s++) {
+        const sm_speaker *sp = &c->speakers.v[s];
+        if (sp->turns == 0) continue;
+        lua_createtable(L, 0, 4);
+        lua_pushstring(L, lex_str(&c->speaker_names, (uint32_t)s, NULL));
+        lua_setfield(L, -2, "name");
+        set_int(L, "turns", sp->turns);
+        set_int(L, "tokens", (lua_Integer)sp->words);
+        lua_newtable(L);
+        lua_Integer nd = 0;
+        for (size_t d = sp->first_doc; d < c->docs.n; d++) {
+            const sm_doc *doc = &c->docs.v[d];
+            for (uint32_t t = doc->turn_first; t < doc->turn_first + doc->turn_count; t++) {
+                if (c->turns.v[t].speaker != s) continue;
+                lua_pushstring(L, doc->name);
+                lua_rawseti(L, -2, ++nd);
+                break;
+            }
+        }
+        lua_setfield(L, -2, "documents");
+        lua_rawseti(L, -2, ++k);
+    }
+    return 1;
+}
+
+/* Pushes the text of document offsets [from, to) of a turn, white space as in the source. */
+static void push_turn_text(lua_State *L, const sm_corpus *c, uint32_t turn, uint32_t from, uint32_t to) {
+    sm_buf b = {0};
+    if (corpus_turn_text(c, turn, from, to, &b)) {
+        buf_free(&b);
+        luaL_error(L, "out of memory");
+    }
+    lua_pushlstring(L, b.s ? b.s : "", b.n);
+    buf_free(&b);
+}
+
+static void set_source_fields(lua_State *L, const sm_doc *d, uint32_t from, uint32_t to) {
+    size_t a = text_source_offset(&d->text, from), z = text_source_offset(&d->text, to);
+    set_int(L, "offset", (lua_Integer)a);
+    set_int(L, "length", (lua_Integer)(z - a));
+    set_int(L, "line", (lua_Integer)text_line_of(&d->text, from));
+    set_int(L, "column", (lua_Integer)text_column_of(&d->text, from));
+}
+
+/* c:turn(i) -> {doc, path, index, speaker, text, offset, length, line, column, start, tokens, words} */
+static int corpus_turn(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    uint32_t t = check_index(L, 2, c->turns.n, "no such turn");
+    const sm_turn *tr = &c->turns.v[t];
+    const sm_doc *d = &c->docs.v[tr->doc];
+    const sm_rawturn *rt = &d->layout.turns.v[tr->index];
+    uint32_t from, to;
+    corpus_turn_bounds(c, t, &from, &to);
+    lua_createtable(L, 0, 14);
+    lua_pushstring(L, d->name);
+    lua_setfield(L, -2, "doc");
+    lua_pushstring(L, d->path);
+    lua_setfield(L, -2, "path");
+    set_int(L, "id", t + 1);
+    set_int(L, "index", tr->index + 1);
+    if (tr->speaker != SM_NONE) {
+        lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
+        lua_setfield(L, -2, "speaker");
+    }
+    push_turn_text(L, c, t, from, to);
+    lua_setfield(L, -2, "text");
+    set_source_fields(L, d, from, to);
+    set_int(L, "line", (lua_Integer)text_line_of(&d->text, rt->label));
+    if (rt->start >= 0) {
+        lua_pushnumber(L, rt->start);
+        lua_setfield(L, -2, "start");
+    }
+    set_int(L, "tokens", tr->tok_count);
+    set_int(L, "words", tr->words);
+    set_int(L, "first_token", (lua_Integer)tr->tok_first + 1);
+    return 1;
+}
+
+/* c:turn_ids(speaker_or_nil, doc_index_or_nil) -> array of turn ids */
+static int corpus_turn_ids(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const char *speaker = luaL_optstring(L, 2, NULL);
+    uint32_t sid = SM_NONE, lo = 0, hi = (uint32_t)c->turns.n;
+    if (speaker) {
+        sid = lex_find(&c->speaker_names, speaker, strlen(speaker));
+        if (sid == LEX_NONE) {
+            lua_newtable(L);
+            return 1;
+        }
+    }
+    if (!lua_isnoneornil(L, 3)) {
+        uint32_t d = check_index(L, 3, c->docs.n, "no such document");
+        lo = c->docs.v[d].turn_first;
+        hi = lo + c->docs.v[d].turn_count;
+    }
+    lua_newtable(L);
+    lua_Integer k = 0;
+    for (uint32_t t = lo; t < hi; t++) {
+        if (speaker && c->turns.v[t].speaker != sid) continue;
+        lua_pushinteger(L, (lua_Integer)t + 1);
+        lua_rawseti(L, -2, ++k);
+    }
+    return 1;
+}
+
+#define OWNED_T "samtal.Owned"
+
+static int owned_gc(lua_State *L) {
+    void **box = luaL_checkudata(L, 1, OWNED_T);
+    free(*box);
+    *box = NULL;
+    return 0;
+}
+
+/* Pushes a userdata that frees p when collected; returns the box (set *box = NULL to disown). */
+static void **anchor(lua_State *L, void *p) {
+    void **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = p;
+    luaL_setmetatable(L, OWNED_T);
+    return box;
+}
+
+/* Compiles and runs the query at argument 2 (exact if argument 3 is true). */
+static uint32_t *run_query(lua_State *L, sm_corpus *c, size_t *n, uint32_t *len) {
+    size_t qlen;
+    const char *q = luaL_checklstring(L, 2, &qlen);
+    int exact = lua_toboolean(L, 3);
+    sm_phrase ph;
+    sm_error err;
+    if (phrase_compile(c, q, qlen, exact, &ph, &err)) {
+        lua_pushstring(L, err.msg);
+        lua_error(L);
+    }
+    uint32_t *starts;
+    int rc = phrase_find(c, &ph, &starts, n);
+    *len = (uint32_t)ph.n;
+    phrase_free(&ph);
+    if (rc) luaL_error(L, "out of memory");
+    return starts;
+}
+
+/* c:count(query, exact) -> number of matches */
+static int corpus_count(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    size_t n;
+    uint32_t len;
+    free(run_query(L, c, &n, &len));
+    lua_pushinteger(L, (lua_Integer)n);
+    return 1;
+}
+
+/* c:kwic_hits(query, exact, left, right) -> array of hits */
+static int corpus_kwic_hits(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_Integer left = luaL_optinteger(L, 4, 6), right = luaL_optinteger(L, 5, 6);
+    luaL_argcheck(L, left >= 0 && left <= 10000, 4, "width out of range 0..10000");
+    luaL_argcheck(L, right >= 0 && right <= 10000, 5, "width out of range 0..10000");
+    size_t n;
+    uint32_t len;
+    uint32_t *starts = run_query(L, c, &n, &len);
+    void **box = anchor(L, starts); /* freed by the collector even if building hits raises */
+    lua_createtable(L, n > INT32_MAX ? INT32_MAX : (int)n, 0);
+    for (size_t h = 0; h < n; h++) {
+        uint32_t s = starts[h], e = s + len - 1, first, last;
+        kwic_context(c, s, len, (uint32_t)left, (uint32_t)right, &first, &last);
+        uint32_t turn = corpus_token_turn(c, s);
+        const sm_turn *tr = &c->turns.v[turn];
+        const sm_doc *d = &c->docs.v[tr->doc];
+        uint32_t ms = c->tokens.v[s].off, me = c->tokens.v[e].off + corpus_token_len(c, e);
+        uint32_t ls = c->tokens.v[first].off, re = c->tokens.v[last].off + corpus_token_len(c, last);
+        lua_createtable(L, 0, 14);
+        lua_pushstring(L, d->name);
+        lua_setfield(L, -2, "doc");
+        lua_pushstring(L, d->path);
+        lua_setfield(L, -2, "path");
+        if (tr->speaker != SM_NONE) {
+            lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
+            lua_setfield(L, -2, "speaker");
+        }
+        set_int(L, "turn", tr->index + 1);
+        set_int(L, "turn_id", (lua_Integer)turn + 1);
+        push_turn_text(L, c, turn, ls, ms);
+        lua_setfield(L, -2, "left");
+        push_turn_text(L, c, turn, ms, me);
+        lua_setfield(L, -2, "match");
+        push_turn_text(L, c, turn, me, re);
+        lua_setfield(L, -2, "right");
+        set_source_fields(L, d, ms, me);
+        set_int(L, "position", (lua_Integer)s + 1);
+        set_int(L, "sentence", (lua_Integer)corpus_token_sentence(c, s) + 1);
+        const sm_rawturn *rt = &d->layout.turns.v[tr->index];
+        if (rt->start >= 0) {
+            lua_pushnumber(L, rt->start);
+            lua_setfield(L, -2, "start");
+        }
+        lua_rawseti(L, -2, (lua_Integer)h + 1);
+    }
+    free(starts);
+    *box = NULL;
+    lua_remove(L, -2);
+    return 1;
+}
+
+/* c:token(i) -> form, folded form, kind, document offset (for specs and scripts) */
+static int corpus_token(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    uint32_t t = check_index(L, 2, c->tokens.n, "no such token");
+    const sm_form *f = &c->form_info.v[c->tokens.v[t].form];
+    size_t n;
+    const char *s = lex_str(&c->forms, c->tokens.v[t].form, &n);
+    lua_pushlstring(L, s, n);
+    s = lex_str(&c->folds, f->fold, &n);
+    lua_pushlstring(L, s, n);
+    lua_pushstring(L, sm_kind_names[f->kind]);
+    lua_pushinteger(L, (lua_Integer)corpus_token_sentence(c, t) + 1);
+    return 4;
+}
+
+/* Splits s into segments, calling next(s, len, pos) for each boundary. */
+static int push_segments(lua_State *L, int sentences) {
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    unsigned flags = 0;
+    if (!sentences && !lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        if (get_bool_opt(L, 2, "hyphens")) flags |= SEG_JOIN_HYPHENS;
+    }
+    lua_newtable(L);
+    lua_Integer k = 0;
+    for (size_t pos = 0; pos < len;) {
+        size_t end = sentences ? seg_next_sentence(s, len, pos) : seg_next_word(s, len, pos, flags);
+        lua_pushlstring(L, s + pos, end - pos);
+        lua_rawseti(L, -2, ++k);
+        pos = end;
+    }
+    return 1;
+}
+
+static int core_segment(lua_State *L) { return push_segments(L, 0); }
+static int core_sentences(lua_State *L) { return push_segments(L, 1); }
+
+/* core.fold(s) -> s case-folded and NFC-normalised */
+static int core_fold(lua_State *L) {
+    size_t len, n;
+    const char *s = luaL_checklstring(L, 1, &len);
+    char *f = corpus_fold(s, len, &n);
+    if (!f) return luaL_error(L, "fold: invalid UTF-8 in argument");
+    lua_pushlstring(L, f, n);
+    free(f);
+    return 1;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* core.listdir(path, suffix) -> sorted array of entry names ending in suffix (regular files) */
+static int core_listdir(lua_State *L) {
+    const char *path = luaL_checkstring(L, 1);
+    const char *suffix = luaL_optstring(L, 2, "");
+    size_t sl = strlen(suffix);
+    DIR *dir = opendir(path);
+    if (!dir) return luaL_error(L, "cannot open %s: %s", path, strerror(errno));
+    VEC(char *) names = {0};
+    struct dirent *e;
+    int oom = 0;
+    while (!oom && (e = readdir(dir)) != NULL) {
+        size_t nl = strlen(e->d_name);
+        if (e->d_name[0] == '.' || nl < sl || strcmp(e->d_name + nl - sl, suffix) != 0) continue;
+        char *copy = malloc(nl + 1);
+        if (!copy || VEC_PUSH(names, copy)) {
+            free(copy);
+            oom = 1;
+            break;
+        }
+        memcpy(copy, e->d_name, nl + 1);
+    }
+    closedir(dir);
+    if (!oom) {
+        if (names.n) qsort(names.v, names.n, sizeof *names.v, cmp_str);
+        lua_createtable(L, (int)names.n, 0);
+    }
+    for (size_t i = 0; i < names.n; i++) {
+        if (!oom) {
+            lua_pushstring(L, names.v[i]);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        free(names.v[i]);
+    }
+    VEC_FREE(names);
+    if (oom) return luaL_error(L, "out of memory listing %s", path);
+    return 1;
+}
+
+/* core.filetype(path) -> "file", "directory", "other", or nil plus a message */
+static int core_filetype(lua_State *L) {
+    const char *path = luaL_checkstring(L, 1);
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "cannot open %s: %s", path, strerror(errno));
+        return 2;
+    }
+    lua_pushstring(L, S_ISDIR(st.st_mode) ? "directory" : S_ISREG(st.st_mode) ? "file" : "other");
+    return 1;
+}
+
+static const luaL_Reg corpus_methods[] = {
+    {"close", corpus_close},         {"stats", corpus_stats},
+    {"document", corpus_document},   {"speaker_list", corpus_speaker_list},
+    {"turn", corpus_turn},           {"turn_ids", corpus_turn_ids},
+    {"count", corpus_count},         {"kwic_hits", corpus_kwic_hits},
+    {"token", corpus_token},         {NULL, NULL}};
+
+static const luaL_Reg core_functions[] = {
+    {"open", core_open},         {"segment", core_segment}, {"sentences", core_sentences},
+    {"fold", core_fold},         {"listdir", core_listdir}, {"filetype", core_filetype},
+    {NULL, NULL}};
+
+int luaopen_samtal_core(lua_State *L);
+
+int luaopen_samtal_core(lua_State *L) {
+    luaL_newmetatable(L, CORPUS_T);
+    luaL_newlib(L, corpus_methods);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "__index");
+    lua_setfield(L, -2, "methods"); /* the Lua layer adds its methods to this table */
+    lua_pushcfunction(L, corpus_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, corpus_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushstring(L, CORPUS_T);
+    lua_setfield(L, -2, "__name");
+    luaL_newmetatable(L, OWNED_T);
+    lua_pushcfunction(L, owned_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    luaL_newlib(L, core_functions);
+    lua_getfield(L, -2, "methods");
+    lua_setfield(L, -2, "Corpus");
+    return 1;
+}
