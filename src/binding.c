@@ -56,9 +56,11 @@ static int core_open(lua_State *L) {
     if (!lua_isnoneornil(L, 2)) {
         lua_getfield(L, 2, "invalid");
         const char *inv = luaL_optstring(L, -1, "error");
-        if (strcmp(inv, "replace") == 0) opts.invalid = TEXT_INVALID_REPLACE;
+        if (strcmp(inv, "replace") == 0)
+            opts.invalid = TEXT_INVALID_REPLACE;
         else if (strcmp(inv, "error") != 0)
-            return luaL_error(L, "bad option invalid = \"%s\" (expected \"error\" or \"replace\")", inv);
+            return luaL_error(L, "bad option invalid = \"%s\" (expected \"error\" or \"replace\")",
+                              inv);
         lua_pop(L, 1);
         if (get_bool_opt(L, 2, "hyphens")) opts.seg_flags |= SEG_JOIN_HYPHENS;
     }
@@ -113,7 +115,8 @@ static int corpus_stats(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     lua_createtable(L, 0, 9);
     uint64_t words = 0;
-    for (size_t d = 0; d < c->docs.n; d++) words += c->docs.v[d].words;
+    for (size_t d = 0; d < c->docs.n; d++)
+        words += c->docs.v[d].words;
     set_int(L, "documents", (lua_Integer)c->docs.n);
     set_int(L, "turns", (lua_Integer)c->turns.n);
     set_int(L, "tokens", (lua_Integer)c->tokens.n);
@@ -127,8 +130,10 @@ static int corpus_stats(lua_State *L) {
 }
 
 static void push_name(lua_State *L, const sm_layout *lay, uint32_t off) {
-    if (off == LAYOUT_NONE) lua_pushnil(L);
-    else lua_pushstring(L, lay->names.s + off);
+    if (off == LAYOUT_NONE)
+        lua_pushnil(L);
+    else
+        lua_pushstring(L, lay->names.s + off);
 }
 
 /* c:document(i) -> table describing document i */
@@ -146,7 +151,8 @@ static int corpus_document(lua_State *L) {
     if (lay->title_end > lay->title_start)
         set_str(L, "title", d->text.s + lay->title_start, lay->title_end - lay->title_start);
     if (lay->preamble_end > lay->preamble_start)
-        set_str(L, "preamble", d->text.s + lay->preamble_start, lay->preamble_end - lay->preamble_start);
+        set_str(L, "preamble", d->text.s + lay->preamble_start,
+                lay->preamble_end - lay->preamble_start);
     if (lay->participants.n) {
         lua_createtable(L, (int)lay->participants.n, 0);
         for (size_t k = 0; k < lay->participants.n; k++) {
@@ -217,7 +223,8 @@ static int corpus_speaker_list(lua_State *L) {
 }
 
 /* Pushes the text of document offsets [from, to) of a turn, white space as in the source. */
-static void push_turn_text(lua_State *L, const sm_corpus *c, uint32_t turn, uint32_t from, uint32_t to) {
+static void push_turn_text(lua_State *L, const sm_corpus *c, uint32_t turn, uint32_t from,
+                           uint32_t to) {
     sm_buf b = {0};
     if (corpus_turn_text(c, turn, from, to, &b)) {
         buf_free(&b);
@@ -235,7 +242,8 @@ static void set_source_fields(lua_State *L, const sm_doc *d, uint32_t from, uint
     set_int(L, "column", (lua_Integer)text_column_of(&d->text, from));
 }
 
-/* c:turn(i) -> {doc, path, index, speaker, text, offset, length, line, column, start, tokens, words} */
+/* c:turn(i) -> {doc, path, index, speaker, text, offset, length, line, column, start, tokens,
+ * words} */
 static int corpus_turn(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     uint32_t t = check_index(L, 2, c->turns.n, "no such turn");
@@ -360,7 +368,8 @@ static int corpus_kwic_hits(lua_State *L) {
         const sm_turn *tr = &c->turns.v[turn];
         const sm_doc *d = &c->docs.v[tr->doc];
         uint32_t ms = c->tokens.v[s].off, me = c->tokens.v[e].off + corpus_token_len(c, e);
-        uint32_t ls = c->tokens.v[first].off, re = c->tokens.v[last].off + corpus_token_len(c, last);
+        uint32_t ls = c->tokens.v[first].off,
+                 re = c->tokens.v[last].off + corpus_token_len(c, last);
         lua_createtable(L, 0, 14);
         lua_pushstring(L, d->name);
         lua_setfield(L, -2, "doc");
@@ -394,19 +403,29 @@ static int corpus_kwic_hits(lua_State *L) {
     return 1;
 }
 
-/* c:token(i) -> form, folded form, kind, document offset (for specs and scripts) */
+/* c:token(i) -> {form, folded, kind, sentence, turn, doc, offset, length, line} */
 static int corpus_token(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     uint32_t t = check_index(L, 2, c->tokens.n, "no such token");
     const sm_form *f = &c->form_info.v[c->tokens.v[t].form];
+    uint32_t turn = corpus_token_turn(c, t);
+    const sm_doc *d = &c->docs.v[c->turns.v[turn].doc];
+    uint32_t off = c->tokens.v[t].off;
     size_t n;
     const char *s = lex_str(&c->forms, c->tokens.v[t].form, &n);
-    lua_pushlstring(L, s, n);
+    lua_createtable(L, 0, 10);
+    set_str(L, "form", s, n);
     s = lex_str(&c->folds, f->fold, &n);
-    lua_pushlstring(L, s, n);
+    set_str(L, "folded", s, n);
     lua_pushstring(L, sm_kind_names[f->kind]);
-    lua_pushinteger(L, (lua_Integer)corpus_token_sentence(c, t) + 1);
-    return 4;
+    lua_setfield(L, -2, "kind");
+    set_int(L, "sentence", (lua_Integer)corpus_token_sentence(c, t) + 1);
+    set_int(L, "turn_id", (lua_Integer)turn + 1);
+    set_int(L, "turn", (lua_Integer)c->turns.v[turn].index + 1);
+    lua_pushstring(L, d->name);
+    lua_setfield(L, -2, "doc");
+    set_source_fields(L, d, off, off + corpus_token_len(c, t));
+    return 1;
 }
 
 /* Splits s into segments, calling next(s, len, pos) for each boundary. */
@@ -429,8 +448,12 @@ static int push_segments(lua_State *L, int sentences) {
     return 1;
 }
 
-static int core_segment(lua_State *L) { return push_segments(L, 0); }
-static int core_sentences(lua_State *L) { return push_segments(L, 1); }
+static int core_segment(lua_State *L) {
+    return push_segments(L, 0);
+}
+static int core_sentences(lua_State *L) {
+    return push_segments(L, 1);
+}
 
 /* core.fold(s) -> s case-folded and NFC-normalised */
 static int core_fold(lua_State *L) {
@@ -499,15 +522,15 @@ static int core_filetype(lua_State *L) {
 }
 
 static const luaL_Reg corpus_methods[] = {
-    {"close", corpus_close},         {"stats", corpus_stats},
-    {"document", corpus_document},   {"speaker_list", corpus_speaker_list},
-    {"turn", corpus_turn},           {"turn_ids", corpus_turn_ids},
-    {"count", corpus_count},         {"kwic_hits", corpus_kwic_hits},
-    {"token", corpus_token},         {NULL, NULL}};
+    {"close", corpus_close},       {"stats", corpus_stats},
+    {"document", corpus_document}, {"speaker_list", corpus_speaker_list},
+    {"turn", corpus_turn},         {"turn_ids", corpus_turn_ids},
+    {"count", corpus_count},       {"kwic_hits", corpus_kwic_hits},
+    {"token", corpus_token},       {NULL, NULL}};
 
 static const luaL_Reg core_functions[] = {
-    {"open", core_open},         {"segment", core_segment}, {"sentences", core_sentences},
-    {"fold", core_fold},         {"listdir", core_listdir}, {"filetype", core_filetype},
+    {"open", core_open}, {"segment", core_segment}, {"sentences", core_sentences},
+    {"fold", core_fold}, {"listdir", core_listdir}, {"filetype", core_filetype},
     {NULL, NULL}};
 
 int luaopen_samtal_core(lua_State *L);

@@ -104,7 +104,8 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
         doc_free(&d);
         return sm_errorf(err, "%s: out of memory", path);
     }
-    size_t turns = c->turns.n, tokens = c->tokens.n, sentences = c->sentences.n, events = c->events.n;
+    size_t turns = c->turns.n, tokens = c->tokens.n, sentences = c->sentences.n,
+           events = c->events.n;
     if (tokenize_document(c, (uint32_t)c->docs.n - 1, err)) {
         /* roll back, so a failed document leaves no trace */
         c->turns.n = turns;
@@ -132,7 +133,8 @@ int corpus_finish(sm_corpus *c, sm_error *err) {
     if (vec_reserve((void **)&c->speakers.v, &c->speakers.cap, ns ? ns : 1, sizeof *c->speakers.v))
         return sm_errorf(err, "out of memory while counting speakers");
     c->speakers.n = ns;
-    for (size_t s = 0; s < ns; s++) c->speakers.v[s] = (sm_speaker){0, 0, SM_NONE};
+    for (size_t s = 0; s < ns; s++)
+        c->speakers.v[s] = (sm_speaker){0, 0, SM_NONE};
     for (size_t t = 0; t < c->turns.n; t++) {
         const sm_turn *tr = &c->turns.v[t];
         if (tr->speaker == SM_NONE) continue;
@@ -148,7 +150,8 @@ int corpus_finish(sm_corpus *c, sm_error *err) {
 
 void corpus_free(sm_corpus *c) {
     if (!c) return;
-    for (size_t i = 0; i < c->docs.n; i++) doc_free(&c->docs.v[i]);
+    for (size_t i = 0; i < c->docs.n; i++)
+        doc_free(&c->docs.v[i]);
     VEC_FREE(c->docs);
     VEC_FREE(c->turns);
     VEC_FREE(c->events);
@@ -169,10 +172,13 @@ uint32_t corpus_token_turn(const sm_corpus *c, uint32_t tok) {
     size_t lo = 0, hi = c->turns.n; /* last turn whose first token is <= tok */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (c->turns.v[mid].tok_first <= tok) lo = mid;
-        else hi = mid;
+        if (c->turns.v[mid].tok_first <= tok)
+            lo = mid;
+        else
+            hi = mid;
     }
-    while (lo > 0 && c->turns.v[lo].tok_count == 0) lo--; /* empty turns share their first token */
+    while (lo > 0 && c->turns.v[lo].tok_count == 0)
+        lo--; /* empty turns share their first token */
     return (uint32_t)lo;
 }
 
@@ -180,8 +186,10 @@ uint32_t corpus_token_sentence(const sm_corpus *c, uint32_t tok) {
     size_t lo = 0, hi = c->sentences.n;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (c->sentences.v[mid] <= tok) lo = mid;
-        else hi = mid;
+        if (c->sentences.v[mid] <= tok)
+            lo = mid;
+        else
+            hi = mid;
     }
     return (uint32_t)lo;
 }
@@ -202,17 +210,15 @@ int corpus_turn_text(const sm_corpus *c, uint32_t turn, uint32_t from, uint32_t 
     const sm_turn *tr = &c->turns.v[turn];
     const sm_doc *d = &c->docs.v[tr->doc];
     const sm_rawturn *rt = &d->layout.turns.v[tr->index];
-    int started = 0;
     if (buf_append(b, "", 0)) return -1;
     for (uint32_t k = 0; k < rt->seg_count; k++) {
         const sm_segment *sg = &d->layout.segs.v[rt->seg_first + k];
-        uint32_t a = sg->start > from ? sg->start : from, z = sg->end < to ? sg->end : to;
-        if (a >= z) continue;
-        if (started && a == sg->start &&
+        /* the separator stands for the gap before this segment, when the range spans the gap */
+        if (k > 0 && from <= sg[-1].end && to >= sg->start &&
             buf_append(b, sg->sep == SEP_SPACE ? " " : "\n\n", sg->sep == SEP_SPACE ? 1 : 2))
             return -1;
-        if (buf_append(b, d->text.s + a, z - a)) return -1;
-        started = 1;
+        uint32_t lo = sg->start > from ? sg->start : from, hi = sg->end < to ? sg->end : to;
+        if (lo < hi && buf_append(b, d->text.s + lo, hi - lo)) return -1;
     }
     return 0;
 }

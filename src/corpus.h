@@ -32,8 +32,8 @@ typedef struct sm_form {
 } sm_form;
 
 typedef struct sm_doc {
-    char *path;  /* as given */
-    char *name;  /* file name without directory */
+    char *path; /* as given */
+    char *name; /* file name without directory */
     sm_text text;
     sm_layout layout;
     uint32_t turn_first, turn_count;
@@ -51,7 +51,7 @@ typedef struct sm_turn {
 } sm_turn;
 
 typedef struct sm_event {
-    uint32_t doc, turn; /* turn: corpus turn id or SM_NONE */
+    uint32_t doc, turn;  /* turn: corpus turn id or SM_NONE */
     uint32_t start, end; /* the mark in the document's text */
     uint32_t token;      /* id of the first token after it (may equal the token count) */
 } sm_event;
@@ -78,8 +78,9 @@ typedef struct sm_corpus {
     sm_lexicon folds;        /* case-folded forms */
     sm_lexicon speaker_names;
     VEC(sm_speaker) speakers; /* by speaker id (= id in speaker_names), in order of first turn */
-    uint32_t *post_start;     /* index: postings of fold f are postings[post_start[f] .. post_start[f+1]) */
-    uint32_t *postings;       /* token ids, ascending within each fold */
+    uint32_t
+        *post_start; /* index: postings of fold f are postings[post_start[f] .. post_start[f+1]) */
+    uint32_t *postings; /* token ids, ascending within each fold */
     sm_load_opts opts;
     int finished;
 } sm_corpus;

@@ -12,11 +12,15 @@ int index_build(sm_corpus *c) {
         free(post);
         return -1;
     }
-    for (size_t t = 0; t < nt; t++) start[c->form_info.v[c->tokens.v[t].form].fold + 1]++;
-    for (size_t f = 0; f < nf; f++) start[f + 1] += start[f];
+    for (size_t t = 0; t < nt; t++)
+        start[c->form_info.v[c->tokens.v[t].form].fold + 1]++;
+    for (size_t f = 0; f < nf; f++)
+        start[f + 1] += start[f];
     /* fill using start[] as cursors, then shift back */
-    for (size_t t = 0; t < nt; t++) post[start[c->form_info.v[c->tokens.v[t].form].fold]++] = (uint32_t)t;
-    for (size_t f = nf; f > 0; f--) start[f] = start[f - 1];
+    for (size_t t = 0; t < nt; t++)
+        post[start[c->form_info.v[c->tokens.v[t].form].fold]++] = (uint32_t)t;
+    for (size_t f = nf; f > 0; f--)
+        start[f] = start[f - 1];
     start[0] = 0;
     free(c->post_start);
     free(c->postings);

@@ -24,10 +24,10 @@ typedef struct sm_segment {
 } sm_segment;
 
 typedef struct sm_rawturn {
-    uint32_t speaker;            /* offset of the name in names (NUL-terminated), or LAYOUT_NONE */
+    uint32_t speaker; /* offset of the name in names (NUL-terminated), or LAYOUT_NONE */
     uint32_t seg_first, seg_count;
-    uint32_t label;              /* offset in the text where the turn's label (or text) starts */
-    double start;                /* start time in seconds, or -1 */
+    uint32_t label; /* offset in the text where the turn's label (or text) starts */
+    double start;   /* start time in seconds, or -1 */
 } sm_rawturn;
 
 typedef struct sm_rawevent {
@@ -44,9 +44,9 @@ typedef struct sm_layout {
     VEC(sm_rawturn) turns;
     VEC(sm_rawevent) events;
     VEC(sm_participant) participants;
-    VEC(uint32_t) pages; /* offset where each page starts; pages.n is the page count */
-    sm_buf names;        /* speaker names and participant fields, each NUL-terminated */
-    uint32_t title_start, title_end;       /* empty if none */
+    VEC(uint32_t) pages;             /* offset where each page starts; pages.n is the page count */
+    sm_buf names;                    /* speaker names and participant fields, each NUL-terminated */
+    uint32_t title_start, title_end; /* empty if none */
     uint32_t preamble_start, preamble_end; /* text before the first turn; empty if none */
 } sm_layout;
 

@@ -37,7 +37,8 @@ static int grow_slots(sm_lexicon *lx) {
     if (!slots) return -1;
     for (size_t id = 0; id < lx->n; id++) {
         size_t i = lx->entries[id].hash & (nslots - 1);
-        while (slots[i]) i = (i + 1) & (nslots - 1);
+        while (slots[i])
+            i = (i + 1) & (nslots - 1);
         slots[i] = (uint32_t)id + 1;
     }
     free(lx->slots);

@@ -92,7 +92,8 @@ static int run(lua_State *L) {
         make_arg(L, argv, argc, 2);
         status = luaL_loadbuffer(L, argv[2], strlen(argv[2]), "=(command line)");
         first = 3;
-    } else if (argc > 1 && strlen(argv[1]) > 4 && strcmp(argv[1] + strlen(argv[1]) - 4, ".lua") == 0) {
+    } else if (argc > 1 && strlen(argv[1]) > 4 &&
+               strcmp(argv[1] + strlen(argv[1]) - 4, ".lua") == 0) {
         make_arg(L, argv, argc, 1);
         status = luaL_loadfile(L, argv[1]);
         first = 2;
@@ -113,7 +114,8 @@ static int run(lua_State *L) {
         lua_pushinteger(L, 1);
         return 1;
     }
-    for (int i = first; i < argc; i++) lua_pushstring(L, argv[i]);
+    for (int i = first; i < argc; i++)
+        lua_pushstring(L, argv[i]);
     if (lua_pcall(L, argc - first, 0, handler) != LUA_OK) {
         fprintf(stderr, "samtal: %s\n", lua_tostring(L, -1));
         lua_pushinteger(L, 1);
@@ -133,8 +135,10 @@ int main(int argc, char **argv) {
     lua_pushcfunction(L, run);
     lua_pushlightuserdata(L, &ra);
     int code = 1;
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK) fprintf(stderr, "samtal: %s\n", lua_tostring(L, -1));
-    else code = (int)lua_tointeger(L, -1);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK)
+        fprintf(stderr, "samtal: %s\n", lua_tostring(L, -1));
+    else
+        code = (int)lua_tointeger(L, -1);
     lua_close(L);
     return code;
 }

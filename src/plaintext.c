@@ -43,11 +43,11 @@
 enum { L_BLANK, L_TEXT, L_LABEL, L_FURNITURE, L_EVENTS };
 
 typedef struct line_info {
-    uint32_t start, end;         /* content, trailing white space trimmed */
+    uint32_t start, end;           /* content, trailing white space trimmed */
     uint32_t name_start, name_end; /* label candidate's name, if any (name_end > name_start) */
-    uint32_t text_start;         /* where the text after the label starts */
-    uint32_t cand;               /* id in the candidate lexicon, or LEX_NONE */
-    uint8_t kind, accepted_shape; /* accepted_shape: the candidate passes on its own shape */
+    uint32_t text_start;           /* where the text after the label starts */
+    uint32_t cand;                 /* id in the candidate lexicon, or LEX_NONE */
+    uint8_t kind, accepted_shape;  /* accepted_shape: the candidate passes on its own shape */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -68,11 +68,14 @@ uint32_t layout_name(sm_layout *lay, const char *s, size_t len) {
     return (uint32_t)off;
 }
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
+static int is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+}
 
 /* Decodes the code point at s[p..end); returns its length (1 for a stray byte). */
 static size_t next_cp(const char *s, size_t p, size_t end, int32_t *cp) {
-    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + p, (utf8proc_ssize_t)(end - p), cp);
+    utf8proc_ssize_t n =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + p, (utf8proc_ssize_t)(end - p), cp);
     if (n <= 0) {
         *cp = 0xFFFD;
         return 1;
@@ -126,7 +129,8 @@ static void parse_label(const char *s, line_info *li) {
     if (p >= end || p == name_start || word_start) return; /* no colon, empty, or "Name :" */
     size_t q = p + 1;
     if (q < end && !is_space(s[q])) return; /* "SKR:s", "http://", "10:30" */
-    while (q < end && is_space(s[q])) q++;
+    while (q < end && is_space(s[q]))
+        q++;
     li->name_start = (uint32_t)name_start;
     li->name_end = (uint32_t)p;
     li->text_start = (uint32_t)q;
@@ -145,10 +149,12 @@ static void parse_label(const char *s, line_info *li) {
 static size_t scan_event(const char *s, size_t p, size_t end) {
     if (s[p] != '[') return 0;
     size_t q = p + 1;
-    while (q < end && s[q] != ']' && s[q] != '[') q++;
+    while (q < end && s[q] != ']' && s[q] != '[')
+        q++;
     if (q >= end || s[q] != ']' || q - p - 1 < 1 || q - p - 1 > MAX_EVENT_BYTES) return 0;
     size_t k = p + 1;
-    while (k < q && (s[k] == '*' || s[k] == '_')) k++;
+    while (k < q && (s[k] == '*' || s[k] == '_'))
+        k++;
     int32_t cp;
     if (k >= q) return 0;
     next_cp(s, k, q, &cp);
@@ -188,20 +194,26 @@ static double parse_time(const char *s, size_t p, size_t end) {
     while (p < end && nf < 3) {
         size_t d = p;
         double v = 0;
-        while (p < end && s[p] >= '0' && s[p] <= '9' && p - d < 3) v = v * 10 + (s[p++] - '0');
+        while (p < end && s[p] >= '0' && s[p] <= '9' && p - d < 3)
+            v = v * 10 + (s[p++] - '0');
         if (p == d) return -1;
         fields[nf++] = v;
-        if (p < end && s[p] == ':') p++;
-        else break;
+        if (p < end && s[p] == ':')
+            p++;
+        else
+            break;
     }
-    double frac = 0, scale = 0.1;
+    double frac = 0;
     if (p < end && (s[p] == '.' || s[p] == ',')) {
+        double scale = 0.1;
         p++;
-        while (p < end && s[p] >= '0' && s[p] <= '9') frac += (s[p++] - '0') * (scale), scale /= 10;
+        while (p < end && s[p] >= '0' && s[p] <= '9')
+            frac += (s[p++] - '0') * (scale), scale /= 10;
     }
     if (p != end || nf < 2) return -1;
     double t = 0;
-    for (int k = 0; k < nf; k++) t = t * 60 + fields[k];
+    for (int k = 0; k < nf; k++)
+        t = t * 60 + fields[k];
     return t + frac;
 }
 
@@ -209,7 +221,8 @@ static int ascii_contains_ci(const char *s, size_t len, const char *word) {
     size_t w = strlen(word);
     for (size_t i = 0; i + w <= len; i++) {
         size_t k = 0;
-        while (k < w && (s[i + k] | 0x20) == word[k]) k++;
+        while (k < w && (s[i + k] | 0x20) == word[k])
+            k++;
         if (k == w) return 1;
     }
     return 0;
@@ -249,7 +262,9 @@ static int read_participants(const char *s, const line_info *lines, size_t from,
                 continue;
             }
         }
-        uint32_t *field = cur->name == LAYOUT_NONE ? &cur->name : cur->role == LAYOUT_NONE ? &cur->role : NULL;
+        uint32_t *field = cur->name == LAYOUT_NONE   ? &cur->name
+                          : cur->role == LAYOUT_NONE ? &cur->role
+                                                     : NULL;
         if (field && (*field = layout_name(lay, p, len)) == LAYOUT_NONE) return -1;
     }
     return 0;
@@ -269,16 +284,19 @@ static int add_events(const char *s, size_t p, size_t end, uint32_t turn, sm_lay
 }
 
 /* Splits the text into lines and classifies labels (pass 1 of 3). */
-static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cands, uint32_t **counts) {
+static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cands,
+                              uint32_t **counts) {
     line_info *lines = calloc(t->nlines ? t->nlines : 1, sizeof *lines);
     size_t ncounts = 0, capcounts = 0;
     if (!lines) return NULL;
     for (size_t i = 0; i < t->nlines; i++) {
         line_info *li = &lines[i];
         size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
-        while (end > start && (is_space(t->s[end - 1]) || t->s[end - 1] == '\r')) end--;
+        while (end > start && (is_space(t->s[end - 1]) || t->s[end - 1] == '\r'))
+            end--;
         size_t lead = start;
-        while (lead < end && is_space(t->s[lead])) lead++;
+        while (lead < end && is_space(t->s[lead]))
+            lead++;
         li->start = (uint32_t)lead;
         li->end = (uint32_t)end;
         li->cand = LEX_NONE;
@@ -286,11 +304,13 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
         if (li->kind == L_BLANK) continue;
         parse_label(t->s, li);
         if (li->name_end > li->name_start) {
-            li->cand = lex_intern(cands, t->s + li->name_start, li->name_end - li->name_start, NULL);
+            li->cand =
+                lex_intern(cands, t->s + li->name_start, li->name_end - li->name_start, NULL);
             if (li->cand == LEX_NONE ||
                 vec_reserve((void **)counts, &capcounts, li->cand + 1, sizeof **counts))
                 goto oom;
-            while (ncounts <= li->cand) (*counts)[ncounts++] = 0;
+            while (ncounts <= li->cand)
+                (*counts)[ncounts++] = 0;
             (*counts)[li->cand]++;
         }
     }
@@ -354,7 +374,8 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         fkey[i] = id;
     }
     for (size_t i = 0; i < nlines; i++)
-        if (fkey[i] != LEX_NONE && fcount.v[fkey[i]] >= MIN_FURNITURE_REPEATS && fbad.v[fkey[i]] == 0)
+        if (fkey[i] != LEX_NONE && fcount.v[fkey[i]] >= MIN_FURNITURE_REPEATS &&
+            fbad.v[fkey[i]] == 0)
             lines[i].kind = L_FURNITURE;
     free(fkey);
 

@@ -16,7 +16,8 @@ int phrase_compile(const sm_corpus *c, const char *q, size_t len, int exact, sm_
     out->exact = exact;
     for (size_t p = 0; p < len;) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)q + p, (utf8proc_ssize_t)(len - p), &cp);
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)q + p, (utf8proc_ssize_t)(len - p), &cp);
         if (n < 0)
             return sm_errorf(err, "query \"%.*s\": invalid UTF-8 at byte %zu", (int)len, q, p + 1);
         p += (size_t)n;
@@ -24,7 +25,8 @@ int phrase_compile(const sm_corpus *c, const char *q, size_t len, int exact, sm_
     /* The query is normalised as the corpus was (NFC, and folded unless exact). */
     utf8proc_uint8_t *norm = NULL;
     utf8proc_option_t flags = UTF8PROC_STABLE | UTF8PROC_COMPOSE | (exact ? 0 : UTF8PROC_CASEFOLD);
-    utf8proc_ssize_t nlen = utf8proc_map((const utf8proc_uint8_t *)q, (utf8proc_ssize_t)len, &norm, flags);
+    utf8proc_ssize_t nlen =
+        utf8proc_map((const utf8proc_uint8_t *)q, (utf8proc_ssize_t)len, &norm, flags);
     if (nlen < 0) return sm_errorf(err, "query \"%.*s\": %s", (int)len, q, utf8proc_errmsg(nlen));
     const char *s = (const char *)norm;
     u32_vec terms = {0};
@@ -44,7 +46,8 @@ int phrase_compile(const sm_corpus *c, const char *q, size_t len, int exact, sm_
         pos = end;
     }
     free(norm);
-    if (terms.n == 0) return sm_errorf(err, "query \"%.*s\": empty query, no word to look for", (int)len, q);
+    if (terms.n == 0)
+        return sm_errorf(err, "query \"%.*s\": empty query, no word to look for", (int)len, q);
     out->terms = terms.v;
     out->n = terms.n;
     return 0;
@@ -84,7 +87,8 @@ int phrase_find(const sm_corpus *c, const sm_phrase *p, uint32_t **starts, size_
         uint32_t s = post[i] - (uint32_t)anchor;
         if ((size_t)s + p->n > c->tokens.n) break;
         size_t k = 0;
-        while (k < p->n && term_matches(c, p, k, s + (uint32_t)k)) k++;
+        while (k < p->n && term_matches(c, p, k, s + (uint32_t)k))
+            k++;
         if (k < p->n) continue;
         const sm_turn *tr = &c->turns.v[corpus_token_turn(c, s)];
         if ((size_t)s + p->n > (size_t)tr->tok_first + tr->tok_count) continue; /* crosses a turn */

@@ -9,7 +9,8 @@
 #include "corpus.h"
 
 typedef struct sm_phrase {
-    uint32_t *terms; /* fold ids, or exact form ids when exact; LEX_NONE for a word not in the corpus */
+    uint32_t
+        *terms; /* fold ids, or exact form ids when exact; LEX_NONE for a word not in the corpus */
     size_t n;
     int exact;
 } sm_phrase;

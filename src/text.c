@@ -62,12 +62,14 @@ static int flush_run(decoder *d, size_t src_end, sm_error *err) {
     if (!d->run_unstable) return 0;
     utf8proc_uint8_t *res = NULL;
     size_t len = d->out.n - d->run_out;
-    utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)d->out.s + d->run_out,
-                                      (utf8proc_ssize_t)len, &res, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    utf8proc_ssize_t m =
+        utf8proc_map((const utf8proc_uint8_t *)d->out.s + d->run_out, (utf8proc_ssize_t)len, &res,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
     if (m < 0) return sm_errorf(err, "%s: cannot normalise text: %s", d->name, utf8proc_errmsg(m));
     if ((size_t)m != len || memcmp(res, d->out.s + d->run_out, len) != 0) {
         d->out.n = d->run_out;
-        int bad = buf_append(&d->out, res, (size_t)m) || map_point(&d->map, d->run_out, d->run_src) ||
+        int bad = buf_append(&d->out, res, (size_t)m) ||
+                  map_point(&d->map, d->run_out, d->run_src) ||
                   map_point(&d->map, d->out.n, src_end);
         free(res);
         if (bad) return sm_errorf(err, "%s: out of memory", d->name);
@@ -88,7 +90,8 @@ static size_t source_column(const decoder *d, size_t at) {
 int text_decode(const char *name, const unsigned char *src, size_t n, int invalid, sm_text *out,
                 sm_error *err) {
     if (n > UINT32_MAX - 16)
-        return sm_errorf(err, "%s: file too large (%zu bytes; at most 4 GiB per document)", name, n);
+        return sm_errorf(err, "%s: file too large (%zu bytes; at most 4 GiB per document)", name,
+                         n);
     decoder d;
     memset(&d, 0, sizeof d);
     d.name = name;
@@ -104,8 +107,8 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
         if (c < 0x80) {
             if (flush_run(&d, i, err)) goto fail;
             if (c == 0) {
-                sm_errorf(err, "%s:%zu:%zu: binary file (NUL byte at byte offset %zu)", name, d.line,
-                          source_column(&d, i), i);
+                sm_errorf(err, "%s:%zu:%zu: binary file (NUL byte at byte offset %zu)", name,
+                          d.line, source_column(&d, i), i);
                 goto fail;
             }
             d.ascii_out = d.out.n;
@@ -186,8 +189,10 @@ size_t text_source_offset(const sm_text *t, size_t norm) {
     size_t lo = 0, hi = t->nmap; /* last point with point.norm <= norm */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (t->map[mid].norm <= norm) lo = mid;
-        else hi = mid;
+        if (t->map[mid].norm <= norm)
+            lo = mid;
+        else
+            hi = mid;
     }
     size_t src = t->map[lo].src + (norm - t->map[lo].norm);
     return src > t->source_len ? t->source_len : src;
@@ -197,8 +202,10 @@ size_t text_line_of(const sm_text *t, size_t norm) {
     size_t lo = 0, hi = t->nlines;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (t->lines[mid] <= norm) lo = mid;
-        else hi = mid;
+        if (t->lines[mid] <= norm)
+            lo = mid;
+        else
+            hi = mid;
     }
     return lo + 1;
 }

@@ -17,13 +17,13 @@ typedef struct sm_offpoint {
 } sm_offpoint;
 
 typedef struct sm_text {
-    char *s;            /* normalised text, NUL-terminated; owned */
-    size_t len;         /* its length in bytes */
-    sm_offpoint *map;   /* offset map, sorted by norm; map[0].norm == 0 */
+    char *s;          /* normalised text, NUL-terminated; owned */
+    size_t len;       /* its length in bytes */
+    sm_offpoint *map; /* offset map, sorted by norm; map[0].norm == 0 */
     size_t nmap;
-    uint32_t *lines;    /* lines[i]: offset in s where line i+1 starts */
+    uint32_t *lines; /* lines[i]: offset in s where line i+1 starts */
     size_t nlines;
-    size_t source_len;  /* size of the source in bytes */
+    size_t source_len;   /* size of the source in bytes */
     size_t replacements; /* invalid sequences replaced by U+FFFD (only with TEXT_INVALID_REPLACE) */
 } sm_text;
 

@@ -28,7 +28,8 @@ int tokenize_kind(const char *s, size_t len) {
     int first_cat = -1, digit = 0;
     for (size_t p = 0; p < len;) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + p, (utf8proc_ssize_t)(len - p), &cp);
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + p, (utf8proc_ssize_t)(len - p), &cp);
         if (n <= 0) return KIND_SYMBOL;
         utf8proc_category_t cat = utf8proc_category(cp);
         if (first_cat < 0) first_cat = (int)cat;
@@ -85,7 +86,8 @@ static void mask_emphasis(char *s, size_t len) {
 
 static uint32_t to_doc(const scratch *sc, uint32_t joined) {
     size_t k = sc->map.n - 1;
-    while (k > 0 && sc->map.v[k].joined > joined) k--;
+    while (k > 0 && sc->map.v[k].joined > joined)
+        k--;
     return sc->map.v[k].doc + (joined - sc->map.v[k].joined);
 }
 
@@ -109,10 +111,12 @@ static int tokenize_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, scratch *s
     if (buf_append(&sc->joined, "", 0)) return -1;
     for (uint32_t k = 0; k < rt->seg_count; k++) {
         const sm_segment *sg = &d->layout.segs.v[rt->seg_first + k];
-        if (k && buf_append(&sc->joined, sg->sep == SEP_SPACE ? " " : "\n\n", sg->sep == SEP_SPACE ? 1 : 2))
+        if (k && buf_append(&sc->joined, sg->sep == SEP_SPACE ? " " : "\n\n",
+                            sg->sep == SEP_SPACE ? 1 : 2))
             return -1;
         seg_map m = {(uint32_t)sc->joined.n, sg->start, sg->end - sg->start};
-        if (VEC_PUSH(sc->map, m) || buf_append(&sc->joined, d->text.s + sg->start, m.len)) return -1;
+        if (VEC_PUSH(sc->map, m) || buf_append(&sc->joined, d->text.s + sg->start, m.len))
+            return -1;
     }
     char *j = sc->joined.s;
     size_t len = sc->joined.n;
@@ -179,8 +183,10 @@ int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
         uint32_t lo = d->tok_first, hi = d->tok_first + d->tok_count;
         while (lo < hi) {
             uint32_t mid = lo + (hi - lo) / 2;
-            if (c->tokens.v[mid].off < ev->start) lo = mid + 1;
-            else hi = mid;
+            if (c->tokens.v[mid].off < ev->start)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         sm_event out = {doc_id, ev->turn == LAYOUT_NONE ? SM_NONE : d->turn_first + ev->turn,
                         ev->start, ev->end, lo};

@@ -27,7 +27,9 @@ int buf_append(sm_buf *b, const void *p, size_t n) {
     return 0;
 }
 
-int buf_putc(sm_buf *b, char c) { return buf_append(b, &c, 1); }
+int buf_putc(sm_buf *b, char c) {
+    return buf_append(b, &c, 1);
+}
 
 void buf_free(sm_buf *b) {
     free(b->s);

@@ -31,7 +31,7 @@ format.squeeze = squeeze
 --- An aligned concordance: location, speaker, left context right-aligned, match, right context.
 function format.concordance(hits, opts)
   opts = opts or {}
-  local cols = opts.context or 45
+  local cols = opts.context or 60
   if #hits == 0 then
     return ("no hits for %q"):format(hits.query or "")
   end

@@ -1,0 +1,114 @@
+# samtal: C core, Lua 5.4 module and standalone command.
+#   make            build build/lua/samtal/core.so and build/bin/samtal
+#   make setup      install missing Debian packages, build, and run the main job on corpus/
+#   make test       specs (plain, then ASan+UBSan) and a valgrind run; ends "N passed, N failed"
+#   make lint       luacheck on lua/ scripts/ spec/, cppcheck on src/, clang-format check
+#   make install PREFIX=/usr/local
+
+PKGS       := lua5.4 libutf8proc
+CC         ?= cc
+UNICODE    ?= /usr/share/unicode
+LUA        ?= lua5.4
+PREFIX     ?= /usr/local
+LUA_LMOD   ?= $(PREFIX)/share/lua/5.4
+LUA_CMOD   ?= $(PREFIX)/lib/lua/5.4
+
+WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+              -Wpointer-arith -Wundef -Wwrite-strings -Wformat=2 -Wvla
+CFLAGS     ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) -fPIC $(CFLAGS) \
+              $(shell pkg-config --cflags $(PKGS)) -Isrc -Ibuild/gen
+UTF8PROC_LIBS := $(shell pkg-config --libs libutf8proc)
+LUA_LIBS      := $(shell pkg-config --libs lua5.4)
+SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+CORE_SRC   := error.c vec.c text.c lexicon.c plaintext.c break_props.c segment.c tokenize.c \
+              index.c corpus.c query.c binding.c
+LUA_SRC    := $(wildcard lua/samtal/*.lua)
+
+OBJ        := $(CORE_SRC:%.c=build/obj/%.o)
+ASAN_OBJ   := $(CORE_SRC:%.c=build/asan/obj/%.o)
+
+.PHONY: all asan test lint format setup deps demo install uninstall clean bench
+
+all: build/lua/samtal/core.so build/bin/samtal
+
+build/gen/break_tables.c: src/gen_break_tables.lua
+	@mkdir -p $(@D)
+	$(LUA) src/gen_break_tables.lua $(UNICODE) $@
+
+build/gen/embedded_lua.c: src/embed_lua.lua $(LUA_SRC)
+	@mkdir -p $(@D)
+	$(LUA) src/embed_lua.lua $@ $(LUA_SRC)
+
+build/obj/%.o: src/%.c $(wildcard src/*.h) | build/gen/break_tables.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/obj/%.o: src/%.c $(wildcard src/*.h) | build/gen/break_tables.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) -c $< -o $@
+
+# The module never links liblua: the interpreter that loads it provides the symbols.
+build/lua/samtal/core.so: $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared $(CFLAGS) -o $@ $(OBJ) $(UTF8PROC_LIBS)
+
+build/asan/lua/samtal/core.so: $(ASAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared $(SAN_FLAGS) -o $@ $(ASAN_OBJ) $(UTF8PROC_LIBS)
+
+build/bin/samtal: $(OBJ) build/obj/main.o build/obj/embedded_lua.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LUA_LIBS) $(UTF8PROC_LIBS) -lm -ldl
+
+build/obj/embedded_lua.o: build/gen/embedded_lua.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -fPIC $(CFLAGS) -c $< -o $@
+
+asan: build/asan/lua/samtal/core.so
+
+# Every spec, with the plain and then the sanitised module; valgrind on the command.
+test: all asan
+	bash spec/run.sh
+
+lint:
+	luacheck lua scripts spec
+	cppcheck --enable=warning,style,performance,portability --error-exitcode=1 --std=c11 \
+	  --inline-suppr --suppress=missingIncludeSystem --suppress=unusedFunction --suppress=toomanyconfigs -q \
+	  -Isrc -Ibuild/gen $(shell pkg-config --cflags-only-I $(PKGS)) src/*.c
+	clang-format --dry-run --Werror src/*.c src/*.h
+
+format:
+	clang-format -i src/*.c src/*.h
+
+# Debian packages samtal needs to build and test; `make deps` installs the missing ones.
+DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 libutf8proc-dev lua-lpeg lua-busted \
+            lua-check unicode-data valgrind cppcheck clang-format
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# The main job: who speaks how much in corpus/, and one concordance.
+demo: all
+	build/bin/samtal scripts/speakers.lua corpus
+	build/bin/samtal scripts/kwic.lua "nära vård" corpus
+
+setup: deps
+	$(MAKE) demo
+
+install: all
+	install -d $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(LUA_SRC) $(DESTDIR)$(LUA_LMOD)/samtal/
+	install -m 755 build/lua/samtal/core.so $(DESTDIR)$(LUA_CMOD)/samtal/core.so
+	install -m 755 build/bin/samtal $(DESTDIR)$(PREFIX)/bin/samtal
+
+uninstall:
+	rm -rf $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(PREFIX)/bin/samtal
+
+clean:
+	rm -rf build

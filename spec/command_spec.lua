@@ -1,0 +1,121 @@
+-- The samtal command and the scripts in scripts/, run as a user runs them.
+local h = require "helpers"
+
+local samtal_cmd = "build/bin/samtal"
+
+describe("samtal command", function()
+  after_each(h.cleanup)
+
+  it("runs a script with its arguments in arg and ...", function()
+    local script = h.tempfile('print(arg[0] ~= nil, arg[1], select("#", ...), samtal ~= nil)\n', ".lua")
+    local out, _, code = h.run(samtal_cmd .. " " .. script .. " eins zwei")
+    assert.are.equal(0, code)
+    assert.are.equal("true\teins\t2\ttrue\n", out)
+  end)
+
+  it("runs code with -e", function()
+    local out, _, code = h.run(samtal_cmd .. [[ -e 'print(samtal.open("corpus"):count("det vill säga"))']])
+    assert.are.equal(0, code)
+    assert.are.equal("1\n", out)
+  end)
+
+  it("reports a script's error with its message and exit status 1", function()
+    local _, err, code = h.run(samtal_cmd .. [[ -e 'samtal.open("corpus/none.txt")']])
+    assert.are.equal(1, code)
+    assert.truthy(err:find("samtal: cannot open corpus/none.txt: No such file or directory", 1, true))
+  end)
+
+  it("prints help and version, and refuses an unknown option with status 2", function()
+    local out, _, code = h.run(samtal_cmd .. " --help")
+    assert.are.equal(0, code)
+    assert.truthy(out:find("usage: samtal", 1, true))
+    out = h.run(samtal_cmd .. " --version")
+    assert.truthy(out:match("^samtal %d+%.%d+%.%d+"))
+    local _, err
+    _, err, code = h.run(samtal_cmd .. " --frobnicate")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("unknown option '--frobnicate'", 1, true))
+  end)
+
+  it("starts a session that evaluates expressions and survives errors", function()
+    local input = h.tempfile('c:count("tillgänglighet")\nerror("boom")\nx = {\n 1, 2 }\nprint(#x)\nc:count("det vill säga")\n')
+    local out, _, code = h.run(samtal_cmd .. " corpus < " .. input)
+    assert.are.equal(0, code)
+    assert.truthy(out:find("2 documents, 7 speakers", 1, true))
+    assert.truthy(out:find("samtal> 6\n", 1, true))
+    assert.truthy(out:find("boom", 1, true))
+    assert.truthy(out:find("2\n", 1, true))
+    assert.truthy(out:find("samtal> 1\n", 1, true))
+  end)
+end)
+
+describe("scripts/kwic.lua", function()
+  it("prints every hit of a query in corpus/ and exits 0", function()
+    local out, _, code = h.run(samtal_cmd .. " scripts/kwic.lua 'nära vård' corpus")
+    assert.are.equal(0, code)
+    local lines = {}
+    for l in out:gmatch("[^\n]+") do lines[#lines + 1] = l end
+    local n = tonumber(lines[#lines]:match("^(%d+) hits$"))
+    assert.are.equal(#lines - 1, n)
+    assert.truthy(n > 10)
+    for i = 1, n do assert.truthy(lines[i]:lower():find("[nära vård]", 1, true), lines[i]) end
+  end)
+
+  it("takes --speaker and --width, and exits 1 when nothing is found", function()
+    local out, _, code = h.run(samtal_cmd .. " scripts/kwic.lua --speaker LENA --width 2 nära corpus")
+    assert.are.equal(0, code)
+    for l in out:gmatch("[^\n]+") do
+      if not l:match("hits?$") then assert.truthy(l:find("LENA", 1, true)) end
+    end
+    _, _, code = h.run(samtal_cmd .. " scripts/kwic.lua blåbärssoppa corpus")
+    assert.are.equal(1, code)
+  end)
+
+  it("explains bad usage with exit status 2", function()
+    local _, err, code = h.run(samtal_cmd .. " scripts/kwic.lua")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("usage:", 1, true))
+    _, err, code = h.run(samtal_cmd .. " scripts/kwic.lua nära corpus/missing.txt")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("cannot open corpus/missing.txt", 1, true))
+  end)
+end)
+
+describe("scripts/speakers.lua", function()
+  it("prints turns, tokens and share per speaker and document", function()
+    local out, _, code = h.run(samtal_cmd .. " scripts/speakers.lua corpus")
+    assert.are.equal(0, code)
+    local rows, share = {}, {}
+    for l in out:gmatch("[^\n]+") do
+      local doc, name, turns, tokens, pct = l:match("^(%S+)%s+(.-)%s+(%d+)%s+(%d+)%s+([%d.]+)%%$")
+      if doc then
+        rows[doc .. "/" .. name] = { tonumber(turns), tonumber(tokens) }
+        share[doc] = (share[doc] or 0) + tonumber(pct)
+      end
+    end
+    assert.are.equal(27, rows["000_e744d110473e4ebd.txt/LENA"][1])
+    assert.are.equal(41, rows["001_49eaf7069c1bee78.txt/Speaker 3"][1])
+    for doc, total in pairs(share) do assert.truthy(math.abs(total - 100) < 0.5, doc) end
+  end)
+end)
+
+describe("make install", function()
+  it("installs the module for plain lua5.4 and the command under PREFIX", function()
+    local prefix = os.tmpname()
+    os.remove(prefix)
+    local _, err, code = h.run("make -s install PREFIX=" .. h.q(prefix))
+    assert.are.equal(0, code, err)
+    local env = ("LUA_PATH=%s LUA_CPATH=%s "):format(h.q(prefix .. "/share/lua/5.4/?.lua;" .. prefix .. "/share/lua/5.4/?/init.lua"),
+      h.q(prefix .. "/lib/lua/5.4/?.so"))
+    local out
+    out, err, code = h.run("cd / && " .. env .. [[lua5.4 -e 'local s = require "samtal"; print(s.open("]]
+      .. os.getenv("PWD") .. [[/corpus"):count("nära vård"))']])
+    assert.are.equal(0, code, err)
+    -- the installed copy answers as the build tree does
+    assert.are.equal(require("samtal").open("corpus"):count("nära vård"), tonumber(out))
+    out, err, code = h.run("cd / && " .. h.q(prefix .. "/bin/samtal") .. " --version")
+    assert.are.equal(0, code, err)
+    assert.truthy(out:match("^samtal "))
+    os.execute("rm -rf " .. h.q(prefix))
+  end)
+end)

@@ -1,0 +1,67 @@
+-- helpers.lua: shared code for the specs.
+local helpers = {}
+
+helpers.seed_inline = "corpus/000_e744d110473e4ebd.txt"  -- "NAME: text" labels, paged
+helpers.seed_blocks = "corpus/001_49eaf7069c1bee78.txt"  -- "Speaker N:" alone on its line
+helpers.shared = "../shared/corpora/"
+
+--- Writes bytes to a fresh temporary file and returns its path (removed by helpers.cleanup()).
+local made = {}
+function helpers.tempfile(bytes, suffix)
+  local base = os.tmpname() -- created by tmpname; only the name with the suffix is used
+  os.remove(base)
+  local path = base .. (suffix or ".txt")
+  local f = assert(io.open(path, "wb"))
+  f:write(bytes)
+  f:close()
+  made[#made + 1] = path
+  return path
+end
+
+function helpers.cleanup()
+  for _, p in ipairs(made) do os.remove(p) end
+  made = {}
+end
+
+--- The bytes of a file.
+function helpers.read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+--- Runs a shell command; returns its stdout, stderr and exit code.
+function helpers.run(cmd)
+  local err = os.tmpname()
+  local p = io.popen(cmd .. " 2>" .. err)
+  local out = p:read("a")
+  local _, _, code = p:close()
+  local e = helpers.read(err)
+  os.remove(err)
+  return out, e, code
+end
+
+--- The message of the error fn raises (luassert's has_error would strip a "path:line:" prefix,
+-- which is exactly what samtal's messages start with).
+function helpers.error_of(fn, ...)
+  local ok, err = pcall(fn, ...)
+  assert(not ok, "expected an error")
+  return err
+end
+
+--- Shell quoting.
+function helpers.q(s)
+  return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
+--- Counts, independently of samtal, the lines of a file that match a Lua pattern.
+function helpers.count_lines(path, pattern)
+  local n = 0
+  for line in io.lines(path) do
+    if line:match(pattern) then n = n + 1 end
+  end
+  return n
+end
+
+return helpers

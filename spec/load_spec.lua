@@ -1,0 +1,114 @@
+-- Loading: paths, decoding (BOM, line ends, NFC, invalid UTF-8) and every kind of bad input.
+local samtal = require "samtal"
+local h = require "helpers"
+
+describe("samtal", function()
+  after_each(h.cleanup)
+
+  describe("open()", function()
+    it("opens a directory as its *.txt files sorted by name", function()
+      local docs = samtal.open("corpus"):documents()
+      assert.are.equal(2, #docs)
+      assert.are.equal("000_e744d110473e4ebd.txt", docs[1].name)
+      assert.are.equal("corpus/001_49eaf7069c1bee78.txt", docs[2].path)
+    end)
+
+    it("opens one file, and a list of files and directories in the order given", function()
+      assert.are.equal(1, #samtal.open(h.seed_blocks):documents())
+      local docs = samtal.open({ h.seed_blocks, "corpus" }):documents()
+      assert.are.same({ "001_49eaf7069c1bee78.txt", "000_e744d110473e4ebd.txt", "001_49eaf7069c1bee78.txt" },
+        { docs[1].name, docs[2].name, docs[3].name })
+    end)
+
+    it("raises on a missing file, naming the path and the reason", function()
+      assert.has_error(function() samtal.open("corpus/nope.txt") end,
+        "cannot open corpus/nope.txt: No such file or directory")
+    end)
+
+    it("raises on an empty file, naming the path", function()
+      local p = h.tempfile("")
+      assert.has_error(function() samtal.open(p) end, p .. ": empty file, no transcript in it")
+    end)
+
+    it("raises on a binary file, naming the path, line and offset of the NUL byte", function()
+      local p = h.tempfile("LENA: hej\nMAGNUS: x\0y")
+      assert.are.equal(p .. ":2:10: binary file (NUL byte at byte offset 19)", h.error_of(samtal.open, p))
+    end)
+
+    it("raises on a directory without transcripts", function()
+      local dir = os.tmpname()
+      os.remove(dir)
+      os.execute("mkdir " .. h.q(dir))
+      assert.has_error(function() samtal.open(dir) end, dir .. ": no *.txt transcripts in this directory")
+      os.execute("rmdir " .. h.q(dir))
+    end)
+
+    it("raises on arguments of the wrong type, naming the argument", function()
+      assert.has_error(function() samtal.open(42) end,
+        "bad argument #1 to 'open' (path or list of paths expected, got number)")
+      assert.has_error(function() samtal.open({ "corpus", false }) end,
+        "bad argument #1 to 'open' (path #2 is a boolean, not a string)")
+      assert.has_error(function() samtal.open({}) end, "bad argument #1 to 'open' (empty list of paths)")
+      assert.has_error(function() samtal.open("corpus", { invalidd = "replace" }) end,
+        "open: unknown option 'invalidd' (known: hyphens, invalid)")
+      assert.has_error(function() samtal.open("corpus", { invalid = "drop" }) end,
+        'open: option invalid must be "error" or "replace", not "drop"')
+    end)
+  end)
+
+  describe("decoding", function()
+    it("raises on invalid UTF-8 with file, line, column and byte offset", function()
+      local p = h.tempfile("LENA: hej\nMAGNUS: caf\xC3 au lait\n")
+      assert.are.equal(p .. ":2:12: invalid UTF-8 (byte 0xC3 at byte offset 21)", h.error_of(samtal.open, p))
+    end)
+
+    it("replaces invalid UTF-8 with U+FFFD on request and counts the replacements", function()
+      local p = h.tempfile("LENA: caf\xC3 och \xFF\xFE.\n")
+      local c = samtal.open(p, { invalid = "replace" })
+      assert.are.equal(3, c:documents()[1].replacements)
+      local t = c:turns()()
+      assert.are.equal("caf\u{FFFD} och \u{FFFD}\u{FFFD}.", t.text)
+    end)
+
+    it("drops a byte order mark, at the start and inside the text", function()
+      local c = samtal.open(h.tempfile("\xEF\xBB\xBFLENA: hej\n\nLENA: \xEF\xBB\xBFtvå\n"))
+      local turns = {}
+      for t in c:turns() do turns[#turns + 1] = t end
+      assert.are.equal("LENA", turns[1].speaker)
+      assert.are.equal("två", turns[2].text)
+      assert.are.equal(1, c:count("två"))
+    end)
+
+    it("turns CRLF and CR into LF and keeps offsets pointing into the source bytes", function()
+      local src = "LENA: ett\r\n\r\nMAGNUS: två tre\r\rLENA: fyra\r\n"
+      local p = h.tempfile(src)
+      local c = samtal.open(p)
+      local hits = c:kwic("fyra")
+      assert.are.equal(1, #hits)
+      assert.are.equal("fyra", src:sub(hits[1].offset + 1, hits[1].offset + hits[1].length))
+      assert.are.equal(5, hits[1].line)
+      hits = c:kwic("tre")
+      assert.are.equal("tre", src:sub(hits[1].offset + 1, hits[1].offset + hits[1].length))
+    end)
+
+    it("normalises to NFC, so a decomposed å matches a composed query", function()
+      local src = "LENA: ga\u{30A}r det? Ja, det ga\u{30A}r.\n"
+      local c = samtal.open(h.tempfile(src))
+      assert.are.equal(2, c:count("går"))
+      local hit = c:kwic("går")[2]
+      -- the source range of the match is the decomposed original
+      assert.are.equal("ga\u{30A}r", src:sub(hit.offset + 1, hit.offset + hit.length))
+    end)
+
+    it("maps every hit in the seed corpus back to the exact source bytes", function()
+      local c = samtal.open("corpus")
+      local sources = { [h.seed_inline] = h.read(h.seed_inline), [h.seed_blocks] = h.read(h.seed_blocks) }
+      for _, word in ipairs { "nära", "vård", "SKR:s", "tillgänglighet", "Lars" } do
+        for _, hit in ipairs(c:kwic(word)) do
+          local bytes = sources[hit.path]:sub(hit.offset + 1, hit.offset + hit.length)
+          assert.are.equal(samtal.fold(hit.match), samtal.fold(bytes))
+        end
+      end
+    end)
+  end)
+end)

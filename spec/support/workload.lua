@@ -1,0 +1,43 @@
+-- workload.lua: touches every entry point of the core once, for valgrind (spec/run.sh).
+-- Run as: build/bin/samtal spec/support/workload.lua
+local samtal = require "samtal"
+
+local function write(path, bytes)
+  local f = assert(io.open(path, "wb"))
+  f:write(bytes)
+  f:close()
+end
+
+local c = samtal.open("corpus")
+for _, d in ipairs(c:documents()) do assert(d.name and d.turns > 0) end
+for _, s in ipairs(c:speakers()) do assert(s.turns > 0) end
+for t in c:turns { speaker = "LENA" } do assert(t.text) end
+assert(c:count("tillgänglighet") > 0 and c:count("det vill säga") > 0)
+assert(#c:kwic("nära", { width = 6 }) > 0)
+assert(tostring(c:kwic("vård", { left = 2, right = 9, case = true })))
+assert(c:count("Nära", { case = true }) >= 0)
+assert(c:token(1).form and c:documents()[1].events[1].name == "musik")
+c:close()
+
+local shared = "../shared/corpora/"
+local extra = { shared .. "svwiki-encodings/sv-molle.utf-8.txt", shared .. "virtualcoffee-en/0105-cameron-rahat.txt",
+  shared .. "talkpython-en/transcripts__525-nicegui.txt" }
+local e = samtal.open(extra, { hyphens = true })
+assert(#e:kwic("the") > 0)
+
+-- every kind of bad input, each an error and no leak
+local tmp = os.tmpname()
+for _, bytes in ipairs { "", "A: hej\0", "LENA: caf\xC3 ok\n", "\xFF\xFE" } do
+  write(tmp, bytes)
+  assert(not pcall(samtal.open, tmp))
+end
+write(tmp, "LENA: caf\xC3 ok\n")
+assert(samtal.open(tmp, { invalid = "replace" }):documents()[1].replacements == 1)
+os.remove(tmp)
+assert(not pcall(samtal.open, "no/such/file.txt"))
+assert(not pcall(c.count, c, "x")) -- closed
+
+print(samtal.segment("SKR:s vi-känsla, 3.14! 🇸🇪🇳🇴 e\u{301}"))
+print(samtal.sentences("Hur kom ni på det? Det kom som ett förslag."))
+collectgarbage()
+collectgarbage()

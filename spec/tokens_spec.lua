@@ -1,0 +1,96 @@
+-- Tokenising: UAX #29 segments and sentences, token kinds, case folding.
+local samtal = require "samtal"
+local h = require "helpers"
+
+describe("samtal", function()
+  after_each(h.cleanup)
+
+  describe("segment()", function()
+    it("splits as UAX #29 does, all segments in order", function()
+      assert.are.same({ "SKR:s", " ", "vi", "-", "känsla", ",", " ", "3.14", "!" },
+        { table.unpack(samtal.segment("SKR:s vi-känsla, 3.14!")) })
+    end)
+
+    it("returns pieces whose concatenation is the input, unchanged", function()
+      for _, s in ipairs { "", "a", "  två  mellanslag ", "e\u{301}n", "Hur kom ni på det?\n\nDet.", "\xFF" } do
+        assert.are.equal(s, table.concat(samtal.segment(s)))
+        assert.are.equal(s, table.concat(samtal.sentences(s)))
+      end
+    end)
+
+    it("keeps hyphenated compounds together with {hyphens = true}", function()
+      assert.are.same({ "vi-känsla", " ", "och", " ", "1800-talet" },
+        { table.unpack(samtal.segment("vi-känsla och 1800-talet", { hyphens = true })) })
+    end)
+
+    it("prints as a list", function()
+      assert.are.equal('{"a", " ", "b"}', tostring(samtal.segment("a b")))
+    end)
+
+    it("raises on a wrong argument", function()
+      assert.has_error(function() samtal.segment(nil) end, "bad argument #1 to 'segment' (string expected, got nil)")
+      assert.has_error(function() samtal.segment("x", { hyphen = true }) end,
+        "segment: unknown option 'hyphen' (known: hyphens)")
+    end)
+  end)
+
+  describe("sentences()", function()
+    it("splits sentences as UAX #29 does", function()
+      assert.are.same({ "Hur kom ni på det? ", "Det kom som ett förslag." },
+        { table.unpack(samtal.sentences("Hur kom ni på det? Det kom som ett förslag.")) })
+    end)
+  end)
+
+  describe("tokens", function()
+    it("know their form, folded form, kind and sentence", function()
+      local c = samtal.open(h.tempfile("ANNA: ÅNGSTRÖM sa 3,5 gånger: SKR:s! Ja.\n"))
+      local got = {}
+      for i = 1, c:stats().tokens do
+        local t = c:token(i)
+        got[i] = { t.form, t.folded, t.kind, t.sentence }
+      end
+      assert.are.same({
+        { "ÅNGSTRÖM", "ångström", "word", 1 }, { "sa", "sa", "word", 1 }, { "3,5", "3,5", "number", 1 },
+        { "gånger", "gånger", "word", 1 }, { ":", ":", "punctuation", 1 }, { "SKR:s", "skr:s", "word", 1 },
+        { "!", "!", "punctuation", 1 }, { "Ja", "ja", "word", 2 }, { ".", ".", "punctuation", 2 },
+      }, got)
+    end)
+
+    it("never cross a turn into one sentence", function()
+      local c = samtal.open(h.tempfile("ANNA: utan punkt\nBO: ny mening\n"))
+      assert.are_not.equal(c:token(2).sentence, c:token(3).sentence)
+      assert.are.same({ 1, 2 }, { c:token(2).turn, c:token(3).turn })
+    end)
+
+    it("keep a sentence whole across a page break", function()
+      local c = samtal.open(h.seed_inline)
+      local hit = c:kwic("det vill säga")[1]
+      local hit2 = c:kwic("säga")
+      for _, x in ipairs(hit2) do
+        if x.position == hit.position + 2 then assert.are.equal(hit.sentence, x.sentence) end
+      end
+    end)
+  end)
+
+  describe("token()", function()
+    it("points at the token's bytes in the source file", function()
+      local src = "\xEF\xBB\xBFANNA: Hej\r\n\r\nBO: Ha\u{30A}r du *tid*?\r\n"
+      local c = samtal.open(h.tempfile(src))
+      for i = 1, c:stats().tokens do
+        local t = c:token(i)
+        local bytes = src:sub(t.offset + 1, t.offset + t.length)
+        assert.are.equal(t.folded, samtal.fold(bytes))
+      end
+      assert.are.equal(3, c:token(2).line)
+      assert.has_error(function() c:token(0) end)
+    end)
+  end)
+
+  describe("fold()", function()
+    it("case folds with Unicode rules and NFC", function()
+      assert.are.equal("ångström", samtal.fold("ÅNGSTRÖM"))
+      assert.are.equal("strasse", samtal.fold("STRAßE"))
+      assert.are.equal("å", samtal.fold("A\u{30A}"))
+    end)
+  end)
+end)

@@ -1,0 +1,248 @@
+-- Turns: speaker labels, page furniture, preamble, events, on the seeds, on the shared corpora
+-- and on small inline cases.
+local samtal = require "samtal"
+local h = require "helpers"
+
+local function turns_of(c, filter)
+  local out = {}
+  for t in c:turns(filter) do out[#out + 1] = t end
+  return out
+end
+
+local function open_text(text)
+  return samtal.open(h.tempfile(text))
+end
+
+describe("samtal", function()
+  after_each(h.cleanup)
+
+  describe("speakers() on the seeds", function()
+    local c = samtal.open("corpus")
+
+    it("lists the speakers in order of first appearance", function()
+      local names = {}
+      for _, s in ipairs(c:speakers()) do names[#names + 1] = s.name end
+      assert.are.same({ "VINJETT", "LENA", "MAGNUS", "LISBETH", "Speaker 1", "Speaker 2", "Speaker 3" }, names)
+    end)
+
+    it("counts each speaker's turns as the label lines in the files", function()
+      -- counted from the raw files by line patterns, not by samtal
+      local expected = {}
+      for _, name in ipairs { "VINJETT", "LENA", "MAGNUS", "LISBETH" } do
+        expected[name] = h.count_lines(h.seed_inline, "^%-? ?" .. name .. ": ")
+      end
+      for n = 1, 3 do
+        expected["Speaker " .. n] = h.count_lines(h.seed_blocks, "^Speaker " .. n .. ":$")
+      end
+      for _, s in ipairs(c:speakers()) do
+        assert.are.equal(expected[s.name], s.turns, s.name)
+      end
+      assert.are.equal(27, expected.LENA)
+    end)
+
+    it("counts tokens per speaker so that they add up to the corpus's words", function()
+      local sum = 0
+      for _, s in ipairs(c:speakers()) do sum = sum + s.tokens end
+      assert.are.equal(c:stats().words, sum)
+    end)
+  end)
+
+  describe("turns()", function()
+    local c = samtal.open("corpus")
+
+    it("filters by speaker and gives doc, index, speaker and text", function()
+      local lena = turns_of(c, { speaker = "LENA" })
+      assert.are.equal(27, #lena)
+      for _, t in ipairs(lena) do
+        assert.are.equal("LENA", t.speaker)
+        assert.are.equal("000_e744d110473e4ebd.txt", t.doc)
+      end
+      assert.are.equal(2, lena[1].index) -- after VINJETT
+      assert.truthy(lena[1].text:match("^Och även det här att faktiskt lära känna oss som personer%."))
+    end)
+
+    it("filters by document name or index", function()
+      assert.are.equal(#turns_of(c, { doc = 2 }), #turns_of(c, { doc = "001_49eaf7069c1bee78.txt" }))
+      assert.are.equal(53 + 23 + 41, #turns_of(c, { doc = 2 }))
+      assert.has_error(function() c:turns { doc = "nothing.txt" } end, "turns: no document nothing.txt")
+      assert.has_error(function() c:turns { speakr = "LENA" } end,
+        "turns: unknown option 'speakr' (known: doc, speaker)")
+    end)
+
+    it("gives no turns for an unknown speaker", function()
+      assert.are.same({}, turns_of(c, { speaker = "NOBODY" }))
+    end)
+
+    it("reads the bullet form '- NAME: text'", function()
+      local t = turns_of(c, { speaker = "MAGNUS" })
+      local found = false
+      for _, turn in ipairs(t) do
+        if turn.text:match("^Nej, det är %.%.%. inte direkt så konkret") then found = true end
+      end
+      assert.is_true(found)
+    end)
+
+    it("reads a label alone on its line followed by its paragraph", function()
+      local s2 = turns_of(c, { speaker = "Speaker 2" })
+      assert.are.equal("Det känns jättepositivt. Man har en energi I kroppen sen vänder man lite på perspektiven. Från det lite dystra till", s2[1].text)
+    end)
+
+    it("points each turn at its source line and byte offset", function()
+      local src = h.read(h.seed_blocks)
+      local t = turns_of(c, { speaker = "Speaker 3" })[1]
+      assert.are.equal(t.text, src:sub(t.offset + 1, t.offset + t.length))
+      local line = 0
+      for l in (src .. "\n"):gmatch("([^\n]*)\n") do
+        line = line + 1
+        if line == t.line then assert.are.equal("Speaker 3:", l) end
+      end
+    end)
+  end)
+
+  describe("page furniture", function()
+    local c = samtal.open(h.seed_inline)
+
+    it("is not speech: the running headers are no words of any turn", function()
+      for t in c:turns() do
+        assert.falsy(t.text:find("Näravårdpodden träffar", 1, true), t.index)
+      end
+      -- the header occurs 18 times in the file, once in the preamble as its title
+      assert.are.equal(0, c:count("träffar Lena Lundgren"))
+    end)
+
+    it("stitches a sentence cut by a page break: MAGNUS's 'det vill säga'", function()
+      assert.are.equal(1, c:count("det vill säga"))
+      local hit = c:kwic("det vill säga")[1]
+      assert.are.equal("MAGNUS", hit.speaker)
+      assert.are.equal("det vill säga", hit.match)
+      assert.truthy(hit.left:match("tillgänglighet, $"))
+    end)
+
+    it("counts the pages from the headers", function()
+      assert.are.equal(18, c:documents()[1].pages)
+    end)
+
+    it("works on any repeated header, and compares digits as one", function()
+      local text = "Intervju 2024\n\nANNA: Vi börjar\n\nSida 1 av 3\n\nhär. Och sen?\n\nBO: Ja.\n\nSida 2 av 3\n\nANNA: Bra.\n\nSida 3 av 3\n\nBO: Slut.\n"
+      local c2 = open_text(text)
+      local t = turns_of(c2)
+      assert.are.equal(4, #t)
+      assert.are.equal("Vi börjar här. Och sen?", t[1].text)
+      assert.are.equal(0, c2:count("Sida"))
+      assert.are.equal(1, c2:count("börjar här"))
+    end)
+
+    it("does not take a short reply repeated after labels for furniture", function()
+      local text = "Speaker 1:\n\nMm.\n\nSpeaker 2:\n\nJa, så.\n\nSpeaker 1:\n\nMm.\n\nSpeaker 2:\n\nMm.\n\nSpeaker 1:\n\nMm.\n"
+      local c2 = open_text(text)
+      assert.are.equal(4, c2:count("mm"))
+    end)
+  end)
+
+  describe("preamble", function()
+    it("keeps the title, the preamble and the participants as metadata", function()
+      local d = samtal.open(h.seed_blocks):documents()[1]
+      assert.are.equal("Näravårdpodden - en podcast från SKR", d.title)
+      assert.truthy(d.preamble:find("Creators & Guests", 1, true))
+      assert.are.same({ kind = "Host", name = "Lisbeth Löpare Johansson",
+        role = "Samordnare Nära vård på Sveriges Kommuner och Regioner" }, d.participants[1])
+      assert.are.equal(3, #d.participants)
+      assert.are.equal("Torill Skaar Magnusson", d.participants[3].name)
+    end)
+
+    it("is never speech", function()
+      local c = samtal.open(h.seed_blocks)
+      -- "riktigt kloka sakerna" is a pull quote in the preamble, and said once more in the talk
+      local raw = h.read(h.seed_blocks)
+      local talk = raw:sub(raw:find("Speaker 1:", 1, true), -1)
+      local said = select(2, talk:gsub("riktigt kloka sakerna", ""))
+      assert.are.equal(1, said)
+      assert.are.equal(said, c:count("riktigt kloka sakerna"))
+      local first = c:turns()()
+      assert.truthy(first.text:match("^En podcast från Sveriges kommuner och regioner%."))
+    end)
+  end)
+
+  describe("labels", function()
+    it("does not take a colon in a sentence for a label", function()
+      local c = open_text("ANNA: Hej.\nOch då sa han: kom hit\nBO: Ja.\n")
+      local t = turns_of(c)
+      assert.are.equal(2, #t)
+      assert.are.equal("Hej.\nOch då sa han: kom hit", t[1].text)
+    end)
+
+    it("takes a one-word label only in capitals, alone on its line, or repeated", function()
+      local c = open_text("Obs: detta är en rubrik\n\nanna: hej\n\nBO: ja\n\nanna: hej igen\n")
+      local names = {}
+      for _, s in ipairs(c:speakers()) do names[#names + 1] = s.name end
+      assert.are.same({ "anna", "BO" }, names)
+      assert.are.equal("Obs: detta är en rubrik", c:documents()[1].preamble)
+    end)
+
+    it("reads times after a label as the turn's start, not as words", function()
+      local c = open_text("Speaker 0: 00:01:02\n\nHej där.\n\nSpeaker 1: 00:01:05\n\nHej.\n")
+      local t = turns_of(c)
+      assert.are.equal(62, t[1].start)
+      assert.are.equal(65, t[2].start)
+      assert.are.equal("Hej där.", t[1].text)
+      assert.are.equal(0, c:count("00"))
+    end)
+
+    it("makes paragraphs into turns without speaker when a file has no labels", function()
+      local c = samtal.open(h.shared .. "svwiki-encodings/sv-molle.utf-8.txt")
+      local t = turns_of(c)
+      assert.are.equal(2, #t)
+      assert.is_nil(t[1].speaker)
+      assert.are.equal(0, #c:speakers())
+      assert.truthy(c:count("Mölle") >= 2)
+    end)
+
+    it("invents no speakers in the plain-text files of the shared corpora", function()
+      for _, p in ipairs { "talkpython-en/transcripts__525-nicegui.txt", "virtualcoffee-en/0105-cameron-rahat.txt",
+        "parlamint-se/ParlaMint-SE_2022-05-13-prot-202122--113.txt" } do
+        local c = samtal.open(h.shared .. p)
+        assert.are.equal(0, #c:speakers(), p)
+        -- one turn per paragraph: count the paragraphs of the raw file independently
+        local paragraphs = select(2, ("\n\n" .. h.read(h.shared .. p)):gsub("\n%s*\n+%s*%S", ""))
+        assert.are.equal(paragraphs, c:stats().turns, p)
+      end
+    end)
+  end)
+
+  describe("events and emphasis", function()
+    it("keeps [musik] and [skratt] as events with positions, never as words", function()
+      local c = samtal.open(h.seed_inline)
+      local d = c:documents()[1]
+      local names = {}
+      for _, e in ipairs(d.events) do names[#names + 1] = e.name end
+      assert.are.same({ "musik", "skratt", "musik" }, names)
+      assert.are.equal(0, c:count("skratt"))
+      assert.are.equal(0, c:count("musik"))
+      local laugh = d.events[2]
+      assert.are.equal(148, laugh.line)
+      assert.are.equal("[skratt]", h.read(h.seed_inline):sub(laugh.offset + 1, laugh.offset + 8))
+      assert.are.equal("Vi", c:token(laugh.position).form) -- the word right after the laughter
+    end)
+
+    it("reads *nära* as the word nära", function()
+      local c = samtal.open(h.seed_inline)
+      local hits = c:kwic("nära", { width = 1 })
+      local on_line = 0
+      for _, hit in ipairs(hits) do
+        assert.are.equal("nära", samtal.fold(hit.match))
+        if hit.line == 262 then on_line = on_line + 1 end
+      end
+      local line = 0
+      for l in io.lines(h.seed_inline) do
+        line = line + 1
+        if line == 262 then
+          assert.are.equal(5, select(2, l:gsub("%*[Nn]ära%*", ""))) -- five emphasised
+          assert.are.equal(select(2, l:lower():gsub("nära", "")), on_line) -- and every one found
+        end
+      end
+      for i = 1, c:stats().tokens do
+        assert.are_not.equal("*", c:token(i).form)
+      end
+    end)
+  end)
+end)
