@@ -30,6 +30,11 @@ describe("samtal", function()
       assert.has_error(function() samtal.open(p) end, p .. ": empty file, no transcript in it")
     end)
 
+    it("raises on a file of white space only", function()
+      local p = h.tempfile("\xEF\xBB\xBF \r\n\t\n")
+      assert.has_error(function() samtal.open(p) end, p .. ": no text in the file, only white space")
+    end)
+
     it("raises on a binary file, naming the path, line and offset of the NUL byte", function()
       local p = h.tempfile("LENA: hej\nMAGNUS: x\0y")
       assert.are.equal(p .. ":2:10: binary file (NUL byte at byte offset 19)", h.error_of(samtal.open, p))

@@ -197,6 +197,29 @@ describe("samtal", function()
       assert.truthy(c:count("Mölle") >= 2)
     end)
 
+    it("finds the speakers of a Markdown transcript, none in its front matter", function()
+      local p = h.shared .. "bitcointranscripts-en/2019-05-11-andrew-poelstra-miniscript.md"
+      local c = samtal.open(p)
+      local got = {}
+      for _, s in ipairs(c:speakers()) do got[s.name] = s.turns end
+      local want = {}
+      for _, name in ipairs { "Pierre", "bitstein", "Andrew" } do want[name] = h.count_lines(p, "^" .. name .. ": ") end
+      assert.are.same(want, got)
+      assert.are.equal("Miniscript", c:documents()[1].title) -- from the front matter's title:
+      assert.are.equal(0, c:count("speakers"))
+    end)
+
+    it("keeps a lower-case key alone on its line from becoming a speaker", function()
+      local c = open_text("tags:\n\nANNA: hej\n\nBO: hej\n")
+      assert.are.equal(2, #c:speakers())
+    end)
+
+    it("drops a byte order mark in the middle of a file from the text", function()
+      local c = samtal.open(h.shared .. "bitcointranscripts-en/MIDBOM__2017-09-07-merkleized-abstract-syntax-trees.es.md")
+      assert.are.equal(0, #c:speakers())
+      for t in c:turns() do assert.falsy(t.text:find("\u{FEFF}", 1, true)) end
+    end)
+
     it("invents no speakers in the plain-text files of the shared corpora", function()
       for _, p in ipairs { "talkpython-en/transcripts__525-nicegui.txt", "virtualcoffee-en/0105-cameron-rahat.txt",
         "parlamint-se/ParlaMint-SE_2022-05-13-prot-202122--113.txt" } do

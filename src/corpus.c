@@ -95,8 +95,15 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
         doc_free(&d);
         return sm_errorf(err, "%s: out of memory", path);
     }
-    if (text_decode(path, bytes, n, c->opts.invalid, &d.text, err) ||
-        layout_plaintext(path, &d.text, &d.layout, err)) {
+    if (text_decode(path, bytes, n, c->opts.invalid, &d.text, err)) {
+        doc_free(&d);
+        return -1;
+    }
+    if (strspn(d.text.s, " \t\n\v\f") == d.text.len) {
+        doc_free(&d);
+        return sm_errorf(err, "%s: no text in the file, only white space", path);
+    }
+    if (layout_plaintext(path, &d.text, &d.layout, err)) {
         doc_free(&d);
         return -1;
     }

@@ -9,8 +9,8 @@
  *     - it has two or more words and reads as a name: every word starts with a capital or a
  *       digit ("Speaker 2", "Lisbeth Löpare Johansson"), short lower-case particles allowed
  *       inside ("Aaron van Wirdum"); or
- *     - it is one word and is written in capitals ("LENA"), or stands alone on its line with
- *       its paragraph below, or starts lines as a label at least twice in the document.
+ *     - it is one word and is written in capitals ("LENA"), or is capitalised and stands alone
+ *       on its line with its paragraph below, or starts lines as a label at least twice.
  *   So "Och då sa han: kom hit" (lower-case words) and a one-off "Obs: ..." are speech, and a
  *   header field such as "Video: ..." seen once is not a speaker.
  * Page furniture. A line that is no label, is at most 120 bytes, occurs at least three times
@@ -25,6 +25,7 @@
  * Events. "[musik]", "[skratt]": square brackets around 1 to 60 bytes that start with a letter
  *   (markdown emphasis inside allowed) and are not a link ("[x](url)"). They are events with
  *   their position, never words; a line of events only belongs to no turn.
+ * Front matter. A block between "---" lines at the very top (YAML in Markdown) has no labels.
  * A label whose text is only a time ("Speaker 0: 00:01:02", "(01:02)") sets the turn's start.
  * A document with no label at all is a sequence of turns without speaker, one per paragraph. */
 #include <stdlib.h>
@@ -70,6 +71,14 @@ uint32_t layout_name(sm_layout *lay, const char *s, size_t len) {
 
 static int is_space(char c) {
     return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+}
+
+/* Whether line i of the text is exactly `want` (trailing white space ignored). */
+static int line_is(const sm_text *t, size_t i, const char *want) {
+    size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
+    while (end > start && (t->s[end - 1] == ' ' || t->s[end - 1] == '\t'))
+        end--;
+    return end - start == strlen(want) && memcmp(t->s + start, want, end - start) == 0;
 }
 
 /* Decodes the code point at s[p..end); returns its length (1 for a stray byte). */
@@ -135,7 +144,7 @@ static void parse_label(const char *s, line_info *li) {
     li->name_end = (uint32_t)p;
     li->text_start = (uint32_t)q;
     if (words == 1) {
-        li->accepted_shape = (letters >= 2 && uppers == letters) || q >= end;
+        li->accepted_shape = (letters >= 2 && uppers == letters) || (q >= end && word_cap[0]);
     } else {
         int name_like = 1;
         for (int w = 0; w < words; w++)
@@ -283,12 +292,25 @@ static int add_events(const char *s, size_t p, size_t end, uint32_t turn, sm_lay
     return 0;
 }
 
+/* A metadata block at the very top ("---" lines around "key: value" lines, as in Markdown and
+ * YAML front matter) holds no labels. Returns the index of the first line after it, or 0. */
+static size_t front_matter_end(const sm_text *t) {
+    size_t first = 0;
+    while (first < t->nlines && line_is(t, first, ""))
+        first++;
+    if (first >= t->nlines || !line_is(t, first, "---")) return 0;
+    for (size_t i = first + 1; i < t->nlines && i < first + 500; i++)
+        if (line_is(t, i, "---") || line_is(t, i, "...")) return i + 1;
+    return 0;
+}
+
 /* Splits the text into lines and classifies labels (pass 1 of 3). */
 static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cands,
                               uint32_t **counts) {
     line_info *lines = calloc(t->nlines ? t->nlines : 1, sizeof *lines);
     size_t ncounts = 0, capcounts = 0;
     if (!lines) return NULL;
+    size_t front_end = front_matter_end(t);
     for (size_t i = 0; i < t->nlines; i++) {
         line_info *li = &lines[i];
         size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
@@ -301,7 +323,7 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
         li->end = (uint32_t)end;
         li->cand = LEX_NONE;
         li->kind = lead == end ? L_BLANK : L_TEXT;
-        if (li->kind == L_BLANK) continue;
+        if (li->kind == L_BLANK || i < front_end) continue;
         parse_label(t->s, li);
         if (li->name_end > li->name_start) {
             li->cand =
@@ -379,22 +401,32 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             lines[i].kind = L_FURNITURE;
     free(fkey);
 
-    /* Preamble and title. */
-    if (first_label < nlines) {
-        size_t a = 0, b = 0;
-        for (size_t i = 0; i < first_label; i++) {
-            if (lines[i].kind == L_BLANK) continue;
-            if (b == 0) {
-                a = lines[i].start;
-                lay.title_start = lines[i].start;
-                lay.title_end = lines[i].end;
-            }
-            b = lines[i].end;
+    /* Preamble and title: the text before the first label (or the front matter only, in a
+     * document without labels); the title from the front matter's "title:" if any, else the
+     * first line after it. */
+    size_t front_end = front_matter_end(t);
+    size_t preamble_to = first_label < nlines ? first_label : front_end;
+    size_t a = 0, b = 0;
+    for (size_t i = 0; i < preamble_to; i++) {
+        if (lines[i].kind == L_BLANK) continue;
+        if (b == 0) a = lines[i].start;
+        b = lines[i].end;
+        const line_info *li = &lines[i];
+        if (i < front_end && li->end - li->start > 6 && memcmp(s + li->start, "title:", 6) == 0) {
+            size_t v = li->start + 6, e = li->end;
+            while (v < e && is_space(s[v]))
+                v++;
+            if (e - v >= 2 && (s[v] == '"' || s[v] == '\'') && s[e - 1] == s[v]) v++, e--;
+            lay.title_start = (uint32_t)v;
+            lay.title_end = (uint32_t)e;
+        } else if (i >= front_end && lay.title_end == 0 && first_label < nlines) {
+            lay.title_start = li->start;
+            lay.title_end = li->end;
         }
-        lay.preamble_start = (uint32_t)a;
-        lay.preamble_end = (uint32_t)b;
-        if (read_participants(s, lines, 0, first_label, &lay)) goto oom;
     }
+    lay.preamble_start = (uint32_t)a;
+    lay.preamble_end = (uint32_t)b;
+    if (first_label < nlines && read_participants(s, lines, 0, first_label, &lay)) goto oom;
 
     /* Turns (pass 3). */
     int labelless = first_label == nlines;
@@ -405,6 +437,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
     for (size_t i = 0; i < nlines; i++) {
         line_info *li = &lines[i];
         int in_speech = labelless || i >= first_label;
+        if (i < front_end) continue; /* metadata, never speech */
         if (li->kind == L_BLANK) {
             blank_since = 1;
             continue;
