@@ -73,6 +73,19 @@ static int is_space(char c) {
     return c == ' ' || c == '\t' || c == '\f' || c == '\v';
 }
 
+/* Narrows [*v, *e) to a front-matter value: leading space and one pair of quotes removed. */
+static void trim_value(const char *s, size_t *v, size_t *e) {
+    size_t a = *v, z = *e;
+    while (a < z && is_space(s[a]))
+        a++;
+    if (z > a + 1 && (s[a] == '"' || s[a] == '\'') && s[z - 1] == s[a]) {
+        a++;
+        z--;
+    }
+    *v = a;
+    *e = z;
+}
+
 /* Whether line i of the text is exactly `want` (trailing white space ignored). */
 static int line_is(const sm_text *t, size_t i, const char *want) {
     size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
@@ -414,9 +427,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         const line_info *li = &lines[i];
         if (i < front_end && li->end - li->start > 6 && memcmp(s + li->start, "title:", 6) == 0) {
             size_t v = li->start + 6, e = li->end;
-            while (v < e && is_space(s[v]))
-                v++;
-            if (e - v >= 2 && (s[v] == '"' || s[v] == '\'') && s[e - 1] == s[v]) v++, e--;
+            trim_value(s, &v, &e);
             lay.title_start = (uint32_t)v;
             lay.title_end = (uint32_t)e;
         } else if (i >= front_end && lay.title_end == 0 && first_label < nlines) {
