@@ -84,13 +84,18 @@ format:
 
 # Debian packages samtal needs to build and test; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 libutf8proc-dev lua-lpeg lua-busted \
-            lua-check unicode-data valgrind cppcheck clang-format
+            lua-check unicode-data valgrind cppcheck clang-format locales
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@# Swedish collation for sorting concordances: glibc's sv_SE.UTF-8 locale
+	@if ! locale -a 2>/dev/null | grep -qi '^sv_SE\.utf-\?8$$'; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO sed -i 's/^# *\(sv_SE.UTF-8 UTF-8\)/\1/' /etc/locale.gen && $$SUDO locale-gen; \
 	fi
 
 # The main job: who speaks how much in corpus/, and one concordance.

@@ -5,6 +5,7 @@
  * corpus userdata as an upvalue. A closed corpus refuses every method. */
 #include <dirent.h>
 #include <errno.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -428,6 +429,25 @@ static int corpus_token(lua_State *L) {
     return 1;
 }
 
+/* c:context(position, length, left, right) -> left text, right text: the context of the
+ * `length` tokens at token id `position`, `left`/`right` words each side, within the turn. */
+static int corpus_context(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    uint32_t s = check_index(L, 2, c->tokens.n, "no such token");
+    lua_Integer len = luaL_checkinteger(L, 3), left = luaL_checkinteger(L, 4),
+                right = luaL_checkinteger(L, 5);
+    luaL_argcheck(L, len >= 1 && (size_t)s + (size_t)len <= c->tokens.n, 3,
+                  "match runs past the corpus");
+    luaL_argcheck(L, left >= 0 && left <= 10000, 4, "width out of range 0..10000");
+    luaL_argcheck(L, right >= 0 && right <= 10000, 5, "width out of range 0..10000");
+    uint32_t e = s + (uint32_t)len - 1, first, last, turn = corpus_token_turn(c, s);
+    kwic_context(c, s, (uint32_t)len, (uint32_t)left, (uint32_t)right, &first, &last);
+    uint32_t ms = c->tokens.v[s].off, me = c->tokens.v[e].off + corpus_token_len(c, e);
+    push_turn_text(L, c, turn, c->tokens.v[first].off, ms);
+    push_turn_text(L, c, turn, me, c->tokens.v[last].off + corpus_token_len(c, last));
+    return 2;
+}
+
 /* Splits s into segments, calling next(s, len, pos) for each boundary. */
 static int push_segments(lua_State *L, int sentences) {
     size_t len;
@@ -463,6 +483,26 @@ static int core_fold(lua_State *L) {
     if (!f) return luaL_error(L, "fold: invalid UTF-8 in argument");
     lua_pushlstring(L, f, n);
     free(f);
+    return 1;
+}
+
+/* core.collate_key(s, locale) -> a byte string whose plain comparison orders as the locale's
+ * collation (strxfrm_l), e.g. "sv_SE.UTF-8": a to z, then å ä ö. */
+static int core_collate_key(lua_State *L) {
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    const char *name = luaL_checkstring(L, 2);
+    if (memchr(s, '\0', len)) return luaL_argerror(L, 1, "string contains a NUL byte");
+    locale_t loc = newlocale(LC_COLLATE_MASK, name, (locale_t)0);
+    if (!loc)
+        return luaL_error(L, "collation locale %s is not installed (generate it with locale-gen)",
+                          name);
+    size_t need = strxfrm_l(NULL, s, 0, loc) + 1;
+    luaL_Buffer b;
+    char *out = luaL_buffinitsize(L, &b, need);
+    strxfrm_l(out, s, need, loc);
+    freelocale(loc);
+    luaL_pushresultsize(&b, strlen(out));
     return 1;
 }
 
@@ -521,17 +561,26 @@ static int core_filetype(lua_State *L) {
     return 1;
 }
 
-static const luaL_Reg corpus_methods[] = {
-    {"close", corpus_close},       {"stats", corpus_stats},
-    {"document", corpus_document}, {"speaker_list", corpus_speaker_list},
-    {"turn", corpus_turn},         {"turn_ids", corpus_turn_ids},
-    {"count", corpus_count},       {"kwic_hits", corpus_kwic_hits},
-    {"token", corpus_token},       {NULL, NULL}};
+static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
+                                          {"stats", corpus_stats},
+                                          {"document", corpus_document},
+                                          {"speaker_list", corpus_speaker_list},
+                                          {"turn", corpus_turn},
+                                          {"turn_ids", corpus_turn_ids},
+                                          {"count", corpus_count},
+                                          {"kwic_hits", corpus_kwic_hits},
+                                          {"token", corpus_token},
+                                          {"context", corpus_context},
+                                          {NULL, NULL}};
 
-static const luaL_Reg core_functions[] = {
-    {"open", core_open}, {"segment", core_segment}, {"sentences", core_sentences},
-    {"fold", core_fold}, {"listdir", core_listdir}, {"filetype", core_filetype},
-    {NULL, NULL}};
+static const luaL_Reg core_functions[] = {{"open", core_open},
+                                          {"segment", core_segment},
+                                          {"sentences", core_sentences},
+                                          {"fold", core_fold},
+                                          {"listdir", core_listdir},
+                                          {"filetype", core_filetype},
+                                          {"collate_key", core_collate_key},
+                                          {NULL, NULL}};
 
 int luaopen_samtal_core(lua_State *L);
 

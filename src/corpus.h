@@ -83,6 +83,7 @@ typedef struct sm_corpus {
     uint32_t *postings; /* token ids, ascending within each fold */
     sm_load_opts opts;
     int finished;
+    void *store; /* set when the corpus is mapped from a saved file (store.c owns its memory) */
 } sm_corpus;
 
 /* Starts an empty corpus with these options (NULL: defaults). */
