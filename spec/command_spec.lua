@@ -105,8 +105,8 @@ describe("make install", function()
     os.remove(prefix)
     local _, err, code = h.run("make -s install PREFIX=" .. h.q(prefix))
     assert.are.equal(0, code, err)
-    local env = ("LUA_PATH=%s LUA_CPATH=%s "):format(h.q(prefix .. "/share/lua/5.4/?.lua;" .. prefix .. "/share/lua/5.4/?/init.lua"),
-      h.q(prefix .. "/lib/lua/5.4/?.so"))
+    local env = ("LUA_PATH=%s LUA_CPATH=%s "):format(h.q(prefix .. "/share/lua/5.4/?.lua;" .. prefix .. "/share/lua/5.4/?/init.lua;;"),
+      h.q(prefix .. "/lib/lua/5.4/?.so;;"))
     local out
     out, err, code = h.run("cd / && " .. env .. [[lua5.4 -e 'local s = require "samtal"; print(s.open("]]
       .. os.getenv("PWD") .. [[/corpus"):count("nära vård"))']])

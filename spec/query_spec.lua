@@ -39,10 +39,12 @@ describe("samtal", function()
     end)
 
     it("raises on an empty query and on wrong arguments", function()
-      assert.has_error(function() c:count("   ") end, 'query "   ": empty query, no word to look for')
-      assert.has_error(function() c:count(42) end, "bad argument #1 to 'count' (string expected, got number)")
+      assert.are.equal("query syntax error at column 1: empty query\n     \n  ^", h.error_of(c.count, c, "   "))
+      assert.has_error(function() c:count(42) end,
+        "bad argument #1 to 'count' (query string, function or LPeg pattern expected, got number)")
       assert.has_error(function() c:count("x", { cas = true }) end, "count: unknown option 'cas' (known: case)")
-      assert.has_error(function() c:count("caf\xC3") end, 'query "caf\xC3": invalid UTF-8 at byte 4')
+      assert.are.equal("query syntax error at column 4: invalid UTF-8 (byte 0xC3)\n  caf\xC3\n     ^",
+        h.error_of(c.count, c, "caf\xC3"))
     end)
   end)
 
@@ -99,7 +101,8 @@ describe("samtal", function()
       assert.has_error(function() c:kwic("nära", { width = -1 }) end, "kwic: width must be a non-negative integer, not -1")
       assert.has_error(function() c:kwic("nära", { widht = 3 }) end,
         "kwic: unknown option 'widht' (known: case, left, right, speaker, width)")
-      assert.has_error(function() c:kwic() end, "bad argument #1 to 'kwic' (string expected, got nil)")
+      assert.has_error(function() c:kwic() end,
+        "bad argument #1 to 'kwic' (query string, function or LPeg pattern expected, got nil)")
     end)
   end)
 

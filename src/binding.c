@@ -15,6 +15,8 @@
 
 #include "corpus.h"
 #include "index.h"
+#include "lexmatch.h"
+#include "pattern.h"
 #include "query.h"
 #include "segment.h"
 
@@ -351,56 +353,283 @@ static int corpus_count(lua_State *L) {
     return 1;
 }
 
-/* c:kwic_hits(query, exact, left, right) -> array of hits */
+/* Pushes the hit table of a match of `len` tokens at token s, with left/right words of context. */
+static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len, uint32_t left,
+                     uint32_t right) {
+    uint32_t e = s + len - 1, first, last;
+    kwic_context(c, s, len, left, right, &first, &last);
+    uint32_t turn = corpus_token_turn(c, s);
+    const sm_turn *tr = &c->turns.v[turn];
+    const sm_doc *d = &c->docs.v[tr->doc];
+    uint32_t ms = c->tokens.v[s].off, me = c->tokens.v[e].off + corpus_token_len(c, e);
+    uint32_t ls = c->tokens.v[first].off, re = c->tokens.v[last].off + corpus_token_len(c, last);
+    lua_createtable(L, 0, 16);
+    lua_pushstring(L, d->name);
+    lua_setfield(L, -2, "doc");
+    lua_pushstring(L, d->path);
+    lua_setfield(L, -2, "path");
+    if (tr->speaker != SM_NONE) {
+        lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
+        lua_setfield(L, -2, "speaker");
+    }
+    set_int(L, "turn", tr->index + 1);
+    set_int(L, "turn_id", (lua_Integer)turn + 1);
+    push_turn_text(L, c, turn, ls, ms);
+    lua_setfield(L, -2, "left");
+    push_turn_text(L, c, turn, ms, me);
+    lua_setfield(L, -2, "match");
+    push_turn_text(L, c, turn, me, re);
+    lua_setfield(L, -2, "right");
+    set_source_fields(L, d, ms, me);
+    set_int(L, "position", (lua_Integer)s + 1);
+    set_int(L, "tokens", len);
+    set_int(L, "sentence", (lua_Integer)corpus_token_sentence(c, s) + 1);
+    const sm_rawturn *rt = &d->layout.turns.v[tr->index];
+    if (rt->start >= 0) {
+        lua_pushnumber(L, rt->start);
+        lua_setfield(L, -2, "start");
+    }
+}
+
+static void check_widths(lua_State *L, int arg, lua_Integer *left, lua_Integer *right) {
+    *left = luaL_optinteger(L, arg, 6);
+    *right = luaL_optinteger(L, arg + 1, 6);
+    luaL_argcheck(L, *left >= 0 && *left <= 10000, arg, "width out of range 0..10000");
+    luaL_argcheck(L, *right >= 0 && *right <= 10000, arg + 1, "width out of range 0..10000");
+}
+
+/* c:kwic_hits(query, exact, left, right) -> array of hits (a plain word or phrase) */
 static int corpus_kwic_hits(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
-    lua_Integer left = luaL_optinteger(L, 4, 6), right = luaL_optinteger(L, 5, 6);
-    luaL_argcheck(L, left >= 0 && left <= 10000, 4, "width out of range 0..10000");
-    luaL_argcheck(L, right >= 0 && right <= 10000, 5, "width out of range 0..10000");
+    lua_Integer left, right;
+    check_widths(L, 4, &left, &right);
     size_t n;
     uint32_t len;
     uint32_t *starts = run_query(L, c, &n, &len);
     void **box = anchor(L, starts); /* freed by the collector even if building hits raises */
     lua_createtable(L, n > INT32_MAX ? INT32_MAX : (int)n, 0);
     for (size_t h = 0; h < n; h++) {
-        uint32_t s = starts[h], e = s + len - 1, first, last;
-        kwic_context(c, s, len, (uint32_t)left, (uint32_t)right, &first, &last);
-        uint32_t turn = corpus_token_turn(c, s);
-        const sm_turn *tr = &c->turns.v[turn];
-        const sm_doc *d = &c->docs.v[tr->doc];
-        uint32_t ms = c->tokens.v[s].off, me = c->tokens.v[e].off + corpus_token_len(c, e);
-        uint32_t ls = c->tokens.v[first].off,
-                 re = c->tokens.v[last].off + corpus_token_len(c, last);
-        lua_createtable(L, 0, 14);
-        lua_pushstring(L, d->name);
-        lua_setfield(L, -2, "doc");
-        lua_pushstring(L, d->path);
-        lua_setfield(L, -2, "path");
-        if (tr->speaker != SM_NONE) {
-            lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
-            lua_setfield(L, -2, "speaker");
-        }
-        set_int(L, "turn", tr->index + 1);
-        set_int(L, "turn_id", (lua_Integer)turn + 1);
-        push_turn_text(L, c, turn, ls, ms);
-        lua_setfield(L, -2, "left");
-        push_turn_text(L, c, turn, ms, me);
-        lua_setfield(L, -2, "match");
-        push_turn_text(L, c, turn, me, re);
-        lua_setfield(L, -2, "right");
-        set_source_fields(L, d, ms, me);
-        set_int(L, "position", (lua_Integer)s + 1);
-        set_int(L, "sentence", (lua_Integer)corpus_token_sentence(c, s) + 1);
-        const sm_rawturn *rt = &d->layout.turns.v[tr->index];
-        if (rt->start >= 0) {
-            lua_pushnumber(L, rt->start);
-            lua_setfield(L, -2, "start");
-        }
+        push_hit(L, c, starts[h], len, (uint32_t)left, (uint32_t)right);
         lua_rawseti(L, -2, (lua_Integer)h + 1);
     }
     free(starts);
     *box = NULL;
     lua_remove(L, -2);
+    return 1;
+}
+
+#define SET_T "samtal.Set"
+
+/* Wraps a set in a userdata that frees it when collected. */
+static sm_set *push_set(lua_State *L) {
+    sm_set *set = lua_newuserdatauv(L, sizeof *set, 0);
+    memset(set, 0, sizeof *set);
+    luaL_setmetatable(L, SET_T);
+    return set;
+}
+
+static int set_gc(lua_State *L) {
+    set_free(luaL_checkudata(L, 1, SET_T));
+    return 0;
+}
+
+static int set_len(lua_State *L) {
+    const sm_set *set = luaL_checkudata(L, 1, SET_T);
+    lua_Integer k = 0;
+    for (uint32_t i = 0; i < set->n; i++)
+        k += set_has(set, i);
+    lua_pushinteger(L, k);
+    return 1;
+}
+
+static int check_how(lua_State *L, int arg) {
+    static const char *const hows[] = {"literal", "wildcard", "regex", NULL};
+    return luaL_checkoption(L, arg, NULL, hows);
+}
+
+static int check_flags(lua_State *L, int arg) {
+    const char *f = luaL_optstring(L, arg, "");
+    return (strchr(f, 'c') ? LM_CASELESS : 0) |
+           (strchr(f, 'd') ? LM_NODIACRITICS | LM_CASELESS : 0);
+}
+
+static void raise_err(lua_State *L, const sm_error *err) {
+    lua_pushstring(L, err->msg);
+    lua_error(L);
+}
+
+/* c:formset(attr, how, value, flags) -> Set of form ids; attr "word", "lower" or "kind";
+ * how "literal", "wildcard" or "regex"; flags "", "c", "d" or "cd" (CQP's %c, %d). */
+static int corpus_formset(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    static const char *const attrs[] = {"word", "lower", "kind", NULL};
+    int attr = luaL_checkoption(L, 2, NULL, attrs), how = check_how(L, 3);
+    size_t len;
+    const char *value = luaL_checklstring(L, 4, &len);
+    int flags = check_flags(L, 5);
+    sm_set *set = push_set(L);
+    sm_error err;
+    if (lexmatch_forms(c, attr, how, value, len, flags, set, &err)) raise_err(L, &err);
+    return 1;
+}
+
+/* c:formset_ids(ids) -> Set of the given form ids (1-based, as c:forms() numbers them) */
+static int corpus_formset_ids(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    sm_set *set = push_set(L);
+    if (set_init(set, (uint32_t)c->forms.n)) return luaL_error(L, "out of memory");
+    lua_Integer n = luaL_len(L, 2);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 2, i);
+        lua_Integer id = lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        if (id >= 1 && (size_t)id <= c->forms.n) set_add(set, (uint32_t)id - 1);
+    }
+    return 1;
+}
+
+/* c:forms() -> array of every distinct exact form, by form id */
+static int corpus_forms(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_createtable(L, (int)c->forms.n, 0);
+    for (uint32_t f = 0; f < c->forms.n; f++) {
+        size_t n;
+        const char *s = lex_str(&c->forms, f, &n);
+        lua_pushlstring(L, s, n);
+        lua_rawseti(L, -2, (lua_Integer)f + 1);
+    }
+    return 1;
+}
+
+/* c:turnset(field, how, value, flags) -> Set of turn ids */
+static int corpus_turnset(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const char *field = luaL_checkstring(L, 2);
+    int how = check_how(L, 3);
+    size_t len;
+    const char *value = luaL_checklstring(L, 4, &len);
+    int flags = check_flags(L, 5);
+    sm_set *set = push_set(L);
+    sm_error err;
+    if (lexmatch_turns(c, field, how, value, len, flags, set, &err)) raise_err(L, &err);
+    return 1;
+}
+
+/* c:eventset(how, value, flags) -> Set of event ids */
+static int corpus_eventset(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    int how = check_how(L, 2);
+    size_t len;
+    const char *value = luaL_checklstring(L, 3, &len);
+    int flags = check_flags(L, 4);
+    sm_set *set = push_set(L);
+    sm_error err;
+    if (lexmatch_events(c, how, value, len, flags, set, &err)) raise_err(L, &err);
+    return 1;
+}
+
+static lua_Integer field_int(lua_State *L, int t, const char *k, lua_Integer dflt) {
+    lua_getfield(L, t, k);
+    lua_Integer v = lua_isnil(L, -1) ? dflt : lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Reads the program table at index t into p; the sets stay owned by their userdata. */
+static int read_program(lua_State *L, int t, sm_pattern *p) {
+    pattern_init(p);
+    lua_getfield(L, t, "sets");
+    lua_Integer n = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, -1, i);
+        sm_set *set = luaL_testudata(L, -1, SET_T);
+        lua_pop(L, 1);
+        if (!set || VEC_PUSH(p->sets, *set)) return -1;
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, t, "preds");
+    n = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, -1, i);
+        int e = lua_gettop(L);
+        sm_pred pr = {(int)field_int(L, e, "type", -1), (int)field_int(L, e, "set", -1),
+                      (int)field_int(L, e, "a", -1), (int)field_int(L, e, "b", -1)};
+        lua_pop(L, 1);
+        if (VEC_PUSH(p->preds, pr)) return -1;
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, t, "states");
+    n = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, -1, i);
+        int e = lua_gettop(L);
+        sm_state st = {(int)field_int(L, e, "type", -1), (int)field_int(L, e, "pred", -1),
+                       (int)field_int(L, e, "out", -1), (int)field_int(L, e, "out2", -1)};
+        lua_pop(L, 1);
+        if (VEC_PUSH(p->states, st)) return -1;
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, t, "anchors");
+    n = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, -1, i);
+        int e = lua_gettop(L);
+        lua_Integer off = field_int(L, e, "offset", 0);
+        sm_anchor an = {(int)field_int(L, e, "set", -1), (uint32_t)(off < 0 ? 0 : off)};
+        lua_pop(L, 1);
+        if (VEC_PUSH(p->anchors, an)) return -1;
+    }
+    lua_pop(L, 1);
+    p->start = (int)field_int(L, t, "start", 0);
+    p->turns = (int)field_int(L, t, "turns", -1);
+    p->scope = (int)field_int(L, t, "scope", SCOPE_TURN);
+    return 0;
+}
+
+/* c:find(program, "count" | "hits" | "positions", left, right): runs a compiled pattern (built
+ * by samtal.query). "count" -> number of matches; "hits" -> array of hits; "positions" ->
+ * array of {position, tokens}. */
+static int corpus_find(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    static const char *const modes[] = {"count", "hits", "positions", NULL};
+    int mode = luaL_checkoption(L, 3, "count", modes);
+    lua_Integer left, right;
+    check_widths(L, 4, &left, &right);
+    sm_pattern p;
+    int bad = read_program(L, 2, &p);
+    uint32_t *starts = NULL, *lens = NULL;
+    size_t n = 0;
+    sm_error err;
+    int rc = bad ? -2 : pattern_find(c, &p, &starts, &lens, &n, &err);
+    VEC_FREE(p.sets); /* shallow: the bitmaps belong to the Set userdata */
+    VEC_FREE(p.anchors);
+    VEC_FREE(p.preds);
+    VEC_FREE(p.states);
+    if (bad) return luaL_error(L, "pattern: bad program (sets must be samtal.Set values)");
+    if (rc) raise_err(L, &err);
+    void **b1 = anchor(L, starts), **b2 = anchor(L, lens);
+    if (mode == 0) {
+        lua_pushinteger(L, (lua_Integer)n);
+    } else {
+        lua_createtable(L, n > INT32_MAX ? INT32_MAX : (int)n, 0);
+        for (size_t h = 0; h < n; h++) {
+            if (mode == 1) {
+                push_hit(L, c, starts[h], lens[h], (uint32_t)left, (uint32_t)right);
+            } else {
+                lua_createtable(L, 2, 0);
+                lua_pushinteger(L, (lua_Integer)starts[h] + 1);
+                lua_rawseti(L, -2, 1);
+                lua_pushinteger(L, lens[h]);
+                lua_rawseti(L, -2, 2);
+            }
+            lua_rawseti(L, -2, (lua_Integer)h + 1);
+        }
+    }
+    free(starts);
+    free(lens);
+    *b1 = *b2 = NULL;
     return 1;
 }
 
@@ -571,6 +800,12 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"kwic_hits", corpus_kwic_hits},
                                           {"token", corpus_token},
                                           {"context", corpus_context},
+                                          {"formset", corpus_formset},
+                                          {"formset_ids", corpus_formset_ids},
+                                          {"forms", corpus_forms},
+                                          {"turnset", corpus_turnset},
+                                          {"eventset", corpus_eventset},
+                                          {"find", corpus_find},
                                           {NULL, NULL}};
 
 static const luaL_Reg core_functions[] = {{"open", core_open},
@@ -596,6 +831,12 @@ int luaopen_samtal_core(lua_State *L) {
     lua_setfield(L, -2, "__close");
     lua_pushstring(L, CORPUS_T);
     lua_setfield(L, -2, "__name");
+    luaL_newmetatable(L, SET_T);
+    lua_pushcfunction(L, set_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, set_len);
+    lua_setfield(L, -2, "__len");
+    lua_pop(L, 1);
     luaL_newmetatable(L, OWNED_T);
     lua_pushcfunction(L, owned_gc);
     lua_setfield(L, -2, "__gc");

@@ -121,8 +121,9 @@ int corpus_turn_text(const sm_corpus *c, uint32_t turn, uint32_t from, uint32_t 
 /* The first and last document offsets of a turn's text. */
 void corpus_turn_bounds(const sm_corpus *c, uint32_t turn, uint32_t *from, uint32_t *to);
 
-/* Case folds (and NFC-normalises) s[0..len) into a malloc'd string; NULL if out of memory or
- * invalid. *outlen gets the length. */
+/* Case folds (and NFC-normalises) s[0..len) into a malloc'd string, with typographic
+ * apostrophes, quotation marks and dashes as their ASCII forms (’ as ', ” as ", – as -); NULL if
+ * out of memory or invalid. *outlen gets the length. */
 char *corpus_fold(const char *s, size_t len, size_t *outlen);
 
 #endif

@@ -8,6 +8,7 @@ local format = require "samtal.format"
 local samtal = { _VERSION = "0.1.0" }
 
 local Corpus = core.Corpus -- the method table of samtal.Corpus userdata; C methods are in it
+local language_of = setmetatable({}, { __mode = "k" }) -- corpus -> language, set or guessed once
 
 --- Checks an options table against the names a function takes.
 local function check_opts(fname, opts, allowed)
@@ -52,7 +53,7 @@ end
 --   letter-hyphen-letter compounds such as "vi-känsla" as one word)
 -- @return a samtal.Corpus
 function samtal.open(source, opts)
-  opts = check_opts("open", opts, { invalid = true, hyphens = true })
+  opts = check_opts("open", opts, { invalid = true, hyphens = true, language = true })
   local paths = {}
   if type(source) == "string" then
     expand(source, paths)
@@ -70,7 +71,12 @@ function samtal.open(source, opts)
   if opts.invalid ~= nil and opts.invalid ~= "error" and opts.invalid ~= "replace" then
     error(("open: option invalid must be \"error\" or \"replace\", not %q"):format(tostring(opts.invalid)), 2)
   end
-  return core.open(paths, opts)
+  if opts.language ~= nil and type(opts.language) ~= "string" then
+    error("open: option language must be a language code such as \"sv\" or \"en\"", 2)
+  end
+  local c = core.open(paths, opts)
+  if opts.language then language_of[c] = opts.language end
+  return c
 end
 
 --- A list of strings that prints as one.
@@ -139,25 +145,66 @@ function Corpus:turns(filter)
   end
 end
 
-local count_c = Corpus.count
---- The number of times a word or phrase occurs (case-insensitive; `{case = true}` exact).
-function Corpus:count(query, opts)
-  check_string("count", 1, query)
-  opts = check_opts("count", opts, { case = true })
-  return count_c(self, query, opts.case and true or false)
+local query = require "samtal.query"
+local lpeg_ok, lpeg = pcall(require, "lpeg")
+
+--- Compiles a query for c: a string in samtal's query language, a Lua function of a form, or
+-- an LPeg pattern matched against each form.
+local function compile(self, fname, q, opts)
+  self:stats() -- a closed corpus says so before any query work
+  if type(q) == "function" then return query.compile_function(self, q) end
+  if lpeg_ok and lpeg.type(q) == "pattern" then
+    return query.compile_function(self, function(form) return lpeg.match(q, form) ~= nil end)
+  end
+  if type(q) ~= "string" then
+    error(("bad argument #1 to '%s' (query string, function or LPeg pattern expected, got %s)")
+      :format(fname, type(q)), 3)
+  end
+  local ast = require("samtal.cql").parse(q)
+  return query.compile(self, ast, q, opts)
 end
 
-local Hits = {}
-Hits.__index = Hits
-Hits.__name = "samtal.Hits"
-Hits.__tostring = function(h) return format.concordance(h) end
+--- The number of matches of a query (a word, a phrase, or any query of the language).
+-- Plain words match case-insensitively; `{case = true}` matches them exactly.
+function Corpus:count(q, opts)
+  opts = check_opts("count", opts, { case = true })
+  return self:find(compile(self, "count", q, opts), "count")
+end
 
---- A keyword-in-context concordance of a word or phrase.
+--- Every match as {position, tokens}: the token id where it starts and its length in tokens.
+function Corpus:positions(q, opts)
+  opts = check_opts("positions", opts, { case = true })
+  return self:find(compile(self, "positions", q, opts), "positions")
+end
+
+local Hits = require "samtal.hits"
+
+-- Function words that tell the main languages of a corpus apart; the most frequent set wins.
+local LANGUAGE_MARKERS = {
+  sv = { "och", "att", "det", "som", "är", "inte", "jag", "vi" },
+  en = { "the", "and", "that", "is", "of", "to", "we", "it" },
+}
+local COLLATIONS = { sv = "sv_SE.UTF-8" }
+
+--- The corpus's language ("sv", "en"), from `open{language = ...}` or guessed from how often
+-- common function words occur; nil when neither kind is found.
+function Corpus:language()
+  if language_of[self] ~= nil then return language_of[self] or nil end
+  local best, best_n = nil, 0
+  for lang, words in pairs(LANGUAGE_MARKERS) do
+    local n = 0
+    for _, w in ipairs(words) do n = n + self:count(w) end
+    if n > best_n or (n == best_n and best and lang < best) then best, best_n = lang, n end
+  end
+  language_of[self] = best or false
+  return best
+end
+
+--- A keyword-in-context concordance of a query.
 -- opts: width (words each side, default 6), left, right, case, speaker.
 -- Each hit: doc, path, speaker, turn, left, match, right, offset, length, line, column,
--- position, sentence. Printing the result aligns the match column.
-function Corpus:kwic(query, opts)
-  check_string("kwic", 1, query)
+-- position, tokens, sentence. Printing the result aligns the match column.
+function Corpus:kwic(q, opts)
   opts = check_opts("kwic", opts, { width = true, left = true, right = true, case = true, speaker = true })
   for _, k in ipairs { "width", "left", "right" } do
     local v = opts[k]
@@ -166,7 +213,7 @@ function Corpus:kwic(query, opts)
     end
   end
   local width = opts.width or 6
-  local hits = self:kwic_hits(query, opts.case and true or false, opts.left or width, opts.right or width)
+  local hits = self:find(compile(self, "kwic", q, opts), "hits", opts.left or width, opts.right or width)
   if opts.speaker then
     local kept = {}
     for _, h in ipairs(hits) do
@@ -174,8 +221,8 @@ function Corpus:kwic(query, opts)
     end
     hits = kept
   end
-  hits.query = query
-  return setmetatable(hits, Hits)
+  return Hits.new(self, q, hits, { left = opts.left or width, right = opts.right or width,
+    collation = COLLATIONS[self:language()] })
 end
 
 samtal.Corpus = Corpus

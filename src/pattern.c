@@ -1,0 +1,281 @@
+/* pattern.c: matching token-sequence patterns (see pattern.h).
+ *
+ * The NFA is simulated breadth first (Thompson), so a pattern with gaps and repetitions costs
+ * at most (states x tokens in the turn) per start position, never an exponential backtrack. */
+#include "pattern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+
+int set_init(sm_set *s, uint32_t n) {
+    s->n = n;
+    s->bits = calloc(n / 8 + 1, 1);
+    return s->bits ? 0 : -1;
+}
+
+void set_free(sm_set *s) {
+    free(s->bits);
+    s->bits = NULL;
+    s->n = 0;
+}
+
+void pattern_init(sm_pattern *p) {
+    memset(p, 0, sizeof *p);
+    p->turns = -1;
+}
+
+void pattern_free(sm_pattern *p) {
+    for (size_t i = 0; i < p->sets.n; i++)
+        set_free(&p->sets.v[i]);
+    VEC_FREE(p->sets);
+    VEC_FREE(p->anchors);
+    VEC_FREE(p->preds);
+    VEC_FREE(p->states);
+}
+
+typedef struct matcher {
+    const sm_corpus *c;
+    const sm_pattern *p;
+    int *list[2]; /* state lists */
+    int len[2];
+    uint32_t *mark; /* generation at which a state was last added */
+    uint32_t gen;
+} matcher;
+
+static int eval(const matcher *m, int pred, uint32_t tok, uint32_t turn) {
+    const sm_pred *pr = &m->p->preds.v[pred];
+    switch (pr->type) {
+    case PRED_TRUE:
+        return 1;
+    case PRED_FORMS:
+        return set_has(&m->p->sets.v[pr->set], m->c->tokens.v[tok].form);
+    case PRED_TURNS:
+        return set_has(&m->p->sets.v[pr->set], turn);
+    case PRED_AND:
+        return eval(m, pr->a, tok, turn) && eval(m, pr->b, tok, turn);
+    case PRED_OR:
+        return eval(m, pr->a, tok, turn) || eval(m, pr->b, tok, turn);
+    case PRED_NOT:
+        return !eval(m, pr->a, tok, turn);
+    default:
+        return 0;
+    }
+}
+
+/* Whether an event of set `set` stands right before token position `tok` in `turn` (or between
+ * turns, just before it). */
+static int event_before(const matcher *m, int set, uint32_t tok, uint32_t turn) {
+    const sm_corpus *c = m->c;
+    size_t lo = 0, hi = c->events.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->events.v[mid].token < tok)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < c->events.n && c->events.v[lo].token == tok; lo++) {
+        const sm_event *ev = &c->events.v[lo];
+        if ((ev->turn == turn || ev->turn == SM_NONE) && set_has(&m->p->sets.v[set], (uint32_t)lo))
+            return 1;
+    }
+    return 0;
+}
+
+/* Adds state s (and what it leads to without consuming a token) to list k, at position tok. */
+static void add_state(matcher *m, int k, int s, uint32_t tok, uint32_t turn, int depth) {
+    if (s < 0 || m->mark[s] == m->gen || depth > 10000) return;
+    m->mark[s] = m->gen;
+    const sm_state *st = &m->p->states.v[s];
+    if (st->type == STATE_SPLIT) {
+        add_state(m, k, st->out, tok, turn, depth + 1);
+        add_state(m, k, st->out2, tok, turn, depth + 1);
+    } else if (st->type == STATE_EVENT) {
+        if (event_before(m, st->pred, tok, turn)) add_state(m, k, st->out, tok, turn, depth + 1);
+    } else {
+        m->list[k][m->len[k]++] = s;
+    }
+}
+
+/* The length of the longest match starting at token s and ending by `end`, or 0. */
+static uint32_t match_at(matcher *m, uint32_t s, uint32_t end, uint32_t turn) {
+    int cur = 0;
+    m->len[0] = 0;
+    m->gen++;
+    add_state(m, cur, m->p->start, s, turn, 0);
+    uint32_t best = 0;
+    for (uint32_t pos = s;; pos++) {
+        int any = 0;
+        for (int i = 0; i < m->len[cur]; i++)
+            if (m->p->states.v[m->list[cur][i]].type == STATE_MATCH) any = 1;
+        if (any && pos > s) best = pos - s;
+        if (pos >= end || m->len[cur] == 0) break;
+        int nxt = 1 - cur;
+        m->len[nxt] = 0;
+        m->gen++;
+        for (int i = 0; i < m->len[cur]; i++) {
+            const sm_state *st = &m->p->states.v[m->list[cur][i]];
+            if (st->type == STATE_TOKEN && eval(m, st->pred, pos, turn))
+                add_state(m, nxt, st->out, pos + 1, turn, 0);
+        }
+        cur = nxt;
+    }
+    return best;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* How many tokens have a form in the set (the sum of their folds' postings, each fold once). */
+static size_t anchor_cost(const sm_corpus *c, const sm_set *forms) {
+    sm_set folds;
+    if (set_init(&folds, (uint32_t)c->folds.n)) return SIZE_MAX;
+    size_t total = 0;
+    for (uint32_t f = 0; f < c->forms.n; f++) {
+        if (!set_has(forms, f) || set_has(&folds, c->form_info.v[f].fold)) continue;
+        set_add(&folds, c->form_info.v[f].fold);
+        size_t cnt;
+        index_postings(c, c->form_info.v[f].fold, &cnt);
+        total += cnt;
+    }
+    set_free(&folds);
+    return total;
+}
+
+/* Candidate start positions: the postings of the anchor's forms, moved back by its offset. */
+static int anchor_positions(const sm_corpus *c, const sm_set *forms, uint32_t offset,
+                            uint32_t **out, size_t *n) {
+    sm_set folds;
+    if (set_init(&folds, (uint32_t)c->folds.n)) return -1;
+    size_t total = 0;
+    for (uint32_t f = 0; f < c->forms.n; f++) {
+        if (!set_has(forms, f)) continue;
+        uint32_t fold = c->form_info.v[f].fold;
+        if (set_has(&folds, fold)) continue;
+        set_add(&folds, fold);
+        size_t cnt;
+        index_postings(c, fold, &cnt);
+        total += cnt;
+    }
+    uint32_t *pos = malloc((total ? total : 1) * sizeof *pos);
+    if (!pos) {
+        set_free(&folds);
+        return -1;
+    }
+    size_t k = 0;
+    for (uint32_t fold = 0; fold < c->folds.n; fold++) {
+        if (!set_has(&folds, fold)) continue;
+        size_t cnt;
+        const uint32_t *p = index_postings(c, fold, &cnt);
+        for (size_t i = 0; i < cnt; i++)
+            if (p[i] >= offset) pos[k++] = p[i] - offset;
+    }
+    set_free(&folds);
+    qsort(pos, k, sizeof *pos, cmp_u32);
+    *out = pos;
+    *n = k;
+    return 0;
+}
+
+static int check_pattern(const sm_corpus *c, const sm_pattern *p, sm_error *err) {
+    int ns = (int)p->states.n, np = (int)p->preds.n, nsets = (int)p->sets.n;
+    if (p->start < 0 || p->start >= ns) return sm_errorf(err, "pattern: bad start state");
+    for (int i = 0; i < ns; i++) {
+        const sm_state *st = &p->states.v[i];
+        if (st->out >= ns || st->out2 >= ns) return sm_errorf(err, "pattern: bad state %d", i);
+        if (st->type == STATE_TOKEN && (st->pred < 0 || st->pred >= np))
+            return sm_errorf(err, "pattern: bad predicate in state %d", i);
+        if (st->type == STATE_EVENT && (st->pred < 0 || st->pred >= nsets))
+            return sm_errorf(err, "pattern: bad event set in state %d", i);
+    }
+    for (int i = 0; i < np; i++) {
+        const sm_pred *pr = &p->preds.v[i];
+        if ((pr->type == PRED_FORMS || pr->type == PRED_TURNS) && (pr->set < 0 || pr->set >= nsets))
+            return sm_errorf(err, "pattern: bad set in predicate %d", i);
+        /* children come first, so evaluation always terminates */
+        if ((pr->type == PRED_AND || pr->type == PRED_OR) &&
+            (pr->a < 0 || pr->a >= i || pr->b < 0 || pr->b >= i))
+            return sm_errorf(err, "pattern: bad operands in predicate %d", i);
+        if (pr->type == PRED_NOT && (pr->a < 0 || pr->a >= i))
+            return sm_errorf(err, "pattern: bad operand in predicate %d", i);
+    }
+    if (p->turns >= nsets || (p->turns >= 0 && p->sets.v[p->turns].n != c->turns.n))
+        return sm_errorf(err, "pattern: bad set of turns");
+    for (size_t i = 0; i < p->anchors.n; i++) {
+        int a = p->anchors.v[i].set;
+        if (a < 0 || a >= nsets || p->sets.v[a].n != c->forms.n)
+            return sm_errorf(err, "pattern: anchor %zu is not a set of forms", i);
+    }
+    return 0;
+}
+
+int pattern_find(const sm_corpus *c, const sm_pattern *p, uint32_t **starts, uint32_t **lens,
+                 size_t *n, sm_error *err) {
+    *starts = *lens = NULL;
+    *n = 0;
+    if (check_pattern(c, p, err)) return -2;
+    matcher m = {c, p, {NULL, NULL}, {0, 0}, NULL, 0};
+    size_t ns = p->states.n ? p->states.n : 1;
+    m.list[0] = malloc(ns * sizeof(int));
+    m.list[1] = malloc(ns * sizeof(int));
+    m.mark = calloc(ns, sizeof *m.mark);
+    uint32_t *cand = NULL;
+    size_t ncand = 0;
+    VEC(uint32_t) out_s = {0};
+    VEC(uint32_t) out_l = {0};
+    int rc = -1;
+    if (!m.list[0] || !m.list[1] || !m.mark) goto done;
+    if (p->anchors.n) {
+        size_t best = 0, best_cost = SIZE_MAX;
+        for (size_t i = 0; i < p->anchors.n; i++) {
+            size_t cost = anchor_cost(c, &p->sets.v[p->anchors.v[i].set]);
+            if (cost < best_cost) best_cost = cost, best = i;
+        }
+        const sm_anchor *a = &p->anchors.v[best];
+        if (anchor_positions(c, &p->sets.v[a->set], a->offset, &cand, &ncand)) goto done;
+    }
+    const sm_set *turns = p->turns >= 0 ? &p->sets.v[p->turns] : NULL;
+    size_t total = cand ? ncand : c->tokens.n;
+    uint32_t turn = 0;
+    for (size_t i = 0; i < total; i++) {
+        uint32_t s = cand ? cand[i] : (uint32_t)i;
+        const sm_turn *tr = &c->turns.v[turn];
+        if (!(s >= tr->tok_first && s < tr->tok_first + tr->tok_count)) {
+            turn = corpus_token_turn(c, s);
+            tr = &c->turns.v[turn];
+        }
+        if (turns && !set_has(turns, turn)) {
+            if (!cand) i = (size_t)tr->tok_first + tr->tok_count - 1; /* skip the turn */
+            continue;
+        }
+        uint32_t end = tr->tok_first + tr->tok_count;
+        if (p->scope == SCOPE_SENTENCE) {
+            uint32_t sid = corpus_token_sentence(c, s);
+            uint32_t send =
+                sid + 1 < c->sentences.n ? c->sentences.v[sid + 1] : (uint32_t)c->tokens.n;
+            if (send < end) end = send;
+        }
+        uint32_t len = match_at(&m, s, end, turn);
+        if (len && (VEC_PUSH(out_s, s) || VEC_PUSH(out_l, len))) goto done;
+    }
+    rc = 0;
+done:
+    free(m.list[0]);
+    free(m.list[1]);
+    free(m.mark);
+    free(cand);
+    if (rc) {
+        VEC_FREE(out_s);
+        VEC_FREE(out_l);
+        sm_errorf(err, "out of memory while matching");
+        return -1;
+    }
+    *starts = out_s.v;
+    *lens = out_l.v;
+    *n = out_s.n;
+    return 0;
+}
