@@ -602,7 +602,7 @@ static int corpus_find(lua_State *L) {
     uint32_t *starts = NULL, *lens = NULL;
     size_t n = 0;
     sm_error err;
-    int rc = bad ? -2 : pattern_find(c, &p, &starts, &lens, &n, &err);
+    int rc = bad ? -2 : pattern_find(c, &p, mode == 0, &starts, &lens, &n, &err);
     VEC_FREE(p.sets); /* shallow: the bitmaps belong to the Set userdata */
     VEC_FREE(p.anchors);
     VEC_FREE(p.preds);

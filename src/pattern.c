@@ -130,8 +130,10 @@ static int cmp_u32(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* How many tokens have a form in the set (the sum of their folds' postings, each fold once). */
-static size_t anchor_cost(const sm_corpus *c, const sm_set *forms) {
+/* How many tokens have a fold of a form in the set (each fold's postings once): the cost of
+ * walking them. *closed tells whether the set holds every form of those folds, so that the
+ * count is exactly the number of tokens with a form in the set. */
+static size_t anchor_cost(const sm_corpus *c, const sm_set *forms, int *closed) {
     sm_set folds;
     if (set_init(&folds, (uint32_t)c->folds.n)) return SIZE_MAX;
     size_t total = 0;
@@ -142,6 +144,9 @@ static size_t anchor_cost(const sm_corpus *c, const sm_set *forms) {
         index_postings(c, c->form_info.v[f].fold, &cnt);
         total += cnt;
     }
+    *closed = 1;
+    for (uint32_t f = 0; f < c->forms.n && *closed; f++)
+        if (!set_has(forms, f) && set_has(&folds, c->form_info.v[f].fold)) *closed = 0;
     set_free(&folds);
     return total;
 }
@@ -166,16 +171,17 @@ static int anchor_positions(const sm_corpus *c, const sm_set *forms, uint32_t of
         set_free(&folds);
         return -1;
     }
-    size_t k = 0;
+    size_t k = 0, nfolds = 0;
     for (uint32_t fold = 0; fold < c->folds.n; fold++) {
         if (!set_has(&folds, fold)) continue;
+        nfolds++;
         size_t cnt;
         const uint32_t *p = index_postings(c, fold, &cnt);
         for (size_t i = 0; i < cnt; i++)
             if (p[i] >= offset) pos[k++] = p[i] - offset;
     }
     set_free(&folds);
-    qsort(pos, k, sizeof *pos, cmp_u32);
+    if (nfolds > 1) qsort(pos, k, sizeof *pos, cmp_u32); /* one list is sorted already */
     *out = pos;
     *n = k;
     return 0;
@@ -213,8 +219,8 @@ static int check_pattern(const sm_corpus *c, const sm_pattern *p, sm_error *err)
     return 0;
 }
 
-int pattern_find(const sm_corpus *c, const sm_pattern *p, uint32_t **starts, uint32_t **lens,
-                 size_t *n, sm_error *err) {
+int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32_t **starts,
+                 uint32_t **lens, size_t *n, sm_error *err) {
     *starts = *lens = NULL;
     *n = 0;
     if (check_pattern(c, p, err)) return -2;
@@ -227,12 +233,46 @@ int pattern_find(const sm_corpus *c, const sm_pattern *p, uint32_t **starts, uin
     size_t ncand = 0;
     VEC(uint32_t) out_s = {0};
     VEC(uint32_t) out_l = {0};
-    int rc = -1;
+    int rc = -1, direct = 0; /* direct: answered from the index, without matching */
     if (!m.list[0] || !m.list[1] || !m.mark) goto done;
+    /* A single token whose forms are the anchor (a word, a wildcard): its positions are the
+     * answer, no matching needed. */
+    if (p->anchors.n == 1 && p->turns < 0 && p->states.n == 2 && p->anchors.v[0].offset == 0) {
+        const sm_state *st = &p->states.v[p->start];
+        const sm_pred *pr = st->type == STATE_TOKEN ? &p->preds.v[st->pred] : NULL;
+        if (pr && pr->type == PRED_FORMS && pr->set == p->anchors.v[0].set &&
+            p->states.v[st->out].type == STATE_MATCH) {
+            const sm_set *forms = &p->sets.v[pr->set];
+            int closed;
+            size_t cost = anchor_cost(c, forms, &closed);
+            if (cost == SIZE_MAX) goto done;
+            if (count_only && closed) {
+                *n = cost;
+                rc = 0;
+                direct = 1;
+                goto done;
+            }
+            if (!closed) goto general; /* some tokens of those folds have other forms */
+            if (anchor_positions(c, forms, 0, &cand, &ncand)) goto done;
+            uint32_t *ones = malloc((ncand ? ncand : 1) * sizeof *ones);
+            if (!ones) goto done;
+            for (size_t i = 0; i < ncand; i++)
+                ones[i] = 1;
+            *starts = cand;
+            *lens = ones;
+            *n = ncand;
+            cand = NULL;
+            rc = 0;
+            direct = 1;
+            goto done;
+        }
+    }
+general:
     if (p->anchors.n) {
         size_t best = 0, best_cost = SIZE_MAX;
         for (size_t i = 0; i < p->anchors.n; i++) {
-            size_t cost = anchor_cost(c, &p->sets.v[p->anchors.v[i].set]);
+            int closed;
+            size_t cost = anchor_cost(c, &p->sets.v[p->anchors.v[i].set], &closed);
             if (cost < best_cost) best_cost = cost, best = i;
         }
         const sm_anchor *a = &p->anchors.v[best];
@@ -273,6 +313,13 @@ done:
         VEC_FREE(out_l);
         sm_errorf(err, "out of memory while matching");
         return -1;
+    }
+    if (direct) return 0;
+    if (count_only) {
+        *n = out_s.n;
+        VEC_FREE(out_s);
+        VEC_FREE(out_l);
+        return 0;
     }
     *starts = out_s.v;
     *lens = out_l.v;

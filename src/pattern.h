@@ -68,9 +68,10 @@ void pattern_init(sm_pattern *p);
 void pattern_free(sm_pattern *p);
 
 /* Every match: for each start position the longest match from it, ascending by start. Fills
- * malloc'd arrays *starts and *lens (token ids and lengths; a match is at least one token).
- * Returns 0, -1 if memory ran out, or -2 if the pattern is malformed (err says how). */
-int pattern_find(const sm_corpus *c, const sm_pattern *p, uint32_t **starts, uint32_t **lens,
-                 size_t *n, sm_error *err);
+ * malloc'd arrays *starts and *lens (token ids and lengths; a match is at least one token), or
+ * with count_only just *n (the arrays stay NULL). Returns 0, -1 if memory ran out, or -2 if the
+ * pattern is malformed (err says how). */
+int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32_t **starts,
+                 uint32_t **lens, size_t *n, sm_error *err);
 
 #endif
