@@ -5,7 +5,7 @@
 #   make lint       luacheck on lua/ scripts/ spec/, cppcheck on src/, clang-format check
 #   make install PREFIX=/usr/local
 
-PKGS       := lua5.4 libutf8proc
+PKGS       := lua5.4 libutf8proc libpcre2-8
 CC         ?= cc
 UNICODE    ?= /usr/share/unicode
 LUA        ?= lua5.4
@@ -18,12 +18,12 @@ WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-proto
 CFLAGS     ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) -fPIC $(CFLAGS) \
               $(shell pkg-config --cflags $(PKGS)) -Isrc -Ibuild/gen
-UTF8PROC_LIBS := $(shell pkg-config --libs libutf8proc)
+CORE_LIBS := $(shell pkg-config --libs libutf8proc libpcre2-8)
 LUA_LIBS      := $(shell pkg-config --libs lua5.4)
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 CORE_SRC   := error.c vec.c text.c lexicon.c plaintext.c break_props.c segment.c tokenize.c \
-              index.c corpus.c query.c binding.c
+              index.c corpus.c query.c pattern.c lexmatch.c store.c binding.c
 LUA_SRC    := $(wildcard lua/samtal/*.lua)
 
 OBJ        := $(CORE_SRC:%.c=build/obj/%.o)
@@ -52,15 +52,15 @@ build/asan/obj/%.o: src/%.c $(wildcard src/*.h) | build/gen/break_tables.c
 # The module never links liblua: the interpreter that loads it provides the symbols.
 build/lua/samtal/core.so: $(OBJ)
 	@mkdir -p $(@D)
-	$(CC) -shared $(CFLAGS) -o $@ $(OBJ) $(UTF8PROC_LIBS)
+	$(CC) -shared $(CFLAGS) -o $@ $(OBJ) $(CORE_LIBS)
 
 build/asan/lua/samtal/core.so: $(ASAN_OBJ)
 	@mkdir -p $(@D)
-	$(CC) -shared $(SAN_FLAGS) -o $@ $(ASAN_OBJ) $(UTF8PROC_LIBS)
+	$(CC) -shared $(SAN_FLAGS) -o $@ $(ASAN_OBJ) $(CORE_LIBS)
 
 build/bin/samtal: $(OBJ) build/obj/main.o build/obj/embedded_lua.o
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LUA_LIBS) $(UTF8PROC_LIBS) -lm -ldl
+	$(CC) $(CFLAGS) -o $@ $^ $(LUA_LIBS) $(CORE_LIBS) -lm -ldl
 
 build/obj/embedded_lua.o: build/gen/embedded_lua.c
 	@mkdir -p $(@D)
@@ -84,7 +84,7 @@ format:
 
 # Debian packages samtal needs to build and test; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 libutf8proc-dev lua-lpeg lua-busted \
-            lua-check unicode-data valgrind cppcheck clang-format locales
+            lua-check unicode-data valgrind cppcheck clang-format locales libpcre2-dev
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -114,6 +114,11 @@ install: all
 
 uninstall:
 	rm -rf $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(PREFIX)/bin/samtal
+
+# Timings against ripgrep and NLTK (Debian's ripgrep and python3-nltk); no test asserts a time.
+# BENCH_SIZES="10M 100M 1G" picks the corpus sizes (generated once into build/bench/).
+bench: all
+	python3 bench/run.py
 
 clean:
 	rm -rf build

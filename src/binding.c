@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -19,6 +21,7 @@
 #include "pattern.h"
 #include "query.h"
 #include "segment.h"
+#include "store.h"
 
 #define CORPUS_T "samtal.Corpus"
 
@@ -74,12 +77,49 @@ static int core_open(lua_State *L) {
     if (!u->c) return luaL_error(L, "out of memory");
     corpus_init(u->c, &opts);
     lua_Integer n = luaL_len(L, 1);
+    sm_error serr;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 1, i);
+        const char *path = lua_tostring(L, -1);
+        int saved = path && store_is_corpus(path);
+        if (saved && n > 1) {
+            lua_pushfstring(L, "%s: a saved corpus opens on its own, not with other files", path);
+            return lua_error(L);
+        }
+        if (saved) {
+            memset(u->c, 0, sizeof *u->c);
+            if (store_open(u->c, path, &serr)) {
+                free(u->c);
+                u->c = NULL;
+                lua_pushstring(L, serr.msg);
+                return lua_error(L);
+            }
+            lua_pop(L, 1);
+            return 1;
+        }
+        lua_pop(L, 1);
+    }
+    int progress = 0; /* a function(done, total, path) called after each file, if given */
+    if (!lua_isnoneornil(L, 2)) {
+        lua_getfield(L, 2, "progress");
+        if (lua_isfunction(L, -1))
+            progress = lua_gettop(L);
+        else
+            lua_pop(L, 1);
+    }
     sm_error err;
     for (lua_Integer i = 1; i <= n; i++) {
         lua_geti(L, 1, i);
         const char *path = lua_tostring(L, -1);
         if (!path) return luaL_error(L, "bad path #%d (string expected)", (int)i);
         int rc = corpus_add_file(u->c, path, &err);
+        if (rc == 0 && progress) {
+            lua_pushvalue(L, progress);
+            lua_pushinteger(L, i);
+            lua_pushinteger(L, n);
+            lua_pushvalue(L, -4);
+            lua_call(L, 3, 0);
+        }
         lua_pop(L, 1);
         if (rc) {
             corpus_free(u->c); /* the userdata stays, closed, for the collector */
@@ -96,6 +136,8 @@ static int core_open(lua_State *L) {
     return 1;
 }
 
+static void raise_err(lua_State *L, const sm_error *err);
+
 static void set_str(lua_State *L, const char *k, const char *s, size_t n) {
     lua_pushlstring(L, s, n);
     lua_setfield(L, -2, k);
@@ -111,6 +153,24 @@ static uint32_t check_index(lua_State *L, int arg, size_t n, const char *what) {
     lua_Integer i = luaL_checkinteger(L, arg);
     luaL_argcheck(L, i >= 1 && (size_t)i <= n, arg, what);
     return (uint32_t)(i - 1);
+}
+
+/* c:save(path): writes the corpus to one file that samtal.open maps back (see store.h) */
+static int corpus_save(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    sm_error err;
+    if (store_save(c, path, &err)) raise_err(L, &err);
+    return 0;
+}
+
+/* c:verify() -> true: checks every section checksum of a corpus opened from a saved file */
+static int corpus_verify(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    sm_error err;
+    if (store_verify(c, &err)) raise_err(L, &err);
+    lua_pushboolean(L, 1);
+    return 1;
 }
 
 /* c:stats() -> {documents, turns, tokens, words, forms, folds, speakers, sentences, events} */
@@ -735,6 +795,20 @@ static int core_collate_key(lua_State *L) {
     return 1;
 }
 
+/* core.isatty(fd) -> whether file descriptor fd (0, 1, 2) is a terminal */
+static int core_isatty(lua_State *L) {
+    lua_pushboolean(L, isatty((int)luaL_checkinteger(L, 1)));
+    return 1;
+}
+
+/* core.clock() -> seconds on a monotonic clock, for timing (benchmarks, progress) */
+static int core_clock(lua_State *L) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+    return 1;
+}
+
 static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -806,6 +880,8 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"turnset", corpus_turnset},
                                           {"eventset", corpus_eventset},
                                           {"find", corpus_find},
+                                          {"save", corpus_save},
+                                          {"verify", corpus_verify},
                                           {NULL, NULL}};
 
 static const luaL_Reg core_functions[] = {{"open", core_open},
@@ -815,6 +891,8 @@ static const luaL_Reg core_functions[] = {{"open", core_open},
                                           {"listdir", core_listdir},
                                           {"filetype", core_filetype},
                                           {"collate_key", core_collate_key},
+                                          {"clock", core_clock},
+                                          {"isatty", core_isatty},
                                           {NULL, NULL}};
 
 int luaopen_samtal_core(lua_State *L);

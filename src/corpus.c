@@ -9,6 +9,7 @@
 #include <utf8proc.h>
 
 #include "index.h"
+#include "store.h"
 #include "tokenize.h"
 
 void corpus_init(sm_corpus *c, const sm_load_opts *opts) {
@@ -16,10 +17,45 @@ void corpus_init(sm_corpus *c, const sm_load_opts *opts) {
     if (opts) c->opts = *opts;
 }
 
+/* Typographic apostrophes, quotation marks and dashes fold to their ASCII forms, so that a typed
+ * query finds what a transcript spells with typographic characters ("it's" finds "it’s"). */
+static utf8proc_int32_t fold_typography(utf8proc_int32_t cp, void *data) {
+    (void)data;
+    switch (cp) {
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x201B:
+    case 0x02BC:
+    case 0x2032:
+    case 0x00B4:
+        return '\'';
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x201F:
+    case 0x00AB:
+    case 0x00BB:
+    case 0x2033:
+        return '"';
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212:
+        return '-';
+    default:
+        return cp;
+    }
+}
+
 char *corpus_fold(const char *s, size_t len, size_t *outlen) {
     utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    utf8proc_ssize_t n = utf8proc_map_custom(
+        (const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out,
+        UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD, fold_typography, NULL);
     if (n < 0) return NULL;
     *outlen = (size_t)n;
     return (char *)out;
@@ -157,6 +193,11 @@ int corpus_finish(sm_corpus *c, sm_error *err) {
 
 void corpus_free(sm_corpus *c) {
     if (!c) return;
+    if (c->store) { /* a mapped corpus: its arrays live in the mapping */
+        store_close(c);
+        memset(c, 0, sizeof *c);
+        return;
+    }
     for (size_t i = 0; i < c->docs.n; i++)
         doc_free(&c->docs.v[i]);
     VEC_FREE(c->docs);

@@ -25,6 +25,7 @@ extern const embedded_module samtal_embedded_modules[];
 
 static const char *const usage =
     "usage: samtal [PATH...]                 interactive session with PATHs opened as c\n"
+    "       samtal index PATH... -o OUT.samtal  build and save an indexed corpus\n"
     "       samtal SCRIPT.lua [ARG...]       run a script\n"
     "       samtal -e CODE [ARG...]          run Lua code\n"
     "       samtal -v | --version            print the version\n"
@@ -97,6 +98,20 @@ static int run(lua_State *L) {
         make_arg(L, argv, argc, 1);
         status = luaL_loadfile(L, argv[1]);
         first = 2;
+    } else if (argc > 1 && strcmp(argv[1], "index") == 0) {
+        /* subcommands live in samtal.cli; the result is the exit status */
+        make_arg(L, argv, argc, 1);
+        lua_getglobal(L, "require");
+        lua_pushstring(L, "samtal.cli");
+        lua_call(L, 1, 1);
+        lua_getfield(L, -1, "run");
+        for (int i = 1; i < argc; i++)
+            lua_pushstring(L, argv[i]);
+        if (lua_pcall(L, argc - 1, 1, handler) != LUA_OK) {
+            fprintf(stderr, "samtal: %s\n", lua_tostring(L, -1));
+            lua_pushinteger(L, 1);
+        }
+        return 1;
     } else if (argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0') {
         fprintf(stderr, "samtal: unknown option '%s'\n%s", argv[1], usage);
         lua_pushinteger(L, 2);

@@ -50,10 +50,11 @@ end
 --- Opens a corpus.
 -- @param source a file, a directory (its *.txt, sorted by name), or a list of these
 -- @param opts `invalid = "error"|"replace"` (invalid UTF-8), `hyphens = true` (keep
---   letter-hyphen-letter compounds such as "vi-känsla" as one word)
+--   letter-hyphen-letter compounds such as "vi-känsla" as one word), `language = "sv"`,
+--   `progress = function(done, total, path)` (called after each file)
 -- @return a samtal.Corpus
 function samtal.open(source, opts)
-  opts = check_opts("open", opts, { invalid = true, hyphens = true, language = true })
+  opts = check_opts("open", opts, { invalid = true, hyphens = true, language = true, progress = true })
   local paths = {}
   if type(source) == "string" then
     expand(source, paths)

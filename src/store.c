@@ -1,0 +1,1232 @@
+/* store.c: saving a finished corpus to one file and mapping it back (see store.h).
+ *
+ * The file, all integers little-endian:
+ *
+ *   header     64 bytes: magic "SAMTALC\x1A", format version, a byte-order tag, the file's size,
+ *              the number of sections, the load options, the checksum of the directory, and last
+ *              the checksum of the header's first 56 bytes. These 64 bytes keep this layout in
+ *              every version, so any samtal can tell "corrupt" from "another version".
+ *   directory  one 32-byte entry per section, in file order: id, element size, offset, element
+ *              count, checksum of the section's bytes.
+ *   sections   each starts 8-byte aligned (zero padding between them) and is an array laid out
+ *              exactly as sm_corpus holds it in memory, so store_open points the corpus into the
+ *              mapping and copies nothing. The per-document arrays (text, offset maps, lines,
+ *              segments, raw turns...) are concatenated over the documents in order; a document
+ *              record gives each document's counts, and its start in each section is the sum of
+ *              the counts before it, so a record holds no offset that could point astray.
+ *
+ * Checksums are XXH64 (seed 0), written out below: four independent lanes keep it at memory
+ * speed, and `xxhsum -H64` on a section's bytes gives the same number.
+ *
+ * What open checks. A corrupt file must be an error and never a crash, and a 1 GB corpus should
+ * open in a blink; hashing all of it takes longer than everything else open does (about 0.9 s for
+ * the 3.7 GB file of a 1 GB corpus), so the work is split:
+ *   - always: the header and directory checksums, the sections' bounds and zero padding (every
+ *     byte of the file is then covered by a checksum or known to be zero), and the checksums of
+ *     the sections that grow with the number of documents, events or speakers, not with the text;
+ *   - always: every index the core follows without a bounds check, in every section: form ids
+ *     in tokens, folds and kinds of forms, lexicon entries and hash slots, turn, token, segment,
+ *     event and name ranges, sentence starts, postings. After that no access can leave the
+ *     mapping, whatever the bytes are; a flipped bit in the text, say, gives wrong text;
+ *   - on request, store_verify(): the checksum of every section.
+ * The bulk checks read the file with pread() rather than through the mapping (see stream below);
+ * the token stream and the postings are most of their cost.
+ *
+ * Only the speaker table (sm_speaker has padding whose size depends on the ABI) and the sm_doc
+ * array are rebuilt on open; the static assertions below pin the layout of every mapped struct,
+ * so a change to one of them breaks this file's build until STORE_VERSION is reconsidered. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The mapped structs must have the same bytes on every host that reads the file. */
+_Static_assert(sizeof(sm_offpoint) == 8, "sm_offpoint layout");
+_Static_assert(sizeof(sm_segment) == 12 && offsetof(sm_segment, sep) == 8, "sm_segment layout");
+_Static_assert(sizeof(sm_rawturn) == 24 && offsetof(sm_rawturn, start) == 16, "sm_rawturn layout");
+_Static_assert(sizeof(sm_rawevent) == 12, "sm_rawevent layout");
+_Static_assert(sizeof(sm_participant) == 12, "sm_participant layout");
+_Static_assert(sizeof(sm_turn) == 24, "sm_turn layout");
+_Static_assert(sizeof(sm_event) == 20, "sm_event layout");
+_Static_assert(sizeof(sm_token) == 8, "sm_token layout");
+_Static_assert(sizeof(sm_form) == 8 && offsetof(sm_form, kind) == 4, "sm_form layout");
+_Static_assert(sizeof(sm_lexentry) == 12, "sm_lexentry layout");
+_Static_assert(sizeof(double) == 8, "IEEE double");
+
+static const char magic[8] = {'S', 'A', 'M', 'T', 'A', 'L', 'C', '\x1A'};
+#define BYTE_ORDER_TAG 0x01020304u
+
+typedef struct file_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t byte_order; /* BYTE_ORDER_TAG as the writer stored it */
+    uint64_t file_size;
+    uint32_t nsections;
+    uint32_t flags; /* none yet; must be 0 */
+    uint32_t opt_invalid, opt_seg_flags;
+    uint64_t dir_checksum;
+    uint64_t reserved;
+    uint64_t header_checksum; /* of the 56 bytes before it */
+} file_header;
+_Static_assert(sizeof(file_header) == 64 && offsetof(file_header, header_checksum) == 56,
+               "file header layout");
+
+typedef struct file_section {
+    uint32_t id, elsize;
+    uint64_t offset, count, checksum;
+} file_section;
+_Static_assert(sizeof(file_section) == 32, "directory entry layout");
+
+/* A document's counts; its arrays follow those of the documents before it in each section. */
+typedef struct file_doc {
+    uint64_t path_len, name_len; /* in strings: path, NUL, name, NUL */
+    uint64_t text_len;           /* in text: the text and its NUL */
+    uint64_t source_len, replacements, words;
+    uint64_t nmap, nlines, nsegs, nrawturns, nrawevents, nparticipants, npages, names_len;
+    uint32_t title_start, title_end, preamble_start, preamble_end;
+    uint32_t turn_first, turn_count, event_first, event_count, tok_first, tok_count;
+} file_doc;
+_Static_assert(sizeof(file_doc) == 152, "document record layout");
+
+typedef struct file_speaker {
+    uint32_t turns, first_doc;
+    uint64_t words;
+} file_speaker;
+_Static_assert(sizeof(file_speaker) == 16, "speaker record layout");
+
+/* Sections, in file order. A lexicon is three: pool, entries, slots. */
+enum {
+    S_STRINGS,
+    S_DOCS,
+    S_TEXT,
+    S_OFFMAP,
+    S_LINES,
+    S_SEGS,
+    S_RAWTURNS,
+    S_RAWEVENTS,
+    S_PARTICIPANTS,
+    S_PAGES,
+    S_NAMES,
+    S_TURNS,
+    S_EVENTS,
+    S_TOKENS,
+    S_SENTENCES,
+    S_FORMS, /* pool, entries, slots */
+    S_FORM_INFO = S_FORMS + 3,
+    S_FOLDS,                       /* pool, entries, slots */
+    S_SPEAKER_NAMES = S_FOLDS + 3, /* pool, entries, slots */
+    S_SPEAKERS = S_SPEAKER_NAMES + 3,
+    S_POST_START,
+    S_POSTINGS,
+    S_COUNT
+};
+
+/* What each section holds; `bulk` ones grow with the text and are checksummed by
+ * store_verify() only (open still checks every index in them). */
+static const struct {
+    const char *name;
+    uint32_t elsize;
+    int bulk;
+} sections[S_COUNT] = {
+    [S_STRINGS] = {"strings", 1, 0},
+    [S_DOCS] = {"documents", sizeof(file_doc), 0},
+    [S_TEXT] = {"text", 1, 1},
+    [S_OFFMAP] = {"offset_map", sizeof(sm_offpoint), 0},
+    [S_LINES] = {"lines", sizeof(uint32_t), 1},
+    [S_SEGS] = {"segments", sizeof(sm_segment), 1},
+    [S_RAWTURNS] = {"layout_turns", sizeof(sm_rawturn), 1},
+    [S_RAWEVENTS] = {"layout_events", sizeof(sm_rawevent), 0},
+    [S_PARTICIPANTS] = {"participants", sizeof(sm_participant), 0},
+    [S_PAGES] = {"pages", sizeof(uint32_t), 0},
+    [S_NAMES] = {"names", 1, 1},
+    [S_TURNS] = {"turns", sizeof(sm_turn), 1},
+    [S_EVENTS] = {"events", sizeof(sm_event), 0},
+    [S_TOKENS] = {"tokens", sizeof(sm_token), 1},
+    [S_SENTENCES] = {"sentences", sizeof(uint32_t), 1},
+    [S_FORMS] = {"form_pool", 1, 1},
+    [S_FORMS + 1] = {"form_entries", sizeof(sm_lexentry), 1},
+    [S_FORMS + 2] = {"form_slots", sizeof(uint32_t), 1},
+    [S_FORM_INFO] = {"form_info", sizeof(sm_form), 1},
+    [S_FOLDS] = {"fold_pool", 1, 1},
+    [S_FOLDS + 1] = {"fold_entries", sizeof(sm_lexentry), 1},
+    [S_FOLDS + 2] = {"fold_slots", sizeof(uint32_t), 1},
+    [S_SPEAKER_NAMES] = {"speaker_pool", 1, 0},
+    [S_SPEAKER_NAMES + 1] = {"speaker_entries", sizeof(sm_lexentry), 0},
+    [S_SPEAKER_NAMES + 2] = {"speaker_slots", sizeof(uint32_t), 0},
+    [S_SPEAKERS] = {"speakers", sizeof(file_speaker), 0},
+    [S_POST_START] = {"post_start", sizeof(uint32_t), 1},
+    [S_POSTINGS] = {"postings", sizeof(uint32_t), 1},
+};
+
+#define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
+
+static int host_is_little_endian(void) {
+    const uint32_t one = 1;
+    unsigned char b;
+    memcpy(&b, &one, 1);
+    return b == 1;
+}
+
+/* ---- XXH64 ---------------------------------------------------------------------------------- */
+
+#define P1 0x9E3779B185EBCA87ULL
+#define P2 0xC2B2AE3D27D4EB4FULL
+#define P3 0x165667B19E3779F9ULL
+#define P4 0x85EBCA77C2B2AE63ULL
+#define P5 0x27D4EB2F165667C5ULL
+
+typedef struct hasher {
+    uint64_t v[4], total;
+    unsigned char buf[32];
+    size_t nbuf;
+} hasher;
+
+static inline uint64_t rotl64(uint64_t x, int r) {
+    return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t xxh_round(uint64_t acc, uint64_t w) {
+    return rotl64(acc + w * P2, 31) * P1;
+}
+
+static inline uint64_t load64(const unsigned char *p) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static void hash_init(hasher *h) {
+    h->v[0] = P1 + P2;
+    h->v[1] = P2;
+    h->v[2] = 0;
+    h->v[3] = 0 - P1;
+    h->total = 0;
+    h->nbuf = 0;
+}
+
+/* Whole 32-byte stripes of p[0..n); returns how many bytes it consumed. */
+static size_t hash_stripes(uint64_t v[4], const unsigned char *p, size_t n) {
+    uint64_t a = v[0], b = v[1], c = v[2], d = v[3];
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        a = xxh_round(a, load64(p + i));
+        b = xxh_round(b, load64(p + i + 8));
+        c = xxh_round(c, load64(p + i + 16));
+        d = xxh_round(d, load64(p + i + 24));
+    }
+    v[0] = a, v[1] = b, v[2] = c, v[3] = d;
+    return i;
+}
+
+static void hash_update(hasher *h, const void *data, size_t n) {
+    const unsigned char *p = data;
+    h->total += n;
+    if (h->nbuf) {
+        size_t k = 32 - h->nbuf < n ? 32 - h->nbuf : n;
+        memcpy(h->buf + h->nbuf, p, k);
+        h->nbuf += k;
+        p += k;
+        n -= k;
+        if (h->nbuf < 32) return;
+        hash_stripes(h->v, h->buf, 32);
+        h->nbuf = 0;
+    }
+    size_t done = hash_stripes(h->v, p, n);
+    memcpy(h->buf, p + done, n - done);
+    h->nbuf = n - done;
+}
+
+static uint64_t merge_round(uint64_t acc, uint64_t v) {
+    acc ^= xxh_round(0, v);
+    return acc * P1 + P4;
+}
+
+static uint64_t hash_final(const hasher *h) {
+    uint64_t r;
+    if (h->total >= 32) {
+        r = rotl64(h->v[0], 1) + rotl64(h->v[1], 7) + rotl64(h->v[2], 12) + rotl64(h->v[3], 18);
+        for (int k = 0; k < 4; k++)
+            r = merge_round(r, h->v[k]);
+    } else {
+        r = P5; /* the seed, 0, plus P5 */
+    }
+    r += h->total;
+    const unsigned char *p = h->buf;
+    size_t n = h->nbuf;
+    for (; n >= 8; p += 8, n -= 8)
+        r = rotl64(r ^ xxh_round(0, load64(p)), 27) * P1 + P4;
+    if (n >= 4) {
+        uint32_t w;
+        memcpy(&w, p, 4);
+        r = rotl64(r ^ (uint64_t)w * P1, 23) * P2 + P3;
+        p += 4;
+        n -= 4;
+    }
+    for (; n > 0; p++, n--)
+        r = rotl64(r ^ (uint64_t)*p * P5, 11) * P1;
+    r ^= r >> 33;
+    r *= P2;
+    r ^= r >> 29;
+    r *= P3;
+    return r ^ (r >> 32);
+}
+
+static uint64_t hash_bytes(const void *p, size_t n) {
+    hasher h;
+    hash_init(&h);
+    hash_update(&h, p, n);
+    return hash_final(&h);
+}
+
+/* ---- saving --------------------------------------------------------------------------------- */
+
+/* A buffered writer that checksums the current section as bytes pass. */
+typedef struct writer {
+    int fd;
+    int err;      /* errno of the first failure, 0 while all is well */
+    uint64_t off; /* bytes written so far, buffered ones included */
+    size_t n;     /* bytes in buf */
+    hasher h;
+    file_section dir[S_COUNT];
+    int sec; /* the open section */
+    unsigned char buf[1 << 20];
+} writer;
+
+static void w_flush(writer *w) {
+    const unsigned char *p = w->buf;
+    while (w->n && !w->err) {
+        ssize_t k = write(w->fd, p, w->n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            w->err = k < 0 ? errno : EIO;
+            break;
+        }
+        p += k;
+        w->n -= (size_t)k;
+    }
+    w->n = 0;
+}
+
+static void w_raw(writer *w, const void *data, size_t n) {
+    const unsigned char *p = data;
+    w->off += n;
+    while (n && !w->err) {
+        size_t k = sizeof w->buf - w->n < n ? sizeof w->buf - w->n : n;
+        memcpy(w->buf + w->n, p, k);
+        w->n += k;
+        p += k;
+        n -= k;
+        if (w->n == sizeof w->buf) w_flush(w);
+    }
+}
+
+static void w_put(writer *w, const void *data, size_t n) {
+    if (!n) return;
+    hash_update(&w->h, data, n);
+    w_raw(w, data, n);
+}
+
+static void w_begin(writer *w, int sec) {
+    static const unsigned char zeros[8] = {0};
+    w_raw(w, zeros, (size_t)(-w->off & 7));
+    w->sec = sec;
+    w->dir[sec] = (file_section){(uint32_t)sec, sections[sec].elsize, w->off, 0, 0};
+    hash_init(&w->h);
+}
+
+static void w_end(writer *w) {
+    file_section *s = &w->dir[w->sec];
+    s->count = (w->off - s->offset) / s->elsize;
+    s->checksum = hash_final(&w->h);
+}
+
+/* A whole section from one array. */
+static void w_section(writer *w, int sec, const void *data, size_t count) {
+    w_begin(w, sec);
+    w_put(w, data, count * sections[sec].elsize);
+    w_end(w);
+}
+
+static void w_lexicon(writer *w, int sec, const sm_lexicon *lx) {
+    w_section(w, sec, lx->pool.s, lx->pool.n);
+    w_section(w, sec + 1, lx->entries, lx->n);
+    w_section(w, sec + 2, lx->slots, lx->nslots);
+}
+
+/* Writes the sections in order; the header and directory are filled in afterwards. */
+static void write_sections(writer *w, const sm_corpus *c) {
+    const sm_doc *docs = c->docs.v;
+    size_t nd = c->docs.n;
+    w_begin(w, S_STRINGS);
+    for (size_t i = 0; i < nd; i++) {
+        w_put(w, docs[i].path, strlen(docs[i].path) + 1);
+        w_put(w, docs[i].name, strlen(docs[i].name) + 1);
+    }
+    w_end(w);
+    w_begin(w, S_DOCS);
+    for (size_t i = 0; i < nd; i++) {
+        const sm_doc *d = &docs[i];
+        const sm_layout *l = &d->layout;
+        file_doc r;
+        memset(&r, 0, sizeof r);
+        r.path_len = strlen(d->path);
+        r.name_len = strlen(d->name);
+        r.text_len = d->text.len;
+        r.source_len = d->text.source_len;
+        r.replacements = d->text.replacements;
+        r.words = d->words;
+        r.nmap = d->text.nmap;
+        r.nlines = d->text.nlines;
+        r.nsegs = l->segs.n;
+        r.nrawturns = l->turns.n;
+        r.nrawevents = l->events.n;
+        r.nparticipants = l->participants.n;
+        r.npages = l->pages.n;
+        r.names_len = l->names.n;
+        r.title_start = l->title_start;
+        r.title_end = l->title_end;
+        r.preamble_start = l->preamble_start;
+        r.preamble_end = l->preamble_end;
+        r.turn_first = d->turn_first;
+        r.turn_count = d->turn_count;
+        r.event_first = d->event_first;
+        r.event_count = d->event_count;
+        r.tok_first = d->tok_first;
+        r.tok_count = d->tok_count;
+        w_put(w, &r, sizeof r);
+    }
+    w_end(w);
+    w_begin(w, S_TEXT);
+    for (size_t i = 0; i < nd; i++) {
+        w_put(w, docs[i].text.s, docs[i].text.len);
+        w_put(w, "", 1);
+    }
+    w_end(w);
+#define PER_DOC(sec, arr, cnt)                                                                     \
+    do {                                                                                           \
+        w_begin(w, sec);                                                                           \
+        for (size_t i = 0; i < nd; i++)                                                            \
+            w_put(w, docs[i].arr, docs[i].cnt *sections[sec].elsize);                              \
+        w_end(w);                                                                                  \
+    } while (0)
+    PER_DOC(S_OFFMAP, text.map, text.nmap);
+    PER_DOC(S_LINES, text.lines, text.nlines);
+    /* sm_segment has padding: written field by field, so the file holds no stray bytes */
+    w_begin(w, S_SEGS);
+    for (size_t i = 0; i < nd; i++)
+        for (size_t k = 0; k < docs[i].layout.segs.n; k++) {
+            const sm_segment *s = &docs[i].layout.segs.v[k];
+            unsigned char rec[sizeof(sm_segment)] = {0};
+            memcpy(rec, &s->start, 4);
+            memcpy(rec + 4, &s->end, 4);
+            rec[offsetof(sm_segment, sep)] = s->sep;
+            w_put(w, rec, sizeof rec);
+        }
+    w_end(w);
+    PER_DOC(S_RAWTURNS, layout.turns.v, layout.turns.n);
+    PER_DOC(S_RAWEVENTS, layout.events.v, layout.events.n);
+    PER_DOC(S_PARTICIPANTS, layout.participants.v, layout.participants.n);
+    PER_DOC(S_PAGES, layout.pages.v, layout.pages.n);
+    PER_DOC(S_NAMES, layout.names.s, layout.names.n);
+#undef PER_DOC
+    w_section(w, S_TURNS, c->turns.v, c->turns.n);
+    w_section(w, S_EVENTS, c->events.v, c->events.n);
+    w_section(w, S_TOKENS, c->tokens.v, c->tokens.n);
+    w_section(w, S_SENTENCES, c->sentences.v, c->sentences.n);
+    w_lexicon(w, S_FORMS, &c->forms);
+    w_begin(w, S_FORM_INFO); /* sm_form has padding too */
+    for (size_t k = 0; k < c->form_info.n; k++) {
+        unsigned char rec[sizeof(sm_form)] = {0};
+        memcpy(rec, &c->form_info.v[k].fold, 4);
+        rec[offsetof(sm_form, kind)] = c->form_info.v[k].kind;
+        w_put(w, rec, sizeof rec);
+    }
+    w_end(w);
+    w_lexicon(w, S_FOLDS, &c->folds);
+    w_lexicon(w, S_SPEAKER_NAMES, &c->speaker_names);
+    w_begin(w, S_SPEAKERS);
+    for (size_t k = 0; k < c->speakers.n; k++) {
+        const sm_speaker *s = &c->speakers.v[k];
+        file_speaker r = {s->turns, s->first_doc, s->words};
+        w_put(w, &r, sizeof r);
+    }
+    w_end(w);
+    w_section(w, S_POST_START, c->post_start, c->folds.n + 1);
+    w_section(w, S_POSTINGS, c->postings, c->post_start[c->folds.n]);
+}
+
+static int write_all_at(int fd, const void *data, size_t n, off_t at) {
+    const unsigned char *p = data;
+    while (n) {
+        ssize_t k = pwrite(fd, p, n, at);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return k < 0 ? errno : EIO;
+        p += k;
+        n -= (size_t)k;
+        at += k;
+    }
+    return 0;
+}
+
+/* Creates a fresh temporary file beside `path` (mode 0666 less the umask, as a plain file
+ * would get); its name goes to *tmp (malloc'd). Returns the descriptor, or -1 with errno set. */
+static int create_temp(const char *path, char **tmp) {
+    size_t n = strlen(path) + 64;
+    char *name = malloc(n);
+    if (!name) return -1;
+    static unsigned counter;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        snprintf(name, n, "%s.tmp-%ld-%u-%lx", path, (long)getpid(), counter++,
+                 (unsigned long)time(NULL));
+        int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            *tmp = name;
+            return fd;
+        }
+        if (errno != EEXIST) break;
+    }
+    int e = errno;
+    free(name);
+    errno = e;
+    return -1;
+}
+
+/* Makes the rename durable: fsync of the directory that holds path. Failure is not fatal (some
+ * file systems refuse fsync on a directory); the file itself was synced. */
+static void sync_parent(const char *path) {
+    const char *slash = strrchr(path, '/');
+    char *dir = NULL;
+    if (slash) {
+        size_t n = slash == path ? 1 : (size_t)(slash - path);
+        dir = malloc(n + 1);
+        if (!dir) return;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    int fd = open(dir ? dir : ".", O_RDONLY | O_CLOEXEC);
+    free(dir);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+int store_save(const sm_corpus *c, const char *path, sm_error *err) {
+    if (!c->finished)
+        return sm_errorf(err, "cannot save %s: the corpus is not finished (no index yet)", path);
+    if (!host_is_little_endian())
+        return sm_errorf(err, "cannot save %s: samtal corpus files need a little-endian host",
+                         path);
+    writer *w = malloc(sizeof *w);
+    if (!w) return sm_errorf(err, "cannot save %s: out of memory", path);
+    memset(w, 0, offsetof(writer, buf));
+    char *tmp = NULL;
+    w->fd = create_temp(path, &tmp);
+    if (w->fd < 0) {
+        int e = errno;
+        free(w);
+        return sm_errorf(err, "cannot save %s: %s", path, strerror(e));
+    }
+    /* header and directory are written last, once the checksums are known */
+    static const unsigned char zeros[DIR_END] = {0};
+    w_raw(w, zeros, sizeof zeros);
+    write_sections(w, c);
+    w_flush(w);
+    if (!w->err) {
+        file_header h;
+        memset(&h, 0, sizeof h);
+        memcpy(h.magic, magic, sizeof magic);
+        h.version = STORE_VERSION;
+        h.byte_order = BYTE_ORDER_TAG;
+        h.file_size = w->off;
+        h.nsections = S_COUNT;
+        h.opt_invalid = (uint32_t)c->opts.invalid;
+        h.opt_seg_flags = c->opts.seg_flags;
+        h.dir_checksum = hash_bytes(w->dir, sizeof w->dir);
+        h.header_checksum = hash_bytes(&h, offsetof(file_header, header_checksum));
+        w->err = write_all_at(w->fd, &h, sizeof h, 0);
+        if (!w->err) w->err = write_all_at(w->fd, w->dir, sizeof w->dir, sizeof h);
+    }
+    if (!w->err && fsync(w->fd) != 0) w->err = errno;
+    if (close(w->fd) != 0 && !w->err) w->err = errno;
+    if (!w->err && rename(tmp, path) != 0) w->err = errno;
+    int e = w->err;
+    free(w);
+    if (e) {
+        unlink(tmp);
+        free(tmp);
+        return sm_errorf(err, "cannot save %s: %s", path, strerror(e));
+    }
+    free(tmp);
+    sync_parent(path);
+    return 0;
+}
+
+/* ---- opening -------------------------------------------------------------------------------- */
+
+typedef struct store_map {
+    unsigned char *base;
+    size_t size;
+    char *path; /* for store_verify's messages */
+    sm_doc *docs;
+    sm_speaker *speakers;
+} store_map;
+
+/* What open is working on: the mapping, its directory, and where errors go. */
+typedef struct opener {
+    const char *path;
+    sm_error *err;
+    int fd; /* the file, for pread while checking */
+    const unsigned char *base;
+    size_t size;
+    const file_section *dir;
+} opener;
+
+static int failf(const opener *o, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* "path: corrupt (...)" */
+static int failf(const opener *o, const char *fmt, ...) {
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return sm_errorf(o->err, "%s: corrupt (%s)", o->path, what);
+}
+
+static const void *sec_data(const opener *o, int sec) {
+    return o->base + o->dir[sec].offset;
+}
+
+static uint64_t sec_count(const opener *o, int sec) {
+    return o->dir[sec].count;
+}
+
+static int check_checksum(const opener *o, int sec) {
+    const file_section *s = &o->dir[sec];
+    if (hash_bytes(o->base + s->offset, s->count * s->elsize) != s->checksum)
+        return failf(o, "checksum mismatch in section %s", sections[sec].name);
+    return 0;
+}
+
+/* Header, directory and section bounds: after this every section lies inside the file. */
+static int check_frame(opener *o) {
+    const file_header *h = (const file_header *)o->base;
+    if (o->size < sizeof *h)
+        return sm_errorf(o->err, "%s: truncated (%zu bytes, shorter than the %zu-byte header)",
+                         o->path, o->size, sizeof *h);
+    if (hash_bytes(h, offsetof(file_header, header_checksum)) != h->header_checksum)
+        return failf(o, "header checksum mismatch");
+    if (h->version != STORE_VERSION)
+        return sm_errorf(o->err, "%s: format version %u, this samtal reads %d", o->path,
+                         (unsigned)h->version, STORE_VERSION);
+    if (h->byte_order != BYTE_ORDER_TAG)
+        return sm_errorf(o->err, "%s: written with another byte order than this host's", o->path);
+    if (h->file_size > o->size)
+        return sm_errorf(o->err, "%s: truncated (%zu bytes of %llu)", o->path, o->size,
+                         (unsigned long long)h->file_size);
+    if (h->file_size < o->size)
+        return failf(o, "%zu bytes, the header says %llu", o->size,
+                     (unsigned long long)h->file_size);
+    if (h->nsections != S_COUNT || h->flags != 0 || o->size < DIR_END)
+        return failf(o, "unexpected header fields");
+    o->dir = (const file_section *)(o->base + sizeof *h);
+    if (hash_bytes(o->dir, S_COUNT * sizeof *o->dir) != h->dir_checksum)
+        return failf(o, "checksum mismatch in the section directory");
+    /* sections follow one another with only the zero padding to 8 bytes between them, so every
+     * byte of the file is covered by a checksum or known to be zero */
+    uint64_t end = DIR_END;
+    for (int i = 0; i < S_COUNT; i++) {
+        const file_section *s = &o->dir[i];
+        uint64_t at = (end + 7) & ~(uint64_t)7;
+        if (s->id != (uint32_t)i || s->elsize != sections[i].elsize || s->offset != at ||
+            s->offset > o->size || s->count > (o->size - s->offset) / s->elsize)
+            return failf(o, "bad directory entry for section %s", sections[i].name);
+        for (uint64_t k = end; k < at; k++)
+            if (o->base[k]) return failf(o, "padding before section %s", sections[i].name);
+        end = s->offset + s->count * s->elsize;
+    }
+    if (end != o->size) return failf(o, "bytes after the last section");
+    return 0;
+}
+
+/* Sections are checked through pread() into small buffers, not through the mapping: the first
+ * touch of a mapped page costs a page fault, reading the page cache does not, and the corpus's
+ * arrays are then faulted in only as queries need them. The mapping and the reads see the same
+ * pages: samtal never writes a saved file in place (store_save renames a new one over it). */
+#define STREAM_BYTES (128 * 1024)
+
+typedef struct stream {
+    const opener *o;
+    size_t elsize, cap; /* cap: whole elements that fit the buffer */
+    uint64_t left;      /* elements not read yet */
+    uint64_t off;       /* file offset of the next read */
+    size_t n, at;       /* elements in the buffer, next one to hand out */
+    int failed;         /* errno of a failed read, or EIO for a short one */
+    unsigned char *buf; /* malloc'd apart, so its bytes may be read as any type */
+} stream;
+
+static void stream_close(stream *s) {
+    if (s) free(s->buf);
+    free(s);
+}
+
+static stream *stream_open(const opener *o, int sec) {
+    stream *s = malloc(sizeof *s);
+    if (s && (s->buf = malloc(STREAM_BYTES)) == NULL) {
+        free(s);
+        s = NULL;
+    }
+    if (!s) return NULL;
+    s->o = o;
+    s->elsize = o->dir[sec].elsize;
+    s->cap = STREAM_BYTES / s->elsize;
+    s->left = o->dir[sec].count;
+    s->off = o->dir[sec].offset;
+    s->n = s->at = 0;
+    s->failed = 0;
+    return s;
+}
+
+/* Reads the next buffer-full; 0 at the end or on a read error (then s->failed is set). */
+static size_t stream_fill(stream *s) {
+    size_t k = s->left < s->cap ? (size_t)s->left : s->cap, bytes = k * s->elsize, got = 0;
+    while (got < bytes) {
+        ssize_t r = pread(s->o->fd, s->buf + got, bytes - got, (off_t)(s->off + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            s->failed = r < 0 ? errno : EIO;
+            return s->n = s->at = 0;
+        }
+        got += (size_t)r;
+    }
+    s->off += bytes;
+    s->left -= k;
+    s->at = 0;
+    return s->n = k;
+}
+
+/* The next run of elements (*p points at them), or 0 at the end. */
+static size_t stream_chunk(stream *s, const void **p) {
+    if (s->at == s->n && !stream_fill(s)) return 0;
+    size_t k = s->n - s->at;
+    *p = s->buf + s->at * s->elsize;
+    s->at = s->n;
+    return k;
+}
+
+/* The next element; NULL at the end. */
+static const void *stream_get(stream *s) {
+    if (s->at == s->n && !stream_fill(s)) return NULL;
+    return s->buf + s->at++ * s->elsize;
+}
+
+static int read_failed(const opener *o, const stream *s) {
+    return sm_errorf(o->err, "cannot read %s: %s", o->path, strerror(s->failed));
+}
+
+static int no_memory(const opener *o) {
+    return sm_errorf(o->err, "%s: out of memory", o->path);
+}
+
+/* Whether any of v[0..n) is at least lim. In blocks of a fixed size, which compilers vectorise
+ * at -O2: the token stream and the postings are most of a file. */
+static uint32_t any_at_least(const uint32_t *v, size_t n, uint32_t lim) {
+    uint32_t bad = 0;
+    size_t j = 0;
+    for (; j + 64 <= n; j += 64) {
+        uint32_t m = 0;
+        for (size_t q = 0; q < 64; q++)
+            m |= v[j + q] >= lim;
+        bad |= m;
+    }
+    for (; j < n; j++)
+        bad |= v[j] >= lim;
+    return bad;
+}
+
+/* Whether any token of t[0..n) (as uint32 pairs: offset, form) has a form id of at least lim;
+ * in blocks too. */
+static uint32_t any_form_at_least(const uint32_t *t, size_t n, uint32_t lim) {
+    uint32_t bad = 0;
+    size_t j = 0;
+    for (; j + 32 <= n; j += 32) {
+        uint32_t m = 0;
+        for (size_t q = 0; q < 32; q++)
+            m |= t[2 * (j + q) + 1] >= lim;
+        bad |= m;
+    }
+    for (; j < n; j++)
+        bad |= t[2 * j + 1] >= lim;
+    return bad;
+}
+
+/* A lexicon's arrays: entries laid end to end in the pool (each string and its NUL), which ends
+ * in a NUL; slots a power of two with room to spare, each empty or naming an entry, every entry
+ * once; and the table finds its first entry (which also catches a file written by a samtal whose
+ * string hash differs). */
+static int check_lexicon(const opener *o, int sec, sm_lexicon *lx) {
+    uint64_t pool = sec_count(o, sec), n = sec_count(o, sec + 1), nslots = sec_count(o, sec + 2);
+    const char *s = sec_data(o, sec);
+    if (n >= LEX_NONE || (nslots == 0 ? n != 0 : (nslots & (nslots - 1)) || nslots <= n))
+        return failf(o, "section %s: %llu entries in a table of %llu", sections[sec + 2].name,
+                     (unsigned long long)n, (unsigned long long)nslots);
+    if (pool && s[pool - 1] != '\0')
+        return failf(o, "section %s: not terminated", sections[sec].name);
+    stream *st = stream_open(o, sec + 1);
+    if (!st) return no_memory(o);
+    uint64_t at = 0, i = 0, bad = 0;
+    const sm_lexentry *e;
+    size_t k;
+    while (!bad && (k = stream_chunk(st, (const void **)&e)) > 0)
+        for (size_t j = 0; j < k; j++, i++) {
+            if (e[j].off != at || e[j].len >= pool - at) {
+                bad = 1;
+                break;
+            }
+            at += (uint64_t)e[j].len + 1;
+        }
+    int failed = st->failed;
+    stream_close(st);
+    if (failed) return sm_errorf(o->err, "cannot read %s: %s", o->path, strerror(failed));
+    if (bad || at != pool)
+        return failf(o, "section %s: entry %llu does not match the pool", sections[sec + 1].name,
+                     (unsigned long long)(bad ? i : n));
+    st = stream_open(o, sec + 2);
+    if (!st) return no_memory(o);
+    uint64_t used = 0;
+    uint32_t over = 0;
+    const uint32_t *v;
+    while ((k = stream_chunk(st, (const void **)&v)) > 0) {
+        over |= any_at_least(v, k, (uint32_t)n + 1);
+        for (size_t j = 0; j < k; j++)
+            used += v[j] != 0;
+    }
+    failed = st->failed;
+    stream_close(st);
+    if (failed) return sm_errorf(o->err, "cannot read %s: %s", o->path, strerror(failed));
+    if (over || used != n)
+        return failf(o, "section %s: the table does not hold every entry once",
+                     sections[sec + 2].name);
+    lx->pool = (sm_buf){(char *)s, (size_t)pool, (size_t)pool};
+    lx->entries = (sm_lexentry *)sec_data(o, sec + 1);
+    lx->n = lx->cap = (size_t)n;
+    lx->slots = (uint32_t *)sec_data(o, sec + 2);
+    lx->nslots = (size_t)nslots;
+    if (n && lex_find(lx, s, lx->entries[0].len) != 0)
+        return failf(o, "section %s: the table does not find its own entries",
+                     sections[sec + 2].name);
+    return 0;
+}
+
+/* Every element of a section of uint32 below `limit` (and ascending, if asked). */
+static int check_u32s(const opener *o, int sec, uint64_t limit, int ascending) {
+    stream *st = stream_open(o, sec);
+    if (!st) return no_memory(o);
+    const uint32_t *v;
+    size_t k;
+    uint32_t over = 0, lim = limit > UINT32_MAX ? UINT32_MAX : (uint32_t)limit;
+    int64_t prev = -1;
+    int disorder = 0;
+    while ((k = stream_chunk(st, (const void **)&v)) > 0) {
+        over |= any_at_least(v, k, lim);
+        if (ascending)
+            for (size_t j = 0; j < k; j++) {
+                disorder |= (int64_t)v[j] < prev + (ascending > 1);
+                prev = v[j];
+            }
+    }
+    int failed = st->failed;
+    stream_close(st);
+    if (failed) return sm_errorf(o->err, "cannot read %s: %s", o->path, strerror(failed));
+    if (over || disorder) return failf(o, "section %s: values out of range", sections[sec].name);
+    return 0;
+}
+
+/* Running positions in the per-document sections while the documents are walked. */
+typedef struct cursor {
+    uint64_t strings, text, map, lines, segs, rawturns, rawevents, participants, pages, names;
+    uint64_t turns, events, tokens;
+    stream *turn_st, *seg_st, *rawturn_st; /* read along with the documents */
+} cursor;
+
+/* Takes `n` elements of section sec from *at on: fails unless they are there. */
+static int take(const opener *o, int sec, uint64_t *at, uint64_t n, uint64_t doc) {
+    if (n > sec_count(o, sec) - *at)
+        return failf(o, "document %llu runs past the end of section %s", (unsigned long long)doc,
+                     sections[sec].name);
+    *at += n;
+    return 0;
+}
+
+/* The turns of document i: in order, each in its document and its layout turn, and together
+ * covering the document's tokens exactly. */
+static int check_doc_turns(const opener *o, const sm_corpus *c, const file_doc *r, uint64_t i,
+                           stream *st) {
+    uint32_t tok = r->tok_first, tok_end = r->tok_first + r->tok_count;
+    for (uint32_t k = 0; k < r->turn_count; k++) {
+        const sm_turn *t = stream_get(st);
+        if (!t) return read_failed(o, st);
+        if (t->doc != i || t->index != k || k >= r->nrawturns || t->tok_first != tok ||
+            t->tok_count > tok_end - tok ||
+            (t->speaker != SM_NONE && t->speaker >= c->speaker_names.n))
+            return failf(o, "section turns: turn %llu out of range",
+                         (unsigned long long)r->turn_first + k);
+        tok += t->tok_count;
+    }
+    if (tok != tok_end)
+        return failf(o, "document %llu: its turns do not cover its tokens", (unsigned long long)i);
+    return 0;
+}
+
+/* The layout of document i: segments inside the text, layout turns on its segments, names and
+ * events inside their arrays. */
+static int check_doc_layout(const opener *o, const file_doc *r, uint64_t i, const cursor *at) {
+    uint32_t len = (uint32_t)r->text_len, nlen = (uint32_t)r->names_len;
+    for (uint64_t k = 0; k < r->nsegs; k++) {
+        const sm_segment *g = stream_get(at->seg_st);
+        if (!g) return read_failed(o, at->seg_st);
+        if (g->start > g->end || g->end > len)
+            return failf(o, "document %llu: segment %llu outside its text", (unsigned long long)i,
+                         (unsigned long long)k);
+    }
+    for (uint64_t k = 0; k < r->nrawturns; k++) {
+        const sm_rawturn *t = stream_get(at->rawturn_st);
+        if (!t) return read_failed(o, at->rawturn_st);
+        if (t->seg_first > r->nsegs || t->seg_count > r->nsegs - t->seg_first || t->label > len ||
+            (t->speaker != LAYOUT_NONE && t->speaker >= nlen))
+            return failf(o, "document %llu: layout turn %llu out of range", (unsigned long long)i,
+                         (unsigned long long)k);
+    }
+    const sm_rawevent *res = (const sm_rawevent *)sec_data(o, S_RAWEVENTS) + at->rawevents;
+    for (uint64_t k = 0; k < r->nrawevents; k++)
+        if (res[k].start > res[k].end || res[k].end > len ||
+            (res[k].turn != LAYOUT_NONE && res[k].turn >= r->nrawturns))
+            return failf(o, "document %llu: layout event %llu out of range", (unsigned long long)i,
+                         (unsigned long long)k);
+    const sm_participant *ps =
+        (const sm_participant *)sec_data(o, S_PARTICIPANTS) + at->participants;
+    for (uint64_t k = 0; k < r->nparticipants; k++)
+        if ((ps[k].kind != LAYOUT_NONE && ps[k].kind >= nlen) ||
+            (ps[k].name != LAYOUT_NONE && ps[k].name >= nlen) ||
+            (ps[k].role != LAYOUT_NONE && ps[k].role >= nlen))
+            return failf(o, "document %llu: participant %llu out of range", (unsigned long long)i,
+                         (unsigned long long)k);
+    const sm_event *evs = (const sm_event *)sec_data(o, S_EVENTS) + r->event_first;
+    for (uint32_t k = 0; k < r->event_count; k++) {
+        const sm_event *e = &evs[k];
+        if (e->doc != i || e->start > e->end || e->end - e->start < 2 || e->end > len ||
+            (e->turn != SM_NONE &&
+             (e->turn < r->turn_first || e->turn - r->turn_first >= r->turn_count)))
+            return failf(o, "section events: event %llu out of range",
+                         (unsigned long long)r->event_first + k);
+    }
+    return 0;
+}
+
+/* One document: its record against the sections and its arrays' indexes; fills *d. */
+static int load_doc(const opener *o, const sm_corpus *c, uint64_t i, cursor *at, sm_doc *d) {
+    const file_doc *r = (const file_doc *)sec_data(o, S_DOCS) + i;
+    const char *strings = sec_data(o, S_STRINGS);
+    if (r->path_len >= UINT64_MAX / 2 || r->name_len >= UINT64_MAX / 2 ||
+        r->text_len >= UINT32_MAX || r->names_len >= UINT32_MAX)
+        return failf(o, "document %llu: impossible sizes", (unsigned long long)i);
+    if (r->nmap == 0 || r->nlines == 0 || r->title_start > r->title_end ||
+        r->title_end > r->text_len || r->preamble_start > r->preamble_end ||
+        r->preamble_end > r->text_len)
+        return failf(o, "document %llu: bad text fields", (unsigned long long)i);
+    if (r->turn_first != at->turns || r->turn_count > c->turns.n - at->turns ||
+        r->event_first != at->events || r->event_count > c->events.n - at->events ||
+        r->tok_first != at->tokens || r->tok_count > c->tokens.n - at->tokens)
+        return failf(o, "document %llu: its turns, events or tokens do not follow the last's",
+                     (unsigned long long)i);
+    uint64_t s0 = at->strings;
+    if (take(o, S_STRINGS, &at->strings, r->path_len + 1, i) ||
+        take(o, S_STRINGS, &at->strings, r->name_len + 1, i))
+        return -1;
+    if (strings[s0 + r->path_len] || strings[s0 + r->path_len + 1 + r->name_len])
+        return failf(o, "document %llu: its path or name is not terminated", (unsigned long long)i);
+    /* the layout is checked before the cursors move past it */
+    cursor was = *at;
+    if (take(o, S_TEXT, &at->text, r->text_len + 1, i) || take(o, S_OFFMAP, &at->map, r->nmap, i) ||
+        take(o, S_LINES, &at->lines, r->nlines, i) || take(o, S_SEGS, &at->segs, r->nsegs, i) ||
+        take(o, S_RAWTURNS, &at->rawturns, r->nrawturns, i) ||
+        take(o, S_RAWEVENTS, &at->rawevents, r->nrawevents, i) ||
+        take(o, S_PARTICIPANTS, &at->participants, r->nparticipants, i) ||
+        take(o, S_PAGES, &at->pages, r->npages, i) ||
+        take(o, S_NAMES, &at->names, r->names_len, i) || check_doc_layout(o, r, i, &was) ||
+        check_doc_turns(o, c, r, i, at->turn_st))
+        return -1;
+    at->turns += r->turn_count;
+    at->events += r->event_count;
+    at->tokens += r->tok_count;
+
+    d->path = (char *)strings + s0;
+    d->name = (char *)strings + s0 + r->path_len + 1;
+    d->text = (sm_text){(char *)sec_data(o, S_TEXT) + was.text,
+                        (size_t)r->text_len,
+                        (sm_offpoint *)sec_data(o, S_OFFMAP) + was.map,
+                        (size_t)r->nmap,
+                        (uint32_t *)sec_data(o, S_LINES) + was.lines,
+                        (size_t)r->nlines,
+                        (size_t)r->source_len,
+                        (size_t)r->replacements};
+    sm_layout *l = &d->layout;
+    l->segs.v = (sm_segment *)sec_data(o, S_SEGS) + was.segs;
+    l->segs.n = l->segs.cap = (size_t)r->nsegs;
+    l->turns.v = (sm_rawturn *)sec_data(o, S_RAWTURNS) + was.rawturns;
+    l->turns.n = l->turns.cap = (size_t)r->nrawturns;
+    l->events.v = (sm_rawevent *)sec_data(o, S_RAWEVENTS) + was.rawevents;
+    l->events.n = l->events.cap = (size_t)r->nrawevents;
+    l->participants.v = (sm_participant *)sec_data(o, S_PARTICIPANTS) + was.participants;
+    l->participants.n = l->participants.cap = (size_t)r->nparticipants;
+    l->pages.v = (uint32_t *)sec_data(o, S_PAGES) + was.pages;
+    l->pages.n = l->pages.cap = (size_t)r->npages;
+    l->names = (sm_buf){(char *)sec_data(o, S_NAMES) + was.names, (size_t)r->names_len,
+                        (size_t)r->names_len};
+    l->title_start = r->title_start;
+    l->title_end = r->title_end;
+    l->preamble_start = r->preamble_start;
+    l->preamble_end = r->preamble_end;
+    d->turn_first = r->turn_first;
+    d->turn_count = r->turn_count;
+    d->event_first = r->event_first;
+    d->event_count = r->event_count;
+    d->tok_first = r->tok_first;
+    d->tok_count = r->tok_count;
+    d->words = r->words;
+    return 0;
+}
+
+/* The documents, walked in order with the sections they own. */
+static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
+    uint64_t nd = sec_count(o, S_DOCS);
+    m->docs = calloc(nd ? nd : 1, sizeof *m->docs);
+    cursor at;
+    memset(&at, 0, sizeof at);
+    at.turn_st = stream_open(o, S_TURNS);
+    at.seg_st = stream_open(o, S_SEGS);
+    at.rawturn_st = stream_open(o, S_RAWTURNS);
+    int rc = 0;
+    if (!m->docs || !at.turn_st || !at.seg_st || !at.rawturn_st) rc = no_memory(o);
+    for (uint64_t i = 0; rc == 0 && i < nd; i++)
+        rc = load_doc(o, c, i, &at, &m->docs[i]);
+    stream_close(at.turn_st);
+    stream_close(at.seg_st);
+    stream_close(at.rawturn_st);
+    if (rc) return -1;
+    /* every element of every section belongs to a document; nothing is left over */
+    if (at.strings != sec_count(o, S_STRINGS) || at.text != sec_count(o, S_TEXT) ||
+        at.map != sec_count(o, S_OFFMAP) || at.lines != sec_count(o, S_LINES) ||
+        at.segs != sec_count(o, S_SEGS) || at.rawturns != sec_count(o, S_RAWTURNS) ||
+        at.rawevents != sec_count(o, S_RAWEVENTS) ||
+        at.participants != sec_count(o, S_PARTICIPANTS) || at.pages != sec_count(o, S_PAGES) ||
+        at.names != sec_count(o, S_NAMES) || at.turns != c->turns.n || at.events != c->events.n ||
+        at.tokens != c->tokens.n)
+        return failf(o, "the documents do not account for every section");
+    c->docs.v = m->docs;
+    c->docs.n = c->docs.cap = (size_t)nd;
+    return 0;
+}
+
+/* form_info: a fold and a kind per form. */
+static int check_form_info(const opener *o, const sm_corpus *c) {
+    if (sec_count(o, S_FORM_INFO) != c->forms.n) return failf(o, "section form_info: wrong count");
+    stream *st = stream_open(o, S_FORM_INFO);
+    if (!st) return no_memory(o);
+    const sm_form *f;
+    size_t k;
+    uint32_t bad = 0, nfolds = (uint32_t)c->folds.n;
+    while ((k = stream_chunk(st, (const void **)&f)) > 0)
+        for (size_t j = 0; j < k; j++)
+            bad |= (f[j].fold >= nfolds) | (f[j].kind >= KIND_COUNT);
+    int failed = st->failed;
+    stream_close(st);
+    if (failed) return sm_errorf(o->err, "cannot read %s: %s", o->path, strerror(failed));
+    if (bad) return failf(o, "section form_info: a fold or kind out of range");
+    return 0;
+}
+
+/* The token stream: a form id is the one index in it that the core follows (the offsets are
+ * only ever clipped to a turn's segments). Most of the time open takes is spent here. */
+static int check_tokens(const opener *o, uint32_t nforms) {
+    stream *st = stream_open(o, S_TOKENS);
+    if (!st) return no_memory(o);
+    const uint32_t *t; /* sm_token as uint32 pairs: offset, form */
+    size_t k;
+    uint32_t bad = 0;
+    while ((k = stream_chunk(st, (const void **)&t)) > 0)
+        bad |= any_form_at_least(t, k, nforms);
+    int failed = st->failed;
+    stream_close(st);
+    if (failed) return sm_errorf(o->err, "cannot read %s: %s", o->path, strerror(failed));
+    if (bad) return failf(o, "section tokens: a form id out of range");
+    return 0;
+}
+
+/* Points c into the mapping, checking every index the core follows on the way. */
+static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
+    uint64_t nd = sec_count(o, S_DOCS), ntokens = sec_count(o, S_TOKENS);
+    if (nd >= SM_NONE || sec_count(o, S_TURNS) >= SM_NONE || sec_count(o, S_EVENTS) >= SM_NONE ||
+        ntokens >= SM_NONE)
+        return failf(o, "more elements than ids");
+    for (int s = 0; s < S_COUNT; s++)
+        if (!sections[s].bulk && check_checksum(o, s)) return -1;
+    /* the string sections end in a NUL, so no string read from them can run past them */
+    for (int s = 0; s < S_COUNT; s++)
+        if (sections[s].elsize == 1 && sec_count(o, s) &&
+            ((const char *)sec_data(o, s))[sec_count(o, s) - 1] != '\0')
+            return failf(o, "section %s: not terminated", sections[s].name);
+    if (check_lexicon(o, S_FORMS, &c->forms) || check_lexicon(o, S_FOLDS, &c->folds) ||
+        check_lexicon(o, S_SPEAKER_NAMES, &c->speaker_names))
+        return -1;
+
+    if (check_form_info(o, c)) return -1;
+    c->form_info.v = (sm_form *)sec_data(o, S_FORM_INFO);
+    c->form_info.n = c->form_info.cap = c->forms.n;
+    if (check_tokens(o, (uint32_t)c->forms.n)) return -1;
+    c->tokens.v = (sm_token *)sec_data(o, S_TOKENS);
+    c->tokens.n = c->tokens.cap = (size_t)ntokens;
+
+    /* sentences start at token 0 and strictly ascend; postings are token ids, post_start
+     * ascends from 0 to their count */
+    uint64_t nsent = sec_count(o, S_SENTENCES);
+    if (nsent > ntokens || (nsent && *(const uint32_t *)sec_data(o, S_SENTENCES) != 0))
+        return failf(o, "section sentences: wrong start");
+    if (check_u32s(o, S_SENTENCES, ntokens, 2)) return -1;
+    const uint32_t *ps = sec_data(o, S_POST_START);
+    if (sec_count(o, S_POST_START) != (uint64_t)c->folds.n + 1 || ps[0] != 0 ||
+        ps[c->folds.n] != ntokens || sec_count(o, S_POSTINGS) != ntokens)
+        return failf(o, "section post_start: wrong counts");
+    if (check_u32s(o, S_POST_START, ntokens + 1, 1) || check_u32s(o, S_POSTINGS, ntokens, 0))
+        return -1;
+    c->sentences.v = (uint32_t *)sec_data(o, S_SENTENCES);
+    c->sentences.n = c->sentences.cap = (size_t)nsent;
+    c->post_start = (uint32_t *)ps;
+    c->postings = (uint32_t *)sec_data(o, S_POSTINGS);
+
+    uint64_t nspeakers = sec_count(o, S_SPEAKERS);
+    if (nspeakers != c->speaker_names.n) return failf(o, "section speakers: wrong count");
+    m->speakers = malloc((nspeakers ? nspeakers : 1) * sizeof *m->speakers);
+    if (!m->speakers) return no_memory(o);
+    const file_speaker *fs = sec_data(o, S_SPEAKERS);
+    for (uint64_t s = 0; s < nspeakers; s++) {
+        if (fs[s].first_doc != SM_NONE && fs[s].first_doc >= nd)
+            return failf(o, "section speakers: speaker %llu out of range", (unsigned long long)s);
+        m->speakers[s] = (sm_speaker){fs[s].turns, fs[s].words, fs[s].first_doc};
+    }
+    c->speakers.v = m->speakers;
+    c->speakers.n = c->speakers.cap = (size_t)nspeakers;
+
+    c->turns.v = (sm_turn *)sec_data(o, S_TURNS);
+    c->turns.n = c->turns.cap = (size_t)sec_count(o, S_TURNS);
+    c->events.v = (sm_event *)sec_data(o, S_EVENTS);
+    c->events.n = c->events.cap = (size_t)sec_count(o, S_EVENTS);
+    return load_docs(o, c, m);
+}
+
+int store_is_corpus(const char *path) {
+    size_t n = strlen(path), k = strlen(STORE_SUFFIX);
+    if (n > k && strcmp(path + n - k, STORE_SUFFIX) == 0) return 1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char head[sizeof magic];
+    ssize_t got;
+    do
+        got = read(fd, head, sizeof head);
+    while (got < 0 && errno == EINTR);
+    close(fd);
+    return got == (ssize_t)sizeof head && memcmp(head, magic, sizeof magic) == 0;
+}
+
+static void map_free(store_map *m) {
+    if (!m) return;
+    free(m->docs);
+    free(m->speakers);
+    free(m->path);
+    free(m);
+}
+
+int store_open(sm_corpus *c, const char *path, sm_error *err) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return sm_errorf(err, "cannot open %s: %s", path, strerror(errno));
+    struct stat st;
+    const char *why = NULL;
+    if (fstat(fd, &st) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        why = "not a samtal corpus file (not a regular file)";
+    else if (st.st_size == 0)
+        why = "not a samtal corpus file (empty file)";
+    else if ((uint64_t)st.st_size > SIZE_MAX)
+        why = "too large to map on this host";
+    if (why) {
+        close(fd);
+        return sm_errorf(err, "%s: %s", path, why);
+    }
+    size_t size = (size_t)st.st_size;
+    void *base = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (base == MAP_FAILED) {
+        int e = errno;
+        close(fd);
+        return sm_errorf(err, "cannot map %s: %s", path, strerror(e));
+    }
+    opener o = {path, err, fd, base, size, NULL};
+    store_map *m = NULL;
+    int rc;
+    if (size < sizeof magic || memcmp(base, magic, sizeof magic) != 0)
+        rc = sm_errorf(err, "%s: not a samtal corpus file", path);
+    else if (!host_is_little_endian())
+        rc = sm_errorf(err, "%s: samtal corpus files are read on little-endian hosts only", path);
+    else if ((m = calloc(1, sizeof *m)) == NULL || (m->path = malloc(strlen(path) + 1)) == NULL)
+        rc = no_memory(&o);
+    else
+        rc = check_frame(&o) || load_corpus(&o, c, m) ? -1 : 0;
+    close(fd); /* the mapping keeps the file */
+    if (rc) {
+        map_free(m);
+        munmap(base, size);
+        memset(c, 0, sizeof *c);
+        return -1;
+    }
+    memcpy(m->path, path, strlen(path) + 1);
+    m->base = base;
+    m->size = size;
+    const file_header *h = base;
+    c->opts.invalid = (int)h->opt_invalid;
+    c->opts.seg_flags = h->opt_seg_flags;
+    c->store = m;
+    c->finished = 1;
+    return 0;
+}
+
+int store_verify(const sm_corpus *c, sm_error *err) {
+    const store_map *m = c->store;
+    if (!m) return 0;
+    opener o = {m->path, err,     -1,
+                m->base, m->size, (const file_section *)(m->base + sizeof(file_header))};
+    for (int s = 0; s < S_COUNT; s++)
+        if (check_checksum(&o, s)) return -1;
+    return 0;
+}
+
+void store_close(sm_corpus *c) {
+    store_map *m = c->store;
+    if (!m) return;
+    munmap(m->base, m->size);
+    map_free(m);
+    memset(c, 0, sizeof *c);
+}
