@@ -73,7 +73,7 @@ test: all asan
 	bash spec/run.sh
 
 lint:
-	luacheck lua scripts spec
+	luacheck lua scripts spec bench
 	cppcheck --enable=warning,style,performance,portability --error-exitcode=1 --std=c11 \
 	  --inline-suppr --suppress=missingIncludeSystem --suppress=unusedFunction --suppress=toomanyconfigs -q \
 	  -Isrc -Ibuild/gen $(shell pkg-config --cflags-only-I $(PKGS)) src/*.c

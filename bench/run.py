@@ -21,20 +21,17 @@ REPS = int(os.environ.get("BENCH_REPS", "5"))
 
 
 def run(cmd, **kw):
-    """Runs cmd; returns (stdout, wall seconds, peak RSS in MB of the child)."""
+    """Runs cmd; returns (stdout, wall seconds, peak RSS of the child in MB)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
-    out, err = proc.communicate()
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)  # reaped here, so its own rusage is ours to read
     wall = time.perf_counter() - start
-    rss = 0
-    try:
-        rss = os.wait4(proc.pid, 0)[2].ru_maxrss / 1024
-    except ChildProcessError:
-        import resource
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if proc.returncode not in (0, 1):
-        sys.exit(f"bench: {' '.join(cmd)} failed:\n{err}")
-    return out, wall, rss
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        sys.exit(f"bench: {' '.join(cmd)} failed ({code}):\n{err}")
+    return out, wall, usage.ru_maxrss / 1024
 
 
 def corpus(size):
@@ -65,7 +62,7 @@ def main():
         s = json.loads(out.strip().splitlines()[-1])
         nltk = None
         if os.environ.get("BENCH_NLTK", "1") == "1":
-            nout, nwall, nrss = run([sys.executable if False else "/usr/bin/python3",
+            nout, nwall, nrss = run(["/usr/bin/python3",  # with Debian python3-nltk
                                      os.path.join(SHARED, "nltk_conc.py"), path, "wordpunct", "3"])
             nltk = json.loads(nout.strip().splitlines()[-1])
             nltk["rss"] = nrss

@@ -1,5 +1,6 @@
 -- samtal_bench.lua: times samtal on a generated corpus; prints one JSON line.
 -- usage: build/bin/samtal bench/samtal_bench.lua CORPUS_DIR REPS
+local samtal = require "samtal"
 local core = require "samtal.core"
 local root, reps = arg[1], tonumber(arg[2] or "5")
 local clock = core.clock
