@@ -118,6 +118,11 @@ uninstall:
 # Timings against ripgrep and NLTK (Debian's ripgrep and python3-nltk); no test asserts a time.
 # BENCH_SIZES="10M 100M 1G" picks the corpus sizes (generated once into build/bench/).
 bench: all
+	@missing=$$(for p in ripgrep python3-nltk; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
 	python3 bench/run.py
 
 clean:

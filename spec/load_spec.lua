@@ -61,6 +61,19 @@ describe("samtal", function()
     end)
   end)
 
+  describe("open() of a saved corpus", function()
+    it("refuses loading options, which only apply to transcripts", function()
+      local path = h.tempfile("", ".samtal")
+      samtal.open(h.seed_blocks):save(path)
+      assert.are.equal(path .. ": a saved corpus keeps the options it was built with; hyphens and invalid apply when loading transcripts",
+        h.error_of(samtal.open, path, { hyphens = true }))
+      assert.are.equal(path .. ": a saved corpus opens on its own, not with other files",
+        h.error_of(samtal.open, { path, h.seed_blocks }))
+      assert.has_error(function() samtal.open(h.seed_blocks):save(42) end,
+        "bad argument #1 to 'save' (string expected, got number)")
+    end)
+  end)
+
   describe("decoding", function()
     it("raises on invalid UTF-8 with file, line, column and byte offset", function()
       local p = h.tempfile("LENA: hej\nMAGNUS: caf\xC3 au lait\n")

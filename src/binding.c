@@ -86,6 +86,13 @@ static int core_open(lua_State *L) {
             lua_pushfstring(L, "%s: a saved corpus opens on its own, not with other files", path);
             return lua_error(L);
         }
+        if (saved && (opts.seg_flags || opts.invalid != TEXT_INVALID_ERROR)) {
+            lua_pushfstring(L,
+                            "%s: a saved corpus keeps the options it was built with; "
+                            "hyphens and invalid apply when loading transcripts",
+                            path);
+            return lua_error(L);
+        }
         if (saved) {
             memset(u->c, 0, sizeof *u->c);
             if (store_open(u->c, path, &serr)) {
@@ -158,7 +165,8 @@ static uint32_t check_index(lua_State *L, int arg, size_t n, const char *what) {
 /* c:save(path): writes the corpus to one file that samtal.open maps back (see store.h) */
 static int corpus_save(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
-    const char *path = luaL_checkstring(L, 2);
+    luaL_checktype(L, 2, LUA_TSTRING); /* a number would silently name a file "42" */
+    const char *path = lua_tostring(L, 2);
     sm_error err;
     if (store_save(c, path, &err)) raise_err(L, &err);
     return 0;
