@@ -72,6 +72,29 @@ describe("samtal", function()
       assert.are.equal("BO", hit.speaker)
     end)
 
+    it("cuts the context by characters, and clips it at the sentence on request", function()
+      local c2 = samtal.open(h.tempfile("ANNA: Första meningen här. Sedan kommer ordet mitt i en mening. Och sist en till.\n"))
+      local hit = c2:kwic("ordet", { chars = 10 })[1]
+      assert.are.equal("an kommer ", hit.left)
+      assert.are.equal(" mitt i en", hit.right)
+      hit = c2:kwic("ordet", { width = 20, clip = "sentence" })[1]
+      assert.are.equal("Sedan kommer ", hit.left)
+      assert.are.equal(" mitt i en mening.", hit.right)
+      hit = c2:kwic("ordet", { chars = 100, clip = "sentence" })[1]
+      assert.are.equal("Sedan kommer ", hit.left)
+      assert.has_error(function() c2:kwic("ordet", { clip = "page" }) end, 'kwic: clip must be "turn" or "sentence", not page')
+    end)
+
+    it("takes a Lua function or an LPeg pattern as the query, applied to each form", function()
+      local lpeg = require "lpeg"
+      local long = c:kwic(function(form) return utf8.len(form) > 20 end)
+      assert.truthy(#long > 0)
+      for _, hit in ipairs(long) do assert.truthy(utf8.len(hit.match) > 20) end
+      local n = c:count(lpeg.P("tillgänglig") * lpeg.P(1) ^ 0)
+      assert.truthy(n > 0)
+      assert.are.equal(c:count("tillgänglig*", { case = true }), n) -- forms as written: lower case only
+    end)
+
     it("filters by speaker", function()
       local hits = c:kwic("nära", { speaker = "LENA" })
       assert.truthy(#hits > 0)
@@ -100,7 +123,7 @@ describe("samtal", function()
     it("raises on bad options", function()
       assert.has_error(function() c:kwic("nära", { width = -1 }) end, "kwic: width must be a non-negative integer, not -1")
       assert.has_error(function() c:kwic("nära", { widht = 3 }) end,
-        "kwic: unknown option 'widht' (known: case, left, right, speaker, width)")
+        "kwic: unknown option 'widht' (known: case, chars, clip, left, right, speaker, width)")
       assert.has_error(function() c:kwic() end,
         "bad argument #1 to 'kwic' (query string, function or LPeg pattern expected, got nil)")
     end)

@@ -421,16 +421,58 @@ static int corpus_count(lua_State *L) {
     return 1;
 }
 
-/* Pushes the hit table of a match of `len` tokens at token s, with left/right words of context. */
-static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len, uint32_t left,
-                     uint32_t right) {
+/* Pushes text like push_turn_text, cut to its last (tail) or first `chars` code points. */
+static void push_turn_text_chars(lua_State *L, const sm_corpus *c, uint32_t turn, uint32_t from,
+                                 uint32_t to, uint32_t chars, int tail) {
+    sm_buf b = {0};
+    if (corpus_turn_text(c, turn, from, to, &b)) {
+        buf_free(&b);
+        luaL_error(L, "out of memory");
+    }
+    size_t a = 0, z = b.n, count = 0;
+    if (tail) {
+        size_t k = z; /* walk back over `chars` code points */
+        while (k > 0 && count < chars) {
+            k--;
+            if ((b.s[k] & 0xC0) != 0x80) count++;
+        }
+        a = k;
+    } else {
+        size_t k = 0;
+        while (k < z && count <= chars) {
+            if ((b.s[k] & 0xC0) != 0x80 && ++count > chars) break;
+            k++;
+        }
+        z = k;
+    }
+    lua_pushlstring(L, b.s ? b.s + a : "", z - a);
+    buf_free(&b);
+}
+
+typedef struct kwic_opts {
+    uint32_t left, right; /* words each side */
+    uint32_t chars;       /* when not 0: characters each side instead of words */
+    int sentence;         /* clip the context at the match's sentence(s), not only the turn */
+} kwic_opts;
+
+/* Pushes the hit table of a match of `len` tokens at token s, with its context. */
+static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
+                     const kwic_opts *ko) {
     uint32_t e = s + len - 1, first, last;
-    kwic_context(c, s, len, left, right, &first, &last);
+    if (ko->chars)
+        kwic_context(c, s, len, UINT32_MAX / 2, UINT32_MAX / 2, ko->sentence, &first, &last);
+    else
+        kwic_context(c, s, len, ko->left, ko->right, ko->sentence, &first, &last);
     uint32_t turn = corpus_token_turn(c, s);
     const sm_turn *tr = &c->turns.v[turn];
     const sm_doc *d = &c->docs.v[tr->doc];
     uint32_t ms = c->tokens.v[s].off, me = c->tokens.v[e].off + corpus_token_len(c, e);
     uint32_t ls = c->tokens.v[first].off, re = c->tokens.v[last].off + corpus_token_len(c, last);
+    if (ko->chars) { /* whole context up to the clip edges, then cut by characters */
+        uint32_t from, to;
+        corpus_turn_bounds(c, turn, &from, &to);
+        if (!ko->sentence) ls = from, re = to;
+    }
     lua_createtable(L, 0, 16);
     lua_pushstring(L, d->name);
     lua_setfield(L, -2, "doc");
@@ -442,11 +484,17 @@ static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
     }
     set_int(L, "turn", tr->index + 1);
     set_int(L, "turn_id", (lua_Integer)turn + 1);
-    push_turn_text(L, c, turn, ls, ms);
+    if (ko->chars)
+        push_turn_text_chars(L, c, turn, ls, ms, ko->chars, 1);
+    else
+        push_turn_text(L, c, turn, ls, ms);
     lua_setfield(L, -2, "left");
     push_turn_text(L, c, turn, ms, me);
     lua_setfield(L, -2, "match");
-    push_turn_text(L, c, turn, me, re);
+    if (ko->chars)
+        push_turn_text_chars(L, c, turn, me, re, ko->chars, 0);
+    else
+        push_turn_text(L, c, turn, me, re);
     lua_setfield(L, -2, "right");
     set_source_fields(L, d, ms, me);
     set_int(L, "position", (lua_Integer)s + 1);
@@ -476,8 +524,9 @@ static int corpus_kwic_hits(lua_State *L) {
     uint32_t *starts = run_query(L, c, &n, &len);
     void **box = anchor(L, starts); /* freed by the collector even if building hits raises */
     lua_createtable(L, n > INT32_MAX ? INT32_MAX : (int)n, 0);
+    kwic_opts ko = {(uint32_t)left, (uint32_t)right, 0, 0};
     for (size_t h = 0; h < n; h++) {
-        push_hit(L, c, starts[h], len, (uint32_t)left, (uint32_t)right);
+        push_hit(L, c, starts[h], len, &ko);
         lua_rawseti(L, -2, (lua_Integer)h + 1);
     }
     free(starts);
@@ -665,6 +714,11 @@ static int corpus_find(lua_State *L) {
     int mode = luaL_checkoption(L, 3, "count", modes);
     lua_Integer left, right;
     check_widths(L, 4, &left, &right);
+    lua_Integer chars = luaL_optinteger(L, 6, 0);
+    luaL_argcheck(L, chars >= 0 && chars <= 1000000, 6, "chars out of range 0..1000000");
+    static const char *const clips[] = {"turn", "sentence", NULL};
+    kwic_opts ko = {(uint32_t)left, (uint32_t)right, (uint32_t)chars,
+                    luaL_checkoption(L, 7, "turn", clips)};
     sm_pattern p;
     int bad = read_program(L, 2, &p);
     uint32_t *starts = NULL, *lens = NULL;
@@ -684,7 +738,7 @@ static int corpus_find(lua_State *L) {
         lua_createtable(L, n > INT32_MAX ? INT32_MAX : (int)n, 0);
         for (size_t h = 0; h < n; h++) {
             if (mode == 1) {
-                push_hit(L, c, starts[h], lens[h], (uint32_t)left, (uint32_t)right);
+                push_hit(L, c, starts[h], lens[h], &ko);
             } else {
                 lua_createtable(L, 2, 0);
                 lua_pushinteger(L, (lua_Integer)starts[h] + 1);
@@ -738,7 +792,7 @@ static int corpus_context(lua_State *L) {
     luaL_argcheck(L, left >= 0 && left <= 10000, 4, "width out of range 0..10000");
     luaL_argcheck(L, right >= 0 && right <= 10000, 5, "width out of range 0..10000");
     uint32_t e = s + (uint32_t)len - 1, first, last, turn = corpus_token_turn(c, s);
-    kwic_context(c, s, (uint32_t)len, (uint32_t)left, (uint32_t)right, &first, &last);
+    kwic_context(c, s, (uint32_t)len, (uint32_t)left, (uint32_t)right, 0, &first, &last);
     uint32_t ms = c->tokens.v[s].off, me = c->tokens.v[e].off + corpus_token_len(c, e);
     push_turn_text(L, c, turn, c->tokens.v[first].off, ms);
     push_turn_text(L, c, turn, me, c->tokens.v[last].off + corpus_token_len(c, last));

@@ -103,9 +103,17 @@ int phrase_find(const sm_corpus *c, const sm_phrase *p, uint32_t **starts, size_
 }
 
 void kwic_context(const sm_corpus *c, uint32_t start, uint32_t n, uint32_t left, uint32_t right,
-                  uint32_t *first, uint32_t *last) {
+                  int sentence, uint32_t *first, uint32_t *last) {
     const sm_turn *tr = &c->turns.v[corpus_token_turn(c, start)];
     uint32_t lo = tr->tok_first, hi = tr->tok_first + tr->tok_count - 1;
+    if (sentence) {
+        uint32_t s1 = corpus_token_sentence(c, start), s2 = corpus_token_sentence(c, start + n - 1);
+        uint32_t from = c->sentences.v[s1];
+        uint32_t to =
+            s2 + 1 < c->sentences.n ? c->sentences.v[s2 + 1] - 1 : (uint32_t)c->tokens.n - 1;
+        if (from > lo) lo = from;
+        if (to < hi) hi = to;
+    }
     uint32_t a = start, words = 0;
     while (a > lo && words < left) {
         a--;

@@ -28,9 +28,9 @@ int phrase_find(const sm_corpus *c, const sm_phrase *p, uint32_t **starts, size_
 void phrase_free(sm_phrase *p);
 
 /* The context of a match of n tokens at `start`: up to `left` words (word or number tokens)
- * before it and `right` words after it, never leaving its turn. Fills the first and last token
- * ids of the context. */
+ * before it and `right` words after it, never leaving its turn, nor its sentence(s) when
+ * `sentence` is set. Fills the first and last token ids of the context. */
 void kwic_context(const sm_corpus *c, uint32_t start, uint32_t n, uint32_t left, uint32_t right,
-                  uint32_t *first, uint32_t *last);
+                  int sentence, uint32_t *first, uint32_t *last);
 
 #endif

@@ -202,19 +202,25 @@ function Corpus:language()
 end
 
 --- A keyword-in-context concordance of a query.
--- opts: width (words each side, default 6), left, right, case, speaker.
+-- opts: width (words each side, default 6), left, right, chars (characters each side instead of
+-- words), clip ("turn", the default, or "sentence": where the context stops), case, speaker.
 -- Each hit: doc, path, speaker, turn, left, match, right, offset, length, line, column,
 -- position, tokens, sentence. Printing the result aligns the match column.
 function Corpus:kwic(q, opts)
-  opts = check_opts("kwic", opts, { width = true, left = true, right = true, case = true, speaker = true })
-  for _, k in ipairs { "width", "left", "right" } do
+  opts = check_opts("kwic", opts,
+    { width = true, left = true, right = true, chars = true, clip = true, case = true, speaker = true })
+  if opts.clip ~= nil and opts.clip ~= "turn" and opts.clip ~= "sentence" then
+    error(("kwic: clip must be \"turn\" or \"sentence\", not %s"):format(tostring(opts.clip)), 2)
+  end
+  for _, k in ipairs { "width", "left", "right", "chars" } do
     local v = opts[k]
     if v ~= nil and (math.type(v) ~= "integer" or v < 0) then
       error(("kwic: %s must be a non-negative integer, not %s"):format(k, tostring(v)), 2)
     end
   end
   local width = opts.width or 6
-  local hits = self:find(compile(self, "kwic", q, opts), "hits", opts.left or width, opts.right or width)
+  local hits = self:find(compile(self, "kwic", q, opts), "hits", opts.left or width, opts.right or width,
+    opts.chars or 0, opts.clip or "turn")
   if opts.speaker then
     local kept = {}
     for _, h in ipairs(hits) do
