@@ -71,6 +71,31 @@ describe("scripts/kwic.lua", function()
     assert.are.equal(1, code)
   end)
 
+  it("sorts with --sort and writes CSV with --format", function()
+    local out, _, code = h.run(samtal_cmd .. " scripts/kwic.lua --format csv 'det vill säga' corpus")
+    assert.are.equal(0, code)
+    local lines = {}
+    for l in out:gmatch("[^\r\n]+") do lines[#lines + 1] = l end
+    assert.are.equal("doc,speaker,turn,line,column,offset,length,start,left,match,right", lines[1])
+    assert.truthy(lines[2]:find(",det vill säga,", 1, true))
+    out, _, code = h.run(samtal_cmd .. " scripts/kwic.lua --sort speaker --width 1 nära corpus")
+    assert.are.equal(0, code)
+    local speakers = {}
+    for l in out:gmatch("[^\n]+") do
+      local spk = l:match("^%S+%s+(%u%u%u+)%s") or l:match("^%S+%s+(Speaker %d)")
+      if spk and speakers[#speakers] ~= spk then speakers[#speakers + 1] = spk end
+    end
+    local seen = {}
+    for _, spk in ipairs(speakers) do
+      assert.is_nil(seen[spk], "speaker " .. spk .. " comes in two runs: not sorted")
+      seen[spk] = true
+    end
+    local _, err
+    _, err, code = h.run(samtal_cmd .. " scripts/kwic.lua --sort X1 nära corpus")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("unknown level 'X1'", 1, true))
+  end)
+
   it("explains bad usage with exit status 2", function()
     local _, err, code = h.run(samtal_cmd .. " scripts/kwic.lua")
     assert.are.equal(2, code)
