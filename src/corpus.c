@@ -186,13 +186,17 @@ int corpus_finish(sm_corpus *c, sm_error *err) {
         sp->turns++;
         sp->words += tr->words;
     }
-    if (index_build(c)) return sm_errorf(err, "out of memory while building the index");
+    if (index_build(c) || index_build_fold_forms(c))
+        return sm_errorf(err, "out of memory while building the index");
     c->finished = 1;
     return 0;
 }
 
 void corpus_free(sm_corpus *c) {
     if (!c) return;
+    free(c->fold_forms_start); /* derived arrays are malloc'd, mapped corpus or not */
+    free(c->fold_forms);
+    c->fold_forms_start = c->fold_forms = NULL;
     if (c->store) { /* a mapped corpus: its arrays live in the mapping */
         store_close(c);
         memset(c, 0, sizeof *c);

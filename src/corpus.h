@@ -81,6 +81,9 @@ typedef struct sm_corpus {
     uint32_t
         *post_start; /* index: postings of fold f are postings[post_start[f] .. post_start[f+1]) */
     uint32_t *postings; /* token ids, ascending within each fold */
+    /* the forms of each fold: fold_forms[fold_forms_start[f] .. fold_forms_start[f+1]); derived
+     * by index_build_fold_forms (never saved: cheap to rebuild, also for a mapped corpus) */
+    uint32_t *fold_forms_start, *fold_forms;
     sm_load_opts opts;
     int finished;
     void *store; /* set when the corpus is mapped from a saved file (store.c owns its memory) */

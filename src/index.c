@@ -37,3 +37,37 @@ const uint32_t *index_postings(const sm_corpus *c, uint32_t fold, size_t *n) {
     *n = c->post_start[fold + 1] - c->post_start[fold];
     return c->postings + c->post_start[fold];
 }
+
+int index_build_fold_forms(sm_corpus *c) {
+    size_t nf = c->folds.n, nforms = c->forms.n;
+    uint32_t *start = calloc(nf + 1, sizeof *start);
+    uint32_t *forms = malloc((nforms ? nforms : 1) * sizeof *forms);
+    if (!start || !forms) {
+        free(start);
+        free(forms);
+        return -1;
+    }
+    for (size_t f = 0; f < nforms; f++)
+        start[c->form_info.v[f].fold + 1]++;
+    for (size_t k = 0; k < nf; k++)
+        start[k + 1] += start[k];
+    for (size_t f = 0; f < nforms; f++)
+        forms[start[c->form_info.v[f].fold]++] = (uint32_t)f;
+    for (size_t k = nf; k > 0; k--)
+        start[k] = start[k - 1];
+    start[0] = 0;
+    free(c->fold_forms_start);
+    free(c->fold_forms);
+    c->fold_forms_start = start;
+    c->fold_forms = forms;
+    return 0;
+}
+
+const uint32_t *index_fold_forms(const sm_corpus *c, uint32_t fold, size_t *n) {
+    if (fold >= c->folds.n || !c->fold_forms_start) {
+        *n = 0;
+        return c->fold_forms;
+    }
+    *n = c->fold_forms_start[fold + 1] - c->fold_forms_start[fold];
+    return c->fold_forms + c->fold_forms_start[fold];
+}

@@ -8,6 +8,13 @@
  * so each list comes out ascending). Returns 0, or -1 if memory ran out. */
 int index_build(sm_corpus *c);
 
+/* Builds c->fold_forms_start and c->fold_forms (the forms of each fold, ascending). Returns 0,
+ * or -1 if memory ran out. */
+int index_build_fold_forms(sm_corpus *c);
+
+/* The forms of fold id `fold`: *n form ids, ascending. */
+const uint32_t *index_fold_forms(const sm_corpus *c, uint32_t fold, size_t *n);
+
 /* The postings of fold id `fold`: *n tokens, ascending. */
 const uint32_t *index_postings(const sm_corpus *c, uint32_t fold, size_t *n);
 

@@ -2,6 +2,8 @@
  * events (see lexmatch.h). Each distinct string is matched once. */
 #include "lexmatch.h"
 
+#include "index.h"
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
@@ -140,9 +142,10 @@ int lexmatch_forms(const sm_corpus *c, int attr, int how, const char *value, siz
         char *folded = corpus_fold(value, len, &fl);
         uint32_t fold = folded ? lex_find(&c->folds, folded, fl) : LEX_NONE;
         free(folded);
-        if (fold != LEX_NONE)
-            for (uint32_t f = 0; f < c->forms.n; f++)
-                if (c->form_info.v[f].fold == fold) set_add(out, f);
+        size_t n;
+        const uint32_t *ff = fold != LEX_NONE ? index_fold_forms(c, fold, &n) : NULL;
+        for (size_t i = 0; ff && i < n; i++)
+            set_add(out, ff[i]);
         matcher_free(&vm);
         return 0;
     }

@@ -21,6 +21,19 @@ void set_free(sm_set *s) {
     s->n = 0;
 }
 
+uint32_t set_next(const sm_set *s, uint32_t from) {
+    uint32_t id = from;
+    while (id < s->n) {
+        if ((id & 7) == 0 && s->bits[id >> 3] == 0) {
+            id += 8;
+            continue;
+        }
+        if (set_has(s, id)) return id;
+        id++;
+    }
+    return s->n;
+}
+
 void pattern_init(sm_pattern *p) {
     memset(p, 0, sizeof *p);
     p->turns = -1;
@@ -137,16 +150,22 @@ static size_t anchor_cost(const sm_corpus *c, const sm_set *forms, int *closed) 
     sm_set folds;
     if (set_init(&folds, (uint32_t)c->folds.n)) return SIZE_MAX;
     size_t total = 0;
-    for (uint32_t f = 0; f < c->forms.n; f++) {
-        if (!set_has(forms, f) || set_has(&folds, c->form_info.v[f].fold)) continue;
-        set_add(&folds, c->form_info.v[f].fold);
+    for (uint32_t f = set_next(forms, 0); f < forms->n; f = set_next(forms, f + 1)) {
+        uint32_t fold = c->form_info.v[f].fold;
+        if (set_has(&folds, fold)) continue;
+        set_add(&folds, fold);
         size_t cnt;
-        index_postings(c, c->form_info.v[f].fold, &cnt);
+        index_postings(c, fold, &cnt);
         total += cnt;
     }
     *closed = 1;
-    for (uint32_t f = 0; f < c->forms.n && *closed; f++)
-        if (!set_has(forms, f) && set_has(&folds, c->form_info.v[f].fold)) *closed = 0;
+    for (uint32_t fold = set_next(&folds, 0); fold < folds.n && *closed;
+         fold = set_next(&folds, fold + 1)) {
+        size_t n;
+        const uint32_t *ff = index_fold_forms(c, fold, &n);
+        for (size_t i = 0; i < n; i++)
+            if (!set_has(forms, ff[i])) *closed = 0;
+    }
     set_free(&folds);
     return total;
 }
@@ -156,25 +175,23 @@ static int anchor_positions(const sm_corpus *c, const sm_set *forms, uint32_t of
                             uint32_t **out, size_t *n) {
     sm_set folds;
     if (set_init(&folds, (uint32_t)c->folds.n)) return -1;
-    size_t total = 0;
-    for (uint32_t f = 0; f < c->forms.n; f++) {
-        if (!set_has(forms, f)) continue;
+    size_t total = 0, nfolds = 0;
+    for (uint32_t f = set_next(forms, 0); f < forms->n; f = set_next(forms, f + 1)) {
         uint32_t fold = c->form_info.v[f].fold;
         if (set_has(&folds, fold)) continue;
         set_add(&folds, fold);
         size_t cnt;
         index_postings(c, fold, &cnt);
         total += cnt;
+        nfolds++;
     }
     uint32_t *pos = malloc((total ? total : 1) * sizeof *pos);
     if (!pos) {
         set_free(&folds);
         return -1;
     }
-    size_t k = 0, nfolds = 0;
-    for (uint32_t fold = 0; fold < c->folds.n; fold++) {
-        if (!set_has(&folds, fold)) continue;
-        nfolds++;
+    size_t k = 0;
+    for (uint32_t fold = set_next(&folds, 0); fold < folds.n; fold = set_next(&folds, fold + 1)) {
         size_t cnt;
         const uint32_t *p = index_postings(c, fold, &cnt);
         for (size_t i = 0; i < cnt; i++)

@@ -28,6 +28,10 @@ static inline void set_add(sm_set *s, uint32_t id) {
 }
 void set_free(sm_set *s);
 
+/* The first id >= from in the set, or s->n if none; skips empty bytes eight ids at a time, so
+ * walking a sparse set of a million forms costs little. */
+uint32_t set_next(const sm_set *s, uint32_t from);
+
 /* Predicate nodes over one token. */
 enum { PRED_TRUE, PRED_FORMS, PRED_TURNS, PRED_AND, PRED_OR, PRED_NOT };
 typedef struct sm_pred {

@@ -37,6 +37,8 @@
  * so a change to one of them breaks this file's build until STORE_VERSION is reconsidered. */
 #include "store.h"
 
+#include "index.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -1210,6 +1212,10 @@ int store_open(sm_corpus *c, const char *path, sm_error *err) {
     c->opts.seg_flags = h->opt_seg_flags;
     c->store = m;
     c->finished = 1;
+    if (index_build_fold_forms(c)) { /* derived, not saved: O(forms) */
+        corpus_free(c);
+        return sm_errorf(err, "%s: out of memory", path);
+    }
     return 0;
 }
 
