@@ -55,7 +55,7 @@ describe("samtal", function()
         "bad argument #1 to 'open' (path #2 is a boolean, not a string)")
       assert.has_error(function() samtal.open({}) end, "bad argument #1 to 'open' (empty list of paths)")
       assert.has_error(function() samtal.open("corpus", { invalidd = "replace" }) end,
-        "open: unknown option 'invalidd' (known: hyphens, invalid, language, progress)")
+        "open: unknown option 'invalidd' (known: attributes, hyphens, invalid, language, progress)")
       assert.has_error(function() samtal.open("corpus", { invalid = "drop" }) end,
         'open: option invalid must be "error" or "replace", not "drop"')
     end)

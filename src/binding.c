@@ -70,12 +70,27 @@ static int core_open(lua_State *L) {
         lua_pop(L, 1);
         if (get_bool_opt(L, 2, "hyphens")) opts.seg_flags |= SEG_JOIN_HYPHENS;
     }
+    /* names of VRT columns after the word ({"pos", "msd", "lemma"}), kept for the load */
+    const char *vrt_names[33] = {NULL};
+    if (!lua_isnoneornil(L, 2)) {
+        lua_getfield(L, 2, "attributes");
+        if (lua_istable(L, -1)) {
+            for (int k = 0; k < 32; k++) {
+                lua_geti(L, -1, k + 1);
+                vrt_names[k] = lua_tostring(L, -1); /* anchored by the options table */
+                lua_pop(L, 1);
+                if (!vrt_names[k]) break;
+            }
+        }
+        lua_pop(L, 1);
+    }
     corpus_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->c = NULL;
     luaL_setmetatable(L, CORPUS_T);
     u->c = malloc(sizeof *u->c);
     if (!u->c) return luaL_error(L, "out of memory");
     corpus_init(u->c, &opts);
+    u->c->vrt_names = vrt_names[0] ? vrt_names : NULL;
     lua_Integer n = luaL_len(L, 1);
     sm_error serr;
     for (lua_Integer i = 1; i <= n; i++) {
@@ -136,6 +151,7 @@ static int core_open(lua_State *L) {
             return lua_error(L);
         }
     }
+    u->c->vrt_names = NULL; /* it pointed into this frame */
     if (corpus_finish(u->c, &err)) {
         lua_pushstring(L, err.msg);
         return lua_error(L);
@@ -167,6 +183,9 @@ static int corpus_save(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     luaL_checktype(L, 2, LUA_TSTRING); /* a number would silently name a file "42" */
     const char *path = lua_tostring(L, 2);
+    if (c->attrs.n)
+        return luaL_error(
+            L, "cannot save %s: saving a corpus with VRT attributes is not supported yet", path);
     sm_error err;
     if (store_save(c, path, &err)) raise_err(L, &err);
     return 0;
@@ -633,6 +652,39 @@ static int corpus_turnset(lua_State *L) {
     return 1;
 }
 
+/* c:attrset(name, how, value, flags) -> Set of values, attribute id (0-based); nil if the
+ * corpus has no such attribute */
+static int corpus_attrset(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    size_t nl;
+    const char *name = luaL_checklstring(L, 2, &nl);
+    int how = check_how(L, 3);
+    size_t len;
+    const char *value = luaL_checklstring(L, 4, &len);
+    int flags = check_flags(L, 5);
+    uint32_t a = lex_find(&c->attr_names, name, nl);
+    if (a == LEX_NONE) {
+        lua_pushnil(L);
+        return 1;
+    }
+    sm_set *set = push_set(L);
+    sm_error err;
+    if (lexmatch_attr(c, a, how, value, len, flags, set, &err)) raise_err(L, &err);
+    lua_pushinteger(L, a);
+    return 2;
+}
+
+/* c:attributes() -> names of the positional attributes beyond the word (VRT), by id */
+static int corpus_attributes(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_createtable(L, (int)c->attr_names.n, 0);
+    for (uint32_t a = 0; a < c->attr_names.n; a++) {
+        lua_pushstring(L, lex_str(&c->attr_names, a, NULL));
+        lua_rawseti(L, -2, (lua_Integer)a + 1);
+    }
+    return 1;
+}
+
 /* c:eventset(how, value, flags) -> Set of event ids */
 static int corpus_eventset(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
@@ -943,6 +995,8 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"eventset", corpus_eventset},
                                           {"find", corpus_find},
                                           {"save", corpus_save},
+                                          {"attrset", corpus_attrset},
+                                          {"attributes", corpus_attributes},
                                           {"verify", corpus_verify},
                                           {NULL, NULL}};
 

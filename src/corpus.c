@@ -139,7 +139,9 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
         doc_free(&d);
         return sm_errorf(err, "%s: no text in the file, only white space", path);
     }
-    if (layout_plaintext(path, &d.text, &d.layout, err)) {
+    int vrt = layout_is_vrt(path, &d.text);
+    if (vrt ? layout_vrt(path, &d.text, c->vrt_names, &d.layout, err)
+            : layout_plaintext(path, &d.text, &d.layout, err)) {
         doc_free(&d);
         return -1;
     }
@@ -155,6 +157,8 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
         c->tokens.n = tokens;
         c->sentences.n = sentences;
         c->events.n = events;
+        for (size_t a = 0; a < c->attrs.n; a++)
+            if (c->attrs.v[a].tokens.n > tokens) c->attrs.v[a].tokens.n = tokens;
         doc_free(&c->docs.v[--c->docs.n]);
         return -1;
     }
@@ -186,6 +190,10 @@ int corpus_finish(sm_corpus *c, sm_error *err) {
         sp->turns++;
         sp->words += tr->words;
     }
+    for (size_t a = 0; a < c->attrs.n; a++) /* tokens of plain-text documents have no value */
+        while (c->attrs.v[a].tokens.n < c->tokens.n)
+            if (VEC_PUSH(c->attrs.v[a].tokens, LEX_NONE))
+                return sm_errorf(err, "out of memory while building the index");
     if (index_build(c) || index_build_fold_forms(c))
         return sm_errorf(err, "out of memory while building the index");
     c->finished = 1;
@@ -217,6 +225,12 @@ void corpus_free(sm_corpus *c) {
     free(c->post_start);
     free(c->postings);
     c->post_start = c->postings = NULL;
+    for (size_t a = 0; a < c->attrs.n; a++) {
+        lex_free(&c->attrs.v[a].values);
+        VEC_FREE(c->attrs.v[a].tokens);
+    }
+    VEC_FREE(c->attrs);
+    lex_free(&c->attr_names);
     c->finished = 0;
 }
 

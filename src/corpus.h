@@ -62,6 +62,12 @@ typedef struct sm_speaker {
     uint32_t first_doc;
 } sm_speaker;
 
+/* A positional attribute a pre-tokenised source brings (VRT: lemma, pos, msd...). */
+typedef struct sm_attr {
+    sm_lexicon values;    /* its distinct values */
+    VEC(uint32_t) tokens; /* value id of each token of the corpus, or LEX_NONE */
+} sm_attr;
+
 typedef struct sm_load_opts {
     int invalid;        /* TEXT_INVALID_ERROR or TEXT_INVALID_REPLACE */
     unsigned seg_flags; /* segment.h flags, e.g. SEG_JOIN_HYPHENS */
@@ -84,6 +90,9 @@ typedef struct sm_corpus {
     /* the forms of each fold: fold_forms[fold_forms_start[f] .. fold_forms_start[f+1]); derived
      * by index_build_fold_forms (never saved: cheap to rebuild, also for a mapped corpus) */
     uint32_t *fold_forms_start, *fold_forms;
+    sm_lexicon attr_names;        /* positional attributes beyond word, by id */
+    VEC(sm_attr) attrs;           /* by attribute id */
+    const char *const *vrt_names; /* names of VRT columns after the word, if the file has none */
     sm_load_opts opts;
     int finished;
     void *store; /* set when the corpus is mapped from a saved file (store.c owns its memory) */

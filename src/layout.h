@@ -39,6 +39,13 @@ typedef struct sm_participant {
     uint32_t kind, name, role; /* offsets in names, or LAYOUT_NONE */
 } sm_participant;
 
+/* A token given by the source (VRT), not found by UAX #29. */
+typedef struct sm_pretoken {
+    uint32_t start, end;    /* its form in the (synthetic) text */
+    uint32_t attr_first;    /* its attribute values: attr_values[attr_first .. + nattrs) */
+    uint8_t sentence_start; /* a <s> began right before it */
+} sm_pretoken;
+
 typedef struct sm_layout {
     VEC(sm_segment) segs;
     VEC(sm_rawturn) turns;
@@ -48,6 +55,11 @@ typedef struct sm_layout {
     sm_buf names;                    /* speaker names and participant fields, each NUL-terminated */
     uint32_t title_start, title_end; /* empty if none */
     uint32_t preamble_start, preamble_end; /* text before the first turn; empty if none */
+    /* Pre-tokenised sources only (VRT): the tokens in order, and per token the values of its
+     * positional attributes after the word (offsets in names, or LAYOUT_NONE). */
+    VEC(sm_pretoken) pretokens;
+    VEC(uint32_t) attr_names; /* offsets in names: "lemma", "pos", ... */
+    VEC(uint32_t) attr_values;
 } sm_layout;
 
 /* Frees a layout; a zeroed one is fine. */
@@ -58,5 +70,16 @@ uint32_t layout_name(sm_layout *lay, const char *s, size_t len);
 
 /* Reads labelled plain text (see plaintext.c for the rules). Returns 0, or -1 with err set. */
 int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_error *err);
+
+/* Whether a decoded text is CWB's verticalised text (VRT): a name ending in .vrt, or a first
+ * non-blank line that is a <text>, <corpus> or <!-- #vrt --> line. */
+int layout_is_vrt(const char *name, const sm_text *t);
+
+/* Reads VRT (see vrt.c). On success *t is replaced by a text made of the tokens (turns as lines
+ * joined by spaces), whose offset map and lines still point into the original source, and *out
+ * holds the turns and the pre-tokenised tokens with their attributes. `names` (may be NULL) gives
+ * the positional attributes after the word when the file does not name them. */
+int layout_vrt(const char *name, sm_text *t, const char *const *names, sm_layout *out,
+               sm_error *err);
 
 #endif

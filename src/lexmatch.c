@@ -250,3 +250,22 @@ int lexmatch_events(const sm_corpus *c, int how, const char *value, size_t len, 
     matcher_free(&vm);
     return 0;
 }
+
+int lexmatch_attr(const sm_corpus *c, uint32_t attr, int how, const char *value, size_t len,
+                  int flags, sm_set *out, sm_error *err) {
+    const sm_lexicon *vals = &c->attrs.v[attr].values;
+    if (set_init(out, (uint32_t)vals->n)) return sm_errorf(err, "out of memory");
+    value_matcher vm;
+    if (matcher_init(&vm, how, value, len, flags, err)) {
+        matcher_free(&vm);
+        set_free(out);
+        return -1;
+    }
+    for (uint32_t v = 0; v < vals->n; v++) {
+        size_t n;
+        const char *s = lex_str(vals, v, &n);
+        if (matches(&vm, s, n) > 0) set_add(out, v);
+    }
+    matcher_free(&vm);
+    return 0;
+}

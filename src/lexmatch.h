@@ -24,6 +24,10 @@ int lexmatch_forms(const sm_corpus *c, int attr, int how, const char *value, siz
 int lexmatch_turns(const sm_corpus *c, const char *field, int how, const char *value, size_t len,
                    int flags, sm_set *out, sm_error *err);
 
+/* Values of positional attribute `attr` (an id in c->attr_names) that match. */
+int lexmatch_attr(const sm_corpus *c, uint32_t attr, int how, const char *value, size_t len,
+                  int flags, sm_set *out, sm_error *err);
+
 /* Events whose name (the text inside the brackets) matches. */
 int lexmatch_events(const sm_corpus *c, int how, const char *value, size_t len, int flags,
                     sm_set *out, sm_error *err);

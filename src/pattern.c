@@ -72,6 +72,10 @@ static int eval(const matcher *m, int pred, uint32_t tok, uint32_t turn) {
         return eval(m, pr->a, tok, turn) || eval(m, pr->b, tok, turn);
     case PRED_NOT:
         return !eval(m, pr->a, tok, turn);
+    case PRED_ATTR: {
+        uint32_t v = m->c->attrs.v[pr->a].tokens.v[tok];
+        return v != LEX_NONE && set_has(&m->p->sets.v[pr->set], v);
+    }
     default:
         return 0;
     }
@@ -217,8 +221,12 @@ static int check_pattern(const sm_corpus *c, const sm_pattern *p, sm_error *err)
     }
     for (int i = 0; i < np; i++) {
         const sm_pred *pr = &p->preds.v[i];
-        if ((pr->type == PRED_FORMS || pr->type == PRED_TURNS) && (pr->set < 0 || pr->set >= nsets))
+        if ((pr->type == PRED_FORMS || pr->type == PRED_TURNS || pr->type == PRED_ATTR) &&
+            (pr->set < 0 || pr->set >= nsets))
             return sm_errorf(err, "pattern: bad set in predicate %d", i);
+        if (pr->type == PRED_ATTR &&
+            (pr->a < 0 || (size_t)pr->a >= c->attrs.n || c->attrs.v[pr->a].tokens.n != c->tokens.n))
+            return sm_errorf(err, "pattern: bad attribute in predicate %d", i);
         /* children come first, so evaluation always terminates */
         if ((pr->type == PRED_AND || pr->type == PRED_OR) &&
             (pr->a < 0 || pr->a >= i || pr->b < 0 || pr->b >= i))

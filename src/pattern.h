@@ -33,11 +33,11 @@ void set_free(sm_set *s);
 uint32_t set_next(const sm_set *s, uint32_t from);
 
 /* Predicate nodes over one token. */
-enum { PRED_TRUE, PRED_FORMS, PRED_TURNS, PRED_AND, PRED_OR, PRED_NOT };
+enum { PRED_TRUE, PRED_FORMS, PRED_TURNS, PRED_AND, PRED_OR, PRED_NOT, PRED_ATTR };
 typedef struct sm_pred {
     int type;
-    int set;  /* PRED_FORMS, PRED_TURNS: index into the pattern's sets */
-    int a, b; /* PRED_AND, PRED_OR: children; PRED_NOT: a */
+    int set;  /* PRED_FORMS, PRED_TURNS, PRED_ATTR: index into the pattern's sets */
+    int a, b; /* PRED_AND, PRED_OR: children; PRED_NOT: a; PRED_ATTR: a is the attribute id */
 } sm_pred;
 
 /* NFA states. STATE_EVENT matches no token: it holds where an event whose id is in `set` stands

@@ -58,6 +58,9 @@ void layout_free(sm_layout *lay) {
     VEC_FREE(lay->events);
     VEC_FREE(lay->participants);
     VEC_FREE(lay->pages);
+    VEC_FREE(lay->pretokens);
+    VEC_FREE(lay->attr_names);
+    VEC_FREE(lay->attr_values);
     buf_free(&lay->names);
     memset(lay, 0, sizeof *lay);
 }

@@ -102,6 +102,62 @@ static int to_joined(const scratch *sc, uint32_t doc, uint32_t *joined) {
     return 0;
 }
 
+/* The value id of attribute `name` for the token about to be pushed, padding the attribute's
+ * array for the tokens before it that had none. */
+static int push_attr(sm_corpus *c, const char *name, const char *value) {
+    int is_new;
+    uint32_t a = lex_intern(&c->attr_names, name, strlen(name), &is_new);
+    if (a == LEX_NONE) return -1;
+    if (is_new) {
+        sm_attr fresh;
+        memset(&fresh, 0, sizeof fresh);
+        if (VEC_PUSH(c->attrs, fresh)) return -1;
+    }
+    sm_attr *at = &c->attrs.v[a];
+    while (at->tokens.n + 1 < c->tokens.n)
+        if (VEC_PUSH(at->tokens, LEX_NONE)) return -1;
+    uint32_t v = LEX_NONE;
+    if (value && (v = lex_intern(&at->values, value, strlen(value), NULL)) == LEX_NONE) return -1;
+    return VEC_PUSH(at->tokens, v);
+}
+
+/* A turn of a pre-tokenised source (VRT): its tokens are given, with their attributes. */
+static int pretokenized_turn(sm_corpus *c, uint32_t doc_id, const sm_rawturn *rt, sm_turn *turn) {
+    sm_doc *d = &c->docs.v[doc_id];
+    const sm_layout *lay = &d->layout;
+    if (rt->seg_count == 0) return VEC_PUSH(c->turns, *turn);
+    const sm_segment *sg = &lay->segs.v[rt->seg_first];
+    size_t lo = 0, hi = lay->pretokens.n; /* first token of the segment */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lay->pretokens.v[mid].start < sg->start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int first = 1;
+    for (size_t k = lo; k < lay->pretokens.n && lay->pretokens.v[k].end <= sg->end; k++) {
+        const sm_pretoken *pt = &lay->pretokens.v[k];
+        if (c->tokens.n >= UINT32_MAX - 1) return -1;
+        uint32_t form = intern_form(c, d->text.s + pt->start, pt->end - pt->start);
+        sm_token tok = {pt->start, form};
+        if (form == LEX_NONE || VEC_PUSH(c->tokens, tok)) return -1;
+        if ((first || pt->sentence_start) && VEC_PUSH(c->sentences, (uint32_t)c->tokens.n - 1))
+            return -1;
+        first = 0;
+        turn->tok_count++;
+        if (c->form_info.v[form].kind <= KIND_NUMBER) turn->words++;
+        for (size_t a = 0; a < lay->attr_names.n; a++) {
+            uint32_t v = lay->attr_values.v[pt->attr_first + a];
+            if (push_attr(c, lay->names.s + lay->attr_names.v[a],
+                          v == LAYOUT_NONE ? NULL : lay->names.s + v))
+                return -1;
+        }
+    }
+    d->words += turn->words;
+    return VEC_PUSH(c->turns, *turn);
+}
+
 static int tokenize_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, scratch *sc) {
     sm_doc *d = &c->docs.v[doc_id];
     const sm_rawturn *rt = &d->layout.turns.v[raw];
@@ -138,6 +194,7 @@ static int tokenize_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, scratch *s
         turn.speaker = lex_intern(&c->speaker_names, name, strlen(name), NULL);
         if (turn.speaker == LEX_NONE) return -1;
     }
+    if (d->layout.pretokens.n) return pretokenized_turn(c, doc_id, rt, &turn);
     size_t next_bound = 0;
     int new_sentence = 1;
     for (size_t pos = 0; pos < len;) {

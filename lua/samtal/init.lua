@@ -39,7 +39,10 @@ local function expand(path, out)
   if not kind then error(err, 0) end
   if kind == "directory" then
     local names = core.listdir(path, ".txt")
-    if #names == 0 then error(("%s: no *.txt transcripts in this directory"):format(path), 0) end
+    if #names == 0 then
+      names = core.listdir(path, ".vrt")
+      if #names == 0 then error(("%s: no *.txt transcripts in this directory"):format(path), 0) end
+    end
     local sep = path:sub(-1) == "/" and "" or "/"
     for _, name in ipairs(names) do out[#out + 1] = path .. sep .. name end
   else
@@ -53,8 +56,11 @@ end
 --   letter-hyphen-letter compounds such as "vi-känsla" as one word), `language = "sv"`,
 --   `progress = function(done, total, path)` (called after each file)
 -- @return a samtal.Corpus
+-- `attributes = {"pos", "msd", "lemma"}` names the columns after the word of a VRT file that
+-- does not name them itself.
 function samtal.open(source, opts)
-  opts = check_opts("open", opts, { invalid = true, hyphens = true, language = true, progress = true })
+  opts = check_opts("open", opts,
+    { invalid = true, hyphens = true, language = true, progress = true, attributes = true })
   local paths = {}
   if type(source) == "string" then
     expand(source, paths)

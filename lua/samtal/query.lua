@@ -8,7 +8,7 @@ local core = require "samtal.core"
 local query = {}
 
 -- must agree with src/pattern.h
-local PRED_TRUE, PRED_FORMS, PRED_TURNS, PRED_AND, PRED_OR, PRED_NOT = 0, 1, 2, 3, 4, 5
+local PRED_TRUE, PRED_FORMS, PRED_TURNS, PRED_AND, PRED_OR, PRED_NOT, PRED_ATTR = 0, 1, 2, 3, 4, 5, 6
 local STATE_TOKEN, STATE_EVENT, STATE_SPLIT, STATE_MATCH = 0, 1, 2, 3
 local MAX_REPEAT = 1000
 
@@ -112,9 +112,9 @@ function query.compile(c, ast, text, opts)
     return #list - 1 -- C indices are 0-based
   end
   local function call(fn, ...)
-    local ok, res = pcall(fn, c, ...)
-    if not ok then fail(tostring(res)) end
-    return res
+    local res = table.pack(pcall(fn, c, ...))
+    if not res[1] then fail(tostring(res[2])) end
+    return table.unpack(res, 2, res.n)
   end
 
   -- a condition as a predicate index (token conditions) or an event set index
@@ -135,8 +135,13 @@ function query.compile(c, ast, text, opts)
       local set = add(prog.sets, call(c.turnset, cond.attr, how_of(cond), cond.value, flags_of(cond)))
       p = add(prog.preds, { type = PRED_TURNS, set = set })
     else
-      fail(("unknown attribute '%s' (this corpus has word, lower, kind, speaker, doc, path, title, event)")
-        :format(cond.attr))
+      local set, id = call(c.attrset, cond.attr, how_of(cond), cond.value, flags_of(cond))
+      if not set then
+        local known = { "word", "lower", "kind", "speaker", "doc", "path", "title", "event" }
+        for _, name in ipairs(c:attributes()) do known[#known + 1] = name end
+        fail(("unknown attribute '%s' (this corpus has %s)"):format(cond.attr, table.concat(known, ", ")))
+      end
+      p = add(prog.preds, { type = PRED_ATTR, set = add(prog.sets, set), a = id })
     end
     if cond.op == "!=" then
       p = add(prog.preds, { type = PRED_NOT, a = p })
