@@ -23,12 +23,19 @@ typedef struct value_matcher {
 /* Normalises a subject or a value under the flags: NFC always, case folded with LM_CASELESS,
  * marks stripped with LM_NODIACRITICS. Returns a malloc'd string or NULL. */
 static char *normalise(const char *s, size_t len, int flags, size_t *outlen) {
+    char *folded = NULL;
+    if (flags & LM_CASELESS) { /* the corpus's own folding, typographic marks included */
+        folded = corpus_fold(s, len, outlen);
+        if (!folded || !(flags & LM_NODIACRITICS)) return folded;
+        s = folded;
+        len = *outlen;
+    }
     utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
-    if (flags & LM_CASELESS) opt |= UTF8PROC_CASEFOLD;
     if (flags & LM_NODIACRITICS) opt |= UTF8PROC_STRIPMARK;
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n =
         utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out, opt);
+    free(folded);
     if (n < 0) return NULL;
     *outlen = (size_t)n;
     return (char *)out;
@@ -105,12 +112,13 @@ static int glob(const char *p, size_t pn, const char *s, size_t sn) {
 }
 
 /* Whether subject s[0..len) matches; -1 on an error (out of memory, a regex failure). */
-static int matches(value_matcher *vm, const char *s, size_t len) {
+static int matches_as(value_matcher *vm, const char *s, size_t len, int folded) {
     size_t n = len;
     char *norm = NULL;
-    if (vm->flags) {
-        norm =
-            normalise(s, len, vm->how == LM_REGEX ? (vm->flags & LM_NODIACRITICS) : vm->flags, &n);
+    /* A folded subject is already what %c makes of it; only %d still has work to do. */
+    int flags = folded ? (vm->flags & LM_NODIACRITICS) : vm->flags;
+    if (flags) {
+        norm = normalise(s, len, vm->how == LM_REGEX ? (flags & LM_NODIACRITICS) : flags, &n);
         if (!norm) return 0;
         s = norm;
     }
@@ -125,6 +133,10 @@ static int matches(value_matcher *vm, const char *s, size_t len) {
     }
     free(norm);
     return r;
+}
+
+static int matches(value_matcher *vm, const char *s, size_t len) {
+    return matches_as(vm, s, len, 0);
 }
 
 int lexmatch_forms(const sm_corpus *c, int attr, int how, const char *value, size_t len, int flags,
@@ -161,7 +173,7 @@ int lexmatch_forms(const sm_corpus *c, int attr, int how, const char *value, siz
         } else {
             s = lex_str(&c->forms, f, &n);
         }
-        rc = matches(&vm, s, n);
+        rc = matches_as(&vm, s, n, attr == ATTR_LOWER);
         if (rc > 0) set_add(out, f);
     }
     matcher_free(&vm);

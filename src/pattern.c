@@ -51,6 +51,8 @@ void pattern_free(sm_pattern *p) {
 typedef struct matcher {
     const sm_corpus *c;
     const sm_pattern *p;
+    int *chain; /* when the NFA is a plain sequence of tokens: their predicates, else NULL */
+    int chain_len;
     int *list[2]; /* state lists */
     int len[2];
     uint32_t *mark; /* generation at which a state was last added */
@@ -116,8 +118,35 @@ static void add_state(matcher *m, int k, int s, uint32_t tok, uint32_t turn, int
     }
 }
 
+/* The predicates of a pattern that is a plain sequence of tokens (a phrase, [] [] x), in order;
+ * NULL otherwise. Such a pattern needs no NFA: each candidate is checked token by token. */
+static int *linear_chain(const sm_pattern *p, int *len) {
+    int *chain = malloc((p->states.n ? p->states.n : 1) * sizeof *chain);
+    if (!chain) return NULL;
+    int n = 0, s = p->start;
+    for (size_t steps = 0; steps <= p->states.n; steps++) {
+        const sm_state *st = &p->states.v[s];
+        if (st->type == STATE_MATCH) {
+            *len = n;
+            if (n > 0) return chain;
+            break;
+        }
+        if (st->type != STATE_TOKEN || st->out < 0) break;
+        chain[n++] = st->pred;
+        s = st->out;
+    }
+    free(chain);
+    return NULL;
+}
+
 /* The length of the longest match starting at token s and ending by `end`, or 0. */
 static uint32_t match_at(matcher *m, uint32_t s, uint32_t end, uint32_t turn) {
+    if (m->chain) {
+        if ((size_t)s + (size_t)m->chain_len > end) return 0;
+        for (int k = 0; k < m->chain_len; k++)
+            if (!eval(m, m->chain[k], s + (uint32_t)k, turn)) return 0;
+        return (uint32_t)m->chain_len;
+    }
     int cur = 0;
     m->len[0] = 0;
     m->gen++;
@@ -249,7 +278,8 @@ int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32
     *starts = *lens = NULL;
     *n = 0;
     if (check_pattern(c, p, err)) return -2;
-    matcher m = {c, p, {NULL, NULL}, {0, 0}, NULL, 0};
+    matcher m = {c, p, NULL, 0, {NULL, NULL}, {0, 0}, NULL, 0};
+    m.chain = linear_chain(p, &m.chain_len);
     size_t ns = p->states.n ? p->states.n : 1;
     m.list[0] = malloc(ns * sizeof(int));
     m.list[1] = malloc(ns * sizeof(int));
@@ -329,6 +359,7 @@ general:
     }
     rc = 0;
 done:
+    free(m.chain);
     free(m.list[0]);
     free(m.list[1]);
     free(m.mark);
