@@ -315,6 +315,17 @@ static int corpus_speaker_list(lua_State *L) {
 /* Pushes the text of document offsets [from, to) of a turn, white space as in the source. */
 static void push_turn_text(lua_State *L, const sm_corpus *c, uint32_t turn, uint32_t from,
                            uint32_t to) {
+    /* Most ranges lie inside one segment: pushed straight from the text, with no buffer. */
+    const sm_turn *tr = &c->turns.v[turn];
+    const sm_doc *d = &c->docs.v[tr->doc];
+    const sm_rawturn *rt = &d->layout.turns.v[tr->index];
+    for (uint32_t k = 0; k < rt->seg_count; k++) {
+        const sm_segment *sg = &d->layout.segs.v[rt->seg_first + k];
+        if (from >= sg->start && to <= sg->end) {
+            lua_pushlstring(L, d->text.s + from, from < to ? to - from : 0);
+            return;
+        }
+    }
     sm_buf b = {0};
     if (corpus_turn_text(c, turn, from, to, &b)) {
         buf_free(&b);
