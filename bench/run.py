@@ -69,7 +69,9 @@ def main():
         mb = s["bytes"] / 1e6
         print(f"\n### {size} corpus: {mb:.0f} MB, {s['tokens']:,} tokens\n")
         print(f"samtal load + tokenise + index: {s['load_s']:.2f} s ({mb / s['load_s']:.0f} MB/s), "
-              f"whole run peak RSS {rss:.0f} MB")
+              f"whole run peak RSS {rss:.0f} MB; save {s['save_s']:.2f} s to "
+              f"{s['saved_bytes'] / 1e6:.0f} MB ({s['saved_bytes'] / s['bytes']:.1f}x the text); "
+              f"reopen {s['reopen_ms']:.1f} ms")
         if nltk:
             print(f"NLTK read + wordpunct_tokenize + ConcordanceIndex: {nltk['load_total_s'] + nltk['index_s']:.2f} s, "
                   f"peak RSS {nltk['maxrss_mb']:.0f} MB")

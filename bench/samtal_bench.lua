@@ -28,6 +28,18 @@ local function measure(name, fn)
   results[#results + 1] = ('"%s": {"ms": %.3f, "hits": %d}'):format(name, median(times) * 1000, n)
 end
 
+-- a rare word: the first form, every 997th, whose count is 1 to 20 (deterministic per corpus)
+local rare
+local forms = c:forms()
+for i = 1, #forms, 997 do
+  local n = c:count(forms[i])
+  if n >= 1 and n <= 20 and forms[i]:find("^%a") then
+    rare = forms[i]
+    break
+  end
+end
+forms = nil -- luacheck: ignore 311
+if rare then measure("kwic rare word (" .. rare .. ")", function() return #c:kwic(rare) end) end
 measure("count vi", function() return c:count("vi") end)
 measure("count och", function() return c:count("och") end)
 measure("kwic tillgänglighet", function() return #c:kwic("tillgänglighet") end)
@@ -40,9 +52,31 @@ measure("count [lower=\\\"vi\\\"] [lower=\\\"måste|behöver\\\"] []",
 measure("kwic samverkan sorted R1", function() return #c:kwic("samverkan"):sort("R1") end)
 measure("kwic och", function() return #c:kwic("och") end)
 
-print(("{\"corpus\": %q, \"bytes\": %d, \"tokens\": %d, \"load_s\": %.3f, \"queries\": {%s}}")
+-- save and reopen (mapped), then the rare-word concordance again on the mapped corpus
+local saved = os.getenv("SAMTAL_BENCH_SAVE") or (root .. ".samtal")
+local t1 = clock()
+c:save(saved)
+local save_s = clock() - t1
+local f = assert(io.open(saved, "rb"))
+local saved_bytes = f:seek("end")
+f:close()
+local opens = {}
+for _ = 1, reps do
+  local a = clock()
+  local m = samtal.open(saved)
+  opens[#opens + 1] = clock() - a
+  m:close()
+end
+local reopen_s = median(opens)
+local m = samtal.open(saved)
+measure("mapped: kwic tillgänglighet", function() return #m:kwic("tillgänglighet") end)
+m:close()
+os.remove(saved)
+
+print(("{\"corpus\": %q, \"bytes\": %d, \"tokens\": %d, \"load_s\": %.3f, \"save_s\": %.3f, "
+  .. "\"saved_bytes\": %d, \"reopen_ms\": %.2f, \"queries\": {%s}}")
   :format(root, (function()
     local n = 0
     for i = 1, stats.documents do n = n + c:document(i).size end
     return n
-  end)(), stats.tokens, load_s, table.concat(results, ", ")))
+  end)(), stats.tokens, load_s, save_s, saved_bytes, reopen_s * 1000, table.concat(results, ", ")))
