@@ -237,6 +237,30 @@ static int anchor_positions(const sm_corpus *c, const sm_set *forms, uint32_t of
     return 0;
 }
 
+/* The turn of token s, searching forward from turn `from` (candidates come in ascending order):
+ * a gallop, then a binary search, so nearby candidates cost a few steps, not a full search. */
+static uint32_t next_turn(const sm_corpus *c, uint32_t from, uint32_t s) {
+    size_t n = c->turns.n;
+    if (from >= n || c->turns.v[from].tok_first > s) return corpus_token_turn(c, s);
+    size_t lo = from, step = 1, hi = from + 1; /* turns[lo].tok_first <= s */
+    while (hi < n && c->turns.v[hi].tok_first <= s) {
+        lo = hi;
+        step *= 2;
+        hi = lo + step;
+    }
+    if (hi > n) hi = n;
+    while (hi - lo > 1) { /* last turn in [lo, hi) whose first token is <= s */
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->turns.v[mid].tok_first <= s)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    while (lo > 0 && c->turns.v[lo].tok_count == 0)
+        lo--; /* empty turns share their first token */
+    return (uint32_t)lo;
+}
+
 static int check_pattern(const sm_corpus *c, const sm_pattern *p, sm_error *err) {
     int ns = (int)p->states.n, np = (int)p->preds.n, nsets = (int)p->sets.n;
     if (p->start < 0 || p->start >= ns) return sm_errorf(err, "pattern: bad start state");
@@ -340,7 +364,7 @@ general:
         uint32_t s = cand ? cand[i] : (uint32_t)i;
         const sm_turn *tr = &c->turns.v[turn];
         if (!(s >= tr->tok_first && s < tr->tok_first + tr->tok_count)) {
-            turn = corpus_token_turn(c, s);
+            turn = next_turn(c, turn, s);
             tr = &c->turns.v[turn];
         }
         if (turns && !set_has(turns, turn)) {
