@@ -23,7 +23,7 @@ LUA_LIBS      := $(shell pkg-config --libs lua5.4)
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 CORE_SRC   := error.c vec.c text.c lexicon.c plaintext.c vrt.c break_props.c segment.c tokenize.c \
-              index.c corpus.c query.c pattern.c lexmatch.c store.c binding.c
+              index.c corpus.c query.c pattern.c lexmatch.c store.c quotes.c binding.c
 LUA_SRC    := $(wildcard lua/samtal/*.lua)
 
 OBJ        := $(CORE_SRC:%.c=build/obj/%.o)

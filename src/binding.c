@@ -20,6 +20,7 @@
 #include "lexmatch.h"
 #include "pattern.h"
 #include "query.h"
+#include "quotes.h"
 #include "segment.h"
 #include "store.h"
 
@@ -989,6 +990,161 @@ static int core_filetype(lua_State *L) {
     return 1;
 }
 
+/* Sets the fields every quotation and quote shares: where it is (doc, path, turn, speaker,
+ * line, column, page, start), its text as in the source, the byte range in the source file,
+ * and `at` = {turn_first, from, turn_last, to}, which c:stretch_verify takes back. *bbox anchors
+ * the scratch buffer b. */
+static void set_stretch(lua_State *L, const sm_corpus *c, const sm_stretch *s, sm_buf *b,
+                        void **bbox) {
+    const sm_turn *tr = &c->turns.v[s->turn_first];
+    const sm_doc *d = &c->docs.v[tr->doc];
+    const sm_rawturn *rt = &d->layout.turns.v[tr->index];
+    b->n = 0;
+    int rc = quotes_text(c, s, b);
+    *bbox = b->s;
+    if (rc) luaL_error(L, "out of memory");
+    set_str(L, "text", b->s, b->n);
+    uint64_t off, len;
+    quotes_source_range(c, s, &off, &len);
+    set_int(L, "offset", (lua_Integer)off);
+    set_int(L, "length", (lua_Integer)len);
+    set_int(L, "line", (lua_Integer)text_line_of(&d->text, s->from));
+    set_int(L, "column", (lua_Integer)text_column_of(&d->text, s->from));
+    set_int(L, "page", (lua_Integer)quotes_page_of(c, tr->doc, s->from));
+    lua_pushstring(L, d->name);
+    lua_setfield(L, -2, "doc");
+    lua_pushstring(L, d->path);
+    lua_setfield(L, -2, "path");
+    set_int(L, "doc_index", (lua_Integer)tr->doc + 1);
+    set_int(L, "turn", (lua_Integer)tr->index + 1);
+    set_int(L, "turn_id", (lua_Integer)s->turn_first + 1);
+    if (tr->speaker != SM_NONE) {
+        lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
+        lua_setfield(L, -2, "speaker");
+    }
+    if (rt->start >= 0) {
+        lua_pushnumber(L, rt->start);
+        lua_setfield(L, -2, "start");
+    }
+    uint32_t first, last;
+    if (quotes_tokens(c, s, &first, &last)) {
+        set_int(L, "sentence", (lua_Integer)corpus_token_sentence(c, first) + 1);
+        set_int(L, "first_token", (lua_Integer)first + 1);
+        set_int(L, "last_token", (lua_Integer)last + 1);
+    }
+    lua_createtable(L, 4, 0);
+    lua_pushinteger(L, (lua_Integer)s->turn_first + 1);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, (lua_Integer)s->from);
+    lua_rawseti(L, -2, 2);
+    lua_pushinteger(L, (lua_Integer)s->turn_last + 1);
+    lua_rawseti(L, -2, 3);
+    lua_pushinteger(L, (lua_Integer)s->to);
+    lua_rawseti(L, -2, 4);
+    lua_setfield(L, -2, "at");
+}
+
+/* c:quotation_list(turn_id) -> quotations, unmatched: the quotations of one turn (see
+ * quotes_find), each with depth and the set_stretch fields, and its unpaired marks as
+ * {line, column, offset}. */
+static int corpus_quotation_list(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    uint32_t t = check_index(L, 2, c->turns.n, "no such turn");
+    sm_quotations q = {0};
+    sm_unmatcheds u = {0};
+    sm_error err;
+    int rc = quotes_find(c, t, &q, &u, &err);
+    anchor(L, q.v); /* freed by the collector, even if a push below raises */
+    anchor(L, u.v);
+    void **bbox = anchor(L, NULL);
+    if (rc) raise_err(L, &err);
+    sm_buf b = {0};
+    lua_createtable(L, (int)q.n, 0);
+    for (size_t i = 0; i < q.n; i++) {
+        lua_createtable(L, 0, 18);
+        set_stretch(L, c, &q.v[i].at, &b, bbox);
+        set_int(L, "depth", (lua_Integer)q.v[i].depth);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    const sm_text *text = &c->docs.v[c->turns.v[t].doc].text;
+    lua_createtable(L, (int)u.n, 0);
+    for (size_t i = 0; i < u.n; i++) {
+        lua_createtable(L, 0, 4);
+        set_int(L, "line", (lua_Integer)text_line_of(text, u.v[i].off));
+        set_int(L, "column", (lua_Integer)text_column_of(text, u.v[i].off));
+        set_int(L, "offset", (lua_Integer)text_source_offset(text, u.v[i].off));
+        set_int(L, "turn_id", (lua_Integer)t + 1);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 2;
+}
+
+/* c:speech_sentences(doc_index [, speaker]) -> the sentences of a document tuned for speech
+ * (see quotes_sentences), each with words, tokens and the set_stretch fields. */
+static int corpus_speech_sentences(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    uint32_t d = check_index(L, 2, c->docs.n, "no such document");
+    const char *speaker = luaL_optstring(L, 3, NULL);
+    uint32_t sid = SM_NONE;
+    if (speaker) {
+        sid = lex_find(&c->speaker_names, speaker, strlen(speaker));
+        if (sid == LEX_NONE) {
+            lua_newtable(L);
+            return 1;
+        }
+    }
+    sm_spans sp = {0};
+    sm_error err;
+    int rc = quotes_sentences(c, d, sid, &sp, &err);
+    anchor(L, sp.v);
+    void **bbox = anchor(L, NULL);
+    if (rc) raise_err(L, &err);
+    sm_buf b = {0};
+    lua_createtable(L, (int)sp.n, 0);
+    for (size_t i = 0; i < sp.n; i++) {
+        lua_createtable(L, 0, 20);
+        set_stretch(L, c, &sp.v[i].at, &b, bbox);
+        set_int(L, "words", (lua_Integer)sp.v[i].words);
+        set_int(L, "first_token", (lua_Integer)sp.v[i].tok_first + 1);
+        set_int(L, "last_token", (lua_Integer)sp.v[i].tok_last + 1);
+        set_int(L, "turns", (lua_Integer)(sp.v[i].at.turn_last - sp.v[i].at.turn_first) + 1);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* c:stretch_verify(turn_first, from, turn_last, to) -> true, or false plus a message naming
+ * the file: whether the source file still holds the stretch's text (an `at` of set_stretch). */
+static int corpus_stretch_verify(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    sm_stretch s;
+    s.turn_first = check_index(L, 2, c->turns.n, "no such turn");
+    s.turn_last = check_index(L, 4, c->turns.n, "no such turn");
+    lua_Integer from = luaL_checkinteger(L, 3), to = luaL_checkinteger(L, 5);
+    luaL_argcheck(L,
+                  s.turn_last >= s.turn_first &&
+                      c->turns.v[s.turn_first].doc == c->turns.v[s.turn_last].doc,
+                  4, "turns of one document expected");
+    uint32_t a, z;
+    corpus_turn_bounds(c, s.turn_first, &a, &z);
+    luaL_argcheck(L, from >= a && from <= z, 3, "offset outside the turn");
+    corpus_turn_bounds(c, s.turn_last, &a, &z);
+    luaL_argcheck(L, to >= a && to <= z && (s.turn_last > s.turn_first || to >= from), 5,
+                  "offset outside the turn");
+    s.from = (uint32_t)from;
+    s.to = (uint32_t)to;
+    sm_error err;
+    int rc = quotes_verify(c, &s, &err);
+    if (rc < 0) raise_err(L, &err);
+    if (rc == 0) {
+        luaL_pushfail(L);
+        lua_pushstring(L, err.msg);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"stats", corpus_stats},
                                           {"document", corpus_document},
@@ -1009,6 +1165,9 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"attrset", corpus_attrset},
                                           {"attributes", corpus_attributes},
                                           {"verify", corpus_verify},
+                                          {"quotation_list", corpus_quotation_list},
+                                          {"speech_sentences", corpus_speech_sentences},
+                                          {"stretch_verify", corpus_stretch_verify},
                                           {NULL, NULL}};
 
 static const luaL_Reg core_functions[] = {{"open", core_open},

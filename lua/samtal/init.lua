@@ -238,6 +238,29 @@ function Corpus:kwic(q, opts)
     collation = COLLATIONS[self:language()] })
 end
 
+local quotes = require "samtal.quotes"
+
+--- The spans inside quotation marks in speech (”…”, »…«, «…», “…”, „…“, "…", '…'), never
+-- across a turn, whole across a page break. opts: speaker, match (a query the quotation must
+-- contain), doc, case. Each: text, speaker, doc, path, turn, turn_id, sentence, depth, line,
+-- column, offset, length, page, start. `.unmatched` lists the marks that pair with nothing.
+function Corpus:quotations(opts)
+  opts = check_opts("quotations", opts, { speaker = true, match = true, doc = true, case = true })
+  self:stats() -- a closed corpus says so first
+  return quotes.quotations(self, opts)
+end
+
+--- Whole sentences fit to quote, with attribution. opts: speaker, match (a query), min_words,
+-- max_words, doc, case, aliases ({label = "Full Name"}). Each quote: text, words, speaker, name,
+-- role, title, page, start, doc, path, line, column, offset, length; q:verify() checks the
+-- source file; the list has :markdown(), :csv(), :json(), :verify().
+function Corpus:quotes(opts)
+  opts = check_opts("quotes", opts, { speaker = true, match = true, min_words = true, max_words = true,
+    doc = true, case = true, aliases = true })
+  self:stats()
+  return quotes.quotes(self, opts)
+end
+
 samtal.Corpus = Corpus
 samtal.Hits = Hits
 samtal.List = List

@@ -31,6 +31,9 @@ os.remove(saved)
 assert(#c:kwic('[lower="vård.*"] []{0,2} [kind="punctuation"] within sentence @speaker = "LENA"') > 0)
 assert(c:kwic("nära"):sort("R1", "L1"):count("speaker"))
 assert(c:count(function(form) return #form > 15 end) > 0)
+assert(#c:quotations() > 0 and #c:quotations().unmatched == 1)
+local quotes = c:quotes { match = "samverkan" }
+assert(#quotes > 0 and quotes:verify() and quotes:markdown())
 c:close()
 
 local shared = "../shared/corpora/"
