@@ -24,6 +24,14 @@ void set_free(sm_set *s) {
 uint32_t set_next(const sm_set *s, uint32_t from) {
     uint32_t id = from;
     while (id < s->n) {
+        if ((id & 63) == 0 && id + 64 <= s->n) { /* a whole empty word at a time */
+            uint64_t w;
+            memcpy(&w, s->bits + (id >> 3), sizeof w);
+            if (w == 0) {
+                id += 64;
+                continue;
+            }
+        }
         if ((id & 7) == 0 && s->bits[id >> 3] == 0) {
             id += 8;
             continue;
@@ -47,6 +55,8 @@ void pattern_free(sm_pattern *p) {
     VEC_FREE(p->preds);
     VEC_FREE(p->states);
 }
+
+typedef VEC(uint32_t) u32_vec;
 
 typedef struct matcher {
     const sm_corpus *c;
@@ -179,24 +189,27 @@ static int cmp_u32(const void *a, const void *b) {
 /* How many tokens have a fold of a form in the set (each fold's postings once): the cost of
  * walking them. *closed tells whether the set holds every form of those folds, so that the
  * count is exactly the number of tokens with a form in the set. */
-static size_t anchor_cost(const sm_corpus *c, const sm_set *forms, int *closed) {
+static size_t anchor_cost(const sm_corpus *c, const sm_set *forms, int *closed, uint32_t *single) {
     sm_set folds;
     if (set_init(&folds, (uint32_t)c->folds.n)) return SIZE_MAX;
-    size_t total = 0;
+    size_t total = 0, nfolds = 0;
+    *single = SM_NONE;
     for (uint32_t f = set_next(forms, 0); f < forms->n; f = set_next(forms, f + 1)) {
         uint32_t fold = c->form_info.v[f].fold;
         if (set_has(&folds, fold)) continue;
         set_add(&folds, fold);
+        if (nfolds++ == 0) *single = fold;
         size_t cnt;
         index_postings(c, fold, &cnt);
         total += cnt;
     }
+    if (nfolds != 1) *single = SM_NONE;
     *closed = 1;
     for (uint32_t fold = set_next(&folds, 0); fold < folds.n && *closed;
          fold = set_next(&folds, fold + 1)) {
-        size_t n;
-        const uint32_t *ff = index_fold_forms(c, fold, &n);
-        for (size_t i = 0; i < n; i++)
+        size_t nf;
+        const uint32_t *ff = index_fold_forms(c, fold, &nf);
+        for (size_t i = 0; i < nf; i++)
             if (!set_has(forms, ff[i])) *closed = 0;
     }
     set_free(&folds);
@@ -297,6 +310,90 @@ static int check_pattern(const sm_corpus *c, const sm_pattern *p, sm_error *err)
     return 0;
 }
 
+static const sm_set *turns_of(const sm_pattern *p) {
+    return p->turns >= 0 ? &p->sets.v[p->turns] : NULL;
+}
+
+/* The first index >= i in the ascending list a[0..n) whose value is >= x (galloping from i). */
+static size_t gallop(const uint32_t *a, size_t n, size_t i, uint32_t x) {
+    size_t step = 1, lo = i, hi = i;
+    while (hi < n && a[hi] < x) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    if (hi > n) hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* A plain sequence of tokens whose every predicate is a set of forms closed under folding (a
+ * phrase of words or wildcards) is answered by intersecting the positions of its words, read in
+ * order from the index, without touching the token stream: returns 1 with the matches, 0 when
+ * the pattern is not of that kind, -1 if memory ran out. */
+static int intersect_chain(const sm_corpus *c, const sm_pattern *p, const matcher *m,
+                           const sm_set *turns, u32_vec *starts, u32_vec *lens, size_t *count) {
+    int n = m->chain_len;
+    if (n < 2 || n > 16) return 0;
+    const uint32_t *lists[16] = {NULL};
+    uint32_t *owned[16] = {NULL}; /* merged lists of several folds, freed at the end */
+    size_t sizes[16] = {0}, cursor[16] = {0};
+    uint32_t fold[16];
+    for (int k = 0; k < n; k++) {
+        const sm_pred *pr = &p->preds.v[m->chain[k]];
+        int closed;
+        if (pr->type != PRED_FORMS ||
+            anchor_cost(c, &p->sets.v[pr->set], &closed, &fold[k]) == SIZE_MAX || !closed)
+            return 0;
+    }
+    int rc = -1, rarest = 0;
+    for (int k = 0; k < n; k++) {
+        if (fold[k] != SM_NONE) { /* one fold: its postings as they lie in the index */
+            lists[k] = index_postings(c, fold[k], &sizes[k]);
+        } else {
+            if (anchor_positions(c, &p->sets.v[p->preds.v[m->chain[k]].set], 0, &owned[k],
+                                 &sizes[k]))
+                goto out;
+            lists[k] = owned[k];
+        }
+        if (sizes[k] < sizes[rarest]) rarest = k;
+    }
+    uint32_t turn = 0;
+    for (size_t i = 0; i < sizes[rarest]; i++) {
+        if (lists[rarest][i] < (uint32_t)rarest) continue;
+        uint32_t s = lists[rarest][i] - (uint32_t)rarest;
+        int ok = 1;
+        for (int k = 0; k < n && ok; k++) {
+            if (k == rarest) continue;
+            cursor[k] = gallop(lists[k], sizes[k], cursor[k], s + (uint32_t)k);
+            ok = cursor[k] < sizes[k] && lists[k][cursor[k]] == s + (uint32_t)k;
+        }
+        if (!ok) continue;
+        const sm_turn *tr = &c->turns.v[turn];
+        if (!(s >= tr->tok_first && s < tr->tok_first + tr->tok_count)) {
+            turn = next_turn(c, turn, s);
+            tr = &c->turns.v[turn];
+        }
+        if ((size_t)s + (size_t)n > (size_t)tr->tok_first + tr->tok_count) continue; /* crosses */
+        if (turns && !set_has(turns, turn)) continue;
+        if (count)
+            (*count)++; /* counting only: nothing to keep */
+        else if (VEC_PUSH(*starts, s) || VEC_PUSH(*lens, (uint32_t)n))
+            goto out;
+    }
+    rc = 1;
+out:
+    for (int k = 0; k < n; k++)
+        free(owned[k]);
+    return rc;
+}
+
 int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32_t **starts,
                  uint32_t **lens, size_t *n, sm_error *err) {
     *starts = *lens = NULL;
@@ -310,8 +407,8 @@ int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32
     m.mark = calloc(ns, sizeof *m.mark);
     uint32_t *cand = NULL;
     size_t ncand = 0;
-    VEC(uint32_t) out_s = {0};
-    VEC(uint32_t) out_l = {0};
+    u32_vec out_s = {0};
+    u32_vec out_l = {0};
     int rc = -1, direct = 0; /* direct: answered from the index, without matching */
     if (!m.list[0] || !m.list[1] || !m.mark) goto done;
     /* A single token whose forms are the anchor (a word, a wildcard): its positions are the
@@ -323,7 +420,8 @@ int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32
             p->states.v[st->out].type == STATE_MATCH) {
             const sm_set *forms = &p->sets.v[pr->set];
             int closed;
-            size_t cost = anchor_cost(c, forms, &closed);
+            uint32_t single;
+            size_t cost = anchor_cost(c, forms, &closed, &single);
             if (cost == SIZE_MAX) goto done;
             if (count_only && closed) {
                 *n = cost;
@@ -347,11 +445,26 @@ int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32
         }
     }
 general:
+    if (m.chain && p->scope == SCOPE_TURN) {
+        size_t counted = 0;
+        int r =
+            intersect_chain(c, p, &m, turns_of(p), &out_s, &out_l, count_only ? &counted : NULL);
+        if (r < 0) goto done;
+        if (r > 0) { /* answered from the postings alone */
+            rc = 0;
+            if (count_only) {
+                *n = counted;
+                direct = 1;
+            }
+            goto finish;
+        }
+    }
     if (p->anchors.n) {
         size_t best = 0, best_cost = SIZE_MAX;
         for (size_t i = 0; i < p->anchors.n; i++) {
             int closed;
-            size_t cost = anchor_cost(c, &p->sets.v[p->anchors.v[i].set], &closed);
+            uint32_t single;
+            size_t cost = anchor_cost(c, &p->sets.v[p->anchors.v[i].set], &closed, &single);
             if (cost < best_cost) best_cost = cost, best = i;
         }
         const sm_anchor *a = &p->anchors.v[best];
@@ -382,6 +495,7 @@ general:
         if (len && (VEC_PUSH(out_s, s) || VEC_PUSH(out_l, len))) goto done;
     }
     rc = 0;
+finish:
 done:
     free(m.chain);
     free(m.list[0]);
