@@ -15,11 +15,9 @@
 
 #include "vec.h"
 
-typedef VEC(sm_offpoint) offmap_vec;
 typedef VEC(uint32_t) u32_vec;
 
-/* Records that from normalised offset `norm` on, the source is at `src`. */
-static int map_point(offmap_vec *m, size_t norm, size_t src) {
+int text_map_point(sm_offmap *m, size_t norm, size_t src) {
     if (m->n) {
         sm_offpoint *last = &m->v[m->n - 1];
         if ((int64_t)last->src - last->norm == (int64_t)src - (int64_t)norm) return 0;
@@ -44,7 +42,7 @@ typedef struct decoder {
     const unsigned char *src;
     size_t n;
     sm_buf out;
-    offmap_vec map;
+    sm_offmap map;
     u32_vec lines;
     size_t line, line_src; /* current source line (1-based) and the source offset it starts at */
     /* the current run of non-ASCII code points, if any */
@@ -69,8 +67,8 @@ static int flush_run(decoder *d, size_t src_end, sm_error *err) {
     if ((size_t)m != len || memcmp(res, d->out.s + d->run_out, len) != 0) {
         d->out.n = d->run_out;
         int bad = buf_append(&d->out, res, (size_t)m) ||
-                  map_point(&d->map, d->run_out, d->run_src) ||
-                  map_point(&d->map, d->out.n, src_end);
+                  text_map_point(&d->map, d->run_out, d->run_src) ||
+                  text_map_point(&d->map, d->out.n, src_end);
         free(res);
         if (bad) return sm_errorf(err, "%s: out of memory", d->name);
         return 0;
@@ -101,7 +99,7 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
     size_t i = 0, replacements = 0;
     if (n >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF) i = 3;
     d.line_src = i;
-    int oom = buf_append(&d.out, "", 0) || map_point(&d.map, 0, i) || VEC_PUSH(d.lines, 0);
+    int oom = buf_append(&d.out, "", 0) || text_map_point(&d.map, 0, i) || VEC_PUSH(d.lines, 0);
     while (!oom && i < n) {
         unsigned char c = src[i];
         if (c < 0x80) {
@@ -120,7 +118,8 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
                 i += step;
                 d.line++;
                 d.line_src = i;
-                oom = oom || map_point(&d.map, d.out.n, i) || VEC_PUSH(d.lines, (uint32_t)d.out.n);
+                oom = oom || text_map_point(&d.map, d.out.n, i) ||
+                      VEC_PUSH(d.lines, (uint32_t)d.out.n);
                 d.ascii_last = 0; /* a line end is no base for a combining mark */
             } else {
                 oom = buf_putc(&d.out, (char)c);
@@ -138,7 +137,7 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
             }
             /* U+FFFD for one byte; the next byte gets its own chance to start a sequence. */
             if (flush_run(&d, i, err)) goto fail;
-            oom = buf_append(&d.out, "\xEF\xBF\xBD", 3) || map_point(&d.map, d.out.n, i + 1);
+            oom = buf_append(&d.out, "\xEF\xBF\xBD", 3) || text_map_point(&d.map, d.out.n, i + 1);
             i++;
             replacements++;
             d.ascii_last = 0;
@@ -147,7 +146,7 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
         if (cp == 0xFEFF) {
             if (flush_run(&d, i, err)) goto fail;
             i += (size_t)len;
-            oom = map_point(&d.map, d.out.n, i);
+            oom = text_map_point(&d.map, d.out.n, i);
             d.ascii_last = 0;
             continue;
         }

@@ -10,11 +10,18 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "vec.h"
 
 /* From `norm` on (until the next point), normalised offset norm + k is source offset src + k. */
 typedef struct sm_offpoint {
     uint32_t norm, src;
 } sm_offpoint;
+
+typedef VEC(sm_offpoint) sm_offmap;
+
+/* Records in m that from normalised offset `norm` on the source is at `src` (a point is added
+ * only where the distance between the two changes). Returns 0, or -1 if memory ran out. */
+int text_map_point(sm_offmap *m, size_t norm, size_t src);
 
 typedef struct sm_text {
     char *s;          /* normalised text, NUL-terminated; owned */

@@ -14,21 +14,6 @@
 
 #include "layout.h"
 
-typedef VEC(sm_offpoint) offmap_vec;
-
-static int map_point(offmap_vec *m, size_t norm, size_t src) {
-    if (m->n) {
-        sm_offpoint *last = &m->v[m->n - 1];
-        if ((int64_t)last->src - last->norm == (int64_t)src - (int64_t)norm) return 0;
-        if (last->norm == norm) {
-            last->src = (uint32_t)src;
-            return 0;
-        }
-    }
-    sm_offpoint p = {(uint32_t)norm, (uint32_t)src};
-    return VEC_PUSH(*m, p);
-}
-
 /* Whether s[0..n) starts with prefix followed by one of the characters in `then` (or by
  * anything, if then is ""). */
 static int starts_with(const char *s, size_t n, const char *prefix, const char *then) {
@@ -112,7 +97,7 @@ int layout_vrt(const char *name, sm_text *t, const char *const *names, sm_layout
     sm_layout lay;
     memset(&lay, 0, sizeof lay);
     sm_buf syn = {0};
-    offmap_vec map = {0};
+    sm_offmap map = {0};
     VEC(uint32_t) lines = {0};
     const char *s = t->s;
     /* Pass 1: how many columns, and their names if the file says. */
@@ -166,7 +151,7 @@ int layout_vrt(const char *name, sm_text *t, const char *const *names, sm_layout
     /* Pass 2: turns, tokens and the text made of them. */
     uint32_t cur = LAYOUT_NONE;
     int sentence_next = 1, have_title = 0;
-    if (map_point(&map, 0, text_source_offset(t, 0))) goto oom;
+    if (text_map_point(&map, 0, text_source_offset(t, 0))) goto oom;
     for (size_t i = 0; i < t->nlines; i++) {
         size_t a = t->lines[i], z = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
         while (z > a && (s[z - 1] == ' ' || s[z - 1] == '\r'))
@@ -187,8 +172,8 @@ int layout_vrt(const char *name, sm_text *t, const char *const *names, sm_layout
                 lay.title_start = lay.preamble_start = 0;
                 if (append_unescaped(&syn, line + vs, vn)) goto oom;
                 lay.title_end = lay.preamble_end = (uint32_t)syn.n;
-                if (map_point(&map, 0, text_source_offset(t, a + vs)) ||
-                    map_point(&map, syn.n, text_source_offset(t, a + vs + vn)))
+                if (text_map_point(&map, 0, text_source_offset(t, a + vs)) ||
+                    text_map_point(&map, syn.n, text_source_offset(t, a + vs + vn)))
                     goto oom;
             }
             int opens_turn = 0;
@@ -247,10 +232,10 @@ int layout_vrt(const char *name, sm_text *t, const char *const *names, sm_layout
             word_end++;
         if (VEC_PUSH(lines, (uint32_t)syn.n)) goto oom;
         size_t start = syn.n;
-        if (map_point(&map, start, text_source_offset(t, a))) goto oom;
+        if (text_map_point(&map, start, text_source_offset(t, a))) goto oom;
         if (append_unescaped(&syn, line, word_end - a)) goto oom;
         if (syn.n == start && buf_putc(&syn, '_')) goto oom; /* an empty word stays a token */
-        if (map_point(&map, syn.n, text_source_offset(t, word_end))) goto oom;
+        if (text_map_point(&map, syn.n, text_source_offset(t, word_end))) goto oom;
         sm_pretoken pt = {(uint32_t)start, (uint32_t)syn.n, (uint32_t)lay.attr_values.n,
                           (uint8_t)sentence_next};
         sentence_next = 0;

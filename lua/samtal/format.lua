@@ -100,4 +100,72 @@ function format.inspect(v, depth, max)
   return go(v, 1)
 end
 
+-- Shared by every result that writes files (concordances, counts, quotes) -------------------
+
+--- A number as text: integers (also integral floats) plainly, others with 14 digits; nil for
+-- NaN and infinities, which CSV and JSON cannot carry.
+function format.number(x)
+  if math.type(x) == "integer" then return tostring(x) end
+  if x ~= x or x == math.huge or x == -math.huge then return nil end
+  local i = math.tointeger(x)
+  return i and tostring(i) or ("%.14g"):format(x)
+end
+
+--- A value as a table cell: nil is empty.
+function format.cell(v)
+  if v == nil then return "" end
+  if type(v) == "number" then return format.number(v) or "" end
+  return tostring(v)
+end
+
+--- RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
+function format.csv_field(v)
+  local s = format.cell(v)
+  if s:find('[,"\r\n]') then return '"' .. s:gsub('"', '""') .. '"' end
+  return s
+end
+
+-- TSV has no quoting: the characters that would break a row are written as escapes.
+local TSV_ESCAPES = { ["\\"] = "\\\\", ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r" }
+function format.tsv_field(v)
+  return (format.cell(v):gsub("[\\\t\n\r]", TSV_ESCAPES))
+end
+
+--- RFC 8259: quote and backslash escaped, control characters as \u00XX, the rest (UTF-8) as is.
+function format.json_string(s)
+  return '"' .. s:gsub('[%c"\\]', function(ch)
+    if ch == '"' or ch == "\\" then return "\\" .. ch end
+    if ch == "\127" then return ch end -- DEL is no control character to JSON
+    return ("\\u%04X"):format(ch:byte())
+  end) .. '"'
+end
+
+function format.json_value(v)
+  if v == nil then return "null" end
+  if type(v) == "number" then return format.number(v) or "null" end
+  if type(v) == "boolean" then return tostring(v) end
+  return format.json_string(tostring(v))
+end
+
+--- Seconds as h:mm:ss.
+function format.clock(t)
+  local s = math.tointeger(math.floor(t)) or 0
+  return ("%d:%02d:%02d"):format(s // 3600, s % 3600 // 60, s % 60)
+end
+
+--- Writes s to path and returns the path, or returns s when there is no path; `fname` names the
+-- method in errors.
+function format.emit(s, path, fname)
+  if path == nil then return s end
+  if type(path) ~= "string" then
+    error(("bad argument #1 to '%s' (file name expected, got %s)"):format(fname, type(path)), 3)
+  end
+  local f, err = io.open(path, "wb")
+  if not f then error(("%s: cannot write %s"):format(fname, err), 3) end
+  local ok, werr = f:write(s)
+  f:close()
+  if not ok then error(("%s: cannot write %s: %s"):format(fname, path, werr), 3) end
+  return path
+end
+
 return format

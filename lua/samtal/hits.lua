@@ -301,19 +301,8 @@ function Hits:count(level)
   return setmetatable(rows, Counts)
 end
 
---- A number as CSV, TSV and JSON write it: integers as they are, others with 14 digits.
-local function number(x)
-  if math.type(x) == "integer" then return tostring(x) end
-  if x ~= x or x == math.huge or x == -math.huge then return nil end
-  local i = math.tointeger(x)
-  return i and tostring(i) or ("%.14g"):format(x)
-end
 
-local function cell(v)
-  if v == nil then return "" end
-  if type(v) == "number" then return number(v) or "" end
-  return tostring(v)
-end
+local cell = format.cell
 
 local function display(k)
   if k == nil then return "-" end
@@ -336,32 +325,11 @@ function Counts:__tostring()
   return table.concat(out, "\n")
 end
 
--- RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
-local function csv_field(v)
-  local s = cell(v)
-  if s:find('[,"\r\n]') then return '"' .. s:gsub('"', '""') .. '"' end
-  return s
-end
+local csv_field = format.csv_field
 
--- TSV has no quoting: the characters that would break a row are written as escapes.
-local TSV_ESCAPES = { ["\\"] = "\\\\", ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r" }
-local function tsv_field(v)
-  return (cell(v):gsub("[\\\t\n\r]", TSV_ESCAPES))
-end
+local tsv_field = format.tsv_field
 
---- Writes s to path and returns the path, or returns s when there is no path.
-local function emit(s, path, fname)
-  if path == nil then return s end
-  if type(path) ~= "string" then
-    error(("bad argument #1 to '%s' (file name expected, got %s)"):format(fname, type(path)), 3)
-  end
-  local f, err = io.open(path, "wb")
-  if not f then error(("%s: cannot write %s"):format(fname, err), 3) end
-  local ok, werr = f:write(s)
-  f:close()
-  if not ok then error(("%s: cannot write %s: %s"):format(fname, path, werr), 3) end
-  return path
-end
+local emit = format.emit
 
 --- The rows as CSV (RFC 4180, CRLF line ends, header `key,count` with the level's name).
 function Counts:csv(path)
@@ -501,11 +469,7 @@ local function head(s, n)
   return stop and s:sub(1, stop - 1) or s:sub(1, n)
 end
 
---- Seconds as h:mm:ss.
-local function clock(t)
-  local s = math.tointeger(math.floor(t)) or 0
-  return ("%d:%02d:%02d"):format(s // 3600, s % 3600 // 60, s % 60)
-end
+local clock = format.clock
 
 --- The query as a title shows it: a string quoted, a function or an LPeg pattern named.
 local function query_name(q)
@@ -592,21 +556,9 @@ function Hits:tsv(path)
   return emit(table.concat(out), path, "tsv")
 end
 
--- RFC 8259: quote and backslash escaped, control characters as \u00XX, the rest (UTF-8) as is.
-local function json_string(s)
-  return '"' .. s:gsub('[%c"\\]', function(ch)
-    if ch == '"' or ch == "\\" then return "\\" .. ch end
-    if ch == "\127" then return ch end -- DEL is no control character to JSON
-    return ("\\u%04X"):format(ch:byte())
-  end) .. '"'
-end
+local json_string = format.json_string
 
-local function json_value(v)
-  if v == nil then return "null" end
-  if type(v) == "number" then return number(v) or "null" end
-  if type(v) == "boolean" then return tostring(v) end
-  return json_string(tostring(v))
-end
+local json_value = format.json_value
 
 local JSON_FIELDS = { "doc", "path", "speaker", "turn", "turn_id", "line", "column", "offset", "length", "start",
   "position", "sentence", "left", "match", "right" }

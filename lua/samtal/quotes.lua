@@ -4,6 +4,7 @@
 -- preamble, the check against the source file, and Markdown, CSV and JSON.
 -- @module samtal.quotes
 local core = require "samtal.core"
+local format = require "samtal.format"
 
 local quotes = {}
 
@@ -172,11 +173,7 @@ function Quote:verify()
   return c:stretch_verify(at[1], at[2], at[3], at[4])
 end
 
---- Seconds as h:mm:ss.
-local function clock(t)
-  local s = math.tointeger(math.floor(t)) or 0
-  return ("%d:%02d:%02d"):format(s // 3600, s % 3600 // 60, s % 60)
-end
+local clock = format.clock
 
 --- The attribution line: who (full name, label, role), where (title, page, time, file:line).
 function Quote:attribution()
@@ -210,46 +207,12 @@ Quote.__tostring = Quote.markdown
 
 -- Lists ------------------------------------------------------------------------------------
 
---- Writes s to path and returns the path, or returns s when there is no path.
-local function emit(s, path, fname)
-  if path == nil then return s end
-  if type(path) ~= "string" then
-    error(("bad argument #1 to '%s' (file name expected, got %s)"):format(fname, type(path)), 3)
-  end
-  local f, err = io.open(path, "wb")
-  if not f then error(("%s: cannot write %s"):format(fname, err), 3) end
-  local ok, werr = f:write(s)
-  f:close()
-  if not ok then error(("%s: cannot write %s: %s"):format(fname, path, werr), 3) end
-  return path
-end
+local emit = format.emit
 
-local function cell(v)
-  if v == nil then return "" end
-  if math.type(v) == "float" then return ("%.14g"):format(v) end
-  return tostring(v)
-end
 
--- RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
-local function csv_field(v)
-  local s = cell(v)
-  if s:find('[,"\r\n]') then return '"' .. s:gsub('"', '""') .. '"' end
-  return s
-end
+local csv_field = format.csv_field
 
--- RFC 8259: quote and backslash escaped, control characters as \u00XX, the rest (UTF-8) as is.
-local function json_value(v)
-  if v == nil then return "null" end
-  if type(v) == "number" then
-    if v ~= v or v == math.huge or v == -math.huge then return "null" end
-    return cell(v)
-  end
-  return '"' .. tostring(v):gsub('[%c"\\]', function(ch)
-    if ch == '"' or ch == "\\" then return "\\" .. ch end
-    if ch == "\127" then return ch end
-    return ("\\u%04X"):format(ch:byte())
-  end) .. '"'
-end
+local json_value = format.json_value
 
 local QUOTE_FIELDS = { "doc", "path", "speaker", "name", "role", "title", "page", "start", "turn", "line", "column",
   "offset", "length", "words", "text" }
