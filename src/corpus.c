@@ -204,7 +204,9 @@ void corpus_free(sm_corpus *c) {
     if (!c) return;
     free(c->fold_forms_start); /* derived arrays are malloc'd, mapped corpus or not */
     free(c->fold_forms);
+    free(c->turn_starts);
     c->fold_forms_start = c->fold_forms = NULL;
+    c->turn_starts = NULL;
     if (c->store) { /* a mapped corpus: its arrays live in the mapping */
         store_close(c);
         memset(c, 0, sizeof *c);

@@ -90,6 +90,7 @@ typedef struct sm_corpus {
     /* the forms of each fold: fold_forms[fold_forms_start[f] .. fold_forms_start[f+1]); derived
      * by index_build_fold_forms (never saved: cheap to rebuild, also for a mapped corpus) */
     uint32_t *fold_forms_start, *fold_forms;
+    uint8_t *turn_starts;         /* bit t set: token t starts a turn (derived like fold_forms) */
     sm_lexicon attr_names;        /* positional attributes beyond word, by id */
     VEC(sm_attr) attrs;           /* by attribute id */
     const char *const *vrt_names; /* names of VRT columns after the word, if the file has none */

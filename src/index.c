@@ -63,6 +63,21 @@ int index_build_fold_forms(sm_corpus *c) {
     return 0;
 }
 
+const uint8_t *index_turn_starts(const sm_corpus *c) {
+    if (c->turn_starts) return c->turn_starts;
+    /* Built on first use, not at open: it reads every turn, which a saved corpus would otherwise
+     * fault in from disk before the first query. A cache, so the corpus stays logically const. */
+    uint8_t *starts = calloc(c->tokens.n / 8 + 1, 1);
+    if (!starts) return NULL;
+    for (size_t t = 0; t < c->turns.n; t++) {
+        uint32_t first = c->turns.v[t].tok_first;
+        if (c->turns.v[t].tok_count && first < c->tokens.n)
+            starts[first >> 3] |= (uint8_t)(1u << (first & 7));
+    }
+    ((sm_corpus *)c)->turn_starts = starts;
+    return starts;
+}
+
 const uint32_t *index_fold_forms(const sm_corpus *c, uint32_t fold, size_t *n) {
     if (fold >= c->folds.n || !c->fold_forms_start) {
         *n = 0;

@@ -12,6 +12,10 @@ int index_build(sm_corpus *c);
  * or -1 if memory ran out. */
 int index_build_fold_forms(sm_corpus *c);
 
+/* A bit per token, set where a turn starts (built on first use, then kept in c->turn_starts);
+ * NULL if memory ran out. */
+const uint8_t *index_turn_starts(const sm_corpus *c);
+
 /* The forms of fold id `fold`: *n form ids, ascending. */
 const uint32_t *index_fold_forms(const sm_corpus *c, uint32_t fold, size_t *n);
 

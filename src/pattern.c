@@ -352,6 +352,8 @@ static int intersect_chain(const sm_corpus *c, const sm_pattern *p, const matche
             anchor_cost(c, &p->sets.v[pr->set], &closed, &fold[k]) == SIZE_MAX || !closed)
             return 0;
     }
+    const uint8_t *starts_bits = index_turn_starts(c);
+    if (!starts_bits) return 0; /* out of memory: the general matcher still answers */
     int rc = -1, rarest = 0;
     for (int k = 0; k < n; k++) {
         if (fold[k] != SM_NONE) { /* one fold: its postings as they lie in the index */
@@ -375,13 +377,17 @@ static int intersect_chain(const sm_corpus *c, const sm_pattern *p, const matche
             ok = cursor[k] < sizes[k] && lists[k][cursor[k]] == s + (uint32_t)k;
         }
         if (!ok) continue;
-        const sm_turn *tr = &c->turns.v[turn];
-        if (!(s >= tr->tok_first && s < tr->tok_first + tr->tok_count)) {
-            turn = next_turn(c, turn, s);
-            tr = &c->turns.v[turn];
+        if ((size_t)s + (size_t)n > c->tokens.n) continue;
+        int crosses = 0; /* a turn starts inside the match */
+        for (uint32_t k = 1; k < (uint32_t)n && !crosses; k++)
+            crosses = (starts_bits[(s + k) >> 3] >> ((s + k) & 7)) & 1;
+        if (crosses) continue;
+        if (turns) {
+            const sm_turn *tr = &c->turns.v[turn];
+            if (!(s >= tr->tok_first && s < tr->tok_first + tr->tok_count))
+                turn = next_turn(c, turn, s);
+            if (!set_has(turns, turn)) continue;
         }
-        if ((size_t)s + (size_t)n > (size_t)tr->tok_first + tr->tok_count) continue; /* crosses */
-        if (turns && !set_has(turns, turn)) continue;
         if (count)
             (*count)++; /* counting only: nothing to keep */
         else if (VEC_PUSH(*starts, s) || VEC_PUSH(*lens, (uint32_t)n))
