@@ -16,6 +16,7 @@
 #include <lua.h>
 
 #include "corpus.h"
+#include "encoding.h"
 #include "index.h"
 #include "lexmatch.h"
 #include "pattern.h"
@@ -59,7 +60,7 @@ static int get_bool_opt(lua_State *L, int opts, const char *key) {
 static int core_open(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
-    sm_load_opts opts = {TEXT_INVALID_ERROR, 0};
+    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0};
     if (!lua_isnoneornil(L, 2)) {
         lua_getfield(L, 2, "invalid");
         const char *inv = luaL_optstring(L, -1, "error");
@@ -70,6 +71,17 @@ static int core_open(lua_State *L) {
                               inv);
         lua_pop(L, 1);
         if (get_bool_opt(L, 2, "hyphens")) opts.seg_flags |= SEG_JOIN_HYPHENS;
+        lua_getfield(L, 2, "encoding");
+        if (!lua_isnil(L, -1)) {
+            const char *name = lua_tostring(L, -1);
+            opts.encoding = name ? encoding_by_name(name) : -1;
+            if (opts.encoding < 0 && !(name && strcmp(name, "auto") == 0))
+                return luaL_error(L,
+                                  "bad option encoding = \"%s\" (expected \"auto\", \"utf-8\", "
+                                  "\"utf-16le\", \"utf-16be\" or \"cp1252\")",
+                                  name ? name : "?");
+        }
+        lua_pop(L, 1);
     }
     /* names of VRT columns after the word ({"pos", "msd", "lemma"}), kept for the load */
     const char *vrt_names[33] = {NULL};
@@ -102,10 +114,10 @@ static int core_open(lua_State *L) {
             lua_pushfstring(L, "%s: a saved corpus opens on its own, not with other files", path);
             return lua_error(L);
         }
-        if (saved && (opts.seg_flags || opts.invalid != TEXT_INVALID_ERROR)) {
+        if (saved && (opts.seg_flags || opts.invalid != TEXT_INVALID_ERROR || opts.encoding >= 0)) {
             lua_pushfstring(L,
                             "%s: a saved corpus keeps the options it was built with; "
-                            "hyphens and invalid apply when loading transcripts",
+                            "hyphens, invalid and encoding apply when loading transcripts",
                             path);
             return lua_error(L);
         }
@@ -264,6 +276,10 @@ static int corpus_document(lua_State *L) {
     set_int(L, "words", (lua_Integer)d->words);
     set_int(L, "pages", (lua_Integer)lay->pages.n);
     set_int(L, "replacements", (lua_Integer)d->text.replacements);
+    if (d->encoding) {
+        lua_pushstring(L, d->encoding);
+        lua_setfield(L, -2, "encoding");
+    }
     set_int(L, "size", (lua_Integer)d->text.source_len);
     set_int(L, "first_turn", (lua_Integer)d->turn_first + 1);
     lua_createtable(L, (int)d->event_count, 0);

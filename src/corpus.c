@@ -8,12 +8,14 @@
 #include <sys/stat.h>
 #include <utf8proc.h>
 
+#include "encoding.h"
 #include "index.h"
 #include "store.h"
 #include "tokenize.h"
 
 void corpus_init(sm_corpus *c, const sm_load_opts *opts) {
     memset(c, 0, sizeof *c);
+    c->opts.encoding = -1;
     if (opts) c->opts = *opts;
 }
 
@@ -131,9 +133,30 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
         doc_free(&d);
         return sm_errorf(err, "%s: out of memory", path);
     }
-    if (text_decode(path, bytes, n, c->opts.invalid, &d.text, err)) {
-        doc_free(&d);
-        return -1;
+    int enc = c->opts.encoding >= 0 ? c->opts.encoding : encoding_detect(bytes, n);
+    d.encoding = sm_encoding_names[enc];
+    if (enc == ENC_UTF8) {
+        if (text_decode(path, bytes, n, c->opts.invalid, &d.text, err)) {
+            doc_free(&d);
+            return -1;
+        }
+    } else {
+        unsigned char *utf8 = NULL;
+        size_t len = 0;
+        sm_offmap pre = {0};
+        int rc = encoding_to_utf8(path, bytes, n, enc, &utf8, &len, &pre, err);
+        if (rc == 0 && len == 0) rc = sm_errorf(err, "%s: empty file, no transcript in it", path);
+        if (rc == 0) rc = text_decode(path, utf8, len, c->opts.invalid, &d.text, err);
+        if (rc == 0 && text_compose_map(&d.text, &pre, n)) {
+            text_free(&d.text);
+            rc = sm_errorf(err, "%s: out of memory", path);
+        }
+        free(utf8);
+        free(pre.v);
+        if (rc) {
+            doc_free(&d);
+            return -1;
+        }
     }
     if (strspn(d.text.s, " \t\n\v\f") == d.text.len) {
         doc_free(&d);

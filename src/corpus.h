@@ -35,6 +35,7 @@ typedef struct sm_doc {
     char *path; /* as given */
     char *name; /* file name without directory */
     sm_text text;
+    const char *encoding; /* the source's encoding (sm_encoding_names), NULL if not known */
     sm_layout layout;
     uint32_t turn_first, turn_count;
     uint32_t event_first, event_count;
@@ -70,6 +71,7 @@ typedef struct sm_attr {
 
 typedef struct sm_load_opts {
     int invalid;        /* TEXT_INVALID_ERROR or TEXT_INVALID_REPLACE */
+    int encoding;       /* ENC_* to force one, or -1 to detect (encoding.h) */
     unsigned seg_flags; /* segment.h flags, e.g. SEG_JOIN_HYPHENS */
 } sm_load_opts;
 

@@ -37,6 +37,8 @@
  * so a change to one of them breaks this file's build until STORE_VERSION is reconsidered. */
 #include "store.h"
 
+#include "encoding.h"
+
 #include "index.h"
 
 #include <errno.h>
@@ -96,8 +98,9 @@ typedef struct file_doc {
     uint64_t nmap, nlines, nsegs, nrawturns, nrawevents, nparticipants, npages, names_len;
     uint32_t title_start, title_end, preamble_start, preamble_end;
     uint32_t turn_first, turn_count, event_first, event_count, tok_first, tok_count;
+    uint32_t encoding, reserved; /* ENC_* of the source, or UINT32_MAX if not known */
 } file_doc;
-_Static_assert(sizeof(file_doc) == 152, "document record layout");
+_Static_assert(sizeof(file_doc) == 160, "document record layout");
 
 typedef struct file_speaker {
     uint32_t turns, first_doc;
@@ -385,6 +388,9 @@ static void write_sections(writer *w, const sm_corpus *c) {
         r.text_len = d->text.len;
         r.source_len = d->text.source_len;
         r.replacements = d->text.replacements;
+        r.encoding = UINT32_MAX;
+        for (uint32_t e = 0; e < ENC_COUNT; e++)
+            if (d->encoding && strcmp(d->encoding, sm_encoding_names[e]) == 0) r.encoding = e;
         r.words = d->words;
         r.nmap = d->text.nmap;
         r.nlines = d->text.nlines;
@@ -976,6 +982,10 @@ static int load_doc(const opener *o, const sm_corpus *c, uint64_t i, cursor *at,
     at->events += r->event_count;
     at->tokens += r->tok_count;
 
+    if (r->encoding != UINT32_MAX && r->encoding >= ENC_COUNT)
+        return failf(o, "section documents: document %llu has an unknown encoding",
+                     (unsigned long long)i);
+    d->encoding = r->encoding == UINT32_MAX ? NULL : sm_encoding_names[r->encoding];
     d->path = (char *)strings + s0;
     d->name = (char *)strings + s0 + r->path_len + 1;
     d->text = (sm_text){(char *)sec_data(o, S_TEXT) + was.text,

@@ -11,7 +11,7 @@
 #include "corpus.h"
 
 /* The format version this samtal writes and reads; bumped whenever a stored array changes. */
-#define STORE_VERSION 1
+#define STORE_VERSION 2
 
 /* Writes the finished corpus c to `path` atomically: a temporary file in the same directory is
  * written, fsync'd and renamed over `path`, so a crash or a failure never leaves half a file

@@ -216,6 +216,42 @@ size_t text_column_of(const sm_text *t, size_t norm) {
     return col;
 }
 
+/* pre's source offset for buffer offset `mid` (pre's points are sorted by their first field). */
+static size_t pre_lookup(const sm_offmap *pre, size_t mid, size_t *at) {
+    size_t lo = 0, hi = pre->n;
+    while (hi - lo > 1) {
+        size_t m = lo + (hi - lo) / 2;
+        if (pre->v[m].norm <= mid)
+            lo = m;
+        else
+            hi = m;
+    }
+    *at = lo;
+    return pre->v[lo].src + (mid - pre->v[lo].norm);
+}
+
+int text_compose_map(sm_text *t, const sm_offmap *pre, size_t source_len) {
+    if (!pre->n) return 0;
+    sm_offmap out = {0};
+    for (size_t i = 0; i < t->nmap; i++) {
+        size_t n0 = t->map[i].norm, m0 = t->map[i].src;
+        size_t n1 = i + 1 < t->nmap ? t->map[i + 1].norm : t->len + 1;
+        size_t j;
+        if (text_map_point(&out, n0, pre_lookup(pre, m0, &j))) goto oom;
+        /* every point of pre inside this stretch starts a stretch of its own */
+        for (j++; j < pre->n && pre->v[j].norm < m0 + (n1 - n0); j++)
+            if (text_map_point(&out, n0 + (pre->v[j].norm - m0), pre->v[j].src)) goto oom;
+    }
+    free(t->map);
+    t->map = out.v;
+    t->nmap = out.n;
+    t->source_len = source_len;
+    return 0;
+oom:
+    free(out.v);
+    return -1;
+}
+
 void text_free(sm_text *t) {
     if (!t) return;
     free(t->s);

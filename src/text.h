@@ -54,6 +54,11 @@ size_t text_line_of(const sm_text *t, size_t norm);
 /* The 1-based column (in code points) of normalised offset `norm` within its line. */
 size_t text_column_of(const sm_text *t, size_t norm);
 
+/* Makes t's offsets point into an earlier source: t was decoded from a transcoded buffer, and
+ * `pre` maps that buffer's offsets to the original file's (encoding.h); source_len is the
+ * original's size. Returns 0, or -1 if memory ran out (t unchanged). */
+int text_compose_map(sm_text *t, const sm_offmap *pre, size_t source_len);
+
 /* Frees what text_decode allocated; NULL and a zeroed text are fine. */
 void text_free(sm_text *t);
 

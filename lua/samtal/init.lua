@@ -60,7 +60,7 @@ end
 -- does not name them itself.
 function samtal.open(source, opts)
   opts = check_opts("open", opts,
-    { invalid = true, hyphens = true, language = true, progress = true, attributes = true })
+    { invalid = true, hyphens = true, language = true, progress = true, attributes = true, encoding = true })
   local paths = {}
   if type(source) == "string" then
     expand(source, paths)

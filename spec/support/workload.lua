@@ -44,12 +44,16 @@ assert(#e:kwic("the") > 0)
 
 -- every kind of bad input, each an error and no leak
 local tmp = os.tmpname()
-for _, bytes in ipairs { "", "A: hej\0", "LENA: caf\xC3 ok\n", "\xFF\xFE" } do
+for _, bytes in ipairs { "", "A: hej\0", "LENA: på caf\xC3 ok\n", "\xFF\xFE", "\xFF\xFEA\0:" } do
   write(tmp, bytes)
   assert(not pcall(samtal.open, tmp))
 end
-write(tmp, "LENA: caf\xC3 ok\n")
+write(tmp, "LENA: på caf\xC3 ok\n")
 assert(samtal.open(tmp, { invalid = "replace" }):documents()[1].replacements == 1)
+write(tmp, "\xFF\xFEL\0E\0N\0A\0:\0 \0h\0\xE4\0\n\0") -- UTF-16LE
+assert(samtal.open(tmp):count("hä") == 1)
+write(tmp, "LENA: M\xF6lle \x96 sj\xF6\n") -- Windows-1252
+assert(samtal.open(tmp):documents()[1].encoding == "windows-1252")
 os.remove(tmp)
 assert(not pcall(samtal.open, "no/such/file.txt"))
 assert(not pcall(c.count, c, "x")) -- closed
