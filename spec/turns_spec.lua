@@ -220,8 +220,31 @@ describe("samtal", function()
       for t in c:turns() do assert.falsy(t.text:find("\u{FEFF}", 1, true)) end
     end)
 
-    it("invents no speakers in the plain-text files of the shared corpora", function()
-      for _, p in ipairs { "talkpython-en/transcripts__525-nicegui.txt", "virtualcoffee-en/0105-cameron-rahat.txt",
+    it("reads times with labels as turn start times, not words", function()
+      local c = open_text("Anna (00:03:12): Hej.\n[00:04:00] Bo: Hej [00:04:05] igen.\nAnna  0:05:10\nSlut.\n")
+      local got = {}
+      for t in c:turns() do got[#got + 1] = { t.speaker, t.start, t.text } end
+      assert.are.same({ { "Anna", 192, "Hej." }, { "Bo", 240, "Hej [00:04:05] igen." }, { "Anna", 310, "Slut." } }, got)
+      assert.are.equal(0, c:count("04"))
+      assert.are.equal(1, c:count("hej igen"))
+    end)
+
+    it("reads the Otter layout of the shared corpora: a name and a time alone on a line", function()
+      local p = h.shared .. "virtualcoffee-en/0105-cameron-rahat.txt"
+      local want = {}
+      for line in io.lines(p) do
+        local name = line:match("^(%u[%w ]-)  +%d+:%d%d$") or line:match("^(%u[%w ]-)  +%d+:%d%d:%d%d$")
+        if name then want[name] = (want[name] or 0) + 1 end
+      end
+      local c = samtal.open(p)
+      local got = {}
+      for _, s in ipairs(c:speakers()) do got[s.name] = s.turns end
+      assert.are.same(want, got)
+      assert.are.equal(14, c:turns()().start)
+    end)
+
+    it("invents no speakers in the label-less plain-text files of the shared corpora", function()
+      for _, p in ipairs { "talkpython-en/transcripts__525-nicegui.txt",
         "parlamint-se/ParlaMint-SE_2022-05-13-prot-202122--113.txt" } do
         local c = samtal.open(h.shared .. p)
         assert.are.equal(0, #c:speakers(), p)

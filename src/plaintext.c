@@ -10,7 +10,8 @@
  *       digit ("Speaker 2", "Lisbeth Löpare Johansson"), short lower-case particles allowed
  *       inside ("Aaron van Wirdum"); or
  *     - it is one word and is written in capitals ("LENA"), or is capitalised and stands alone
- *       on its line with its paragraph below, or starts lines as a label at least twice.
+ *       on its line with its paragraph below or carries a time, or starts lines as a label at
+ *       least twice.
  *   So "Och då sa han: kom hit" (lower-case words) and a one-off "Obs: ..." are speech, and a
  *   header field such as "Video: ..." seen once is not a speaker.
  * Page furniture. A line that is no label, is at most 120 bytes, occurs at least three times
@@ -26,7 +27,10 @@
  *   (markdown emphasis inside allowed) and are not a link ("[x](url)"). They are events with
  *   their position, never words; a line of events only belongs to no turn.
  * Front matter. A block between "---" lines at the very top (YAML in Markdown) has no labels.
- * A label whose text is only a time ("Speaker 0: 00:01:02", "(01:02)") sets the turn's start.
+ * Times. A label whose text is only a time ("Speaker 0: 00:01:02", "(01:02)"), a label with a
+ *   time ("Name (00:03:12): text", "[00:03:12] Name: text") and a name with a time alone on its
+ *   line ("Name  00:03:12", two or more spaces between, as Otter writes it) set the turn's start.
+ *   Time marks inside the text ("[00:12:34]", "(01:02)") are not words (see tokenize.c).
  * A document with no label at all is a sequence of turns without speaker, one per paragraph. */
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +52,8 @@ typedef struct line_info {
     uint32_t name_start, name_end; /* label candidate's name, if any (name_end > name_start) */
     uint32_t text_start;           /* where the text after the label starts */
     uint32_t cand;                 /* id in the candidate lexicon, or LEX_NONE */
-    uint8_t kind, accepted_shape;  /* accepted_shape: the candidate passes on its own shape */
+    double time; /* a time the label carries ("Name (00:03:12):", "[00:03:12] Name:"), or -1 */
+    uint8_t kind, accepted_shape; /* accepted_shape: the candidate passes on its own shape */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -118,15 +123,60 @@ static int is_upper(int32_t cp) {
     return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
 }
 
+static double parse_time(const char *s, size_t p, size_t end);
+
+/* A time in brackets or parentheses at s[p] ("[00:03:12]", "(01:02)"): returns the offset after
+ * it and sets *t, or returns 0. */
+static size_t bracketed_time(const char *s, size_t p, size_t end, double *t) {
+    if (p >= end || (s[p] != '[' && s[p] != '(')) return 0;
+    char close = s[p] == '[' ? ']' : ')';
+    size_t q = p + 1;
+    while (q < end && q - p < 16 && s[q] != close)
+        q++;
+    if (q >= end || s[q] != close) return 0;
+    double v = parse_time(s, p, q + 1);
+    if (v < 0) return 0;
+    *t = v;
+    return q + 1;
+}
+
 /* Looks for a label candidate at the start of line li; fills its fields and the shape test. */
 static void parse_label(const char *s, line_info *li) {
     size_t p = li->start, end = li->end;
     if (end - p >= 2 && s[p] == '-' && s[p + 1] == ' ') p += 2;
-    size_t name_start = p;
+    double t;
+    size_t after = bracketed_time(s, p, end, &t); /* "[00:03:12] Name: text" */
+    if (after && after < end && is_space(s[after])) {
+        li->time = t;
+        p = after;
+        while (p < end && is_space(s[p]))
+            p++;
+    }
+    size_t name_start = p, colon = 0, alone = 0;
     int words = 1, word_start = 1, letters = 0, uppers = 0;
     int word_cap[MAX_LABEL_WORDS] = {0}, word_len[MAX_LABEL_WORDS] = {0};
     while (p < end && s[p] != ':') {
         if (p - name_start > MAX_LABEL_BYTES) return;
+        if (s[p] == ' ' && !word_start && p + 1 < end && s[p + 1] == '(') {
+            size_t q = bracketed_time(s, p + 1, end, &t); /* "Name (00:03:12): text" */
+            if (q && q < end && s[q] == ':') {
+                li->time = t;
+                colon = q;
+                break;
+            }
+        }
+        if (s[p] == ' ' && !word_start && p + 1 < end && s[p + 1] == ' ') {
+            size_t q = p; /* "Name  00:03:12" alone on its line (Otter) */
+            while (q < end && is_space(s[q]))
+                q++;
+            t = parse_time(s, q, end);
+            if (t >= 0) {
+                li->time = t;
+                alone = 1;
+                break;
+            }
+            return;
+        }
         if (s[p] == ' ') {
             if (word_start || ++words > MAX_LABEL_WORDS) return;
             word_start = 1;
@@ -151,16 +201,23 @@ static void parse_label(const char *s, line_info *li) {
         word_start = 0;
         p += n;
     }
-    if (p >= end || p == name_start || word_start) return; /* no colon, empty, or "Name :" */
-    size_t q = p + 1;
-    if (q < end && !is_space(s[q])) return; /* "SKR:s", "http://", "10:30" */
-    while (q < end && is_space(s[q]))
-        q++;
+    if (p == name_start || word_start) return; /* empty, or "Name :" */
+    size_t q;
+    if (alone) {
+        q = end;
+    } else {
+        if (!colon && p >= end) return; /* no colon */
+        q = (colon ? colon : p) + 1;
+        if (q < end && !is_space(s[q])) return; /* "SKR:s", "http://", "10:30" */
+        while (q < end && is_space(s[q]))
+            q++;
+    }
     li->name_start = (uint32_t)name_start;
     li->name_end = (uint32_t)p;
     li->text_start = (uint32_t)q;
-    if (words == 1) {
-        li->accepted_shape = (letters >= 2 && uppers == letters) || (q >= end && word_cap[0]);
+    if (words == 1) { /* a time with it is as sure a sign as capitals */
+        li->accepted_shape = (letters >= 2 && uppers == letters) || (q >= end && word_cap[0]) ||
+                             (li->time >= 0 && word_cap[0]);
     } else {
         int name_like = 1;
         for (int w = 0; w < words; w++)
@@ -338,6 +395,7 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
         li->start = (uint32_t)lead;
         li->end = (uint32_t)end;
         li->cand = LEX_NONE;
+        li->time = -1;
         li->kind = lead == end ? L_BLANK : L_TEXT;
         if (li->kind == L_BLANK || i < front_end) continue;
         parse_label(t->s, li);
@@ -476,7 +534,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             continue;
         }
         if (li->kind == L_LABEL) {
-            sm_rawturn turn = {LAYOUT_NONE, (uint32_t)lay.segs.n, 0, li->start, -1};
+            sm_rawturn turn = {LAYOUT_NONE, (uint32_t)lay.segs.n, 0, li->start, li->time};
             turn.speaker = layout_name(&lay, s + li->name_start, li->name_end - li->name_start);
             if (turn.speaker == LAYOUT_NONE || VEC_PUSH(lay.turns, turn)) goto oom;
             cur = (uint32_t)lay.turns.n - 1;

@@ -75,6 +75,26 @@ static int wordish(unsigned char ch) {
            ch == '*';
 }
 
+/* Time marks inside speech ("[00:12:34]", "(01:02)") are positions, not words. */
+static void mask_time_marks(char *s, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '[' && s[i] != '(') continue;
+        char close = s[i] == '[' ? ']' : ')';
+        size_t q = i + 1, colons = 0, digits = 0;
+        while (q < len && q - i <= 13 &&
+               ((s[q] >= '0' && s[q] <= '9') || s[q] == ':' || s[q] == '.')) {
+            colons += s[q] == ':';
+            digits += s[q] >= '0' && s[q] <= '9';
+            q++;
+        }
+        if (q < len && s[q] == close && colons >= 1 && colons <= 2 && digits >= 3 &&
+            s[i + 1] != ':') {
+            memset(s + i, ' ', q - i + 1);
+            i = q;
+        }
+    }
+}
+
 static void mask_emphasis(char *s, size_t len) {
     for (size_t i = 0; i < len; i++) {
         if (s[i] != '*') continue;
@@ -183,6 +203,7 @@ static int tokenize_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, scratch *s
         memset(j + js, ' ', ev->end - ev->start);
     }
     mask_emphasis(j, len);
+    mask_time_marks(j, len);
 
     for (size_t pos = 0; pos < len;) {
         pos = seg_next_sentence(j, len, pos);
