@@ -243,6 +243,24 @@ describe("samtal", function()
       assert.are.equal(14, c:turns()().start)
     end)
 
+    it("reads Markdown's bold labels, and keeps a **Break:** marker apart from the speakers", function()
+      for _, file in ipairs { "go-time-100.md", "js-party-90.md" } do
+        local p = h.shared .. "changelog-en/" .. file
+        local want = {}
+        for line in io.lines(p) do
+          local name, rest = line:match("^%*%*(.-):%*%* ?(.*)$")
+          -- a label followed by nothing but an escaped time is a section marker
+          if name and not rest:match("^\\%[[%d:.]+\\%]$") then want[name] = (want[name] or 0) + 1 end
+        end
+        local c = samtal.open(p)
+        local got = {}
+        for _, sp in ipairs(c:speakers()) do got[sp.name] = sp.turns end
+        assert.are.same(want, got, file)
+        assert.is_nil(got.Break)
+        assert.are.equal(0, c:count("laughs") + c:count("laughter"), file) -- \[laughs\] is an event
+      end
+    end)
+
     it("invents no speakers in the label-less plain-text files of the shared corpora", function()
       for _, p in ipairs { "talkpython-en/transcripts__525-nicegui.txt",
         "parlamint-se/ParlaMint-SE_2022-05-13-prot-202122--113.txt" } do

@@ -287,7 +287,12 @@ static int corpus_document(lua_State *L) {
         const sm_event *ev = &c->events.v[d->event_first + k];
         lua_createtable(L, 0, 6);
         set_str(L, "text", d->text.s + ev->start, ev->end - ev->start);
-        set_str(L, "name", d->text.s + ev->start + 1, ev->end - ev->start - 2);
+        uint32_t na = ev->start + 1, nz = ev->end - 1; /* the name, without markup around it */
+        while (na < nz && strchr("*_\\", d->text.s[na]))
+            na++;
+        while (nz > na && strchr("*_\\", d->text.s[nz - 1]))
+            nz--;
+        set_str(L, "name", d->text.s + na, nz - na);
         if (ev->turn != SM_NONE) set_int(L, "turn", c->turns.v[ev->turn].index + 1);
         set_int(L, "offset", (lua_Integer)text_source_offset(&d->text, ev->start));
         set_int(L, "line", (lua_Integer)text_line_of(&d->text, ev->start));

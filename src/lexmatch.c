@@ -253,9 +253,9 @@ int lexmatch_events(const sm_corpus *c, int how, const char *value, size_t len, 
         const char *text = c->docs.v[ev->doc].text.s;
         /* the name inside the brackets, without markdown emphasis around it */
         uint32_t a = ev->start + 1, z = ev->end - 1;
-        while (a < z && (text[a] == '*' || text[a] == '_'))
+        while (a < z && (text[a] == '*' || text[a] == '_' || text[a] == '\\'))
             a++;
-        while (z > a && (text[z - 1] == '*' || text[z - 1] == '_'))
+        while (z > a && (text[z - 1] == '*' || text[z - 1] == '_' || text[z - 1] == '\\'))
             z--;
         if (matches(&vm, text + a, z - a) > 0) set_add(out, e);
     }

@@ -144,6 +144,8 @@ static size_t bracketed_time(const char *s, size_t p, size_t end, double *t) {
 static void parse_label(const char *s, line_info *li) {
     size_t p = li->start, end = li->end;
     if (end - p >= 2 && s[p] == '-' && s[p + 1] == ' ') p += 2;
+    int bold = end - p >= 2 && s[p] == '*' && s[p + 1] == '*'; /* Markdown: **Name:** */
+    if (bold) p += 2;
     double t;
     size_t after = bracketed_time(s, p, end, &t); /* "[00:03:12] Name: text" */
     if (after && after < end && is_space(s[after])) {
@@ -157,6 +159,10 @@ static void parse_label(const char *s, line_info *li) {
     int word_cap[MAX_LABEL_WORDS] = {0}, word_len[MAX_LABEL_WORDS] = {0};
     while (p < end && s[p] != ':') {
         if (p - name_start > MAX_LABEL_BYTES) return;
+        if (bold && !word_start && end - p >= 3 && memcmp(s + p, "**:", 3) == 0) {
+            colon = p + 2; /* **Name**: */
+            break;
+        }
         if (s[p] == ' ' && !word_start && p + 1 < end && s[p + 1] == '(') {
             size_t q = bracketed_time(s, p + 1, end, &t); /* "Name (00:03:12): text" */
             if (q && q < end && s[q] == ':') {
@@ -208,6 +214,8 @@ static void parse_label(const char *s, line_info *li) {
     } else {
         if (!colon && p >= end) return; /* no colon */
         q = (colon ? colon : p) + 1;
+        if (bold && !colon && end - q >= 2 && s[q] == '*' && s[q + 1] == '*')
+            q += 2;                             /* **Name:** */
         if (q < end && !is_space(s[q])) return; /* "SKR:s", "http://", "10:30" */
         while (q < end && is_space(s[q]))
             q++;
@@ -417,6 +425,30 @@ oom:
     return NULL;
 }
 
+/* Whether s[a..z) is nothing but a time mark, Markdown-escaped or not ("\\[24:27\\]", "(01:02)").
+ */
+static int only_time(const char *s, size_t a, size_t z) {
+    char buf[40];
+    size_t n = 0;
+    for (size_t k = a; k < z; k++) {
+        if (s[k] == '\\') continue;
+        if (n + 1 >= sizeof buf) return 0;
+        buf[n++] = s[k];
+    }
+    return n > 0 && parse_time(buf, 0, n) >= 0;
+}
+
+/* A label with no text of its own (none, or only a time) that another label follows at once is a
+ * section marker ("**Break:** \\[24:27\\]" between two speakers), not a speaker's turn. */
+static int is_marker(const char *s, const line_info *lines, size_t nlines, size_t i) {
+    const line_info *li = &lines[i];
+    if (li->text_start < li->end && !only_time(s, li->text_start, li->end)) return 0;
+    size_t k = i + 1;
+    while (k < nlines && lines[k].kind == L_BLANK)
+        k++;
+    return k < nlines && lines[k].kind == L_LABEL;
+}
+
 int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_error *err) {
     const char *s = t->s;
     sm_layout lay;
@@ -531,6 +563,10 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             seg_open = 0;
             if (pending != SEP_SPACE) pending = SEP_PARAGRAPH;
             blank_since = 1;
+            continue;
+        }
+        if (li->kind == L_LABEL && is_marker(s, lines, nlines, i)) {
+            seg_open = 0; /* "**Break:** [24:27]": a section marker, no one's turn */
             continue;
         }
         if (li->kind == L_LABEL) {

@@ -87,15 +87,19 @@ static void mask_time_marks(char *s, size_t len) {
             digits += s[q] >= '0' && s[q] <= '9';
             q++;
         }
+        if (q + 1 < len && s[q] == '\\' && s[q + 1] == close) q++; /* Markdown: \[04:22\] */
         if (q < len && s[q] == close && colons >= 1 && colons <= 2 && digits >= 3 &&
             s[i + 1] != ':') {
             memset(s + i, ' ', q - i + 1);
+            if (i > 0 && s[i - 1] == '\\') s[i - 1] = ' ';
             i = q;
         }
     }
 }
 
 static void mask_emphasis(char *s, size_t len) {
+    for (size_t i = 0; i + 1 < len; i++) /* Markdown escapes of brackets: \[laughs\] */
+        if (s[i] == '\\' && (s[i + 1] == '[' || s[i + 1] == ']')) s[i] = ' ';
     for (size_t i = 0; i < len; i++) {
         if (s[i] != '*') continue;
         unsigned char prev = i ? (unsigned char)s[i - 1] : ' ';
