@@ -162,9 +162,11 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
         doc_free(&d);
         return sm_errorf(err, "%s: no text in the file, only white space", path);
     }
-    int vrt = layout_is_vrt(path, &d.text);
-    if (vrt ? layout_vrt(path, &d.text, c->vrt_names, &d.layout, err)
-            : layout_plaintext(path, &d.text, &d.layout, err)) {
+    int rc = layout_is_vrt(path, &d.text) ? layout_vrt(path, &d.text, c->vrt_names, &d.layout, err)
+             : layout_is_vtt(path, &d.text) ? layout_vtt(path, &d.text, &d.layout, err)
+             : layout_is_srt(path, &d.text) ? layout_srt(path, &d.text, &d.layout, err)
+                                            : layout_plaintext(path, &d.text, &d.layout, err);
+    if (rc) {
         doc_free(&d);
         return -1;
     }

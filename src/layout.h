@@ -82,4 +82,23 @@ int layout_is_vrt(const char *name, const sm_text *t);
 int layout_vrt(const char *name, sm_text *t, const char *const *names, sm_layout *out,
                sm_error *err);
 
+/* Whether a decoded text is WebVTT: a name ending in .vtt, or text starting with "WEBVTT". */
+int layout_is_vtt(const char *name, const sm_text *t);
+
+/* Reads WebVTT (see vtt.c). On success *t is replaced by a text made of the cue texts (a turn per
+ * paragraph, cues joined by spaces; timings, markup and labels left out), whose offset map and
+ * lines still point into the original source, and *out holds the turns, their speakers (voice
+ * spans, "Name:" labels) and start times. A damaged cue is an error naming file and line. */
+int layout_vtt(const char *name, sm_text *t, sm_layout *out, sm_error *err);
+
+/* Whether a decoded text is SubRip (SRT): a name ending in .srt, or a first non-blank line that
+ * is a number followed by a "-->" timing line. */
+int layout_is_srt(const char *name, const sm_text *t);
+
+/* Reads SRT, as layout_vtt does WebVTT (see srt.c and vtt.c). */
+int layout_srt(const char *name, sm_text *t, sm_layout *out, sm_error *err);
+
+/* The cue reader behind both (vtt.c): srt is 1 for SRT, 0 for WebVTT. */
+int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error *err);
+
 #endif

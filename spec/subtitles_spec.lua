@@ -1,0 +1,329 @@
+-- Subtitles (WebVTT and SRT): cues read as turns, speakers from voice spans, "Name:" labels and
+-- YouTube's turn marks; checked against counts taken from the raw files by the spec's own parser.
+local samtal = require "samtal"
+local h = require "helpers"
+
+local NICEGUI = h.shared .. "talkpython-en/transcripts__525-nicegui.vtt"
+local YOUTUBE = h.shared
+  .. "talkpython-en/youtube_transcripts__301-deploying-and-running-django-web-apps-in-2021.vtt"
+local SRT = h.shared .. "virtualcoffee-en/0105-cameron-rahat.srt"
+
+--- The cues of a subtitle file, read independently of samtal: each {start, line, text}, where
+-- line is the source line of the first text line and text the list of its text lines.
+local function cues(path)
+  local lines = {}
+  for line in (h.read(path):gsub("\r\n?", "\n") .. "\n"):gmatch("([^\n]*)\n") do
+    lines[#lines + 1] = line
+  end
+  local out, i = {}, 1
+  while i <= #lines do
+    if lines[i]:find("-->", 1, true) then
+      local hh, mm, ss, ms = lines[i]:match("^(%d+):(%d%d):(%d%d)[.,](%d%d%d)")
+      local cue = { start = hh * 3600 + mm * 60 + ss + ms / 1000, line = i + 1, text = {} }
+      i = i + 1
+      while i <= #lines and lines[i]:match("%S") do
+        cue.text[#cue.text + 1] = lines[i]
+        i = i + 1
+      end
+      out[#out + 1] = cue
+    else
+      i = i + 1
+    end
+  end
+  return out
+end
+
+--- Turns by speaker change: name(cue) gives a cue's speaker or nil (then it continues the turn).
+-- Returns the names in order of first appearance, turns per name, and the turns' {start, line}.
+local function turns_by(list, name)
+  local order, per, turns, cur = {}, {}, {}, nil
+  for _, cue in ipairs(list) do
+    local who = name(cue)
+    if who and who ~= cur then
+      if not per[who] then
+        order[#order + 1] = who
+        per[who] = 0
+      end
+      per[who] = per[who] + 1
+      turns[#turns + 1] = { start = cue.start, line = cue.line }
+      cur = who
+    end
+  end
+  return order, per, turns
+end
+
+--- Occurrences of a word (lower case, whole word) in the cue texts, tags and labels removed.
+local function words_in(list, word, strip)
+  local n = 0
+  for _, cue in ipairs(list) do
+    for k, line in ipairs(cue.text) do
+      line = line:gsub("<[^>]*>", ""):gsub("%w+'%a+", "") -- "Quasar's" is another word
+      if k == 1 and strip then line = strip(line) end
+      for _ in (" " .. line:lower() .. " "):gmatch("%f[%w]" .. word .. "%f[%W]") do n = n + 1 end
+    end
+  end
+  return n
+end
+
+local function all_turns(c)
+  local list = {}
+  for t in c:turns() do list[#list + 1] = t end
+  return list
+end
+
+--- No timing line, tag or turn mark is left in any turn's text.
+local function assert_clean(c)
+  assert.are.equal(0, c:count("-->"))
+  for t in c:turns() do
+    assert.is_nil(t.text:find("-->", 1, true))
+    assert.is_nil(t.text:find("%d%d:%d%d[.,]%d%d%d"))
+    assert.is_nil(t.text:find("<[%a/][^>]*>"))
+    assert.is_nil(t.text:find("^%- "))
+    assert.is_nil(t.text:find("^>>"))
+  end
+end
+
+describe("samtal", function()
+  after_each(h.cleanup)
+
+  describe("open() of WebVTT with voice spans", function()
+    local list = cues(NICEGUI)
+    local function voice(cue)
+      return cue.text[1]:match("^<v[^ >]* ([^>]+)>")
+    end
+
+    it("makes a speaker of each <v Name> and a turn of each change of voice", function()
+      local order, per, turns = turns_by(list, voice)
+      local c = samtal.open(NICEGUI)
+      local speakers = c:speakers()
+      assert.are.equal(#order, #speakers)
+      for k, s in ipairs(speakers) do
+        assert.are.equal(order[k], s.name)
+        assert.are.equal(per[s.name], s.turns)
+      end
+      assert.are.equal(#turns, #all_turns(c))
+      assert.are.equal(1, c:documents()[1].pages)
+    end)
+
+    it("starts each turn at its first cue's time, on its first cue's line", function()
+      local _, _, turns = turns_by(list, voice)
+      local got = all_turns(samtal.open(NICEGUI))
+      for k = 1, 5 do
+        assert.is_true(math.abs(turns[k].start - got[k].start) < 1e-6)
+        assert.are.equal(turns[k].line, got[k].line)
+      end
+      assert.are.equal(0.02, got[1].start)
+    end)
+
+    it("leaves timings and tags out of the text and keeps the words", function()
+      local c = samtal.open(NICEGUI)
+      assert_clean(c)
+      for _, w in ipairs({ "python", "nicegui", "fastapi", "quasar" }) do
+        assert.are.equal(words_in(list, w), c:count(w), w)
+      end
+    end)
+
+    it("points each turn back to its bytes in the source", function()
+      local src = h.read(NICEGUI)
+      local t = all_turns(samtal.open(NICEGUI))[2]
+      local first = t.text:match("^%S+")
+      assert.are.equal(first, src:sub(t.offset + 1, t.offset + #first))
+    end)
+  end)
+
+  describe("open() of a YouTube WebVTT transcript", function()
+    local list = cues(YOUTUBE)
+
+    it("starts an unnamed turn at each '- ' and '>>' mark", function()
+      -- marks at the start of a cue, and inside one after the end of a sentence
+      local marks = 0
+      for k, cue in ipairs(list) do
+        local first = cue.text[1] or ""
+        if first:match("^%- ") or first:match("^>>") or k == 1 then marks = marks + 1 end
+        for _, line in ipairs(cue.text) do
+          for _ in line:gmatch("[%.%?!\"'%-] %- ") do marks = marks + 1 end
+          for _ in line:gmatch(" >>") do marks = marks + 1 end
+        end
+      end
+      local c = samtal.open(YOUTUBE)
+      local turns = all_turns(c)
+      assert.are.equal(marks, #turns)
+      assert.are.equal(0, #c:speakers())
+      assert.is_nil(turns[1].speaker)
+      assert.are.equal(0, turns[1].start)
+      assert.are.equal(13.88, turns[2].start) -- "- Yeah, let's do it."
+      assert.are.equal("Yeah, let's do it.", turns[2].text)
+      assert_clean(c)
+    end)
+  end)
+
+  describe("open() of SRT with in-cue labels", function()
+    local list = cues(SRT)
+    -- a label: capitalised words and ": " at the start of a cue's FIRST text line
+    local function label(cue)
+      local name = cue.text[1]:match("^([^:]+): ")
+      if not name or #name > 40 then return nil end
+      for word in name:gmatch("%S+") do
+        if not word:match("^%u[%a%.'%-]*$") then return nil end
+      end
+      return name
+    end
+
+    it("carries a Name: over the cues after it, until another name starts a cue", function()
+      local order, per, turns = turns_by(list, label)
+      local c = samtal.open(SRT)
+      local speakers = c:speakers()
+      assert.are.equal(#order, #speakers)
+      for k, s in ipairs(speakers) do
+        assert.are.equal(order[k], s.name)
+        assert.are.equal(per[s.name], s.turns)
+      end
+      assert.are.equal(#turns, #all_turns(c))
+      -- the counts SOURCE.md gives for the label switches
+      local by = {}
+      for _, s in ipairs(speakers) do by[s.name] = s.turns end
+      assert.are.same({
+        ["Bekah Hawrot Weigel"] = 33,
+        ["Cameron Bardell"] = 31,
+        ["Dan Ott"] = 28,
+        ["Rahat Chowdhury"] = 19,
+        Unknown = 2,
+      }, by)
+      local got = all_turns(c)
+      for k = 1, 5 do
+        assert.is_true(math.abs(turns[k].start - got[k].start) < 1e-6)
+        assert.are.equal(turns[k].line, got[k].line)
+      end
+      assert.are.equal(14.64, got[1].start)
+    end)
+
+    it("takes no name from a wrapped second line ('Virtual / Coffee: we introduce')", function()
+      local c = samtal.open(SRT)
+      for _, s in ipairs(c:speakers()) do assert.are_not.equal("Coffee", s.name) end
+      assert.are.equal(1, c:count("virtual coffee : we introduce"))
+    end)
+
+    it("leaves numbers, timings and labels out of the text", function()
+      local c = samtal.open(SRT)
+      assert_clean(c)
+      local function strip(line) return line:gsub("^%u[%a%.'%- ]*: ", "", 1) end
+      for _, w in ipairs({ "coffee", "podcast", "mental" }) do
+        assert.are.equal(words_in(list, w, strip), c:count(w), w)
+      end
+    end)
+  end)
+
+  describe("open() of small subtitle files", function()
+    local VTT = table.concat({
+      "WEBVTT - a test",
+      "Kind: captions",
+      "",
+      "NOTE a note",
+      "spanning two lines",
+      "",
+      "STYLE",
+      "::cue { color: red }",
+      "",
+      "1",
+      "00:00:01.000 --> 00:00:02.500 align:start position:10%",
+      "<v.loud Anna Berg>Hello <i>there</i> &amp; <c.x>welcome</c>",
+      "<00:00:02.000>friends.",
+      "",
+      "00:03.000 --> 00:04.000",
+      "Still Anna.",
+      "",
+      "00:00:05.000 --> 00:00:06.000",
+      "<v Bo>Hi Anna.</v> <v Anna Berg>Hi Bo.",
+      "",
+      "00:00:07.000 --> 00:00:08.000",
+      "Carl: I am Carl,",
+      "Note: a wrapped line.",
+      "",
+    }, "\n")
+
+    it("reads voices, labels and times, and drops notes, styles, settings and tags", function()
+      local c = samtal.open(h.tempfile(VTT, ".vtt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = { t.speaker, t.text, t.start, t.line } end
+      assert.are.same({
+        { "Anna Berg", "Hello there & welcome friends. Still Anna.", 1, 12 },
+        { "Bo", "Hi Anna.", 5, 19 },
+        { "Anna Berg", "Hi Bo.", 5, 19 },
+        { "Carl", "I am Carl, Note: a wrapped line.", 7, 22 },
+      }, got)
+      for _, w in ipairs({ "spanning", "color", "align", "position", "captions", "loud" }) do
+        assert.are.equal(0, c:count(w), w)
+      end
+    end)
+
+    it("knows WebVTT by its first line, whatever the file is called", function()
+      local c = samtal.open(h.tempfile(VTT, ".txt"))
+      assert.are.equal(4, #all_turns(c))
+      assert.are.equal(0, c:count("-->"))
+    end)
+
+    it("continues a turn over cues without a voice, and starts one at '- '", function()
+      local c = samtal.open(h.tempfile(table.concat({
+        "WEBVTT", "",
+        "00:00:00.000 --> 00:00:01.000", "- Hi there,", "",
+        "00:00:01.000 --> 00:00:02.000", "how are you?", "",
+        "00:00:02.000 --> 00:00:03.000", "- Fine.", "",
+      }, "\n"), ".vtt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = t.text end
+      assert.are.same({ "Hi there, how are you?", "Fine." }, got)
+    end)
+
+    local CUES = table.concat({
+      "1",
+      "00:00:01,000 --> 00:00:02,000",
+      "Anna: Hello there,",
+      "Friend: a wrapped line",
+      "",
+      "2",
+      "00:00:02,000 --> 00:00:03,000",
+      "and more from <i>Anna</i>.",
+      "",
+      "3",
+      "00:00:03,500 --> 00:00:04,000",
+      "Bo: Hi.",
+      "",
+    }, "\n")
+
+    it("reads an SRT cue's Name: and carries it over; a wrapped Word: is no name", function()
+      local c = samtal.open(h.tempfile(CUES, ".srt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = { t.speaker, t.text, t.start, t.line } end
+      assert.are.same({
+        { "Anna", "Hello there, Friend: a wrapped line and more from Anna.", 1, 3 },
+        { "Bo", "Hi.", 3.5, 12 },
+      }, got)
+      assert.are.equal(2, #c:speakers())
+    end)
+
+    it("knows SRT by a number and a timing line, whatever the file is called", function()
+      local c = samtal.open(h.tempfile(CUES, ".txt"))
+      assert.are.equal(2, #c:speakers())
+      assert.are.equal(0, c:count("-->"))
+    end)
+
+    it("raises on a broken SRT timing line, naming file and line", function()
+      local path = h.tempfile(CUES .. "\n4\n00:00:05,000 -> 00:00:06,000\nBroken.\n", ".srt")
+      local err = h.error_of(samtal.open, path)
+      assert.matches(path .. ":15: expected a cue timing line", err, 1, true)
+    end)
+
+    it("raises on a broken WebVTT timing line, naming file and line", function()
+      local path = h.tempfile("WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n\n00:02.000 --> 00:0x.000\nHo\n",
+        ".vtt")
+      local err = h.error_of(samtal.open, path)
+      assert.matches(path .. ":6: expected a cue timing line", err, 1, true)
+    end)
+
+    it("raises on an SRT cue whose number has no timing line after it", function()
+      local path = h.tempfile("1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\nHo\n", ".srt")
+      local err = h.error_of(samtal.open, path)
+      assert.matches(path .. ":6: expected a cue timing line", err, 1, true)
+    end)
+  end)
+end)

@@ -1,0 +1,38 @@
+/* srt.c: reading SubRip subtitles (SRT).
+ *
+ * Numbered cues: a number, a timing line "00:01:02,500 --> 00:01:04,000", the text, a blank
+ * line. The cue reader is shared with WebVTT (vtt.c, which says how speakers are found); this
+ * file only recognises the format. */
+#include <string.h>
+
+#include "layout.h"
+
+/* Whether s[a..z) is a number, blanks around it allowed. */
+static int number_line(const char *s, size_t a, size_t z) {
+    while (a < z && (s[a] == ' ' || s[a] == '\t'))
+        a++;
+    while (z > a && (s[z - 1] == ' ' || s[z - 1] == '\t'))
+        z--;
+    if (a == z) return 0;
+    for (size_t k = a; k < z; k++)
+        if (s[k] < '0' || s[k] > '9') return 0;
+    return 1;
+}
+
+int layout_is_srt(const char *name, const sm_text *t) {
+    size_t n = strlen(name);
+    if (n > 4 && strcmp(name + n - 4, ".srt") == 0) return 1;
+    size_t a = strspn(t->s, " \t\n");
+    const char *nl = memchr(t->s + a, '\n', t->len - a);
+    if (!nl || !number_line(t->s, a, (size_t)(nl - t->s))) return 0;
+    size_t b = (size_t)(nl - t->s) + 1;
+    const char *nl2 = memchr(t->s + b, '\n', t->len - b);
+    size_t e = nl2 ? (size_t)(nl2 - t->s) : t->len;
+    for (size_t k = b; k + 3 <= e; k++)
+        if (memcmp(t->s + k, "-->", 3) == 0) return 1;
+    return 0;
+}
+
+int layout_srt(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
+    return layout_cues(name, t, 1, out, err);
+}

@@ -1,0 +1,419 @@
+/* vtt.c: reading subtitles: WebVTT, and the cue reader it shares with SRT (srt.c).
+ *
+ * A subtitle file is a list of cues: an optional identifier (SRT: a number), a timing line
+ * "00:01:02.500 --> 00:01:04.000" (SRT writes a comma), then one or more lines of text. Cues cut
+ * speech every few seconds, so a turn is a run of cues by one speaker, joined by spaces.
+ *
+ * Who speaks is said in one of three ways: a WebVTT voice span (<v Name>, <v.loud Name>); a
+ * "Name:" at the start of a cue's text, carried over to later cues until another name starts a
+ * cue (podcast hosts' SRT exports); or "- " at the start of a cue, a change to an unnamed speaker
+ * (YouTube's transcripts). A "Word:" at the start of a cue's second line is no name: cue text is
+ * hard-wrapped, so it is the middle of a sentence ("every Virtual / Coffee: we introduce").
+ *
+ * Like vrt.c, the reader builds a new text (the turns' cue texts, a turn per paragraph) with
+ * markup, timings and labels left out, and an offset map and line table that point each piece
+ * back to its place in the source, so quotes stay checkable. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+
+typedef struct cue_reader {
+    const char *name;
+    const sm_text *t;
+    sm_layout lay;
+    sm_buf syn; /* the new text */
+    sm_offmap map;
+    VEC(uint32_t) lines; /* per source line, where it starts in syn */
+    uint32_t cur;        /* the open turn, or LAYOUT_NONE */
+    uint32_t speaker;    /* its speaker */
+    /* What the cue being read asks for, applied at its first character: a new turn (a voice or
+     * a label that differs from the current speaker, or a dash), with this speaker. */
+    int want_turn;
+    uint32_t want_speaker;
+    double cue_start;
+    int space; /* a space is due before the next character */
+} cue_reader;
+
+static int ends_with(const char *name, const char *ext) {
+    size_t n = strlen(name), l = strlen(ext);
+    return n > l && strcmp(name + n - l, ext) == 0;
+}
+
+int layout_is_vtt(const char *name, const sm_text *t) {
+    if (ends_with(name, ".vtt")) return 1;
+    return t->len >= 6 && memcmp(t->s, "WEBVTT", 6) == 0 &&
+           (t->len == 6 || strchr(" \t\n", t->s[6]) != NULL);
+}
+
+/* Line i (0-based) of t as [*a, *z), the line end and trailing blanks left out. */
+static void line_range(const sm_text *t, size_t i, size_t *a, size_t *z) {
+    *a = t->lines[i];
+    *z = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
+    while (*z > *a && (t->s[*z - 1] == ' ' || t->s[*z - 1] == '\t'))
+        (*z)--;
+}
+
+static int is_blank_line(const sm_text *t, size_t i) {
+    size_t a, z;
+    line_range(t, i, &a, &z);
+    return strspn(t->s + a, " \t") >= z - a;
+}
+
+static int has_arrow(const char *s, size_t n) {
+    for (size_t k = 0; k + 3 <= n; k++)
+        if (memcmp(s + k, "-->", 3) == 0) return 1;
+    return 0;
+}
+
+static int all_digits(const char *s, size_t n) {
+    if (n == 0) return 0;
+    for (size_t k = 0; k < n; k++)
+        if (s[k] < '0' || s[k] > '9') return 0;
+    return 1;
+}
+
+/* Reads a timestamp at s[*p..n): [hh:]mm:ss[.ttt] (a comma for the dot too, as SRT has it).
+ * Returns 1 and moves *p past it, or 0. */
+static int parse_time(const char *s, size_t n, size_t *p, double *secs) {
+    double part[3];
+    int nparts = 0;
+    size_t q = *p;
+    for (;;) {
+        size_t d = q;
+        double v = 0;
+        while (q < n && s[q] >= '0' && s[q] <= '9' && q - d < 9)
+            v = v * 10 + (s[q++] - '0');
+        if (q == d || nparts == 3) return 0;
+        if (nparts > 0 && q - d != 2) return 0; /* minutes and seconds have two digits */
+        part[nparts++] = v;
+        if (q < n && s[q] == ':') {
+            q++;
+            continue;
+        }
+        break;
+    }
+    if (nparts < 2) return 0;
+    double t = 0;
+    for (int k = 0; k < nparts; k++)
+        t = t * 60 + part[k];
+    if (q < n && (s[q] == '.' || s[q] == ',')) {
+        size_t d = ++q;
+        double frac = 0, scale = 1;
+        while (q < n && s[q] >= '0' && s[q] <= '9' && q - d < 9) {
+            frac = frac * 10 + (s[q++] - '0');
+            scale *= 10;
+        }
+        if (q == d) return 0;
+        t += frac / scale; /* 14 + 640/1000.0 is the double nearest 14.64 */
+    }
+    *p = q;
+    *secs = t;
+    return 1;
+}
+
+/* A timing line: start "-->" end, then cue settings (ignored). */
+static int parse_timing(const char *s, size_t n, double *start) {
+    size_t p = strspn(s, " \t");
+    double end;
+    if (!parse_time(s, n, &p, start)) return 0;
+    while (p < n && (s[p] == ' ' || s[p] == '\t'))
+        p++;
+    if (p + 3 > n || memcmp(s + p, "-->", 3) != 0) return 0;
+    p += 3;
+    while (p < n && (s[p] == ' ' || s[p] == '\t'))
+        p++;
+    return parse_time(s, n, &p, &end) && (p == n || s[p] == ' ' || s[p] == '\t');
+}
+
+/* The length of a "Name: " label at the start of s[0..n) (the name is s[0..*name_len)), or 0.
+ * A name is one to four words, each starting with a capital (or a digit, "Speaker 2"), of
+ * letters, digits and .'- only; the colon is followed by a space or the end of the line, so
+ * times and URLs are no names. */
+static size_t label_len(const char *s, size_t n, size_t *name_len) {
+    size_t p = 0;
+    int words = 0;
+    while (p < n && p < 48) {
+        unsigned char c = (unsigned char)s[p];
+        if (c >= 'a' && c <= 'z') return 0; /* a word must start with a capital */
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80)) return 0;
+        if (++words > 4) return 0;
+        while (p < n && ((s[p] >= 'A' && s[p] <= 'Z') || (s[p] >= 'a' && s[p] <= 'z') ||
+                         (s[p] >= '0' && s[p] <= '9') || (unsigned char)s[p] >= 0x80 ||
+                         s[p] == '.' || s[p] == '\'' || s[p] == '-'))
+            p++;
+        if (p < n && s[p] == ':') {
+            if (p + 1 < n && s[p + 1] != ' ' && s[p + 1] != '\t') return 0;
+            *name_len = p;
+            p++;
+            while (p < n && (s[p] == ' ' || s[p] == '\t'))
+                p++;
+            return p;
+        }
+        if (p >= n || s[p] != ' ') return 0;
+        p++;
+    }
+    return 0;
+}
+
+/* Gives source lines up to line i (0-based) their start in the new text. */
+static int sync_lines(cue_reader *r, size_t i) {
+    while (r->lines.n <= i)
+        if (VEC_PUSH(r->lines, (uint32_t)r->syn.n)) return -1;
+    return 0;
+}
+
+static int open_turn(cue_reader *r) {
+    if (r->syn.n && buf_append(&r->syn, "\n\n", 2)) return -1;
+    uint32_t who = r->want_turn ? r->want_speaker : LAYOUT_NONE;
+    sm_rawturn turn = {who, (uint32_t)r->lay.segs.n, 1, (uint32_t)r->syn.n, r->cue_start};
+    sm_segment seg = {(uint32_t)r->syn.n, (uint32_t)r->syn.n, SEP_NONE};
+    if (VEC_PUSH(r->lay.turns, turn) || VEC_PUSH(r->lay.segs, seg)) return -1;
+    r->cur = (uint32_t)r->lay.turns.n - 1;
+    r->speaker = who;
+    r->want_turn = 0;
+    r->space = 0;
+    return 0;
+}
+
+/* Appends character c (source text t->s[a..z) on line `line`), opening a turn if one is due. */
+static int emit(cue_reader *r, char c, size_t a, size_t z, size_t line) {
+    if (r->want_turn || r->cur == LAYOUT_NONE) {
+        if (open_turn(r)) return -1;
+    } else if (r->space && buf_putc(&r->syn, ' ')) {
+        return -1;
+    }
+    r->space = 0;
+    if (sync_lines(r, line) || text_map_point(&r->map, r->syn.n, text_source_offset(r->t, a)) ||
+        buf_putc(&r->syn, c) || text_map_point(&r->map, r->syn.n, text_source_offset(r->t, z)))
+        return -1;
+    r->lay.segs.v[r->lay.segs.n - 1].end = (uint32_t)r->syn.n;
+    return 0;
+}
+
+/* The speaker a cue without a voice or label would be given. */
+static uint32_t current_speaker(const cue_reader *r) {
+    if (r->want_turn) return r->want_speaker;
+    return r->cur == LAYOUT_NONE ? LAYOUT_NONE : r->speaker;
+}
+
+/* A speaker named s[0..n) starts here: a new turn unless it is the current one. */
+static int set_speaker(cue_reader *r, const char *s, size_t n) {
+    uint32_t now = current_speaker(r);
+    if (now != LAYOUT_NONE && strlen(r->lay.names.s + now) == n &&
+        memcmp(r->lay.names.s + now, s, n) == 0 && (r->want_turn || r->cur != LAYOUT_NONE))
+        return 0;
+    uint32_t who = layout_name(&r->lay, s, n);
+    if (who == LAYOUT_NONE) return -1;
+    r->want_turn = 1;
+    r->want_speaker = who;
+    return 0;
+}
+
+static int has_voice(const char *s, size_t n) {
+    for (size_t k = 0; k + 2 < n; k++)
+        if (s[k] == '<' && s[k + 1] == 'v' && strchr(" \t.>", s[k + 2])) return 1;
+    return 0;
+}
+
+/* Reads the text lines first..last (0-based) of a cue; `fresh` is 0 for text that merely
+ * continues the cue before it, where no label or dash is looked for. */
+static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
+    static const struct {
+        const char *name;
+        char c;
+    } ents[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},
+                {"&quot;", '"'}, {"&apos;", '\''}, {"&nbsp;", ' '}};
+    const char *s = r->t->s;
+    size_t all_a, all_z, a, z;
+    line_range(r->t, first, &all_a, &z);
+    line_range(r->t, last, &a, &all_z);
+    int voiced = has_voice(s + all_a, all_z - all_a);
+    int at_start = fresh;
+    char prev = 0; /* the last character of the cue's text so far */
+    r->want_turn = 0;
+    for (size_t i = first; i <= last; i++) {
+        line_range(r->t, i, &a, &z);
+        size_t p = a;
+        while (p < z) {
+            char c = s[p];
+            const char *close = c == '<' ? memchr(s + p, '>', z - p) : NULL;
+            if (c == '{' && p + 1 < z && s[p + 1] == '\\') close = memchr(s + p, '}', z - p);
+            if (close) { /* a tag: a voice names the speaker, the rest is markup */
+                size_t q = (size_t)(close - s);
+                if (c == '<' && s[p + 1] == 'v' && strchr(" \t.>", s[p + 2])) {
+                    size_t v = p + 2;
+                    while (v < q && s[v] != ' ' && s[v] != '\t')
+                        v++;
+                    while (v < q && (s[v] == ' ' || s[v] == '\t'))
+                        v++;
+                    size_t e = q;
+                    while (e > v && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+                        e--;
+                    if (e > v && set_speaker(r, s + v, e - v)) return -1;
+                }
+                p = q + 1;
+                continue;
+            }
+            if (c == ' ' || c == '\t') {
+                r->space = 1;
+                p++;
+                continue;
+            }
+            /* "- " starts what someone else says: at the start of a cue, or after the end of a
+             * sentence ("show. - Yeah, thank you."); so does ">>" (the closed-caption mark, which
+             * YouTube's transcripts switch to halfway). In a voiced cue the mark is dropped. */
+            int dash =
+                c == '-' && (p + 1 == z || s[p + 1] == ' ') &&
+                (at_start || ((p == a || s[p - 1] == ' ') && prev && strchr(".?!-\"'", prev)));
+            int chevrons =
+                c == '>' && p + 1 < z && s[p + 1] == '>' && (at_start || p == a || s[p - 1] == ' ');
+            if (dash || chevrons) {
+                if (!voiced) {
+                    r->want_turn = 1;
+                    r->want_speaker = LAYOUT_NONE;
+                } else if (!at_start) {
+                    dash = chevrons = 0; /* inside a voice span: plain text */
+                }
+            }
+            if (dash || chevrons) {
+                p += chevrons ? 2 : 1;
+                at_start = 0;
+                prev = 0;
+                continue;
+            }
+            if (at_start && !voiced) {
+                size_t nl = 0, l = label_len(s + p, z - p, &nl);
+                if (l) {
+                    if (set_speaker(r, s + p, nl)) return -1;
+                    p += l;
+                    at_start = 0;
+                    continue;
+                }
+            }
+            at_start = 0;
+            size_t k = 0, el = 0;
+            if (c == '&')
+                for (; k < sizeof ents / sizeof ents[0]; k++) {
+                    el = strlen(ents[k].name);
+                    if (p + el <= z && memcmp(s + p, ents[k].name, el) == 0) break;
+                }
+            if (c == '&' && k < sizeof ents / sizeof ents[0]) {
+                if (ents[k].c == ' ')
+                    r->space = 1;
+                else if (emit(r, ents[k].c, p, p + el, i))
+                    return -1;
+                p += el;
+                continue;
+            }
+            if (emit(r, c, p, p + 1, i)) return -1;
+            prev = c;
+            p++;
+        }
+        r->space = 1; /* a wrapped line goes on after a space */
+        at_start = 0; /* and a "Word:" starting it is no label */
+    }
+    return 0;
+}
+
+int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error *err) {
+    cue_reader r;
+    memset(&r, 0, sizeof r);
+    r.name = name;
+    r.t = t;
+    r.cur = r.speaker = r.want_speaker = LAYOUT_NONE;
+    const char *s = t->s;
+    const char *example = srt ? "00:01:02,500 --> 00:01:04,000" : "00:01:02.500 --> 00:01:04.000";
+    size_t i = 0, bad = 0;
+    int cues = 0;
+    if (text_map_point(&r.map, 0, text_source_offset(t, 0))) goto oom;
+    if (!srt && t->len >= 6 && memcmp(s, "WEBVTT", 6) == 0)
+        while (i < t->nlines && !is_blank_line(t, i)) /* the header block */
+            i++;
+    while (i < t->nlines) {
+        if (is_blank_line(t, i)) {
+            i++;
+            continue;
+        }
+        size_t j = i, a, z, a2 = 0, z2 = 0;
+        while (j < t->nlines && !is_blank_line(t, j))
+            j++;
+        line_range(t, i, &a, &z);
+        a += strspn(s + a, " \t");
+        if (i + 1 < j) line_range(t, i + 1, &a2, &z2);
+        if (!srt) {
+            static const char *const skipped[] = {"NOTE", "STYLE", "REGION"};
+            int skip = 0;
+            for (size_t k = 0; k < 3; k++) {
+                size_t l = strlen(skipped[k]);
+                skip |= z - a >= l && memcmp(s + a, skipped[k], l) == 0 &&
+                        (z - a == l || s[a + l] == ' ' || s[a + l] == '\t');
+            }
+            if (skip) {
+                i = j;
+                continue;
+            }
+        }
+        size_t timing = has_arrow(s + a, z - a)                   ? i
+                        : i + 1 < j && has_arrow(s + a2, z2 - a2) ? i + 1
+                                                                  : SIZE_MAX;
+        if (timing == SIZE_MAX) {
+            /* No timing line: a damaged cue, or (no number and no time in sight) text of the
+             * cue before that a blank line cut off. */
+            int timeish = z > a && s[a] >= '0' && s[a] <= '9' && memchr(s + a, ':', z - a);
+            int timeish2 = i + 1 < j && z2 > a2 && s[a2] >= '0' && s[a2] <= '9' &&
+                           memchr(s + a2, ':', z2 - a2);
+            int broken = 1;
+            if (all_digits(s + a, z - a) || (!timeish && timeish2))
+                bad = i + 1; /* a number, then no timing */
+            else if (timeish || !cues)
+                bad = i;
+            else
+                broken = 0;
+            if (broken) {
+                size_t ba = t->len, bz = ba;
+                if (bad < t->nlines) line_range(t, bad, &ba, &bz);
+                sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"",
+                          name, bad + 1, example, (int)(bz - ba > 60 ? 60 : bz - ba), s + ba);
+                goto fail;
+            }
+            if (cue_text(&r, i, j - 1, 0)) goto oom;
+            i = j;
+            continue;
+        }
+        size_t ta, tz;
+        line_range(t, timing, &ta, &tz);
+        if (!parse_timing(s + ta, tz - ta, &r.cue_start)) {
+            sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"", name,
+                      timing + 1, example, (int)(tz - ta > 60 ? 60 : tz - ta), s + ta);
+            goto fail;
+        }
+        cues++;
+        if (timing + 1 < j && cue_text(&r, timing + 1, j - 1, 1)) goto oom;
+        i = j;
+    }
+    if (r.lay.turns.n == 0) {
+        sm_errorf(err, "%s: a %s file without any cue text", name, srt ? "SRT" : "WebVTT");
+        goto fail;
+    }
+    if (sync_lines(&r, t->nlines - 1) || VEC_PUSH(r.lay.pages, 0) || buf_append(&r.syn, "", 0))
+        goto oom;
+    sm_text nt = {r.syn.s,   r.syn.n,   r.map.v,       r.map.n,
+                  r.lines.v, r.lines.n, t->source_len, t->replacements};
+    text_free(t);
+    *t = nt;
+    *out = r.lay;
+    return 0;
+oom:
+    sm_errorf(err, "%s: out of memory while reading %s", name, srt ? "SRT" : "WebVTT");
+fail:
+    buf_free(&r.syn);
+    free(r.map.v);
+    free(r.lines.v);
+    layout_free(&r.lay);
+    return -1;
+}
+
+int layout_vtt(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
+    return layout_cues(name, t, 0, out, err);
+}
