@@ -23,6 +23,8 @@ local function head(s, n)
   return stop and s:sub(1, stop - 1) or s:sub(1, n)
 end
 
+format.tail, format.head = tail, head
+
 local function squeeze(s)
   return (s:gsub("%s+", " "))
 end

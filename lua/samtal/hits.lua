@@ -454,20 +454,9 @@ function Hits:window(n)
   return derive(self, list, left, right)
 end
 
---- The last n code points of s (all of s if shorter).
-local function tail(s, n)
-  local len = format.width(s)
-  if len <= n then return s end
-  local start = utf8.offset(s, len - n + 1)
-  return start and s:sub(start) or s:sub(-n)
-end
+local tail = format.tail
 
---- The first n code points of s.
-local function head(s, n)
-  if format.width(s) <= n then return s end
-  local stop = utf8.offset(s, n + 1)
-  return stop and s:sub(1, stop - 1) or s:sub(1, n)
-end
+local head = format.head
 
 local clock = format.clock
 
