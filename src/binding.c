@@ -25,14 +25,10 @@
 #include "segment.h"
 #include "store.h"
 
-#define CORPUS_T "samtal.Corpus"
-
-typedef struct corpus_ud {
-    sm_corpus *c; /* NULL once closed */
-} corpus_ud;
+#include "binding.h"
 
 /* The open corpus at stack index i; raises "samtal.Corpus expected" or "closed". */
-static sm_corpus *check_corpus(lua_State *L, int i) {
+sm_corpus *check_corpus(lua_State *L, int i) {
     corpus_ud *u = luaL_checkudata(L, i, CORPUS_T);
     if (!u->c) luaL_error(L, "attempt to use a closed samtal.Corpus");
     return u->c;
@@ -172,8 +168,6 @@ static int core_open(lua_State *L) {
     return 1;
 }
 
-static void raise_err(lua_State *L, const sm_error *err);
-
 static void set_str(lua_State *L, const char *k, const char *s, size_t n) {
     lua_pushlstring(L, s, n);
     lua_setfield(L, -2, k);
@@ -282,6 +276,7 @@ static int corpus_document(lua_State *L) {
     }
     set_int(L, "size", (lua_Integer)d->text.source_len);
     set_int(L, "first_turn", (lua_Integer)d->turn_first + 1);
+    set_int(L, "first_token", (lua_Integer)d->tok_first + 1);
     lua_createtable(L, (int)d->event_count, 0);
     for (uint32_t k = 0; k < d->event_count; k++) {
         const sm_event *ev = &c->events.v[d->event_first + k];
@@ -587,8 +582,6 @@ static int corpus_kwic_hits(lua_State *L) {
     return 1;
 }
 
-#define SET_T "samtal.Set"
-
 /* Wraps a set in a userdata that frees it when collected. */
 static sm_set *push_set(lua_State *L) {
     sm_set *set = lua_newuserdatauv(L, sizeof *set, 0);
@@ -622,7 +615,7 @@ static int check_flags(lua_State *L, int arg) {
            (strchr(f, 'd') ? LM_NODIACRITICS | LM_CASELESS : 0);
 }
 
-static void raise_err(lua_State *L, const sm_error *err) {
+void raise_err(lua_State *L, const sm_error *err) {
     lua_pushstring(L, err->msg);
     lua_error(L);
 }
@@ -795,7 +788,7 @@ static int read_program(lua_State *L, int t, sm_pattern *p) {
 static int corpus_find(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
-    static const char *const modes[] = {"count", "hits", "positions", NULL};
+    static const char *const modes[] = {"count", "hits", "positions", "matches", NULL};
     int mode = luaL_checkoption(L, 3, "count", modes);
     lua_Integer left, right;
     check_widths(L, 4, &left, &right);
@@ -816,6 +809,12 @@ static int corpus_find(lua_State *L) {
     VEC_FREE(p.states);
     if (bad) return luaL_error(L, "pattern: bad program (sets must be samtal.Set values)");
     if (rc) raise_err(L, &err);
+    if (mode == 3) {
+        sm_matches *m = lua_newuserdatauv(L, sizeof *m, 0);
+        m->starts = starts, m->lens = lens, m->n = n;
+        luaL_setmetatable(L, MATCHES_T);
+        return 1;
+    }
     void **b1 = anchor(L, starts), **b2 = anchor(L, lens);
     if (mode == 0) {
         lua_pushinteger(L, (lua_Integer)n);
@@ -1207,6 +1206,7 @@ int luaopen_samtal_core(lua_State *L);
 int luaopen_samtal_core(lua_State *L) {
     luaL_newmetatable(L, CORPUS_T);
     luaL_newlib(L, corpus_methods);
+    binding_stats_register(L);
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, "__index");
     lua_setfield(L, -2, "methods"); /* the Lua layer adds its methods to this table */

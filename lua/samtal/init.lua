@@ -261,6 +261,8 @@ function Corpus:quotes(opts)
   return quotes.quotes(self, opts)
 end
 
+require("samtal.stats").install(Corpus, { check_opts = check_opts, compile = compile })
+
 samtal.Corpus = Corpus
 samtal.Hits = Hits
 samtal.List = List

@@ -1,0 +1,621 @@
+/* binding_stats.c: the Lua face of stats.c, the counting behind samtal.stats.
+ *
+ * A samtal.Keymap userdata holds a key map (stats.h) and keeps its corpus alive through its
+ * user value; a samtal.Matches userdata holds the matches of a query (binding.h). The functions
+ * return plain Lua tables of numbers; samtal.stats gives them their shape. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "binding.h"
+#include "stats.h"
+
+#define KEYMAP_T "samtal.Keymap"
+
+enum { BY_FORM, BY_LOWER, BY_STEM, BY_CUSTOM };
+
+typedef struct keymap_ud {
+    sm_keymap km;
+    sm_lexicon stems; /* BY_STEM: the stems, by key id */
+    int by;
+} keymap_ud;
+
+static keymap_ud *new_keymap(lua_State *L, int corpus) {
+    keymap_ud *u = lua_newuserdatauv(L, sizeof *u, 1);
+    memset(u, 0, sizeof *u);
+    luaL_setmetatable(L, KEYMAP_T);
+    lua_pushvalue(L, corpus);
+    lua_setiuservalue(L, -2, 1); /* the corpus lives as long as its key maps */
+    return u;
+}
+
+static int keymap_gc(lua_State *L) {
+    keymap_ud *u = luaL_checkudata(L, 1, KEYMAP_T);
+    keymap_free(&u->km);
+    lex_free(&u->stems);
+    return 0;
+}
+
+/* The key map at i, checked to belong to the corpus at argument 1. */
+static const sm_keymap *check_keymap(lua_State *L, int i) {
+    keymap_ud *u = luaL_checkudata(L, i, KEYMAP_T);
+    lua_getiuservalue(L, i, 1);
+    int same = lua_rawequal(L, -1, 1);
+    lua_pop(L, 1);
+    luaL_argcheck(L, same, i, "key map of another corpus");
+    return &u->km;
+}
+
+/* Token kinds named in a string ("word number", "all"). */
+static unsigned check_kinds(lua_State *L, int arg) {
+    const char *s = luaL_optstring(L, arg, "word number");
+    if (!strcmp(s, "all")) return (1u << KIND_COUNT) - 1;
+    unsigned kinds = 0;
+    for (int k = 0; k < KIND_COUNT; k++) {
+        const char *p = strstr(s, sm_kind_names[k]);
+        size_t n = strlen(sm_kind_names[k]);
+        if (p && (p == s || p[-1] == ' ' || p[-1] == ',') &&
+            (p[n] == 0 || p[n] == ' ' || p[n] == ','))
+            kinds |= 1u << k;
+    }
+    if (!kinds) luaL_argerror(L, arg, lua_pushfstring(L, "no token kind in \"%s\"", s));
+    return kinds;
+}
+
+/* c:keymap(by, kinds, language) -> Keymap; by "form", "lower" or "stem" */
+static int corpus_keymap(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    static const char *const bys[] = {"form", "lower", "stem", NULL};
+    int by = luaL_checkoption(L, 2, NULL, bys);
+    unsigned kinds = check_kinds(L, 3);
+    const char *language = by == BY_STEM ? luaL_checkstring(L, 4) : NULL;
+    keymap_ud *u = new_keymap(L, 1);
+    u->by = by;
+    if (by == BY_STEM) {
+        sm_error err;
+        if (keymap_stems(c, kinds, language, &u->stems, &u->km, &err)) raise_err(L, &err);
+    } else if (keymap_build(c, by == BY_LOWER ? KEY_FOLD : KEY_FORM, kinds, &u->km)) {
+        return luaL_error(L, "out of memory");
+    }
+    return 1;
+}
+
+/* c:keymap_custom(keys, nkeys) -> Keymap: keys[f] the key id (1..nkeys) of form id f, or
+ * false/nil for a form that does not count */
+static int corpus_keymap_custom(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_Integer nk = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, nk >= 0 && nk < UINT32_MAX, 3, "key count out of range");
+    keymap_ud *u = new_keymap(L, 1);
+    u->by = BY_CUSTOM;
+    u->km.key = malloc((c->forms.n ? c->forms.n : 1) * sizeof *u->km.key);
+    if (!u->km.key) return luaL_error(L, "out of memory");
+    u->km.nkeys = (uint32_t)nk;
+    for (size_t f = 0; f < c->forms.n; f++) {
+        lua_geti(L, 2, (lua_Integer)f + 1);
+        int isnum;
+        lua_Integer k = lua_tointegerx(L, -1, &isnum);
+        lua_pop(L, 1);
+        if (!isnum) {
+            u->km.key[f] = SM_NONE;
+            continue;
+        }
+        if (k < 1 || k > nk) return luaL_error(L, "keymap_custom: key %I out of range", k);
+        u->km.key[f] = (uint32_t)(k - 1);
+    }
+    return 1;
+}
+
+/* km:name(id) -> the key's string (form, folded form or stem) */
+static int keymap_name(lua_State *L) {
+    keymap_ud *u = luaL_checkudata(L, 1, KEYMAP_T);
+    lua_Integer id = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, id >= 1 && id <= u->km.nkeys, 2, "no such key");
+    luaL_argcheck(L, u->by != BY_CUSTOM, 1, "a custom key map has no names");
+    if (u->by == BY_STEM) {
+        size_t n;
+        const char *s = lex_str(&u->stems, (uint32_t)id - 1, &n);
+        lua_pushlstring(L, s, n);
+        return 1;
+    }
+    lua_getiuservalue(L, 1, 1);
+    sm_corpus *c = check_corpus(L, -1);
+    size_t n;
+    const char *s = lex_str(u->by == BY_LOWER ? &c->folds : &c->forms, (uint32_t)id - 1, &n);
+    lua_pushlstring(L, s, n);
+    return 1;
+}
+
+/* km:names() -> array of every key's string */
+static int keymap_names(lua_State *L) {
+    keymap_ud *u = luaL_checkudata(L, 1, KEYMAP_T);
+    luaL_argcheck(L, u->by != BY_CUSTOM, 1, "a custom key map has no names");
+    const sm_lexicon *lx = &u->stems;
+    if (u->by != BY_STEM) {
+        lua_getiuservalue(L, 1, 1);
+        sm_corpus *c = check_corpus(L, -1);
+        lx = u->by == BY_LOWER ? &c->folds : &c->forms;
+    }
+    lua_createtable(L, (int)u->km.nkeys, 0);
+    for (uint32_t k = 0; k < u->km.nkeys; k++) {
+        size_t n;
+        const char *s = lex_str(lx, k, &n);
+        lua_pushlstring(L, s, n);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
+/* km:key_of(form_id) -> key id of an exact form id (1-based), or nil */
+static int keymap_key_of(lua_State *L) {
+    keymap_ud *u = luaL_checkudata(L, 1, KEYMAP_T);
+    lua_Integer f = luaL_checkinteger(L, 2);
+    lua_getiuservalue(L, 1, 1);
+    sm_corpus *c = check_corpus(L, -1);
+    luaL_argcheck(L, f >= 1 && (size_t)f <= c->forms.n, 2, "no such form");
+    uint32_t k = u->km.key[f - 1];
+    if (k == SM_NONE)
+        lua_pushnil(L);
+    else
+        lua_pushinteger(L, (lua_Integer)k + 1);
+    return 1;
+}
+
+static int keymap_len(lua_State *L) {
+    keymap_ud *u = luaL_checkudata(L, 1, KEYMAP_T);
+    lua_pushinteger(L, u->km.nkeys);
+    return 1;
+}
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static const sm_set *opt_turnset(lua_State *L, int i) {
+    if (lua_isnoneornil(L, i)) return NULL;
+    return luaL_checkudata(L, i, SET_T);
+}
+
+static const sm_matches *check_matches(lua_State *L, int i) {
+    return luaL_checkudata(L, i, MATCHES_T);
+}
+
+static void *alloc_or_raise(lua_State *L, size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size);
+    if (!p) luaL_error(L, "out of memory");
+    return p;
+}
+
+/* Pushes an array of n integers, 1-based. */
+static void push_u64s(lua_State *L, const uint64_t *v, size_t n) {
+    lua_createtable(L, n > INT32_MAX ? INT32_MAX : (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushinteger(L, (lua_Integer)v[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+static void push_u32s(lua_State *L, const uint32_t *v, size_t n, int plus) {
+    lua_createtable(L, n > INT32_MAX ? INT32_MAX : (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushinteger(L, (lua_Integer)v[i] + plus);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+static int opt_bool_field(lua_State *L, int t, const char *k) {
+    if (lua_isnoneornil(L, t)) return 0;
+    lua_getfield(L, t, k);
+    int v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static const uint64_t *sort_freq; /* for the one qsort below */
+static int by_freq_desc(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    if (sort_freq[x] != sort_freq[y]) return sort_freq[x] > sort_freq[y] ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Frees its pointers when collected, so that a Lua error between malloc and free leaks
+ * nothing. */
+typedef struct scratch {
+    void *p[4];
+} scratch;
+
+static int scratch_gc(lua_State *L) {
+    scratch *s = lua_touserdata(L, 1);
+    for (int i = 0; i < 4; i++)
+        free(s->p[i]), s->p[i] = NULL;
+    return 0;
+}
+
+static scratch *push_scratch(lua_State *L) {
+    scratch *s = lua_newuserdatauv(L, sizeof *s, 0);
+    memset(s, 0, sizeof *s);
+    luaL_setmetatable(L, "samtal.Scratch");
+    return s;
+}
+
+/* ---- counts ------------------------------------------------------------------------------- */
+
+/* c:tally_keys(km, turnset, {docs, turns, sorted, min}) -> {freq, docs, turns, keys}, total.
+ * Sorted: the keys with at least `min` occurrences, most frequent first (ties: lower key id
+ * first), in `keys`, with their counts beside them. Otherwise dense arrays by key id. */
+static int corpus_tally_keys(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const sm_keymap *km = check_keymap(L, 2);
+    const sm_set *turns = opt_turnset(L, 3);
+    int want_docs = opt_bool_field(L, 4, "docs"), want_turns = opt_bool_field(L, 4, "turns");
+    int sorted = opt_bool_field(L, 4, "sorted");
+    lua_Integer min = 1;
+    if (!lua_isnoneornil(L, 4)) {
+        lua_getfield(L, 4, "min");
+        min = luaL_optinteger(L, -1, 1);
+        lua_pop(L, 1);
+    }
+    size_t nk = km->nkeys;
+    scratch *s = push_scratch(L);
+    uint64_t *freq = s->p[0] = alloc_or_raise(L, nk, sizeof *freq);
+    uint32_t *docs = want_docs ? (s->p[1] = alloc_or_raise(L, nk, sizeof *docs)) : NULL;
+    uint32_t *tn = want_turns ? (s->p[2] = alloc_or_raise(L, nk, sizeof *tn)) : NULL;
+    uint64_t total;
+    if (stats_count(c, km, turns, freq, docs, tn, &total)) return luaL_error(L, "out of memory");
+    lua_createtable(L, 0, 4);
+    if (!sorted) {
+        push_u64s(L, freq, nk);
+        lua_setfield(L, -2, "freq");
+        if (docs) push_u32s(L, docs, nk, 0), lua_setfield(L, -2, "docs");
+        if (tn) push_u32s(L, tn, nk, 0), lua_setfield(L, -2, "turns");
+    } else {
+        uint32_t *order = s->p[3] = alloc_or_raise(L, nk, sizeof *order);
+        size_t kept = 0;
+        for (uint32_t k = 0; k < nk; k++)
+            if (freq[k] > 0 && (lua_Integer)freq[k] >= min) order[kept++] = k;
+        sort_freq = freq;
+        qsort(order, kept, sizeof *order, by_freq_desc);
+        sort_freq = NULL;
+        push_u32s(L, order, kept, 1);
+        lua_setfield(L, -2, "keys");
+        const char *names[] = {"freq", "docs", "turns"};
+        for (int a = 0; a < 3; a++) {
+            if ((a == 1 && !docs) || (a == 2 && !tn)) continue;
+            lua_createtable(L, (int)kept, 0);
+            for (size_t i = 0; i < kept; i++) {
+                uint32_t k = order[i];
+                lua_pushinteger(L, a == 0 ? (lua_Integer)freq[k] : a == 1 ? docs[k] : tn[k]);
+                lua_rawseti(L, -2, (lua_Integer)i + 1);
+            }
+            lua_setfield(L, -2, names[a]);
+        }
+    }
+    lua_pushinteger(L, (lua_Integer)total);
+    return 2;
+}
+
+/* c:tally_groups(km, "speaker"|"doc", turnset) -> {group, key, freq, docs}, totals by group */
+static int corpus_tally_groups(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const sm_keymap *km = check_keymap(L, 2);
+    static const char *const groups[] = {"speaker", "doc", NULL};
+    int group = luaL_checkoption(L, 3, NULL, groups);
+    const sm_set *turns = opt_turnset(L, 4);
+    sm_grouped g;
+    if (stats_count_groups(c, km, group == 0 ? GROUP_SPEAKER : GROUP_DOC, turns, &g))
+        return luaL_error(L, "out of memory");
+    scratch *s = push_scratch(L); /* pushing may raise: the arrays are freed either way */
+    s->p[0] = g.group, s->p[1] = g.key, s->p[2] = g.docs, s->p[3] = g.freq;
+    lua_createtable(L, 0, 4);
+    push_u32s(L, g.group, g.n, 1);
+    lua_setfield(L, -2, "group");
+    push_u32s(L, g.key, g.n, 1);
+    lua_setfield(L, -2, "key");
+    push_u64s(L, g.freq, g.n);
+    lua_setfield(L, -2, "freq");
+    push_u32s(L, g.docs, g.n, 0);
+    lua_setfield(L, -2, "docs");
+    push_u64s(L, g.group_total, g.ngroups);
+    free(g.group_total);
+    return 2;
+}
+
+static int check_within(lua_State *L, int arg) {
+    static const char *const withins[] = {"turn", "sentence", NULL};
+    return luaL_checkoption(L, arg, "turn", withins) == 0 ? WITHIN_TURN : WITHIN_SENTENCE;
+}
+
+/* c:ngram_counts(km, n, within, turnset, matches|nil, side, min) -> {keys (n per n-gram, flat),
+ * freq, docs} */
+static int corpus_ngram_counts(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const sm_keymap *km = check_keymap(L, 2);
+    lua_Integer n = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, n >= 1 && n <= 8, 3, "n out of range 1..8");
+    int within = check_within(L, 4);
+    const sm_set *turns = opt_turnset(L, 5);
+    const sm_matches *m = lua_isnoneornil(L, 6) ? NULL : check_matches(L, 6);
+    static const char *const sides[] = {"any", "left", "right", NULL};
+    int side = luaL_checkoption(L, 7, "any", sides);
+    lua_Integer min = luaL_optinteger(L, 8, 1);
+    sm_ngrams g;
+    if (stats_ngrams(c, km, (uint32_t)n, within, turns, m ? m->starts : NULL, m ? m->lens : NULL,
+                     m ? m->n : 0,
+                     side == 1   ? SIDE_LEFT
+                     : side == 2 ? SIDE_RIGHT
+                                 : SIDE_ANY,
+                     min < 1 ? 1 : (uint64_t)min, &g))
+        return luaL_error(L, "out of memory");
+    scratch *s = push_scratch(L);
+    s->p[0] = g.keys, s->p[1] = g.freq, s->p[2] = g.docs;
+    lua_createtable(L, 0, 3);
+    push_u32s(L, g.keys, g.count * g.n, 1);
+    lua_setfield(L, -2, "keys");
+    push_u64s(L, g.freq, g.count);
+    lua_setfield(L, -2, "freq");
+    push_u32s(L, g.docs, g.count, 0);
+    lua_setfield(L, -2, "docs");
+    return 1;
+}
+
+/* c:collocate_counts(km, matches, left, right, within) -> keys, freq (the keys seen in the
+ * windows, by key id), window tokens in all */
+static int corpus_collocate_counts(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const sm_keymap *km = check_keymap(L, 2);
+    const sm_matches *m = check_matches(L, 3);
+    lua_Integer left = luaL_checkinteger(L, 4), right = luaL_checkinteger(L, 5);
+    luaL_argcheck(L, left >= 0 && left <= 1000, 4, "left out of range 0..1000");
+    luaL_argcheck(L, right >= 0 && right <= 1000, 5, "right out of range 0..1000");
+    int within = check_within(L, 6);
+    scratch *s = push_scratch(L);
+    uint64_t *freq = s->p[0] = alloc_or_raise(L, km->nkeys, sizeof *freq), slots;
+    if (stats_collocates(c, km, m->starts, m->lens, m->n, (uint32_t)left, (uint32_t)right, within,
+                         freq, &slots))
+        return luaL_error(L, "out of memory");
+    lua_newtable(L);
+    lua_newtable(L);
+    lua_Integer k = 0;
+    for (uint32_t i = 0; i < km->nkeys; i++) {
+        if (!freq[i]) continue;
+        lua_pushinteger(L, (lua_Integer)i + 1);
+        lua_rawseti(L, -3, ++k);
+        lua_pushinteger(L, (lua_Integer)freq[i]);
+        lua_rawseti(L, -2, k);
+    }
+    lua_pushinteger(L, (lua_Integer)slots);
+    return 3;
+}
+
+/* c:part_counts(km|nil, matches, "doc"|"turn") -> hits per part, size of each part (counted
+ * tokens under km; word and number tokens without one) */
+static int corpus_part_counts(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const sm_keymap *km = lua_isnil(L, 2) ? NULL : check_keymap(L, 2);
+    const sm_matches *m = check_matches(L, 3);
+    static const char *const parts[] = {"doc", "turn", NULL};
+    int part = luaL_checkoption(L, 4, "doc", parts);
+    size_t np = part == 0 ? c->docs.n : c->turns.n;
+    scratch *s = push_scratch(L);
+    uint64_t *hits = s->p[0] = alloc_or_raise(L, np, sizeof *hits);
+    uint64_t *sizes = s->p[1] = alloc_or_raise(L, np, sizeof *sizes);
+    stats_parts(c, km, m->starts, m->n, part == 0 ? PART_DOC : PART_TURN, hits, sizes);
+    push_u64s(L, hits, np);
+    push_u64s(L, sizes, np);
+    return 2;
+}
+
+static void push_diversity(lua_State *L, const sm_diversity *d) {
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, (lua_Integer)d->tokens);
+    lua_setfield(L, -2, "tokens");
+    lua_pushinteger(L, (lua_Integer)d->types);
+    lua_setfield(L, -2, "types");
+    lua_pushnumber(L, d->ttr);
+    lua_setfield(L, -2, "ttr");
+    lua_pushnumber(L, d->mattr);
+    lua_setfield(L, -2, "mattr");
+    lua_pushnumber(L, d->mtld);
+    lua_setfield(L, -2, "mtld");
+}
+
+static void check_diversity_args(lua_State *L, int arg, uint32_t *window, double *threshold) {
+    lua_Integer w = luaL_optinteger(L, arg, 500);
+    luaL_argcheck(L, w >= 1 && w <= 1000000, arg, "window out of range 1..1000000");
+    lua_Number t = luaL_optnumber(L, arg + 1, 0.72);
+    luaL_argcheck(L, t > 0 && t < 1, arg + 1, "threshold must lie between 0 and 1");
+    *window = (uint32_t)w, *threshold = t;
+}
+
+/* c:diversity_counts(km, turnset, window, threshold) -> {tokens, types, ttr, mattr, mtld} */
+static int corpus_diversity(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const sm_keymap *km = check_keymap(L, 2);
+    const sm_set *turns = opt_turnset(L, 3);
+    uint32_t window;
+    double threshold;
+    check_diversity_args(L, 4, &window, &threshold);
+    sm_diversity d;
+    if (stats_diversity(c, km, turns, window, threshold, &d)) return luaL_error(L, "out of memory");
+    push_diversity(L, &d);
+    return 1;
+}
+
+/* core.diversity_of(keys, window, threshold): the same measures over an array of positive
+ * integer keys (the specs check the corpus's numbers against samtal.measures with it) */
+static int core_diversity_of(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    uint32_t window;
+    double threshold;
+    check_diversity_args(L, 2, &window, &threshold);
+    size_t n = (size_t)luaL_len(L, 1);
+    scratch *s = push_scratch(L);
+    uint32_t *keys = s->p[0] = alloc_or_raise(L, n, sizeof *keys), nk = 0;
+    for (size_t i = 0; i < n; i++) {
+        lua_geti(L, 1, (lua_Integer)i + 1);
+        lua_Integer k = lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        luaL_argcheck(L, k >= 1 && k <= 100000000, 1, "keys must be integers 1..1e8");
+        keys[i] = (uint32_t)k - 1;
+        if (keys[i] + 1 > nk) nk = keys[i] + 1;
+    }
+    sm_diversity d;
+    if (stats_diversity_of(keys, n, nk, window, threshold, &d))
+        return luaL_error(L, "out of memory");
+    push_diversity(L, &d);
+    return 1;
+}
+
+/* c:turnset_of(ids) -> Set of the given turn ids (1-based); an id out of range is an error */
+static int corpus_turnset_of(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    sm_set *set = lua_newuserdatauv(L, sizeof *set, 0);
+    memset(set, 0, sizeof *set);
+    luaL_setmetatable(L, SET_T);
+    if (set_init(set, (uint32_t)c->turns.n)) return luaL_error(L, "out of memory");
+    lua_Integer n = luaL_len(L, 2);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 2, i);
+        int isnum;
+        lua_Integer id = lua_tointegerx(L, -1, &isnum);
+        lua_pop(L, 1);
+        if (!isnum || id < 1 || (size_t)id > c->turns.n)
+            return luaL_error(L, "turnset_of: entry %d is no turn id", (int)i);
+        set_add(set, (uint32_t)id - 1);
+    }
+    return 1;
+}
+
+/* c:turn_columns() -> {speaker, doc, words, start}: one array each, by turn id; speaker is a
+ * speaker id (1-based, as in c:speaker_names()) or 0; start is a time in seconds or false */
+static int corpus_turn_columns(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    int nt = c->turns.n > INT32_MAX ? INT32_MAX : (int)c->turns.n;
+    lua_createtable(L, 0, 4);
+    const char *names[] = {"speaker", "doc", "words", "start"};
+    for (int col = 0; col < 4; col++) {
+        lua_createtable(L, nt, 0);
+        for (int t = 0; t < nt; t++) {
+            const sm_turn *tr = &c->turns.v[t];
+            if (col == 0) lua_pushinteger(L, tr->speaker == SM_NONE ? 0 : tr->speaker + 1);
+            if (col == 1) lua_pushinteger(L, (lua_Integer)tr->doc + 1);
+            if (col == 2) lua_pushinteger(L, tr->words);
+            if (col == 3) {
+                double st = c->docs.v[tr->doc].layout.turns.v[tr->index].start;
+                if (st >= 0)
+                    lua_pushnumber(L, st);
+                else
+                    lua_pushboolean(L, 0);
+            }
+            lua_rawseti(L, -2, t + 1);
+        }
+        lua_setfield(L, -2, names[col]);
+    }
+    return 1;
+}
+
+/* c:speaker_names() -> every speaker name by speaker id */
+static int corpus_speaker_names(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_createtable(L, (int)c->speaker_names.n, 0);
+    for (uint32_t s = 0; s < c->speaker_names.n; s++) {
+        lua_pushstring(L, lex_str(&c->speaker_names, s, NULL));
+        lua_rawseti(L, -2, (lua_Integer)s + 1);
+    }
+    return 1;
+}
+
+/* c:form_table() -> {forms, folded, kinds}: by exact form id */
+static int corpus_form_table(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    int nf = c->forms.n > INT32_MAX ? INT32_MAX : (int)c->forms.n;
+    lua_createtable(L, 0, 3);
+    for (int col = 0; col < 3; col++) {
+        lua_createtable(L, nf, 0);
+        for (int f = 0; f < nf; f++) {
+            const sm_form *fi = &c->form_info.v[f];
+            size_t n;
+            const char *s = col == 0 ? lex_str(&c->forms, (uint32_t)f, &n)
+                            : col == 1
+                                ? lex_str(&c->folds, fi->fold, &n)
+                                : (n = strlen(sm_kind_names[fi->kind]), sm_kind_names[fi->kind]);
+            lua_pushlstring(L, s, n);
+            lua_rawseti(L, -2, f + 1);
+        }
+        lua_setfield(L, -2, col == 0 ? "forms" : col == 1 ? "folded" : "kinds");
+    }
+    return 1;
+}
+
+/* ---- matches ------------------------------------------------------------------------------ */
+
+static int matches_gc(lua_State *L) {
+    sm_matches *m = luaL_checkudata(L, 1, MATCHES_T);
+    free(m->starts);
+    free(m->lens);
+    m->starts = m->lens = NULL;
+    m->n = 0;
+    return 0;
+}
+
+static int matches_len(lua_State *L) {
+    lua_pushinteger(L, (lua_Integer)check_matches(L, 1)->n);
+    return 1;
+}
+
+/* m:get(i) -> first token id (1-based), length of match i */
+static int matches_get(lua_State *L) {
+    const sm_matches *m = check_matches(L, 1);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, i >= 1 && (size_t)i <= m->n, 2, "no such match");
+    lua_pushinteger(L, (lua_Integer)m->starts[i - 1] + 1);
+    lua_pushinteger(L, m->lens[i - 1]);
+    return 2;
+}
+
+static const luaL_Reg stats_methods[] = {{"keymap", corpus_keymap},
+                                         {"keymap_custom", corpus_keymap_custom},
+                                         {"tally_keys", corpus_tally_keys},
+                                         {"tally_groups", corpus_tally_groups},
+                                         {"ngram_counts", corpus_ngram_counts},
+                                         {"collocate_counts", corpus_collocate_counts},
+                                         {"part_counts", corpus_part_counts},
+                                         {"diversity_counts", corpus_diversity},
+                                         {"turnset_of", corpus_turnset_of},
+                                         {"turn_columns", corpus_turn_columns},
+                                         {"speaker_names", corpus_speaker_names},
+                                         {"form_table", corpus_form_table},
+                                         {NULL, NULL}};
+
+static const luaL_Reg keymap_methods[] = {
+    {"name", keymap_name}, {"names", keymap_names}, {"key_of", keymap_key_of}, {NULL, NULL}};
+
+void binding_stats_register(lua_State *L) {
+    luaL_setfuncs(L, stats_methods, 0);
+    lua_pushcfunction(L, core_diversity_of);
+    lua_setfield(L, -2, "diversity_of"); /* also reachable as core.Corpus.diversity_of */
+    luaL_newmetatable(L, KEYMAP_T);
+    luaL_newlib(L, keymap_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, keymap_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, keymap_len);
+    lua_setfield(L, -2, "__len");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, MATCHES_T);
+    lua_pushcfunction(L, matches_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, matches_len);
+    lua_setfield(L, -2, "__len");
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, matches_get);
+    lua_setfield(L, -2, "get");
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, "samtal.Scratch");
+    lua_pushcfunction(L, scratch_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+}
