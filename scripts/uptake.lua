@@ -3,22 +3,26 @@
 -- first, the speakers who used it later and how many turns later. Per speaker, the words they
 -- introduced that others took up: a rough measure of who sets the agenda. None of samtal's
 -- built-in statistics does this; it streams tokens with c:tokens{} and counts in Lua.
--- usage: samtal scripts/uptake.lua [--min-length N] [--words] [--format text|csv|json] PATH...
+-- usage: samtal scripts/uptake.lua [--min-length N] [--stop N] [--words] [--format text|csv|json] PATH...
 local samtal = require "samtal"
 local resulttable = require "samtal.resulttable"
 
-local USAGE = "usage: samtal scripts/uptake.lua [--min-length N] [--words] [--format text|csv|json] PATH..."
-local fmt, min_length, show_words, paths = "text", 5, false, {}
+local USAGE = "usage: samtal scripts/uptake.lua [--min-length N] [--stop N] [--words] [--format text|csv|json] PATH..."
+  .. "\n  --min-length N  words of at least N letters (default 5)"
+  .. "\n  --stop N        leave out the N most frequent words (default 100)"
+local fmt, min_length, stop, show_words, paths = "text", 5, 100, false, {}
 local i = 1
 while i <= #arg do
   local a = arg[i]
   if a == "-h" or a == "--help" then
     print(USAGE)
     os.exit(0)
-  elseif a == "--format" or a == "--min-length" then
+  elseif a == "--format" or a == "--min-length" or a == "--stop" then
     local v = arg[i + 1]
-    if a == "--format" then fmt = v else min_length = math.tointeger(tonumber(v)) end
-    if (a == "--format" and v ~= "text" and v ~= "csv" and v ~= "json") or not min_length then
+    if a == "--format" then fmt = v
+    elseif a == "--stop" then stop = math.tointeger(tonumber(v))
+    else min_length = math.tointeger(tonumber(v)) end
+    if (a == "--format" and v ~= "text" and v ~= "csv" and v ~= "json") or not min_length or not stop then
       io.stderr:write(USAGE, "\n")
       os.exit(2)
     end
@@ -40,9 +44,11 @@ if not ok then
   os.exit(2)
 end
 
--- the 100 most frequent words are function words in any language: leave them out
+-- the most frequent words are function words in any language: leave them out
 local common = {}
-for _, row in ipairs(c:freq():head(100)) do common[row.form] = true end
+if stop > 0 then
+  for _, row in ipairs(c:freq():head(stop)) do common[row.form] = true end
+end
 
 local words, agenda = {}, {}
 for d, doc in ipairs(c:documents()) do

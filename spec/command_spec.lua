@@ -175,3 +175,77 @@ describe("samtal index", function()
     assert.truthy(err:find("/nonexistent-dir/x.samtal", 1, true))
   end)
 end)
+
+describe("scripts/hedges.lua", function()
+  after_each(h.cleanup)
+
+  it("counts each speaker's hedges per 1,000 words, as queries with a speaker filter count them", function()
+    local out, _, code = h.run(samtal_cmd .. " scripts/hedges.lua --format csv corpus")
+    assert.are.equal(0, code)
+    local samtal = require "samtal"
+    local c = samtal.open("corpus")
+    local hedges = { "liksom", "typ", "ju", "väl", "kanske", "nog", "lite", "alltså", "på något sätt", "eller så",
+      "jag tror", "jag tänker" }
+    local rows = 0
+    for line in out:gmatch("[^\r\n]+") do
+      local speaker, words, n, per1000 = line:match("^([^,]+),(%d+),(%d+),([%d.]+)")
+      if speaker then
+        rows = rows + 1
+        local expected = 0
+        for _, hedge in ipairs(hedges) do
+          expected = expected + c:count(("%s @speaker = \"%s\""):format(hedge, speaker))
+        end
+        assert.are.equal(expected, tonumber(n), speaker)
+        assert.is_true(math.abs(tonumber(per1000) - expected * 1000 / tonumber(words)) < 1e-6)
+      end
+    end
+    assert.are.equal(#c:speakers(), rows)
+  end)
+
+  it("prints usage with --help and refuses no paths with status 2", function()
+    local out, _, code = h.run(samtal_cmd .. " scripts/hedges.lua --help")
+    assert.are.equal(0, code)
+    assert.truthy(out:find("usage:", 1, true))
+    _, _, code = h.run(samtal_cmd .. " scripts/hedges.lua")
+    assert.are.equal(2, code)
+  end)
+end)
+
+describe("scripts/uptake.lua", function()
+  after_each(h.cleanup)
+
+  -- by hand: ANNA says "samverkan" in turn 1, BO takes it up in turn 2 (+1), CARL in turn 3 (+2);
+  -- BO says "viktigt" and "svårt" first (turn 2), ANNA takes up "viktigt" (turn 4, +2), CARL
+  -- "svårt" (turn 3, +1). "pratar" and "idag" no one else says.
+  local text = "ANNA: Vi pratar om samverkan idag.\n\nBO: Samverkan är viktigt och svårt.\n\n"
+    .. "CARL: Svårt, ja. Samverkan.\n\nANNA: Viktigt!\n\nBO: Ja.\n\nCARL: Nej.\n"
+
+  it("lists who introduced each word and who took it up, turns later", function()
+    local path = h.tempfile(text, ".txt")
+    local out, _, code = h.run(samtal_cmd .. " scripts/uptake.lua --stop 0 --words --format csv " .. path)
+    assert.are.equal(0, code)
+    local name = path:match("[^/]+$")
+    assert.are.equal("doc,word,introduced_by,turn,taken_up_by\r\n"
+      .. name .. ",samverkan,ANNA,1,BO (+1 turns); CARL (+2 turns)\r\n"
+      .. name .. ",viktigt,BO,2,ANNA (+2 turns)\r\n"
+      .. name .. ",svårt,BO,2,CARL (+1 turns)\r\n", out)
+  end)
+
+  it("sums up per speaker: words introduced, uptakes, mean turns to the first uptake", function()
+    local path = h.tempfile(text, ".txt")
+    local out, _, code = h.run(samtal_cmd .. " scripts/uptake.lua --stop 0 --format csv " .. path)
+    assert.are.equal(0, code)
+    assert.are.equal("speaker,introduced,taken_up,mean_turns_to_uptake\r\nBO,2,2,1.5\r\nANNA,1,2,1\r\n", out)
+  end)
+
+  it("leaves out the most frequent words and short ones, and checks its options", function()
+    local path = h.tempfile(text, ".txt")
+    local out = h.run(samtal_cmd .. " scripts/uptake.lua --stop 0 --min-length 8 --words --format csv " .. path)
+    assert.are.equal(2, select(2, out:gsub("\n", ""))) -- header and samverkan
+    out = h.run(samtal_cmd .. " scripts/uptake.lua --words --format csv corpus")
+    assert.falsy(out:find(",vi,", 1, true))
+    local _, err, code = h.run(samtal_cmd .. " scripts/uptake.lua --stop x " .. path)
+    assert.are.equal(2, code)
+    assert.truthy(err:find("usage:", 1, true))
+  end)
+end)

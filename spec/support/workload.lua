@@ -32,6 +32,20 @@ assert(#c:kwic('[lower="vård.*"] []{0,2} [kind="punctuation"] within sentence @
 assert(c:kwic("nära"):sort("R1", "L1"):count("speaker"))
 assert(c:count(function(form) return #form > 15 end) > 0)
 assert(#c:quotations() > 0 and #c:quotations().unmatched == 1)
+-- statistics: every counting entry point
+assert(#c:freq() > 0 and #c:freq { by = "stem", group = "speaker" } > 0 and #c:freq { by = "form", range = "turns" } > 0)
+assert(#c:talk { group = "doc" } > 0 and #c:ngrams { n = 3, within = "sentence" } > 0)
+assert(#c:clusters("vård", { side = "left" }) > 0 and #c:collocates("vård", { within = "sentence" }) > 0)
+assert(#c:keywords { each = "speaker", negative = true } > 0 and c:keywords { target = { speaker = "LENA" } }:csv())
+assert(#c:dispersion({ "vård", "nära" }, { parts = "turn" }) == 2)
+local svg = os.tmpname()
+c:plot("nära", svg)
+os.remove(svg)
+assert(#c:diversity() > 0 and #c:tally(function(f) return #f end) > 0 and #c:tally(function(t) return t.kind end,
+  { per = "token", speaker = "LENA" }) > 0)
+for _ in c:tokens { speaker = "LENA" } do end
+assert(not pcall(c.freq, c, { by = "nope" }) and not pcall(c.keywords, c, { reference = "no/such.csv",
+  target = { speaker = "LENA" } }))
 local quotes = c:quotes { match = "samverkan" }
 assert(#quotes > 0 and quotes:verify() and quotes:markdown())
 c:close()
@@ -41,6 +55,7 @@ local extra = { shared .. "svwiki-encodings/sv-molle.utf-8.txt", shared .. "virt
   shared .. "talkpython-en/transcripts__525-nicegui.txt" }
 local e = samtal.open(extra, { hyphens = true })
 assert(#e:kwic("the") > 0)
+assert(#e:dispersion("the", { parts = "time" }) == 1 and #e:talk() > 0 and #e:freq { by = "stem", language = "en" } > 0)
 
 -- every kind of bad input, each an error and no leak
 local tmp = os.tmpname()
