@@ -41,7 +41,7 @@ assert(#c:dispersion({ "vård", "nära" }, { parts = "turn" }) == 2)
 local svg = os.tmpname()
 c:plot("nära", svg)
 os.remove(svg)
-assert(#c:diversity() > 0 and #c:tally(function(f) return #f end) > 0 and #c:tally(function(t) return t.kind end,
+assert(#c:diversity() > 0 and #c:tally(function(form) return #form end) > 0 and #c:tally(function(t) return t.kind end,
   { per = "token", speaker = "LENA" }) > 0)
 for _ in c:tokens { speaker = "LENA" } do end
 assert(not pcall(c.freq, c, { by = "nope" }) and not pcall(c.keywords, c, { reference = "no/such.csv",
