@@ -405,4 +405,49 @@ for row in json.load(open(sys.argv[1], encoding="utf-8")):
       assert.matches("text: row 1, column 'a' holds a table", h.error_of(bad.text, bad))
     end)
   end)
+  describe("rt.lazy", function()
+    local rows = {
+      { form = "och", freq = 120, per10k = 345.25 },
+      { form = "är", freq = 80, per10k = 230.5 },
+      { form = "så", freq = 7, per10k = 20.125 },
+    }
+    local function lazy()
+      local fetched = {}
+      local res = rt.lazy({ "form", "freq", "per10k" }, #rows, function(i)
+        fetched[#fetched + 1] = i
+        local r = rows[i]
+        return { form = r.form, freq = r.freq, per10k = r.per10k }
+      end, { title = "frequency list", measure = "per10k" })
+      return res, fetched
+    end
+
+    it("makes a row only when it is read, once", function()
+      local res, fetched = lazy()
+      assert.are.equal(3, #res)
+      assert.are.same({}, fetched)
+      assert.are.equal("är", res[2].form)
+      assert.are.equal("är", res[2].form)
+      assert.are.same({ 2 }, fetched)
+      assert.is_nil(res[4])
+      assert.is_nil(res[0])
+      assert.is_true(rt.is(res))
+    end)
+
+    it("prints, writes and derives exactly as the same rows given to rt.new", function()
+      local eager = freq()
+      assert.are.equal(tostring(eager), tostring((lazy())))
+      assert.are.equal(eager:csv(), (lazy()):csv())
+      assert.are.equal(eager:json(), (lazy()):json())
+      assert.are.equal(eager:sort("freq"):csv(), (lazy()):sort("freq"):csv())
+      assert.are.equal(eager:head(2):tsv(), (lazy()):head(2):tsv())
+      local n = 0
+      for _, row in ipairs((lazy())) do n = n + row.freq end
+      assert.are.equal(207, n)
+    end)
+
+    it("checks its arguments", function()
+      assert.matches("row count expected", h.error_of(rt.lazy, { "a" }, -1, function() end))
+      assert.matches("function expected", h.error_of(rt.lazy, { "a" }, 1, nil))
+    end)
+  end)
 end)

@@ -98,12 +98,27 @@ static uint32_t next_turn(const sm_corpus *c, const sm_set *turns, uint32_t t) {
     return n < c->turns.n ? n : (uint32_t)c->turns.n;
 }
 
-/* The document of a token, found from `d` onwards (tokens come in ascending order). */
+/* The document of a token, found from `d` onwards (tokens come in ascending order): a galloping
+ * search forwards, so that a walk over ascending tokens costs O(log gap) per change of document. */
 static uint32_t doc_from(const sm_corpus *c, uint32_t d, uint32_t tok) {
     const sm_doc *docs = c->docs.v;
+    size_t nd = c->docs.n;
     if (tok >= docs[d].tok_first && tok - docs[d].tok_first < docs[d].tok_count) return d;
-    size_t lo = 0, hi = c->docs.n; /* last document whose first token is <= tok */
-    while (hi - lo > 1) {
+    size_t lo = d, step = 1, hi;
+    if (docs[d].tok_first > tok) {
+        lo = 0; /* behind us: not from this walk; search everything */
+        hi = nd;
+    } else {
+        /* docs[lo].tok_first <= tok; find hi with docs[hi].tok_first > tok */
+        hi = lo + 1;
+        while (hi < nd && docs[hi].tok_first <= tok) {
+            lo = hi;
+            hi = lo + step;
+            step *= 2;
+        }
+        if (hi > nd) hi = nd;
+    }
+    while (hi - lo > 1) { /* last document whose first token is <= tok */
         size_t mid = lo + (hi - lo) / 2;
         if (docs[mid].tok_first <= tok)
             lo = mid;
@@ -112,6 +127,31 @@ static uint32_t doc_from(const sm_corpus *c, uint32_t d, uint32_t tok) {
     }
     while (lo > 0 && docs[lo].tok_count == 0)
         lo--;
+    return (uint32_t)lo;
+}
+
+/* The turn of a token, found from turn `t` onwards in the same way. */
+static uint32_t turn_from(const sm_corpus *c, uint32_t t, uint32_t tok) {
+    const sm_turn *turns = c->turns.v;
+    size_t nt = c->turns.n;
+    if (tok >= turns[t].tok_first && tok - turns[t].tok_first < turns[t].tok_count) return t;
+    if (turns[t].tok_first > tok) return corpus_token_turn(c, tok);
+    size_t lo = t, hi = lo + 1, step = 1;
+    while (hi < nt && turns[hi].tok_first <= tok) {
+        lo = hi;
+        hi = lo + step;
+        step *= 2;
+    }
+    if (hi > nt) hi = nt;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (turns[mid].tok_first <= tok)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    while (lo > 0 && turns[lo].tok_count == 0)
+        lo--; /* empty turns share their first token */
     return (uint32_t)lo;
 }
 
@@ -507,10 +547,12 @@ int stats_collocates(const sm_corpus *c, const sm_keymap *km, const uint32_t *st
         for (uint32_t i = starts[h]; i < starts[h] + lens[h] && i < ntok; i++)
             MARK(i);
     uint64_t counted = 0;
+    uint32_t turn = 0;
     for (size_t h = 0; h < nhits; h++) {
         uint32_t s = starts[h], e = s + lens[h];
-        if (s >= ntok || e > ntok || e <= s) continue;
-        uint32_t turn = corpus_token_turn(c, s), lo, hi, lo2, hi2;
+        if (s >= ntok || e > ntok || e <= s || c->turns.n == 0) continue;
+        turn = turn_from(c, turn, s); /* the hits come in ascending order */
+        uint32_t lo, hi, lo2, hi2;
         unit_of(c, turn, s, within, &lo, &hi);
         unit_of(c, turn, e - 1, within, &lo2, &hi2);
         /* the window holds `left` and `right` counted tokens, whoever counted them first */
@@ -554,14 +596,15 @@ int stats_parts(const sm_corpus *c, const sm_keymap *km, const uint32_t *hits, s
                     sizes[part == PART_DOC ? tr->doc : t]++;
         }
     }
-    uint32_t d = 0;
+    uint32_t d = 0, t = 0;
     for (size_t h = 0; h < nhits; h++) {
-        if (hits[h] >= c->tokens.n) continue;
+        if (hits[h] >= c->tokens.n || c->turns.n == 0) continue;
         if (part == PART_DOC) {
             d = doc_from(c, d, hits[h]);
             hits_in[d]++;
         } else {
-            hits_in[corpus_token_turn(c, hits[h])]++;
+            t = turn_from(c, t, hits[h]);
+            hits_in[t]++;
         }
     }
     return 0;

@@ -17,6 +17,22 @@ local ResultTable = {}
 ResultTable.__index = ResultTable
 ResultTable.__name = "samtal.ResultTable"
 
+-- A result whose rows are made on first access (a frequency list of a million forms prints its
+-- first 20 rows without building the rest): rows come from fetch(i) and are kept once made.
+local LazyResult = { __name = "samtal.ResultTable" }
+local lazy_of = setmetatable({}, { __mode = "k" }) -- result -> {n, fetch}
+function LazyResult.__index(t, k)
+  if math.type(k) == "integer" then
+    local lazy = lazy_of[t]
+    if k < 1 or k > lazy.n then return nil end
+    local row = lazy.fetch(k)
+    rawset(t, k, row)
+    return row
+  end
+  return ResultTable[k]
+end
+function LazyResult.__len(t) return lazy_of[t].n end
+
 -- result -> its array of column names. Kept out of the result so that no column name can
 -- collide with a method and `pairs(res)` sees rows and `meta` only. Never handed out: columns()
 -- returns a copy, so a caller cannot change the columns of a result behind its back.
@@ -33,10 +49,12 @@ end
 
 --- Raises unless self is a result table (a method called with `.` instead of `:`).
 local function check(self, fname)
-  if getmetatable(self) ~= ResultTable then
+  local mt = getmetatable(self)
+  if mt ~= ResultTable and mt ~= LazyResult then
     error(("bad argument #1 to '%s' (samtal.ResultTable expected, got %s)"):format(fname, typename(self)), 3)
   end
 end
+
 
 local function copy(t)
   local out = {}
@@ -84,7 +102,23 @@ end
 
 --- rt.is(x): whether x is a result table.
 function rt.is(x)
-  return getmetatable(x) == ResultTable
+  local mt = getmetatable(x)
+  return mt == ResultTable or mt == LazyResult
+end
+
+--- rt.lazy(columns, n, fetch, meta): a result of n rows, row i made by fetch(i) when first read
+-- (by indexing, ipairs, printing or writing); otherwise as rt.new. `pairs(res)` sees only the
+-- rows made so far.
+function rt.lazy(columns, n, fetch, meta)
+  if math.type(n) ~= "integer" or n < 0 then
+    error(("bad argument #2 to 'lazy' (row count expected, got %s)"):format(tostring(n)), 2)
+  end
+  if type(fetch) ~= "function" then
+    error(("bad argument #3 to 'lazy' (function expected, got %s)"):format(type(fetch)), 2)
+  end
+  local res = rt.new(columns, {}, meta)
+  lazy_of[res] = { n = n, fetch = fetch }
+  return setmetatable(res, LazyResult)
 end
 
 --- A new result over `rows` with self's columns and a copy of its meta.
@@ -367,5 +401,7 @@ function ResultTable:print(n)
 end
 
 rt.ResultTable = ResultTable
+
+LazyResult.__tostring = ResultTable.__tostring
 
 return rt

@@ -81,6 +81,16 @@ local function turnset(c, fname, filter)
 end
 stats.turnset = turnset
 
+--- The names of a key map's keys, fetched one by one when first used (a corpus may have millions
+-- of keys and a result needs few of them).
+local function lazy_names(km)
+  return setmetatable({}, { __index = function(t, k)
+    local v = km:name(k)
+    t[k] = v
+    return v
+  end })
+end
+
 local function check_min(fname, v, default)
   if v == nil then return default end
   if math.type(v) ~= "integer" or v < 1 then
@@ -123,14 +133,13 @@ function stats.freq(c, opts)
   if opts.group == nil then
     local r, total = c:tally_keys(km, turns, { sorted = true, min = min, docs = range == "docs",
       turns = range == "turns" })
-    local ranges = r[range]
-    local rows, names = {}, km:names()
-    for i, k in ipairs(r.keys) do
-      local f = r.freq[i]
-      rows[i] = { rank = i, form = names[k], freq = f, per10k = per10k(f, total), range = ranges[i] }
-    end
+    local keys, freq, ranges = r.keys, r.freq, r[range]
     meta.total = total
-    return resulttable.new({ "rank", "form", "freq", "per10k", "range" }, rows, meta)
+    -- a list of a million forms prints its first rows without building the rest
+    return resulttable.lazy({ "rank", "form", "freq", "per10k", "range" }, #keys, function(i)
+      local f = freq[i]
+      return { rank = i, form = km:name(keys[i]), freq = f, per10k = per10k(f, total), range = ranges[i] }
+    end, meta)
   end
   if opts.group ~= "speaker" and opts.group ~= "doc" then
     argerror("freq", ("group must be \"speaker\" or \"doc\", not %s"):format(tostring(opts.group)))
@@ -246,7 +255,7 @@ local function check_n(fname, n, default)
 end
 
 local function ngram_rows(km, r, n)
-  local names, rows = km:names(), {}
+  local names, rows = lazy_names(km), {}
   for i, f in ipairs(r.freq) do
     local parts = {}
     for j = 1, n do parts[j] = names[r.keys[(i - 1) * n + j]] end
@@ -337,7 +346,7 @@ function stats.collocates(c, q, opts)
   local m = c:find(compile(c, "collocates", q, opts), "matches")
   local keys, freq, slots = c:collocate_counts(km, m, left, right, check_within("collocates", opts.within))
   local totals = corpus_totals(c, km)
-  local names, rows, n = km:names(), {}, totals.total
+  local names, rows, n = lazy_names(km), {}, totals.total
   for i, k in ipairs(keys) do
     local o11, c1 = freq[i], totals.freq[k]
     if o11 >= min and c1 >= min_freq then
@@ -469,7 +478,7 @@ function stats.keywords(c, opts)
   if type(alpha) ~= "number" or alpha <= 0 or alpha >= 1 then argerror("keywords", "alpha must lie between 0 and 1") end
   local min = check_min("keywords", opts.min, 3)
   local km, by = keymap(c, "keywords", opts)
-  local names = km:names()
+  local names = lazy_names(km)
   local all = corpus_totals(c, km)
 
   -- the comparisons: {label, target freq by key, target total, reference lookup, reference total}
@@ -537,12 +546,17 @@ function stats.keywords(c, opts)
     if cmp.total == 0 then argerror("keywords", "the target has no tokens") end
     if cmp.ref_total == 0 then argerror("keywords", "the reference has no tokens") end
     local group_rows = {}
+    local tc, rc = cmp.total, cmp.ref_total
     for k, a in pairs(cmp.freq) do
       if a >= min then
         ntested = ntested + 1
-        local row = keyword_row(names[k], a, cmp.ref(k) or 0, cmp.total, cmp.ref_total)
-        row.group = cmp.label
-        group_rows[#group_rows + 1] = row
+        local b = cmp.ref(k) or 0
+        -- every word tested counts for Bonferroni; the measures are worked out for the rows kept
+        if opts.negative or a * rc >= b * tc then
+          local row = keyword_row(names[k], a, b, tc, rc)
+          row.group = cmp.label
+          group_rows[#group_rows + 1] = row
+        end
       end
     end
     if opts.negative then
@@ -552,7 +566,7 @@ function stats.keywords(c, opts)
       if cmp.ref_forms then
         -- another corpus or a file: its forms may not exist in this corpus at all
         local index = {}
-        for k, name in ipairs(names) do index[name] = k end
+        for k, name in ipairs(km:names()) do index[name] = k end
         for form, b in pairs(cmp.ref_forms) do
           local k = index[form]
           if b >= min and not (k and seen[k]) then
