@@ -212,11 +212,34 @@ static int opt_bool_field(lua_State *L, int t, const char *k) {
     return v;
 }
 
-static const uint64_t *sort_freq; /* for the one qsort below */
-static int by_freq_desc(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    if (sort_freq[x] != sort_freq[y]) return sort_freq[x] > sort_freq[y] ? -1 : 1;
-    return x < y ? -1 : x > y;
+/* Sorts the keys by frequency, most frequent first, ties by key id: each (frequency, key) packed
+ * in 64 bits so that ascending order is the wanted one, then an LSD radix sort in 16-bit digits,
+ * skipping the digits all values share (a million keys in a few milliseconds). order[] gets the
+ * keys; tmp is scratch of the same size. */
+static void sort_by_freq(const uint64_t *freq, uint32_t *order, size_t n, uint64_t *packed,
+                         uint64_t *tmp) {
+    for (size_t i = 0; i < n; i++) {
+        uint64_t f = freq[order[i]] > UINT32_MAX ? UINT32_MAX : freq[order[i]];
+        packed[i] = ((uint64_t)(UINT32_MAX - f) << 32) | order[i];
+    }
+    static size_t count[1 << 16];
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[(packed[i] >> shift) & 0xffff]++;
+        if (n == 0 || count[(packed[0] >> shift) & 0xffff] == n) continue; /* one digit: in order */
+        size_t sum = 0;
+        for (size_t b = 0; b < (1 << 16); b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(packed[i] >> shift) & 0xffff]++] = packed[i];
+        memcpy(packed, tmp, n * sizeof *packed);
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)packed[i];
 }
 
 /* Frees its pointers when collected, so that a Lua error between malloc and free leaks
@@ -274,9 +297,13 @@ static int corpus_tally_keys(lua_State *L) {
         size_t kept = 0;
         for (uint32_t k = 0; k < nk; k++)
             if (freq[k] > 0 && (lua_Integer)freq[k] >= min) order[kept++] = k;
-        sort_freq = freq;
-        qsort(order, kept, sizeof *order, by_freq_desc);
-        sort_freq = NULL;
+        scratch *s2 = push_scratch(L);
+        uint64_t *packed = s2->p[0] = alloc_or_raise(L, kept, sizeof *packed);
+        uint64_t *tmp = s2->p[1] = alloc_or_raise(L, kept, sizeof *tmp);
+        sort_by_freq(freq, order, kept, packed, tmp);
+        free(packed), free(tmp);
+        s2->p[0] = s2->p[1] = NULL;
+        lua_pop(L, 1);
         push_u32s(L, order, kept, 1);
         lua_setfield(L, -2, "keys");
         const char *names[] = {"freq", "docs", "turns"};
@@ -359,8 +386,8 @@ static int corpus_ngram_counts(lua_State *L) {
     return 1;
 }
 
-/* c:collocate_counts(km, matches, left, right, within) -> keys, freq (the keys seen in the
- * windows, by key id), window tokens in all */
+/* c:collocate_counts(km, matches, left, right, within, min) -> keys, freq (the keys seen in the
+ * windows at least `min` times, by key id), distinct window tokens in all */
 static int corpus_collocate_counts(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     const sm_keymap *km = check_keymap(L, 2);
@@ -369,6 +396,7 @@ static int corpus_collocate_counts(lua_State *L) {
     luaL_argcheck(L, left >= 0 && left <= 1000, 4, "left out of range 0..1000");
     luaL_argcheck(L, right >= 0 && right <= 1000, 5, "right out of range 0..1000");
     int within = check_within(L, 6);
+    lua_Integer min = luaL_optinteger(L, 7, 1);
     scratch *s = push_scratch(L);
     uint64_t *freq = s->p[0] = alloc_or_raise(L, km->nkeys, sizeof *freq), slots;
     if (stats_collocates(c, km, m->starts, m->lens, m->n, (uint32_t)left, (uint32_t)right, within,
@@ -378,7 +406,7 @@ static int corpus_collocate_counts(lua_State *L) {
     lua_newtable(L);
     lua_Integer k = 0;
     for (uint32_t i = 0; i < km->nkeys; i++) {
-        if (!freq[i]) continue;
+        if (!freq[i] || (lua_Integer)freq[i] < min) continue;
         lua_pushinteger(L, (lua_Integer)i + 1);
         lua_rawseti(L, -3, ++k);
         lua_pushinteger(L, (lua_Integer)freq[i]);

@@ -104,12 +104,13 @@ static uint32_t doc_from(const sm_corpus *c, uint32_t d, uint32_t tok) {
     const sm_doc *docs = c->docs.v;
     size_t nd = c->docs.n;
     if (tok >= docs[d].tok_first && tok - docs[d].tok_first < docs[d].tok_count) return d;
-    size_t lo = d, step = 1, hi;
+    size_t lo = d, hi;
     if (docs[d].tok_first > tok) {
         lo = 0; /* behind us: not from this walk; search everything */
         hi = nd;
     } else {
         /* docs[lo].tok_first <= tok; find hi with docs[hi].tok_first > tok */
+        size_t step = 1;
         hi = lo + 1;
         while (hi < nd && docs[hi].tok_first <= tok) {
             lo = hi;
@@ -155,28 +156,58 @@ static uint32_t turn_from(const sm_corpus *c, uint32_t t, uint32_t tok) {
     return (uint32_t)lo;
 }
 
-/* From the postings: every key is a fold, every turn counts. */
-static void count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t *freq,
-                                uint32_t *docs, uint64_t *total) {
+/* From the postings: every key is a fold, every turn counts. The range in documents walks each
+ * fold's postings (ascending) against a compact array of the documents' ends, galloping forwards
+ * at each change of document. */
+static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t *freq,
+                               uint32_t *docs, uint64_t *total) {
+    size_t nd = c->docs.n;
     /* a fold counts when its forms do (they all do or all don't: km->by_fold) */
     uint8_t *counted = calloc(km->nkeys ? km->nkeys : 1, 1);
-    if (counted)
-        for (size_t f = 0; f < c->forms.n; f++)
-            if (km->key[f] != SM_NONE) counted[km->key[f]] = 1;
+    uint32_t *ends = malloc((nd ? nd : 1) * sizeof *ends);
+    if (!counted || !ends) {
+        free(counted);
+        free(ends);
+        return -1;
+    }
+    for (size_t d = 0; d < nd; d++)
+        ends[d] = c->docs.v[d].tok_first + c->docs.v[d].tok_count;
+    for (size_t f = 0; f < c->forms.n; f++)
+        if (km->key[f] != SM_NONE) counted[km->key[f]] = 1;
     for (uint32_t k = 0; k < km->nkeys; k++) {
-        if (counted && !counted[k]) continue;
+        if (!counted[k]) continue;
         size_t n;
         const uint32_t *p = index_postings(c, k, &n);
         freq[k] = n;
         *total += n;
-        if (!docs) continue;
-        uint32_t d = 0, last = SM_NONE;
+        if (!docs || nd == 0) continue;
+        size_t d = 0, last = SIZE_MAX;
         for (size_t i = 0; i < n; i++) {
-            d = doc_from(c, d, p[i]);
+            uint32_t tok = p[i];
+            if (ends[d] <= tok) { /* the first document ending after tok: gallop, then bisect */
+                size_t lo = d, hi = d + 1, step = 1;
+                while (hi < nd && ends[hi] <= tok) {
+                    lo = hi;
+                    hi = lo + step;
+                    step *= 2;
+                }
+                if (hi > nd) hi = nd;
+                while (hi - lo > 1) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (ends[mid] <= tok)
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+                if (hi >= nd) break; /* past the last document: not a token of any */
+                d = hi;
+            }
             if (d != last) docs[k]++, last = d;
         }
     }
     free(counted);
+    free(ends);
+    return 0;
 }
 
 int stats_count(const sm_corpus *c, const sm_keymap *km, const sm_set *turns, uint64_t *freq,
@@ -188,8 +219,7 @@ int stats_count(const sm_corpus *c, const sm_keymap *km, const sm_set *turns, ui
     *total = 0;
     int from_postings = km->by_fold && !turns && !turns_n && c->post_start;
     if (from_postings && nk == c->folds.n) {
-        count_from_postings(c, km, freq, docs, total);
-        return 0;
+        return count_from_postings(c, km, freq, docs, total);
     }
     uint32_t *last_doc = docs ? malloc((nk ? nk : 1) * sizeof *last_doc) : NULL;
     uint32_t *last_turn = turns_n ? malloc((nk ? nk : 1) * sizeof *last_turn) : NULL;

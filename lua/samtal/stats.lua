@@ -344,7 +344,7 @@ function stats.collocates(c, q, opts)
   local min_freq = check_min("collocates", opts.min_freq, 1)
   local km, by = keymap(c, "collocates", opts)
   local m = c:find(compile(c, "collocates", q, opts), "matches")
-  local keys, freq, slots = c:collocate_counts(km, m, left, right, check_within("collocates", opts.within))
+  local keys, freq, slots = c:collocate_counts(km, m, left, right, check_within("collocates", opts.within), min)
   local totals = corpus_totals(c, km)
   local names, rows, n = lazy_names(km), {}, totals.total
   for i, k in ipairs(keys) do
