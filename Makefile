@@ -61,7 +61,7 @@ build/asan/lua/samtal/core.so: $(ASAN_OBJ)
 
 build/bin/samtal: $(OBJ) build/obj/main.o build/obj/embedded_lua.o
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LUA_LIBS) $(CORE_LIBS) -lm -ldl
+	$(CC) $(CFLAGS) -o $@ $^ $(LUA_LIBS) $(CORE_LIBS) -lreadline -lm -ldl
 
 build/obj/embedded_lua.o: build/gen/embedded_lua.c
 	@mkdir -p $(@D)
@@ -86,7 +86,7 @@ format:
 # Debian packages samtal needs to build and test; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 libutf8proc-dev lua-lpeg lua-busted \
             lua-check unicode-data valgrind cppcheck clang-format locales libpcre2-dev \
-            libstemmer-dev python3-nltk libreadline-dev lua-argparse
+            libstemmer-dev python3-nltk libreadline-dev lua-argparse tmux lua-cjson
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

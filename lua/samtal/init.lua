@@ -4,6 +4,7 @@
 -- @module samtal
 local core = require "samtal.core"
 local format = require "samtal.format"
+local metadata = require "samtal.metadata"
 
 local samtal = { _VERSION = "0.1.0" }
 
@@ -60,7 +61,8 @@ end
 -- does not name them itself.
 function samtal.open(source, opts)
   opts = check_opts("open", opts,
-    { invalid = true, hyphens = true, language = true, progress = true, attributes = true, encoding = true })
+    { invalid = true, hyphens = true, language = true, progress = true, attributes = true, encoding = true,
+      metadata = true })
   local paths = {}
   if type(source) == "string" then
     expand(source, paths)
@@ -81,8 +83,22 @@ function samtal.open(source, opts)
   if opts.language ~= nil and type(opts.language) ~= "string" then
     error("open: option language must be a language code such as \"sv\" or \"en\"", 2)
   end
+  if opts.metadata ~= nil and opts.metadata ~= false and type(opts.metadata) ~= "string" then
+    error("open: option metadata must be the path of a CSV, TSV or JSON file, or false", 2)
+  end
   local c = core.open(paths, opts)
   if opts.language then language_of[c] = opts.language end
+  -- a sidecar of document metadata: named, or metadata.csv/.tsv/.json in a directory opened
+  local sidecar = opts.metadata
+  if sidecar == nil then
+    for _, dir in ipairs(type(source) == "table" and source or { source }) do
+      if core.filetype(dir) == "directory" then
+        sidecar = metadata.find(dir, core.filetype)
+        if sidecar then break end
+      end
+    end
+  end
+  if sidecar then metadata.attach(c, sidecar) end
   return c
 end
 
@@ -109,8 +125,24 @@ function samtal.fold(s)
   return core.fold(s)
 end
 
+local c_document = Corpus.document
+--- Document i: name, path, title, preamble, participants, turns, tokens, words, pages,
+-- events, replacements, size, encoding, first_turn, first_token, and `meta`: the row of the
+-- metadata sidecar for it (an empty table when there is none).
+function Corpus:document(i)
+  local d = c_document(self, i)
+  d.meta = metadata.of(self, i)
+  return d
+end
+
+--- The metadata columns of the corpus's sidecar file (empty without one).
+function Corpus:metadata_columns()
+  self:stats()
+  return metadata.columns(self)
+end
+
 --- The documents, in load order: name, path, title, preamble, participants, turns, tokens,
--- words, pages, events, replacements, size.
+-- words, pages, events, replacements, size, meta.
 function Corpus:documents()
   local out = {}
   for i = 1, self:stats().documents do out[i] = self:document(i) end
@@ -214,7 +246,7 @@ end
 -- position, tokens, sentence. Printing the result aligns the match column.
 function Corpus:kwic(q, opts)
   opts = check_opts("kwic", opts,
-    { width = true, left = true, right = true, chars = true, clip = true, case = true, speaker = true })
+    { width = true, left = true, right = true, chars = true, clip = true, case = true, speaker = true, meta = true })
   if opts.clip ~= nil and opts.clip ~= "turn" and opts.clip ~= "sentence" then
     error(("kwic: clip must be \"turn\" or \"sentence\", not %s"):format(tostring(opts.clip)), 2)
   end
@@ -231,6 +263,17 @@ function Corpus:kwic(q, opts)
     local kept = {}
     for _, h in ipairs(hits) do
       if h.speaker == opts.speaker then kept[#kept + 1] = h end
+    end
+    hits = kept
+  end
+  if opts.meta ~= nil then -- the documents whose metadata matches (samtal.metadata)
+    if type(opts.meta) ~= "table" then error("kwic: meta must be a table such as {year = \"2023\"}", 2) end
+    local ok, docs = pcall(metadata.documents, self, opts.meta, "kwic")
+    if not ok then error(docs, 2) end
+    local paths, kept = {}, {}
+    for _, d in ipairs(docs) do paths[self:document(d).path] = true end
+    for _, h in ipairs(hits) do
+      if paths[h.path] then kept[#kept + 1] = h end
     end
     hits = kept
   end

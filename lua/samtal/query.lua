@@ -4,6 +4,7 @@
 -- NFA. The matcher (src/pattern.c) then walks only the positions of the first token's forms.
 -- @module samtal.query
 local core = require "samtal.core"
+local metadata = require "samtal.metadata"
 
 local query = {}
 
@@ -153,10 +154,25 @@ function query.compile(c, ast, text, opts)
   local filter_pred
   for _, f in ipairs(ast.filters or {}) do
     local cmp = { type = "cmp", attr = f.field, op = f.op, value = f.value, match = "wildcard", case = true }
-    if not TURN_ATTRS[f.field] then
-      fail(("unknown field @%s (known: speaker, doc, path, title)"):format(f.field))
+    local p
+    if TURN_ATTRS[f.field] then
+      p = cond_pred(cmp)
+    elseif metadata.has(c, f.field) then
+      -- a column of the metadata sidecar: the turns of the documents whose value matches
+      local ids = {}
+      for _, d in ipairs(metadata.documents(c, { [f.field] = f.value }, "query")) do
+        local doc = c:document(d)
+        for t = doc.first_turn, doc.first_turn + doc.turns - 1 do ids[#ids + 1] = t end
+      end
+      p = add(prog.preds, { type = PRED_TURNS, set = add(prog.sets, c:turnset_of(ids)) })
+      if f.op == "!=" then p = add(prog.preds, { type = PRED_NOT, a = p }) end
+    else
+      local known = { "speaker", "doc", "path", "title" }
+      for _, col in ipairs(metadata.columns(c)) do
+        if not TURN_ATTRS[col] then known[#known + 1] = col end
+      end
+      fail(("unknown field @%s (known: %s)"):format(f.field, table.concat(known, ", ")))
     end
-    local p = cond_pred(cmp)
     if #(ast.filters) == 1 and f.op == "=" then prog.turns = prog.preds[p + 1].set end
     filter_pred = filter_pred and add(prog.preds, { type = PRED_AND, a = filter_pred, b = p }) or p
   end

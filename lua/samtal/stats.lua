@@ -5,6 +5,7 @@
 -- @module samtal.stats
 local measures = require "samtal.measures"
 local resulttable = require "samtal.resulttable"
+local metadata = require "samtal.metadata"
 
 local stats = {}
 
@@ -51,11 +52,28 @@ stats.keymap = keymap
 
 --- The turns a filter selects ({speaker = name or {names}, doc = name or index}), as a Set; nil
 -- when it selects every turn.
-local function turnset(c, fname, filter)
+local function turn_ids(c, fname, filter)
   local speaker, doc = filter.speaker, filter.doc
-  if speaker == nil and doc == nil then return nil end
+  if speaker == nil and doc == nil and filter.meta == nil then return nil end
   local docs
-  if doc ~= nil then
+  if filter.meta ~= nil then
+    if type(filter.meta) ~= "table" then argerror(fname, "meta must be a table such as {year = \"2023\"}") end
+    local ok, res = pcall(metadata.documents, c, filter.meta, fname)
+    if not ok then error(res, 3) end
+    docs = res
+    if doc ~= nil then -- both: the documents named that also match
+      local named = {}
+      for _, d in ipairs(type(doc) == "table" and doc or { doc }) do
+        local i = c:document_index(d)
+        if not i then argerror(fname, ("no document %s"):format(tostring(d))) end
+        named[i] = true
+      end
+      local both = {}
+      for _, i in ipairs(docs) do if named[i] then both[#both + 1] = i end end
+      docs = both
+    end
+    if #docs == 0 then return {} end
+  elseif doc ~= nil then
     local list = type(doc) == "table" and doc or { doc }
     docs = {}
     for _, d in ipairs(list) do
@@ -67,8 +85,11 @@ local function turnset(c, fname, filter)
   local speakers
   if speaker ~= nil then
     speakers = type(speaker) == "table" and speaker or { speaker }
+    local known = {}
+    for _, name in ipairs(c:speaker_names()) do known[name] = true end
     for _, s in ipairs(speakers) do
       if type(s) ~= "string" then argerror(fname, "speaker must be a name or a list of names") end
+      if not known[s] then argerror(fname, ("no speaker %q in this corpus"):format(s)) end
     end
   end
   local ids = {}
@@ -77,7 +98,14 @@ local function turnset(c, fname, filter)
       for _, t in ipairs(c:turn_ids(s or nil, d or nil)) do ids[#ids + 1] = t end
     end
   end
-  return c:turnset_of(ids)
+  table.sort(ids)
+  return ids
+end
+
+--- The same selection as a Set of turns (nil: every turn).
+local function turnset(c, fname, filter)
+  local ids = turn_ids(c, fname, filter)
+  return ids and c:turnset_of(ids)
 end
 stats.turnset = turnset
 
@@ -114,7 +142,7 @@ end
 -- Frequency lists ------------------------------------------------------------------------------
 
 local FREQ_OPTS = { by = true, group = true, min = true, range = true, speaker = true, doc = true,
-  kinds = true, language = true }
+  kinds = true, language = true, meta = true }
 
 --- A frequency list: `c:freq{by = "lower", group = "speaker", min = 2}`.
 -- by: "lower" (case-folded, the default), "form" (exact) or "stem" (Snowball, in the corpus's
@@ -269,7 +297,7 @@ end
 -- within = "sentence". Rows: rank, ngram (its keys joined by spaces), freq, range (documents).
 function stats.ngrams(c, opts)
   opts = check_opts("ngrams", opts, { n = true, min = true, within = true, by = true, speaker = true,
-    doc = true, kinds = true, language = true })
+    doc = true, kinds = true, language = true, meta = true })
   local n = check_n("ngrams", opts.n, 2)
   local km, by = keymap(c, "ngrams", opts)
   local r = c:ngram_counts(km, n, check_within("ngrams", opts.within), turnset(c, "ngrams", opts), nil, "any",
@@ -448,8 +476,8 @@ end
 local function check_selection(fname, v, what)
   if type(v) ~= "table" then argerror(fname, ("%s must be a table such as {speaker = \"LENA\"}"):format(what)) end
   for k in pairs(v) do
-    if k ~= "speaker" and k ~= "doc" then
-      argerror(fname, ("%s: unknown field '%s' (known: doc, speaker)"):format(what, tostring(k)))
+    if k ~= "speaker" and k ~= "doc" and k ~= "meta" then
+      argerror(fname, ("%s: unknown field '%s' (known: doc, meta, speaker)"):format(what, tostring(k)))
     end
   end
   return v
@@ -724,7 +752,7 @@ end
 -- or doc,] tokens, types, ttr, mattr, mtld.
 function stats.diversity(c, opts)
   opts = check_opts("diversity", opts, { group = true, window = true, threshold = true, by = true, kinds = true,
-    language = true, speaker = true, doc = true })
+    language = true, speaker = true, doc = true, meta = true })
   local km, by = keymap(c, "diversity", opts)
   local group = opts.group
   if group == nil then group = "speaker" end
@@ -744,7 +772,7 @@ function stats.diversity(c, opts)
       for i = 1, c:stats().documents do labels[#labels + 1] = c:document(i).name end
     end
     for _, label in ipairs(labels) do
-      local sel = { speaker = opts.speaker, doc = opts.doc }
+      local sel = { speaker = opts.speaker, doc = opts.doc, meta = opts.meta }
       sel[group] = label
       local r = c:diversity_counts(km, turnset(c, "diversity", sel), window, threshold)
       if r.tokens > 0 then
@@ -764,18 +792,8 @@ end
 -- folded, kind, sentence, turn (in its document), turn_id, doc, speaker, offset, length, line,
 -- column.
 function stats.tokens(c, opts)
-  opts = check_opts("tokens", opts, { speaker = true, doc = true, kinds = true })
-  local set = turnset(c, "tokens", opts) -- checks the filter
-  local ids
-  if set then
-    ids = {}
-    for _, s in ipairs(type(opts.speaker) == "table" and opts.speaker or { opts.speaker or false }) do
-      for _, d in ipairs(type(opts.doc) == "table" and opts.doc or { opts.doc or false }) do
-        for _, t in ipairs(c:turn_ids(s or nil, d and c:document_index(d) or nil)) do ids[#ids + 1] = t end
-      end
-    end
-    table.sort(ids)
-  end
+  opts = check_opts("tokens", opts, { speaker = true, doc = true, meta = true, kinds = true })
+  local ids = turn_ids(c, "tokens", opts) -- nil: every turn
   local kinds
   if opts.kinds and opts.kinds ~= "all" then
     kinds = {}
@@ -810,7 +828,7 @@ function stats.tally(c, fn, opts)
   if type(fn) ~= "function" then
     error(("bad argument #1 to 'tally' (function expected, got %s)"):format(type(fn)), 2)
   end
-  opts = check_opts("tally", opts, { speaker = true, doc = true, min = true, per = true })
+  opts = check_opts("tally", opts, { speaker = true, doc = true, meta = true, min = true, per = true })
   local min = check_min("tally", opts.min, 1)
   local per = opts.per or "form"
   if per ~= "form" and per ~= "token" then argerror("tally", "per must be \"form\" or \"token\"") end
@@ -839,7 +857,7 @@ function stats.tally(c, fn, opts)
     for i, k in ipairs(r.keys) do rows[i] = { rank = i, key = names[k], freq = r.freq[i] } end
   else
     local counts, order = {}, {}
-    for tok in stats.tokens(c, { speaker = opts.speaker, doc = opts.doc }) do
+    for tok in stats.tokens(c, { speaker = opts.speaker, doc = opts.doc, meta = opts.meta }) do
       local key = fn(tok)
       if key ~= nil then
         if not counts[key] then order[#order + 1] = key; counts[key] = 0 end
