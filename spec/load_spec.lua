@@ -44,7 +44,8 @@ describe("samtal", function()
       local dir = os.tmpname()
       os.remove(dir)
       os.execute("mkdir " .. h.q(dir))
-      assert.has_error(function() samtal.open(dir) end, dir .. ": no *.txt transcripts in this directory")
+      assert.has_error(function() samtal.open(dir) end,
+        dir .. ": no transcripts in this directory or below (*.txt, *.md, *.vtt, *.srt, *.vrt, *.json, *.html, *.htm)")
       os.execute("rmdir " .. h.q(dir))
     end)
 
@@ -55,7 +56,8 @@ describe("samtal", function()
         "bad argument #1 to 'open' (path #2 is a boolean, not a string)")
       assert.has_error(function() samtal.open({}) end, "bad argument #1 to 'open' (empty list of paths)")
       assert.has_error(function() samtal.open("corpus", { invalidd = "replace" }) end,
-        "open: unknown option 'invalidd' (known: attributes, encoding, hyphens, invalid, language, progress)")
+        "open: unknown option 'invalidd' (known: attributes, encoding, format, hyphens, invalid, language, metadata, "
+          .. "pattern, progress, recursive)")
       assert.has_error(function() samtal.open("corpus", { invalid = "drop" }) end,
         'open: option invalid must be "error" or "replace", not "drop"')
     end)

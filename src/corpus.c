@@ -120,6 +120,46 @@ static char *dup_str(const char *s) {
     return p;
 }
 
+int layout_format_by_name(const char *name) {
+    static const char *const names[] = {"auto", "text", "vrt",  "vtt",
+                                        "srt",  "json", "html", "parlamint"};
+    for (int f = 0; f < (int)(sizeof names / sizeof names[0]); f++)
+        if (strcmp(name, names[f]) == 0) return f;
+    return -1;
+}
+
+/* Which reader a decoded document goes to: the one `{format = ...}` names, or the first whose
+ * name or content test it passes; labelled plain text when none does. */
+static int detect_format(const char *path, const sm_text *t) {
+    return layout_is_vrt(path, t)         ? FORMAT_VRT
+           : layout_is_vtt(path, t)       ? FORMAT_VTT
+           : layout_is_srt(path, t)       ? FORMAT_SRT
+           : layout_is_json(path, t)      ? FORMAT_JSON
+           : layout_is_html(path, t)      ? FORMAT_HTML
+           : layout_is_parlamint(path, t) ? FORMAT_PARLAMINT
+                                          : FORMAT_TEXT;
+}
+
+static int read_layout(const sm_corpus *c, const char *path, sm_doc *d, sm_error *err) {
+    int f = c->opts.format != FORMAT_AUTO ? c->opts.format : detect_format(path, &d->text);
+    switch (f) {
+    case FORMAT_VRT:
+        return layout_vrt(path, &d->text, c->vrt_names, &d->layout, err);
+    case FORMAT_VTT:
+        return layout_vtt(path, &d->text, &d->layout, err);
+    case FORMAT_SRT:
+        return layout_srt(path, &d->text, &d->layout, err);
+    case FORMAT_JSON:
+        return layout_json(path, &d->text, &d->layout, err);
+    case FORMAT_HTML:
+        return layout_html(path, &d->text, &d->layout, err);
+    case FORMAT_PARLAMINT:
+        return layout_parlamint(path, &d->text, &d->layout, err);
+    default:
+        return layout_plaintext(path, &d->text, &d->layout, err);
+    }
+}
+
 int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
                      sm_error *err) {
     if (c->finished) return sm_errorf(err, "%s: the corpus is complete; no more documents", path);
@@ -162,10 +202,7 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
         doc_free(&d);
         return sm_errorf(err, "%s: no text in the file, only white space", path);
     }
-    int rc = layout_is_vrt(path, &d.text) ? layout_vrt(path, &d.text, c->vrt_names, &d.layout, err)
-             : layout_is_vtt(path, &d.text) ? layout_vtt(path, &d.text, &d.layout, err)
-             : layout_is_srt(path, &d.text) ? layout_srt(path, &d.text, &d.layout, err)
-                                            : layout_plaintext(path, &d.text, &d.layout, err);
+    int rc = read_layout(c, path, &d, err);
     if (rc) {
         doc_free(&d);
         return -1;

@@ -73,6 +73,7 @@ typedef struct sm_load_opts {
     int invalid;        /* TEXT_INVALID_ERROR or TEXT_INVALID_REPLACE */
     int encoding;       /* ENC_* to force one, or -1 to detect (encoding.h) */
     unsigned seg_flags; /* segment.h flags, e.g. SEG_JOIN_HYPHENS */
+    int format;         /* FORMAT_* (layout.h): a reader to force, or FORMAT_AUTO to detect */
 } sm_load_opts;
 
 typedef struct sm_corpus {

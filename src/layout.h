@@ -101,4 +101,48 @@ int layout_srt(const char *name, sm_text *t, sm_layout *out, sm_error *err);
 /* The cue reader behind both (vtt.c): srt is 1 for SRT, 0 for WebVTT. */
 int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error *err);
 
+/* Whether a decoded text is a Podcasting 2.0 JSON transcript: a name ending in .json, or a JSON
+ * object with a "segments" member. */
+int layout_is_json(const char *name, const sm_text *t);
+
+/* Reads a Podcasting 2.0 JSON transcript (see podcast.c), as layout_vtt does WebVTT: *t is
+ * replaced by the turns' decoded text, whose offset map points each character back to its bytes
+ * in the source (an escape such as \u00e5 as a whole). Consecutive segments of one speaker form a
+ * turn, started at its first segment's startTime. Invalid JSON is an error naming file, line,
+ * column and what was expected. */
+int layout_json(const char *name, sm_text *t, sm_layout *out, sm_error *err);
+
+/* Whether a decoded text is a Podcasting 2.0 HTML transcript: a name ending in .html or .htm,
+ * or text starting with a doctype, <html>, <head>, <body>, <meta>, <cite>, <time> or <p>. */
+int layout_is_html(const char *name, const sm_text *t);
+
+/* Reads a Podcasting 2.0 HTML transcript (<cite>Name:</cite> <time>0:00</time> <p>text</p>,
+ * see podcast.c) like layout_json: tags left out, character references decoded and mapped to
+ * their bytes, the <title> as the document's title. */
+int layout_html(const char *name, sm_text *t, sm_layout *out, sm_error *err);
+
+/* Whether `name` is a ParlaMint text file: it ends in .txt, a "-meta.tsv" file with the same
+ * stem stands next to it, and its first line is an utterance id, a tab and text. */
+int layout_is_parlamint(const char *name, const sm_text *t);
+
+/* Reads a ParlaMint text file (see parlamint.c): a turn per "id<TAB>speech" line, its speaker
+ * the Speaker_name of that id in the -meta.tsv file next to it. The text stays as it is. */
+int layout_parlamint(const char *name, const sm_text *t, sm_layout *out, sm_error *err);
+
+/* Formats a document can be read as; FORMAT_AUTO detects it from name and content. */
+enum {
+    FORMAT_AUTO = 0,
+    FORMAT_TEXT,
+    FORMAT_VRT,
+    FORMAT_VTT,
+    FORMAT_SRT,
+    FORMAT_JSON,
+    FORMAT_HTML,
+    FORMAT_PARLAMINT
+};
+
+/* The FORMAT_* of a name ("auto", "text", "vrt", "vtt", "srt", "json", "html", "parlamint"),
+ * or -1 (corpus.c). */
+int layout_format_by_name(const char *name);
+
 #endif
