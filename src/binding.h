@@ -32,4 +32,7 @@ void raise_err(lua_State *L, const sm_error *err);
  * the metatables they use (samtal.Matches, samtal.Keymap). */
 void binding_stats_register(lua_State *L);
 
+/* Adds the export methods (binding_export.c) to the same table. */
+void binding_export_register(lua_State *L);
+
 #endif

@@ -622,6 +622,7 @@ static const luaL_Reg keymap_methods[] = {
 
 void binding_stats_register(lua_State *L) {
     luaL_setfuncs(L, stats_methods, 0);
+    binding_export_register(L);
     lua_pushcfunction(L, core_diversity_of);
     lua_setfield(L, -2, "diversity_of"); /* also reachable as core.Corpus.diversity_of */
     luaL_newmetatable(L, KEYMAP_T);

@@ -1,0 +1,56 @@
+--- samtal.export: a corpus written out for other tools. VRT for CWB's cwb-encode, CQPweb and
+-- Korp (the C core writes the tokens, src/export.c); this module builds the <text> tags from the
+-- documents and their metadata and says how to encode the file.
+-- @module samtal.export
+local metadata = require "samtal.metadata"
+
+local export = {}
+
+local function xml_escape(s)
+  return (tostring(s):gsub('[&<>"\t\r\n]', { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;",
+    ["\t"] = " ", ["\r"] = " ", ["\n"] = " " }))
+end
+
+--- A metadata column as a CWB attribute name: lower case letters, digits and _, starting with a
+-- letter (CWB's rule); nil when nothing is left.
+local function attribute_name(column)
+  local name = column:lower():gsub("[^%w_]", "_"):gsub("^[^%a]+", "")
+  if name == "" then return nil end
+  return name
+end
+
+--- Writes c as VRT to path; returns the path and the cwb-encode command line for it.
+-- opts.name: the CWB corpus name (default: the file name without extension, upper-cased in the
+-- registry as CWB wants).
+function export.vrt(c, path, opts)
+  opts = opts or {}
+  local fixed = { id = true, title = true, path = true }
+  local columns = {}
+  for _, col in ipairs(metadata.columns(c)) do
+    local name = attribute_name(col)
+    if name and not fixed[name] then
+      fixed[name] = true
+      columns[#columns + 1] = { column = col, name = name }
+    end
+  end
+  local tags = {}
+  for i = 1, c:stats().documents do
+    local d = c:document(i)
+    local parts = { ('<text id="%s" title="%s" path="%s"'):format(xml_escape(d.name:gsub("%.[^.]*$", "")),
+      xml_escape(d.title or ""), xml_escape(d.path)) }
+    for _, col in ipairs(columns) do
+      parts[#parts + 1] = (' %s="%s"'):format(col.name, xml_escape(d.meta[col.column] or ""))
+    end
+    parts[#parts + 1] = ">"
+    tags[i] = table.concat(parts)
+  end
+  c:export_vrt(path, tags)
+  local text_attrs = { "id", "title", "path" }
+  for _, col in ipairs(columns) do text_attrs[#text_attrs + 1] = col.name end
+  local name = (opts.name or path:match("([^/]+)$"):gsub("%.[^.]*$", "")):lower():gsub("[^%w_]", "_")
+  local line = ("cwb-encode -c utf8 -x -s -d data/%s -f %s -R registry/%s -P lower -P kind "
+    .. "-S text:0+%s -S turn:0+speaker+start+n -S s"):format(name, path, name, table.concat(text_attrs, "+"))
+  return path, line
+end
+
+return export
