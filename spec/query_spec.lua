@@ -123,7 +123,7 @@ describe("samtal", function()
     it("raises on bad options", function()
       assert.has_error(function() c:kwic("nära", { width = -1 }) end, "kwic: width must be a non-negative integer, not -1")
       assert.has_error(function() c:kwic("nära", { widht = 3 }) end,
-        "kwic: unknown option 'widht' (known: case, chars, clip, left, right, speaker, width)")
+        "kwic: unknown option 'widht' (known: case, chars, clip, left, meta, right, speaker, width)")
       assert.has_error(function() c:kwic() end,
         "bad argument #1 to 'kwic' (query string, function or LPeg pattern expected, got nil)")
     end)

@@ -408,9 +408,11 @@ local function read_freq_file(fname, path)
   if not f then argerror(fname, ("cannot read reference %s"):format(err)) end
   local text = f:read("a")
   f:close()
-  local lines = {}
-  for line in text:gmatch("[^\r\n]+") do lines[#lines + 1] = line end
-  if #lines == 0 then argerror(fname, ("%s: empty frequency list"):format(path)) end
+  local lines = {} -- every line, blank ones too, so that errors name the right line
+  for line in (text:gsub("\r\n?", "\n") .. (text:sub(-1) == "\n" and "" or "\n")):gmatch("([^\n]*)\n") do
+    lines[#lines + 1] = line
+  end
+  if not lines[1] or lines[1] == "" then argerror(fname, ("%s: empty frequency list"):format(path)) end
   local sep = lines[1]:find("\t") and "\t" or ","
   local function split(line, lineno)
     local out, pos = {}, 1
@@ -445,6 +447,7 @@ local function read_freq_file(fname, path)
   end
   local freq, total = {}, 0
   for i = 2, #lines do
+    if lines[i] == "" then goto continue end
     local row = split(lines[i], i)
     local n = math.tointeger(tonumber(row[ncol]))
     if not row[fcol] or not n or n < 0 then
@@ -452,6 +455,7 @@ local function read_freq_file(fname, path)
     end
     freq[row[fcol]] = (freq[row[fcol]] or 0) + n
     total = total + n
+    ::continue::
   end
   return freq, total
 end
@@ -589,17 +593,21 @@ function stats.keywords(c, opts)
     end
     if opts.negative then
       -- words far more frequent in the reference, also those the target never uses
-      local seen = {}
-      for k in pairs(cmp.freq) do seen[k] = true end
+      local seen = {} -- tested above: used at least min times by the target
+      for k, a in pairs(cmp.freq) do
+        if a >= min then seen[k] = true end
+      end
       if cmp.ref_forms then
         -- another corpus or a file: its forms may not exist in this corpus at all
         local index = {}
         for k, name in ipairs(km:names()) do index[name] = k end
         for form, b in pairs(cmp.ref_forms) do
           local k = index[form]
-          if b >= min and not (k and seen[k]) then
+          local a = k and cmp.freq[k] or 0
+          -- below min in the target, but negative: used less than the reference would expect
+          if b >= min and not (k and seen[k]) and a * cmp.ref_total < b * cmp.total then
             ntested = ntested + 1
-            local row = keyword_row(form, 0, b, cmp.total, cmp.ref_total)
+            local row = keyword_row(form, a, b, cmp.total, cmp.ref_total)
             row.group = cmp.label
             group_rows[#group_rows + 1] = row
           end
@@ -607,9 +615,10 @@ function stats.keywords(c, opts)
       else
         for k, total in ipairs(all.freq) do
           local b = cmp.ref(k) or 0
-          if not seen[k] and total > 0 and b >= min then
+          local a = cmp.freq[k] or 0
+          if not seen[k] and total > 0 and b >= min and a * cmp.ref_total < b * cmp.total then
             ntested = ntested + 1
-            local row = keyword_row(names[k], 0, b, cmp.total, cmp.ref_total)
+            local row = keyword_row(names[k], a, b, cmp.total, cmp.ref_total)
             row.group = cmp.label
             group_rows[#group_rows + 1] = row
           end
@@ -766,7 +775,10 @@ function stats.diversity(c, opts)
     rows[1] = r
   else
     local labels = {}
-    if group == "speaker" then
+    local chosen = opts[group] -- a speaker (or doc) filter names the groups to show
+    if chosen ~= nil then
+      labels = type(chosen) == "table" and chosen or { chosen }
+    elseif group == "speaker" then
       for _, s in ipairs(c:speakers()) do labels[#labels + 1] = s.name end
     else
       for i = 1, c:stats().documents do labels[#labels + 1] = c:document(i).name end
