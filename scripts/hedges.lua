@@ -1,7 +1,7 @@
 -- hedges.lua: how much each speaker hedges ("liksom", "typ", "ju", "kanske"...), per 1,000 words.
 -- None of samtal's built-in statistics does this: it counts a list of words and phrases per
 -- speaker with the query language, and relates them to each speaker's words.
--- usage: samtal scripts/hedges.lua [--format text|csv|json] PATH...
+-- example: samtal scripts/hedges.lua --format csv corpus
 local samtal = require "samtal"
 
 local HEDGES = { -- per language; phrases are queries, so "på något sätt" is one hedge
@@ -11,34 +11,14 @@ local HEDGES = { -- per language; phrases are queries, so "på något sätt" is 
     "actually", "basically" },
 }
 
-local function usage(code)
-  io.stderr:write("usage: samtal scripts/hedges.lua [--format text|csv|json] PATH...\n")
-  os.exit(code)
-end
-
-local fmt, paths = "text", {}
-local i = 1
-while i <= #arg do
-  local a = arg[i]
-  if a == "-h" or a == "--help" then
-    print("usage: samtal scripts/hedges.lua [--format text|csv|json] PATH...")
-    os.exit(0)
-  elseif a == "--format" then
-    fmt = arg[i + 1]
-    if fmt ~= "text" and fmt ~= "csv" and fmt ~= "json" then usage(2) end
-    i = i + 1
-  else
-    paths[#paths + 1] = a
-  end
-  i = i + 1
-end
-if #paths == 0 then usage(2) end
-
-local ok, c = pcall(samtal.open, paths)
-if not ok then
-  io.stderr:write("hedges: ", tostring(c), "\n")
-  os.exit(2)
-end
+local args = samtal.script {
+  name = "hedges",
+  description = "Per speaker: words, hedges (\"liksom\", \"typ\", \"ju\", \"kanske\"..., or the English "
+    .. "list), hedges per 1,000 words and the one most used; the most hedging speaker first.",
+  format = true,
+  corpus = true,
+}
+local c = args.corpus
 local hedges = HEDGES[c:language() or "en"] or HEDGES.en
 
 -- count every hedge per speaker from its concordance (each hit knows its speaker)
@@ -65,4 +45,4 @@ end
 table.sort(rows, function(a, b) return a.per1000 > b.per1000 end)
 local res = require("samtal.resulttable").new({ "speaker", "words", "hedges", "per1000", "most_used" }, rows,
   { title = "hedges per 1,000 words: " .. table.concat(hedges, ", ") })
-if fmt == "csv" then io.write(res:csv()) elseif fmt == "json" then print(res:json()) else print(res:text(#rows)) end
+args:print(res)

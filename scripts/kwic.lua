@@ -1,75 +1,27 @@
 -- kwic.lua: a keyword-in-context concordance of a query (a word, a phrase, any query).
--- usage: samtal scripts/kwic.lua [--width N] [--speaker NAME] [--case] [--sort LEVELS]
---                                [--format text|csv|tsv|json] QUERY PATH...
--- Prints every hit, aligned on the match (highlighted on a terminal unless NO_COLOR is set);
--- exit status 0 if found, 1 if not, 2 on bad usage or input.
+-- Prints every hit aligned on the match (highlighted on a terminal unless NO_COLOR is set), or
+-- CSV, TSV or JSON; exit status 0 if found, 1 if not, 2 on bad usage or input.
+-- example: samtal scripts/kwic.lua --speaker LENA --width 3 --sort R1,R2 "nära vård" corpus
 local samtal = require "samtal"
-local core = require "samtal.core"
 
-local usage = "usage: samtal scripts/kwic.lua [--width N] [--speaker NAME] [--case] [--sort R1,L1]\n"
-  .. "                                [--format text|csv|tsv|json] QUERY PATH..."
-local formats = { text = true, csv = true, tsv = true, json = true }
-local args, opts = {}, {}
-local i = 1
-while i <= #arg do
-  local a = arg[i]
-  if a == "--width" or a == "--speaker" or a == "--sort" or a == "--format" then
-    if not arg[i + 1] then
-      io.stderr:write(a, " needs a value\n", usage, "\n")
-      os.exit(2)
-    end
-    if a == "--width" then
-      opts.width = math.tointeger(tonumber(arg[i + 1]))
-      if not opts.width or opts.width < 0 then
-        io.stderr:write("--width needs a whole number, not ", arg[i + 1], "\n")
-        os.exit(2)
-      end
-    elseif a == "--speaker" then
-      opts.speaker = arg[i + 1]
-    elseif a == "--sort" then
-      opts.sort = {}
-      for level in arg[i + 1]:gmatch("[^,]+") do opts.sort[#opts.sort + 1] = level end
-    else
-      opts.format = arg[i + 1]
-      if not formats[opts.format] then
-        io.stderr:write("--format must be text, csv, tsv or json, not ", opts.format, "\n")
-        os.exit(2)
-      end
-    end
-    i = i + 2
-  elseif a == "--case" then
-    opts.case = true
-    i = i + 1
-  elseif a == "-h" or a == "--help" then
-    print(usage)
-    os.exit(0)
-  else
-    args[#args + 1] = a
-    i = i + 1
-  end
-end
-if #args < 2 then
-  io.stderr:write(usage, "\n")
-  os.exit(2)
-end
+local args = samtal.script {
+  name = "kwic",
+  description = "Every hit of a query in its context, aligned on the match.",
+  args = { { "query", 'a word, a phrase or any query: "nära vård", "vård*", "[lower=\\"vård.*\\"]"' } },
+  options = {
+    { "--width", "words of context on each side (default 6)", type = "integer", min = 0, argname = "N" },
+    { "--speaker", "only this speaker's hits", argname = "NAME" },
+    { "--case", "match plain words exactly, not case-folded", type = "flag" },
+    { "--sort", "sort levels, comma-separated: R1, L1, match, speaker, doc... (--sort=-R1 reverses)",
+      type = "list", argname = "LEVELS" },
+  },
+  format = true,
+  corpus = true,
+}
 
-local query = table.remove(args, 1)
-local ok, corpus = pcall(samtal.open, args)
-if not ok then
-  io.stderr:write("kwic: ", tostring(corpus), "\n")
-  os.exit(2)
-end
-local sort, format = opts.sort, opts.format or "text"
-opts.sort, opts.format = nil, nil
-local found, hits = pcall(corpus.kwic, corpus, query, opts)
-if found and sort then found, hits = pcall(hits.sort, hits, table.unpack(sort)) end
-if not found then
-  io.stderr:write("kwic: ", tostring(hits), "\n")
-  os.exit(2)
-end
-if format == "text" then
-  print(hits:text { color = core.isatty(1) and not os.getenv("NO_COLOR") })
-else
-  io.write(hits[format](hits))
-end
+local c = args.corpus
+local ok, hits = pcall(c.kwic, c, args.query, { width = args.width, speaker = args.speaker, case = args.case })
+if ok and args.sort then ok, hits = pcall(hits.sort, hits, table.unpack(args.sort)) end
+if not ok then args:fail(hits) end -- a query syntax error, an unknown sort level
+args:print(hits)
 os.exit(#hits > 0 and 0 or 1)

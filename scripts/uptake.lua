@@ -3,46 +3,23 @@
 -- first, the speakers who used it later and how many turns later. Per speaker, the words they
 -- introduced that others took up: a rough measure of who sets the agenda. None of samtal's
 -- built-in statistics does this; it streams tokens with c:tokens{} and counts in Lua.
--- usage: samtal scripts/uptake.lua [--min-length N] [--stop N] [--words] [--format text|csv|json] PATH...
+-- example: samtal scripts/uptake.lua --words --min-length 6 corpus
 local samtal = require "samtal"
 local resulttable = require "samtal.resulttable"
 
-local USAGE = "usage: samtal scripts/uptake.lua [--min-length N] [--stop N] [--words] [--format text|csv|json] PATH..."
-  .. "\n  --min-length N  words of at least N letters (default 5)"
-  .. "\n  --stop N        leave out the N most frequent words (default 100)"
-local fmt, min_length, stop, show_words, paths = "text", 5, 100, false, {}
-local i = 1
-while i <= #arg do
-  local a = arg[i]
-  if a == "-h" or a == "--help" then
-    print(USAGE)
-    os.exit(0)
-  elseif a == "--format" or a == "--min-length" or a == "--stop" then
-    local v = arg[i + 1]
-    if a == "--format" then fmt = v
-    elseif a == "--stop" then stop = math.tointeger(tonumber(v))
-    else min_length = math.tointeger(tonumber(v)) end
-    if (a == "--format" and v ~= "text" and v ~= "csv" and v ~= "json") or not min_length or not stop then
-      io.stderr:write(USAGE, "\n")
-      os.exit(2)
-    end
-    i = i + 1
-  elseif a == "--words" then
-    show_words = true
-  else
-    paths[#paths + 1] = a
-  end
-  i = i + 1
-end
-if #paths == 0 then
-  io.stderr:write(USAGE, "\n")
-  os.exit(2)
-end
-local ok, c = pcall(samtal.open, paths)
-if not ok then
-  io.stderr:write("uptake: ", tostring(c), "\n")
-  os.exit(2)
-end
+local args = samtal.script {
+  name = "uptake",
+  description = "Per speaker: content words they said first in a document that another speaker took "
+    .. "up, how many uptakes, and the mean number of turns to the first; --words lists the words.",
+  options = {
+    { "--min-length", "words of at least N letters", type = "integer", min = 0, default = 5, argname = "N" },
+    { "--stop", "leave out the N most frequent words", type = "integer", min = 0, default = 100, argname = "N" },
+    { "--words", "list each word, who introduced it and who took it up", type = "flag" },
+  },
+  format = true,
+  corpus = true,
+}
+local c, min_length, stop, show_words = args.corpus, args.min_length, args.stop, args.words
 
 -- the most frequent words are function words in any language: leave them out
 local common = {}
@@ -101,4 +78,4 @@ else
   res = resulttable.new({ "speaker", "introduced", "taken_up", "mean_turns_to_uptake" }, rows,
     { title = ("words of %d+ letters a speaker said first and another took up"):format(min_length) })
 end
-if fmt == "csv" then io.write(res:csv()) elseif fmt == "json" then print(res:json()) else print(res:text(#res)) end
+args:print(res)

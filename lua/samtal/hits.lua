@@ -9,6 +9,7 @@
 -- @module samtal.hits
 local core = require "samtal.core"
 local format = require "samtal.format"
+local provenance = require "samtal.script" -- what CSV, TSV and JSON carry with {provenance = ...}
 
 local Hits = {}
 Hits.__index = Hits
@@ -520,27 +521,34 @@ end
 local COLUMNS = { "doc", "speaker", "turn", "line", "column", "offset", "length", "start", "left", "match", "right" }
 
 --- Every hit as CSV (RFC 4180: CRLF line ends, a field with a comma, quote or line break quoted),
--- one header row. With a path, writes the file and returns the path.
-function Hits:csv(path)
+-- one header row. With a path, writes the file and returns the path. `{provenance = true}` (the
+-- hits' corpus) or `{provenance = c}` adds the columns samtal and fingerprint (samtal.script).
+function Hits:csv(path, opts)
   check_hits(self, "csv")
-  local out = { table.concat(COLUMNS, ",") .. "\r\n" }
+  local prov
+  path, prov = provenance.output_args("csv", path, opts, self.corpus)
+  local head_extra, row_extra = provenance.columns(prov, csv_field, ",")
+  local out = { table.concat(COLUMNS, ",") .. head_extra .. "\r\n" }
   for _, h in ipairs(self) do
     local row = {}
     for j, k in ipairs(COLUMNS) do row[j] = csv_field(h[k]) end
-    out[#out + 1] = table.concat(row, ",") .. "\r\n"
+    out[#out + 1] = table.concat(row, ",") .. row_extra .. "\r\n"
   end
   return emit(table.concat(out), path, "csv")
 end
 
 --- Every hit as tab-separated values, same columns as csv(); a tab, line break or backslash
--- in a field is written \t, \n (\r) or \\.
-function Hits:tsv(path)
+-- in a field is written \t, \n (\r) or \\. Takes {provenance = ...} as csv() does.
+function Hits:tsv(path, opts)
   check_hits(self, "tsv")
-  local out = { table.concat(COLUMNS, "\t") .. "\n" }
+  local prov
+  path, prov = provenance.output_args("tsv", path, opts, self.corpus)
+  local head_extra, row_extra = provenance.columns(prov, tsv_field, "\t")
+  local out = { table.concat(COLUMNS, "\t") .. head_extra .. "\n" }
   for _, h in ipairs(self) do
     local row = {}
     for j, k in ipairs(COLUMNS) do row[j] = tsv_field(h[k]) end
-    out[#out + 1] = table.concat(row, "\t") .. "\n"
+    out[#out + 1] = table.concat(row, "\t") .. row_extra .. "\n"
   end
   return emit(table.concat(out), path, "tsv")
 end
@@ -553,17 +561,20 @@ local JSON_FIELDS = { "doc", "path", "speaker", "turn", "turn_id", "line", "colu
   "position", "sentence", "left", "match", "right" }
 
 --- Every hit as a JSON array of objects, one a line; a field the hit lacks (speaker, start)
--- is null. With a path, writes the file and returns the path.
-function Hits:json(path)
+-- is null. With a path, writes the file and returns the path. With {provenance = ...} the array
+-- is the "rows" of an object that also holds "samtal" (the version) and "fingerprint".
+function Hits:json(path, opts)
   check_hits(self, "json")
+  local prov
+  path, prov = provenance.output_args("json", path, opts, self.corpus)
   local objs = {}
   for i, h in ipairs(self) do
     local fields = {}
     for j, k in ipairs(JSON_FIELDS) do fields[j] = json_string(k) .. ":" .. json_value(h[k]) end
     objs[i] = "{" .. table.concat(fields, ",") .. "}"
   end
-  if #objs == 0 then return emit("[]\n", path, "json") end
-  return emit("[\n" .. table.concat(objs, ",\n") .. "\n]\n", path, "json")
+  local text = #objs == 0 and "[]\n" or "[\n" .. table.concat(objs, ",\n") .. "\n]\n"
+  return emit(provenance.json(text, prov), path, "json")
 end
 
 local HTML_ESCAPES = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }

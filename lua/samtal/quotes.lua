@@ -5,6 +5,7 @@
 -- @module samtal.quotes
 local core = require "samtal.core"
 local format = require "samtal.format"
+local provenance = require "samtal.script" -- what CSV and JSON carry with {provenance = ...}
 
 local quotes = {}
 
@@ -219,25 +220,32 @@ local QUOTE_FIELDS = { "doc", "path", "speaker", "name", "role", "title", "page"
 local QUOTATION_FIELDS = { "doc", "path", "speaker", "turn", "sentence", "depth", "page", "start", "line", "column",
   "offset", "length", "text" }
 
-local function csv(list, fields, path)
-  local out = { table.concat(fields, ",") .. "\r\n" }
+-- csv() and json() take ([path] [, {provenance = true or a corpus}]): with provenance, CSV has
+-- the columns samtal and fingerprint last and JSON is {"samtal", "fingerprint", "rows"}.
+local function csv(list, fields, path, opts)
+  local prov
+  path, prov = provenance.output_args("csv", path, opts, corpus_of[list])
+  local head_extra, row_extra = provenance.columns(prov, csv_field, ",")
+  local out = { table.concat(fields, ",") .. head_extra .. "\r\n" }
   for _, q in ipairs(list) do
     local row = {}
     for i, k in ipairs(fields) do row[i] = csv_field(q[k]) end
-    out[#out + 1] = table.concat(row, ",") .. "\r\n"
+    out[#out + 1] = table.concat(row, ",") .. row_extra .. "\r\n"
   end
   return emit(table.concat(out), path, "csv")
 end
 
-local function json(list, fields, path)
+local function json(list, fields, path, opts)
+  local prov
+  path, prov = provenance.output_args("json", path, opts, corpus_of[list])
   local objs = {}
   for i, q in ipairs(list) do
     local row = {}
     for j, k in ipairs(fields) do row[j] = json_value(k) .. ":" .. json_value(q[k]) end
     objs[i] = "{" .. table.concat(row, ",") .. "}"
   end
-  if #objs == 0 then return emit("[]\n", path, "json") end
-  return emit("[\n" .. table.concat(objs, ",\n") .. "\n]\n", path, "json")
+  local text = #objs == 0 and "[]\n" or "[\n" .. table.concat(objs, ",\n") .. "\n]\n"
+  return emit(provenance.json(text, prov), path, "json")
 end
 
 --- Every quote as a Markdown block quote with its attribution line, separated by blank lines.
@@ -247,9 +255,9 @@ function Quotes:markdown(path)
   return emit(table.concat(out, "\n"), path, "markdown")
 end
 
-function Quotes:csv(path) return csv(self, QUOTE_FIELDS, path) end
+function Quotes:csv(path, opts) return csv(self, QUOTE_FIELDS, path, opts) end
 
-function Quotes:json(path) return json(self, QUOTE_FIELDS, path) end
+function Quotes:json(path, opts) return json(self, QUOTE_FIELDS, path, opts) end
 
 --- true if every quote is unchanged in its source, otherwise false and the first message.
 function Quotes:verify()
@@ -262,9 +270,9 @@ end
 
 Quotes.__tostring = Quotes.markdown
 
-function Quotations:csv(path) return csv(self, QUOTATION_FIELDS, path) end
+function Quotations:csv(path, opts) return csv(self, QUOTATION_FIELDS, path, opts) end
 
-function Quotations:json(path) return json(self, QUOTATION_FIELDS, path) end
+function Quotations:json(path, opts) return json(self, QUOTATION_FIELDS, path, opts) end
 
 --- One line per quotation: doc:line, speaker, the text in the marks it had; then the count.
 function Quotations:__tostring()

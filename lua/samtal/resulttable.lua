@@ -10,6 +10,7 @@
 -- a new result table over the same row tables and leaves the one it was called on as it was.
 -- @module samtal.resulttable
 local format = require "samtal.format"
+local provenance = require "samtal.script" -- what CSV, TSV and JSON carry with {provenance = c}
 
 local rt = {}
 
@@ -143,16 +144,18 @@ local function cell_of(row, col, i, fname, level)
     :format(fname, i, col, t), level or 4)
 end
 
---- Every row as a line of fields, joined by `sep` and ended by `eol`, under a header.
-local function delimited(self, field, sep, eol, fname)
+--- Every row as a line of fields, joined by `sep` and ended by `eol`, under a header; with
+-- provenance, its two columns last.
+local function delimited(self, field, sep, eol, fname, prov)
   local cols = columns_of[self]
   local header = {}
   for j, c in ipairs(cols) do header[j] = field(c) end
-  local out = { table.concat(header, sep) .. eol }
+  local head_extra, row_extra = provenance.columns(prov, field, sep)
+  local out = { table.concat(header, sep) .. head_extra .. eol }
   for i, row in ipairs(self) do
     local fields = {}
     for j, c in ipairs(cols) do fields[j] = field(cell_of(row, c, i, fname)) end
-    out[#out + 1] = table.concat(fields, sep) .. eol
+    out[#out + 1] = table.concat(fields, sep) .. row_extra .. eol
   end
   return table.concat(out)
 end
@@ -160,26 +163,34 @@ end
 --- RFC 4180 CSV: a header of the column names, then one record per row, CRLF line ends; a field
 -- with a comma, quote or line break is quoted. Numbers as format.number writes them; a missing
 -- cell, NaN and an infinity are empty fields. With a path, writes the file and returns the path;
--- otherwise returns the text.
-function ResultTable:csv(path)
+-- otherwise returns the text. `res:csv([path,] {provenance = c})` adds the columns samtal and
+-- fingerprint (samtal.script).
+function ResultTable:csv(path, opts)
   check(self, "csv")
-  local out = format.emit(delimited(self, format.csv_field, ",", "\r\n", "csv"), path, "csv")
+  local prov
+  path, prov = provenance.output_args("csv", path, opts)
+  local out = format.emit(delimited(self, format.csv_field, ",", "\r\n", "csv", prov), path, "csv")
   return out -- not a tail call: emit's error level counts this frame
 end
 
 --- Tab-separated values, as csv() but LF line ends and no quoting: a tab, line break or
--- backslash in a field is written \t, \n, \r or \\.
-function ResultTable:tsv(path)
+-- backslash in a field is written \t, \n, \r or \\. Takes {provenance = c} as csv() does.
+function ResultTable:tsv(path, opts)
   check(self, "tsv")
-  local out = format.emit(delimited(self, format.tsv_field, "\t", "\n", "tsv"), path, "tsv")
+  local prov
+  path, prov = provenance.output_args("tsv", path, opts)
+  local out = format.emit(delimited(self, format.tsv_field, "\t", "\n", "tsv", prov), path, "tsv")
   return out
 end
 
 --- JSON (RFC 8259): a plain array of objects, one a line, each with every column as a key in
 -- column order; a missing cell, NaN and an infinity are null. The meta is not written: the
--- file holds the rows only, so any JSON reader gets the table as is.
-function ResultTable:json(path)
+-- file holds the rows only, so any JSON reader gets the table as is. With {provenance = c} the
+-- array is the "rows" of an object that also holds "samtal" (the version) and "fingerprint".
+function ResultTable:json(path, opts)
   check(self, "json")
+  local prov
+  path, prov = provenance.output_args("json", path, opts)
   local cols = columns_of[self]
   local keys = {}
   for j, c in ipairs(cols) do keys[j] = format.json_string(c) .. ":" end
@@ -190,7 +201,7 @@ function ResultTable:json(path)
     objs[i] = "{" .. table.concat(fields, ",") .. "}"
   end
   local text = #objs == 0 and "[]\n" or "[\n" .. table.concat(objs, ",\n") .. "\n]\n"
-  local out = format.emit(text, path, "json")
+  local out = format.emit(provenance.json(text, prov), path, "json")
   return out
 end
 
