@@ -22,9 +22,9 @@ CORE_LIBS := $(shell pkg-config --libs libutf8proc libpcre2-8) -lstemmer
 LUA_LIBS      := $(shell pkg-config --libs lua5.4)
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-CORE_SRC   := error.c vec.c text.c encoding.c lexicon.c plaintext.c vrt.c vtt.c srt.c break_props.c segment.c tokenize.c \
-              index.c corpus.c query.c pattern.c lexmatch.c store.c quotes.c stats.c binding.c \
-              binding_stats.c
+CORE_SRC   := error.c vec.c text.c encoding.c lexicon.c plaintext.c vrt.c vtt.c srt.c podcast.c parlamint.c break_props.c segment.c tokenize.c \
+              index.c corpus.c query.c pattern.c lexmatch.c store.c quotes.c stats.c fingerprint.c binding.c \
+              binding_stats.c export.c binding_export.c
 LUA_SRC    := $(wildcard lua/samtal/*.lua)
 
 OBJ        := $(CORE_SRC:%.c=build/obj/%.o)
@@ -86,7 +86,7 @@ format:
 # Debian packages samtal needs to build and test; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 libutf8proc-dev lua-lpeg lua-busted \
             lua-check unicode-data valgrind cppcheck clang-format locales libpcre2-dev \
-            libstemmer-dev python3-nltk libreadline-dev lua-argparse tmux lua-cjson
+            libstemmer-dev python3-nltk libreadline-dev lua-argparse lua-cjson
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -129,3 +129,79 @@ bench: all
 
 clean:
 	rm -rf build
+
+# Fuzzing: `make fuzz` builds a libFuzzer target per parser (fuzz/*.c, clang with ASan and UBSan,
+# against the core without the Lua binding) and runs each for FUZZ_SECONDS on its seeds
+# (fuzz/seeds.sh) and its corpus spec/fuzz/<target>/, then merges what it found into that corpus
+# (minimised: libFuzzer's -merge=1 keeps the smallest inputs that cover the most). A crash stops
+# the run with its input left in FUZZ_DIR/crashes/ and the log in FUZZ_DIR/logs/. Installs
+# clang-14 and libclang-rt-14-dev if missing (CI does not fuzz, so DEB_PKGS leaves them out).
+#   make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS="load_vtt store"
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     ?= build/fuzz
+FUZZ_CC      ?= clang-14
+FUZZ_PKGS    := clang-14 libclang-rt-14-dev
+FUZZ_EXTS    := txt md vtt srt vrt $(if $(filter podcast.c,$(CORE_SRC)),json html)
+FUZZ_TARGETS ?= $(FUZZ_EXTS:%=load_%) store lexmatch segment
+FUZZ_OPTS    ?= -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g $(FUZZ_SAN) \
+                $(shell pkg-config --cflags $(PKGS)) -Isrc -Ibuild/gen
+FUZZ_OBJ     := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(filter-out binding%.c,$(CORE_SRC)))
+FUZZ_LIBS    := $(CORE_LIBS) -lm
+
+.PHONY: fuzz fuzz-deps fuzz-build
+.SECONDARY: $(FUZZ_OBJ)
+
+# the core's objects: coverage-instrumented, no libFuzzer main; clang's own warnings not errors
+$(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) | build/gen/break_tables.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c $< -o $@
+
+$(FUZZ_DIR)/bin/load_%: fuzz/fuzz_load.c fuzz/walk.h $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARNINGS) -fsanitize=fuzzer -DFUZZ_EXT='".$*"' -o $@ $< \
+	  $(FUZZ_OBJ) $(FUZZ_LIBS)
+
+$(FUZZ_DIR)/bin/%: fuzz/fuzz_%.c fuzz/walk.h $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARNINGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(FUZZ_LIBS)
+
+fuzz-deps:
+	@missing=$$(for p in $(FUZZ_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+fuzz-build: fuzz-deps
+	$(MAKE) all $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/%)
+
+# Per target: fuzz (new inputs go to FUZZ_DIR/work/<t>, kept for the next run), then minimise
+# work + corpus + seeds into a fresh directory that replaces spec/fuzz/<t>/: edges only
+# (-use_counters=0) and what loading covers (SAMTAL_FUZZ_NO_WALK, see fuzz/walk.h), so that the
+# corpus stays small. Seconds and inputs tried go to FUZZ_DIR/runs.tsv.
+fuzz: fuzz-build
+	@sh fuzz/seeds.sh $(FUZZ_DIR)/seeds $(FUZZ_TARGETS)
+	@mkdir -p $(FUZZ_DIR)/logs $(FUZZ_DIR)/crashes
+	@for t in $(FUZZ_TARGETS); do \
+	  case $$t in store) len=16384;; lexmatch) len=256;; *) len=1024;; esac; \
+	  mkdir -p spec/fuzz/$$t $(FUZZ_DIR)/work/$$t; \
+	  echo "== fuzz $$t: $(FUZZ_SECONDS) s, -max_len=$$len (log: $(FUZZ_DIR)/logs/$$t.log)"; \
+	  if ! $(FUZZ_DIR)/bin/$$t $(FUZZ_OPTS) -max_len=$$len -max_total_time=$(FUZZ_SECONDS) \
+	       -artifact_prefix=$(FUZZ_DIR)/crashes/$$t- \
+	       $(FUZZ_DIR)/work/$$t spec/fuzz/$$t $(FUZZ_DIR)/seeds/$$t >$(FUZZ_DIR)/logs/$$t.log 2>&1; then \
+	    tail -n 40 $(FUZZ_DIR)/logs/$$t.log; \
+	    echo "fuzz $$t: FAILED; input in $(FUZZ_DIR)/crashes/ (ls -t $(FUZZ_DIR)/crashes | head -1)"; \
+	    exit 1; \
+	  fi; \
+	  execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/logs/$$t.log); \
+	  printf '%s\t%s\t%s\t%s\n' "$$(date -u +%FT%TZ)" $$t $(FUZZ_SECONDS) "$$execs" >>$(FUZZ_DIR)/runs.tsv; \
+	  rm -rf $(FUZZ_DIR)/merged/$$t && mkdir -p $(FUZZ_DIR)/merged/$$t; \
+	  SAMTAL_FUZZ_NO_WALK=1 $(FUZZ_DIR)/bin/$$t -merge=1 -use_counters=0 -max_len=$$len \
+	    $(FUZZ_DIR)/merged/$$t spec/fuzz/$$t $(FUZZ_DIR)/work/$$t $(FUZZ_DIR)/seeds/$$t \
+	    >$(FUZZ_DIR)/logs/$$t.merge.log 2>&1 || { tail -n 20 $(FUZZ_DIR)/logs/$$t.merge.log; exit 1; }; \
+	  rm -f spec/fuzz/$$t/* && cp $(FUZZ_DIR)/merged/$$t/* spec/fuzz/$$t/; \
+	  echo "   $$execs inputs tried; corpus: $$(ls spec/fuzz/$$t | wc -l) files, $$(cat spec/fuzz/$$t/* | wc -c) bytes"; \
+	done

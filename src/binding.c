@@ -17,6 +17,7 @@
 
 #include "corpus.h"
 #include "encoding.h"
+#include "fingerprint.h"
 #include "index.h"
 #include "lexmatch.h"
 #include "pattern.h"
@@ -56,7 +57,7 @@ static int get_bool_opt(lua_State *L, int opts, const char *key) {
 static int core_open(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
-    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0};
+    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO};
     if (!lua_isnoneornil(L, 2)) {
         lua_getfield(L, 2, "invalid");
         const char *inv = luaL_optstring(L, -1, "error");
@@ -75,6 +76,18 @@ static int core_open(lua_State *L) {
                 return luaL_error(L,
                                   "bad option encoding = \"%s\" (expected \"auto\", \"utf-8\", "
                                   "\"utf-16le\", \"utf-16be\" or \"cp1252\")",
+                                  name ? name : "?");
+        }
+        lua_pop(L, 1);
+        lua_getfield(L, 2, "format"); /* a reader to force (layout.h) */
+        if (!lua_isnil(L, -1)) {
+            const char *name = lua_tostring(L, -1);
+            opts.format = name ? layout_format_by_name(name) : -1;
+            if (opts.format < 0)
+                return luaL_error(L,
+                                  "bad option format = \"%s\" (expected \"auto\", \"text\", "
+                                  "\"vtt\", \"srt\", \"vrt\", \"json\", \"html\" or "
+                                  "\"parlamint\")",
                                   name ? name : "?");
         }
         lua_pop(L, 1);
@@ -108,6 +121,13 @@ static int core_open(lua_State *L) {
         int saved = path && store_is_corpus(path);
         if (saved && n > 1) {
             lua_pushfstring(L, "%s: a saved corpus opens on its own, not with other files", path);
+            return lua_error(L);
+        }
+        if (saved && opts.format != FORMAT_AUTO) {
+            lua_pushfstring(L,
+                            "%s: a saved corpus keeps the formats it was read with; format "
+                            "applies when loading transcripts",
+                            path);
             return lua_error(L);
         }
         if (saved && (opts.seg_flags || opts.invalid != TEXT_INVALID_ERROR || opts.encoding >= 0)) {
@@ -165,6 +185,7 @@ static int core_open(lua_State *L) {
         lua_pushstring(L, err.msg);
         return lua_error(L);
     }
+    if (progress) lua_remove(L, progress); /* the corpus is returned, not the callback */
     return 1;
 }
 
@@ -1165,6 +1186,14 @@ static int corpus_stretch_verify(lua_State *L) {
     return 1;
 }
 
+/* c:fingerprint() -> 16 hex digits: the content hash of the corpus (fingerprint.h). */
+static int corpus_fingerprint(lua_State *L) {
+    char hex[17];
+    fingerprint_hex(fingerprint_corpus(check_corpus(L, 1)), hex);
+    lua_pushstring(L, hex);
+    return 1;
+}
+
 static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"stats", corpus_stats},
                                           {"document", corpus_document},
@@ -1188,6 +1217,7 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"quotation_list", corpus_quotation_list},
                                           {"speech_sentences", corpus_speech_sentences},
                                           {"stretch_verify", corpus_stretch_verify},
+                                          {"fingerprint", corpus_fingerprint},
                                           {NULL, NULL}};
 
 static const luaL_Reg core_functions[] = {{"open", core_open},

@@ -34,44 +34,206 @@ local function check_string(fname, n, v)
   end
 end
 
---- Expands a path: a directory gives its *.txt files sorted by name, a file itself.
-local function expand(path, out)
-  local kind, err = core.filetype(path)
-  if not kind then error(err, 0) end
-  if kind == "directory" then
-    local names = core.listdir(path, ".txt")
-    if #names == 0 then
-      names = core.listdir(path, ".vrt")
-      if #names == 0 then error(("%s: no *.txt transcripts in this directory"):format(path), 0) end
+-- The files a directory gives: those of the formats samtal reads, by extension (any case).
+local TRANSCRIPT_EXTENSIONS = { txt = true, md = true, vtt = true, srt = true, vrt = true, json = true,
+  html = true, htm = true }
+local EXTENSION_LIST = "*.txt, *.md, *.vtt, *.srt, *.vrt, *.json, *.html, *.htm"
+-- Files that describe a corpus instead of holding a transcript, by their name up to the first dot
+-- (any case: README.md, LICENSE.MIT.md, SOURCE.md, INDEX.md), the metadata sidecar samtal.metadata
+-- reads, and ParlaMint's speaker tables (x-meta.tsv beside x.txt).
+local NOT_TRANSCRIPTS = { readme = true, license = true, licence = true, copying = true, source = true,
+  changelog = true, notice = true, authors = true, contributing = true, index = true }
+local SIDECARS = { ["metadata.csv"] = true, ["metadata.tsv"] = true, ["metadata.json"] = true }
+local MAX_DEPTH = 64 -- deeper than any real corpus; a symbolic link loop stops here
+
+--- A glob's Lua pattern, anchored at both ends: `*` any run of characters, `?` one character,
+-- `[abc]`, `[a-z]`, `[!abc]` a class of bytes; every other character stands for itself.
+local function glob_pattern(glob)
+  local out, i = { "^" }, 1
+  while i <= #glob do
+    local ch = glob:sub(i, i)
+    local close = ch == "[" and glob:find("]", i + (glob:sub(i + 1, i + 1):match("[!^]") and 3 or 2), true)
+    if ch == "*" then
+      out[#out + 1] = ".*"
+    elseif ch == "?" then
+      out[#out + 1] = "[^\128-\191][\128-\191]*" -- one UTF-8 character
+    elseif close then
+      local class = glob:sub(i + 1, close - 1):gsub("^!", "^"):gsub("%%", "%%%%")
+      out[#out + 1] = "[" .. class .. "]"
+      i = close
+    else
+      out[#out + 1] = ch:gsub("%p", "%%%0")
     end
-    local sep = path:sub(-1) == "/" and "" or "/"
-    for _, name in ipairs(names) do out[#out + 1] = path .. sep .. name end
-  else
-    out[#out + 1] = path
+    i = i + 1
+  end
+  return table.concat(out) .. "$"
+end
+
+--- Globs with their `{a,b}` alternatives written out: "*.{json,html}" gives "*.json", "*.html".
+local function expand_braces(glob, out)
+  local a, z = glob:find("{[^{}]*}")
+  if not a then
+    out[#out + 1] = glob
+    return out
+  end
+  for alt in (glob:sub(a + 1, z - 1) .. ","):gmatch("([^,]*),") do
+    expand_braces(glob:sub(1, a - 1) .. alt .. glob:sub(z + 1), out)
+  end
+  return out
+end
+
+--- The test a file name in a directory must pass: opts.pattern (a glob or a list of globs on
+-- the name) or, by default, an extension samtal reads. Names starting with a dot, README,
+-- LICENSE and other files about the corpus, and metadata sidecars never pass.
+local function name_filter(opts)
+  local patterns
+  if opts.pattern ~= nil then
+    patterns = {}
+    for _, glob in ipairs(type(opts.pattern) == "table" and opts.pattern or { opts.pattern }) do
+      for _, g in ipairs(expand_braces(glob, {})) do patterns[#patterns + 1] = glob_pattern(g) end
+    end
+  end
+  return function(name)
+    if name:sub(1, 1) == "." or SIDECARS[name:lower()] or NOT_TRANSCRIPTS[name:match("^[^.]*"):lower()]
+        or name:find("%-meta%.tsv$") then
+      return false
+    end
+    if not patterns then return TRANSCRIPT_EXTENSIONS[(name:match("%.([^.]+)$") or ""):lower()] == true end
+    for _, pat in ipairs(patterns) do
+      if name:find(pat) then return true end
+    end
+    return false
   end
 end
 
+--- Expands a path: a file is itself; a directory gives the transcript files in it, and with
+-- `recursive` (the default) in its subdirectories, sorted by path (byte order).
+local function expand(path, out, opts)
+  local kind, err = core.filetype(path)
+  if not kind then error(err, 0) end
+  if kind ~= "directory" then
+    out[#out + 1] = path
+    return
+  end
+  local wanted, recursive, found = name_filter(opts), opts.recursive ~= false, {}
+  local function walk(dir, depth)
+    if depth > MAX_DEPTH then
+      error(("%s: directories nested more than %d deep (a symbolic link loop?)"):format(dir, MAX_DEPTH), 0)
+    end
+    local sep = dir:sub(-1) == "/" and "" or "/"
+    for _, name in ipairs(core.listdir(dir, "")) do -- names starting with "." are left out
+      local full = dir .. sep .. name
+      local ftype = core.filetype(full)
+      if ftype == "directory" then
+        if recursive then walk(full, depth + 1) end
+      elseif ftype == "file" and wanted(name) then
+        found[#found + 1] = full
+      end
+    end
+  end
+  walk(path, 0)
+  if #found == 0 then
+    local where = recursive and "in this directory or below" or "in this directory"
+    if opts.pattern ~= nil then
+      local globs = {}
+      for _, g in ipairs(type(opts.pattern) == "table" and opts.pattern or { opts.pattern }) do
+        globs[#globs + 1] = '"' .. g .. '"'
+      end
+      error(("%s: no file matching %s %s"):format(path, table.concat(globs, " or "), where), 0)
+    end
+    error(("%s: no transcripts %s (%s)"):format(path, where, EXTENSION_LIST), 0)
+  end
+  table.sort(found)
+  table.move(found, 1, #found, #out + 1, out)
+end
+
+--- A progress line on stderr while a directory loads, when stderr is a terminal: drawn once
+-- loading has taken half a second, redrawn at most ten times a second, cleared at the end.
+local function terminal_progress()
+  if not core.isatty(2) then return nil end
+  local started, drawn = core.clock(), nil
+  local function progress(done, total, path)
+    local now = core.clock()
+    if done < total and (now - started < 0.5 or (drawn and now - drawn < 0.1)) then return end
+    if done == total then
+      if drawn then io.stderr:write("\r\27[K") end
+      drawn = nil
+      return
+    end
+    drawn = now
+    io.stderr:write(("\rsamtal: loading %d/%d files  %s\27[K"):format(done, total,
+      #path > 50 and ("…" .. path:sub(-49)) or path))
+  end
+  local function clear()
+    if drawn then io.stderr:write("\r\27[K") end
+  end
+  return progress, clear
+end
+
+--- Checks the options of open that choose and read files.
+local function check_file_opts(opts)
+  local p = opts.pattern
+  local ok = p == nil or type(p) == "string" or (type(p) == "table" and #p > 0)
+  if type(p) == "table" then
+    for _, g in pairs(p) do ok = ok and type(g) == "string" end
+  end
+  if not ok then
+    error("open: option pattern must be a glob on file names such as \"*.txt\", or a list of them", 3)
+  end
+  if opts.recursive ~= nil and type(opts.recursive) ~= "boolean" then
+    error("open: option recursive must be true or false", 3)
+  end
+  if opts.progress ~= nil and opts.progress ~= false and type(opts.progress) ~= "function" then
+    error("open: option progress must be a function(done, total, path), or false", 3)
+  end
+  local FORMATS = { auto = true, text = true, vtt = true, srt = true, vrt = true, json = true, html = true,
+    parlamint = true }
+  if opts.format ~= nil and not FORMATS[opts.format] then
+    error(("open: option format must be \"auto\", \"text\", \"vtt\", \"srt\", \"vrt\", \"json\", \"html\" or "
+      .. "\"parlamint\", not %s"):format(type(opts.format) == "string" and ("%q"):format(opts.format)
+      or tostring(opts.format)), 3)
+  end
+end
+
+--- core.open, with a progress line on a terminal when a directory was expanded and the caller
+-- gave no progress function of its own (`progress = false` turns it off).
+local function load(paths, opts, from_directory)
+  if opts.progress ~= nil or not from_directory then return core.open(paths, opts) end
+  local progress, clear = terminal_progress()
+  if not progress then return core.open(paths, opts) end
+  local with = setmetatable({ progress = progress }, { __index = opts })
+  local ok, c = pcall(core.open, paths, with)
+  clear()
+  if not ok then error(c, 0) end
+  return c
+end
+
 --- Opens a corpus.
--- @param source a file, a directory (its *.txt, sorted by name), or a list of these
+-- @param source a file, a directory (the transcripts in it and below, sorted by path), or a list
+--   of these
 -- @param opts `invalid = "error"|"replace"` (invalid UTF-8), `hyphens = true` (keep
 --   letter-hyphen-letter compounds such as "vi-känsla" as one word), `language = "sv"`,
---   `progress = function(done, total, path)` (called after each file)
+--   `progress = function(done, total, path)` (called after each file; false: no progress line),
+--   `format = "json"` (read every file as this format instead of detecting it), `pattern =
+--   "*.txt"` (a glob, or a list, on the names of files in directories), `recursive = false`
+--   (only a directory's own files)
 -- @return a samtal.Corpus
 -- `attributes = {"pos", "msd", "lemma"}` names the columns after the word of a VRT file that
 -- does not name them itself.
 function samtal.open(source, opts)
   opts = check_opts("open", opts,
     { invalid = true, hyphens = true, language = true, progress = true, attributes = true, encoding = true,
-      metadata = true })
+      metadata = true, format = true, pattern = true, recursive = true })
+  check_file_opts(opts)
   local paths = {}
   if type(source) == "string" then
-    expand(source, paths)
+    expand(source, paths, opts)
   elseif type(source) == "table" then
     for i, p in ipairs(source) do
       if type(p) ~= "string" then
         error(("bad argument #1 to 'open' (path #%d is a %s, not a string)"):format(i, type(p)), 2)
       end
-      expand(p, paths)
+      expand(p, paths, opts)
     end
     if #paths == 0 then error("bad argument #1 to 'open' (empty list of paths)", 2) end
   else
@@ -86,7 +248,8 @@ function samtal.open(source, opts)
   if opts.metadata ~= nil and opts.metadata ~= false and type(opts.metadata) ~= "string" then
     error("open: option metadata must be the path of a CSV, TSV or JSON file, or false", 2)
   end
-  local c = core.open(paths, opts)
+  local from_directory = #paths > (type(source) == "table" and #source or 1) -- a directory was expanded
+  local c = load(paths, opts, from_directory)
   if opts.language then language_of[c] = opts.language end
   -- a sidecar of document metadata: named, or metadata.csv/.tsv/.json in a directory opened
   local sidecar = opts.metadata
@@ -133,6 +296,20 @@ function Corpus:document(i)
   local d = c_document(self, i)
   d.meta = metadata.of(self, i)
   return d
+end
+
+--- Writes the corpus for other tools: `c:export("out.vrt")` (format from the extension, or
+-- `{format = "vrt"}`) writes VRT for CWB's cwb-encode, CQPweb and Korp, and returns the path and
+-- the cwb-encode command line that encodes it.
+function Corpus:export(path, opts)
+  opts = check_opts("export", opts, { format = true, name = true })
+  check_string("export", 1, path)
+  local fmt = opts.format or path:match("%.(%w+)$")
+  if fmt ~= "vrt" then
+    error(("export: unknown format %s (known: vrt)"):format(tostring(fmt)), 2)
+  end
+  self:stats()
+  return require("samtal.export").vrt(self, path, opts)
 end
 
 --- The metadata columns of the corpus's sidecar file (empty without one).
@@ -305,6 +482,27 @@ function Corpus:quotes(opts)
 end
 
 require("samtal.stats").install(Corpus, { check_opts = check_opts, compile = compile })
+
+local c_fingerprint = Corpus.fingerprint
+local fingerprint_of = setmetatable({}, { __mode = "k" }) -- corpus -> its fingerprint, made once
+--- A content hash of the corpus, 16 hex digits (src/fingerprint.h): of each document's name,
+-- encoding, normalised text and turns (speaker, start, extent), in order, and the load options
+-- that change tokens. The same for the same transcripts loaded again or mapped from a saved
+-- file; another when a byte of text, a speaker or an option changes. Shareable scripts declare
+-- it, and CSV and JSON outputs can carry it.
+function Corpus:fingerprint()
+  local fp = fingerprint_of[self]
+  if fp then
+    self:stats() -- a closed corpus says so, cached or not
+    return fp
+  end
+  fp = c_fingerprint(self)
+  fingerprint_of[self] = fp
+  return fp
+end
+
+--- samtal.script{...}: the declaration at the head of a shareable script (samtal.script).
+samtal.script = require "samtal.script"
 
 samtal.Corpus = Corpus
 samtal.Hits = Hits

@@ -46,6 +46,9 @@ assert(#c:diversity() > 0 and #c:tally(function(form) return #form end) > 0 and 
 for _ in c:tokens { speaker = "LENA" } do end
 assert(not pcall(c.freq, c, { by = "nope" }) and not pcall(c.keywords, c, { reference = "no/such.csv",
   target = { speaker = "LENA" } }))
+local vrt = os.tmpname() .. ".vrt"
+assert(c:export(vrt) == vrt and samtal.open(vrt):stats().tokens == c:stats().tokens)
+os.remove(vrt)
 local quotes = c:quotes { match = "samverkan" }
 assert(#quotes > 0 and quotes:verify() and quotes:markdown())
 c:close()
