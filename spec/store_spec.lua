@@ -397,6 +397,16 @@ describe("samtal", function()
       assert.are.equal(8, #m:kwic("samverkan"))
     end)
 
+    it("raises on a token offset past its document's text, where a quote's end was read unchecked", function()
+      local d2, b = doc2(), seed()
+      for t = d2.token - 1, d2.token + 200 do b = patch(b, directory(b)[SECTION.tokens].offset + 8 * t, "\0\xFF\xFF\xFF") end
+      local m, p = open_crafted(resum(b, SECTION.tokens))
+      local bad = p .. ": corrupt (section tokens: an offset out of range in document 1)"
+      assert.are.equal(bad, h.error_of(m.quotes, m, {}))
+      assert.are.equal(bad, h.error_of(m.kwic, m, "Karlshamns"))
+      assert.truthy(#m:quotes { doc = 1 } > 0)
+    end)
+
     it("raises on a posting out of range or out of order, on the first query that reads them", function()
       local b = seed()
       local f = fold_of(b, "nära")

@@ -253,7 +253,7 @@ static int starts_lower(const sm_corpus *c, uint32_t tok) {
 static int ends_in_pause(const sm_corpus *c, uint32_t tok) {
     const sm_doc *d = &c->docs.v[corpus_token_doc(c, tok)];
     uint32_t e = tok_end(c, tok);
-    if (e < 3) return 0;
+    if (e < 3 || e > d->text.len) return 0; /* a token ends inside its text, if the file is sound */
     const char *t = d->text.s + e - 3;
     return memcmp(t, "...", 3) == 0 || memcmp(t, "\xE2\x80\xA6", 3) == 0;
 }

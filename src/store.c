@@ -1188,27 +1188,32 @@ static void bit_set(uint8_t *bits, uint32_t i) {
     bits[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
-/* Whether any token of t[0..n) has a form id of at least lim; in blocks of a fixed size, which
- * compilers vectorise at -O2. */
-static uint32_t any_form_at_least(const sm_token *t, size_t n, uint32_t lim) {
-    uint32_t bad = 0;
+/* Over the tokens t[0..n): 1 if a form id is nforms or more, 2 if an offset is past len, 3 if
+ * both; in blocks of a fixed size, which compilers vectorise at -O2. */
+static uint32_t tokens_out_of_range(const sm_token *t, size_t n, uint32_t nforms, uint32_t len) {
+    uint32_t form = 0, off = 0;
     size_t j = 0;
     for (; j + 32 <= n; j += 32) {
-        uint32_t m = 0;
-        for (size_t q = 0; q < 32; q++)
-            m |= t[j + q].form >= lim;
-        bad |= m;
+        uint32_t f = 0, o = 0;
+        for (size_t q = 0; q < 32; q++) {
+            f |= t[j + q].form >= nforms;
+            o |= t[j + q].off > len;
+        }
+        form |= f;
+        off |= o;
     }
-    for (; j < n; j++)
-        bad |= t[j].form >= lim;
-    return bad;
+    for (; j < n; j++) {
+        form |= t[j].form >= nforms;
+        off |= t[j].off > len;
+    }
+    return form | off << 1;
 }
 
 /* Document i, before anything of it is read: its layout (segments inside the text, layout turns
  * on its segments and names), its turns (in order, each in the document and on its layout turn,
- * with a known speaker, together covering its tokens exactly), its tokens' form ids and its
- * sentence starts (from its first token, strictly ascending, inside it). After this nothing
- * read from the document can leave the mapping, whatever the bytes are. */
+ * with a known speaker, together covering its tokens exactly), its tokens' form ids and offsets
+ * (inside its text) and its sentence starts (from its first token, strictly ascending, inside
+ * it). After this nothing read from the document can leave the mapping, whatever the bytes are. */
 int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
     store_map *m = c->store;
     if (!m || i >= c->docs.n || bit_test(m->doc_checked, i)) return 0;
@@ -1238,8 +1243,11 @@ int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
     }
     if (tok != tok_end)
         return store_corrupt(c, err, "document %u: its turns do not cover its tokens", i);
-    if (any_form_at_least(c->tokens.v + d->tok_first, d->tok_count, (uint32_t)c->forms.n))
-        return store_corrupt(c, err, "section tokens: a form id out of range in document %u", i);
+    uint32_t bad_tok =
+        tokens_out_of_range(c->tokens.v + d->tok_first, d->tok_count, (uint32_t)c->forms.n, len);
+    if (bad_tok)
+        return store_corrupt(c, err, "section tokens: %s out of range in document %u",
+                             bad_tok & 1 ? "a form id" : "an offset", i);
     const uint32_t *sv = c->sentences.v + d->sent_first;
     uint32_t bad = d->sent_count && sv[0] != d->tok_first;
     for (uint32_t k = 1; k < d->sent_count; k++)
