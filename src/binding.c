@@ -206,6 +206,27 @@ static uint32_t check_index(lua_State *L, int arg, size_t n, const char *what) {
     return (uint32_t)(i - 1);
 }
 
+/* A saved corpus checks a document the first time it is read (see corpus.h): these raise the
+ * file's "corrupt (...)" error unless the document of token t / of turn t is sound. Every id
+ * that comes from Lua passes one of them before anything of its document is read. */
+static void need_token(lua_State *L, const sm_corpus *c, uint32_t t) {
+    sm_error err;
+    if (corpus_check_token(c, t, &err)) raise_err(L, &err);
+}
+
+static void need_turn(lua_State *L, const sm_corpus *c, uint32_t t) {
+    sm_error err;
+    if (corpus_check_turn(c, t, &err)) raise_err(L, &err);
+}
+
+/* The speaker of turn t, range-checked (for scans that read nothing else of a turn). */
+static uint32_t turn_speaker(lua_State *L, const sm_corpus *c, uint32_t t) {
+    sm_error err;
+    uint32_t sp = SM_NONE;
+    if (corpus_turn_speaker(c, t, &sp, &err)) raise_err(L, &err);
+    return sp;
+}
+
 /* c:save(path): writes the corpus to one file that samtal.open maps back (see store.h) */
 static int corpus_save(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
@@ -309,7 +330,9 @@ static int corpus_document(lua_State *L) {
         while (nz > na && strchr("*_\\", d->text.s[nz - 1]))
             nz--;
         set_str(L, "name", d->text.s + na, nz - na);
-        if (ev->turn != SM_NONE) set_int(L, "turn", c->turns.v[ev->turn].index + 1);
+        /* a document's turns are its layout turns in order (the index of turn k is k), so the
+         * turn's number needs no read of the turns: open checked the event's turn range */
+        if (ev->turn != SM_NONE) set_int(L, "turn", ev->turn - d->turn_first + 1);
         set_int(L, "offset", (lua_Integer)text_source_offset(&d->text, ev->start));
         set_int(L, "line", (lua_Integer)text_line_of(&d->text, ev->start));
         set_int(L, "position", (lua_Integer)ev->token + 1);
@@ -338,7 +361,7 @@ static int corpus_speaker_list(lua_State *L) {
         for (size_t d = sp->first_doc; d < c->docs.n; d++) {
             const sm_doc *doc = &c->docs.v[d];
             for (uint32_t t = doc->turn_first; t < doc->turn_first + doc->turn_count; t++) {
-                if (c->turns.v[t].speaker != s) continue;
+                if (turn_speaker(L, c, t) != s) continue;
                 lua_pushstring(L, doc->name);
                 lua_rawseti(L, -2, ++nd);
                 break;
@@ -355,6 +378,7 @@ static void push_turn_text(lua_State *L, const sm_corpus *c, uint32_t turn, uint
                            uint32_t to) {
     /* Most ranges lie inside one segment: pushed straight from the text, with no buffer. */
     const sm_turn *tr = &c->turns.v[turn];
+    CORPUS_EXPECT_CHECKED(c, tr->doc);
     const sm_doc *d = &c->docs.v[tr->doc];
     const sm_rawturn *rt = &d->layout.turns.v[tr->index];
     for (uint32_t k = 0; k < rt->seg_count; k++) {
@@ -386,6 +410,7 @@ static void set_source_fields(lua_State *L, const sm_doc *d, uint32_t from, uint
 static int corpus_turn(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     uint32_t t = check_index(L, 2, c->turns.n, "no such turn");
+    need_turn(L, c, t);
     const sm_turn *tr = &c->turns.v[t];
     const sm_doc *d = &c->docs.v[tr->doc];
     const sm_rawturn *rt = &d->layout.turns.v[tr->index];
@@ -436,7 +461,7 @@ static int corpus_turn_ids(lua_State *L) {
     lua_newtable(L);
     lua_Integer k = 0;
     for (uint32_t t = lo; t < hi; t++) {
-        if (speaker && c->turns.v[t].speaker != sid) continue;
+        if (speaker && turn_speaker(L, c, t) != sid) continue;
         lua_pushinteger(L, (lua_Integer)t + 1);
         lua_rawseti(L, -2, ++k);
     }
@@ -472,10 +497,10 @@ static uint32_t *run_query(lua_State *L, sm_corpus *c, size_t *n, uint32_t *len)
         lua_error(L);
     }
     uint32_t *starts;
-    int rc = phrase_find(c, &ph, &starts, n);
+    int rc = phrase_find(c, &ph, &starts, n, &err);
     *len = (uint32_t)ph.n;
     phrase_free(&ph);
-    if (rc) luaL_error(L, "out of memory");
+    if (rc) raise_err(L, &err);
     return starts;
 }
 
@@ -527,6 +552,8 @@ typedef struct kwic_opts {
 static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
                      const kwic_opts *ko) {
     uint32_t e = s + len - 1, first, last;
+    need_token(L, c, s);
+    need_token(L, c, e);
     if (ko->chars)
         kwic_context(c, s, len, UINT32_MAX / 2, UINT32_MAX / 2, ko->sentence, &first, &last);
     else
@@ -864,6 +891,7 @@ static int corpus_find(lua_State *L) {
 static int corpus_token(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     uint32_t t = check_index(L, 2, c->tokens.n, "no such token");
+    need_token(L, c, t);
     const sm_form *f = &c->form_info.v[c->tokens.v[t].form];
     uint32_t turn = corpus_token_turn(c, t);
     const sm_doc *d = &c->docs.v[c->turns.v[turn].doc];
@@ -896,6 +924,8 @@ static int corpus_context(lua_State *L) {
                   "match runs past the corpus");
     luaL_argcheck(L, left >= 0 && left <= 10000, 4, "width out of range 0..10000");
     luaL_argcheck(L, right >= 0 && right <= 10000, 5, "width out of range 0..10000");
+    need_token(L, c, s);
+    need_token(L, c, s + (uint32_t)len - 1);
     uint32_t e = s + (uint32_t)len - 1, first, last, turn = corpus_token_turn(c, s);
     kwic_context(c, s, (uint32_t)len, (uint32_t)left, (uint32_t)right, 0, &first, &last);
     uint32_t ms = c->tokens.v[s].off, me = c->tokens.v[e].off + corpus_token_len(c, e);
@@ -1038,6 +1068,7 @@ static int core_filetype(lua_State *L) {
 static void set_stretch(lua_State *L, const sm_corpus *c, const sm_stretch *s, sm_buf *b,
                         void **bbox) {
     const sm_turn *tr = &c->turns.v[s->turn_first];
+    CORPUS_EXPECT_CHECKED(c, tr->doc);
     const sm_doc *d = &c->docs.v[tr->doc];
     const sm_rawturn *rt = &d->layout.turns.v[tr->index];
     b->n = 0;
@@ -1162,6 +1193,8 @@ static int corpus_stretch_verify(lua_State *L) {
     s.turn_first = check_index(L, 2, c->turns.n, "no such turn");
     s.turn_last = check_index(L, 4, c->turns.n, "no such turn");
     lua_Integer from = luaL_checkinteger(L, 3), to = luaL_checkinteger(L, 5);
+    need_turn(L, c, s.turn_first);
+    need_turn(L, c, s.turn_last);
     luaL_argcheck(L,
                   s.turn_last >= s.turn_first &&
                       c->turns.v[s.turn_first].doc == c->turns.v[s.turn_last].doc,

@@ -256,7 +256,7 @@ int corpus_finish(sm_corpus *c, sm_error *err) {
         while (c->attrs.v[a].tokens.n < c->tokens.n)
             if (VEC_PUSH(c->attrs.v[a].tokens, LEX_NONE))
                 return sm_errorf(err, "out of memory while building the index");
-    if (index_build(c) || index_build_fold_forms(c))
+    if (index_build(c) || index_build_fold_forms(c) || corpus_index_docs(c))
         return sm_errorf(err, "out of memory while building the index");
     c->finished = 1;
     return 0;
@@ -264,11 +264,10 @@ int corpus_finish(sm_corpus *c, sm_error *err) {
 
 void corpus_free(sm_corpus *c) {
     if (!c) return;
-    free(c->fold_forms_start); /* derived arrays are malloc'd, mapped corpus or not */
-    free(c->fold_forms);
-    free(c->turn_starts);
-    c->fold_forms_start = c->fold_forms = NULL;
+    free(c->turn_starts); /* derived, malloc'd, mapped corpus or not */
+    free(c->doc_starts);
     c->turn_starts = NULL;
+    c->doc_starts = NULL;
     if (c->store) { /* a mapped corpus: its arrays live in the mapping */
         store_close(c);
         memset(c, 0, sizeof *c);
@@ -289,6 +288,9 @@ void corpus_free(sm_corpus *c) {
     free(c->post_start);
     free(c->postings);
     c->post_start = c->postings = NULL;
+    free(c->fold_forms_start);
+    free(c->fold_forms);
+    c->fold_forms_start = c->fold_forms = NULL;
     for (size_t a = 0; a < c->attrs.n; a++) {
         lex_free(&c->attrs.v[a].values);
         VEC_FREE(c->attrs.v[a].tokens);
@@ -298,8 +300,62 @@ void corpus_free(sm_corpus *c) {
     c->finished = 0;
 }
 
+int corpus_index_docs(sm_corpus *c) {
+    uint32_t *starts = malloc((c->docs.n ? c->docs.n : 1) * sizeof *starts);
+    if (!starts) return -1;
+    for (size_t d = 0; d < c->docs.n; d++)
+        starts[d] = c->docs.v[d].tok_first;
+    free(c->doc_starts);
+    c->doc_starts = starts;
+    return 0;
+}
+
+/* Both read only the document records, which open checks. */
+uint32_t corpus_token_doc(const sm_corpus *c, uint32_t tok) {
+    /* the last document whose first token is <= tok: documents without tokens share their first
+     * token with the next one, so this is the one that holds tok */
+    const uint32_t *at = c->doc_starts; /* branch-free: a conditional move per step */
+    for (size_t n = c->docs.n; n > 1; n -= n / 2)
+        at = at[n / 2] <= tok ? at + n / 2 : at;
+    return (uint32_t)(at - c->doc_starts);
+}
+
+uint32_t corpus_turn_doc(const sm_corpus *c, uint32_t turn) {
+    size_t lo = 0, hi = c->docs.n; /* the same by turn, over the records (rarely needed) */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->docs.v[mid].turn_first <= turn)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
+int corpus_check_token(const sm_corpus *c, uint32_t tok, sm_error *err) {
+    return c->doc_checked ? corpus_check_doc(c, corpus_token_doc(c, tok), err) : 0;
+}
+
+int corpus_check_turn(const sm_corpus *c, uint32_t turn, sm_error *err) {
+    return c->doc_checked ? corpus_check_doc(c, corpus_turn_doc(c, turn), err) : 0;
+}
+
+int corpus_turn_speaker(const sm_corpus *c, uint32_t turn, uint32_t *speaker, sm_error *err) {
+    uint32_t s = c->turns.v[turn].speaker;
+    if (s != SM_NONE && s >= c->speaker_names.n) {
+        if (c->store && store_check_doc(c, corpus_turn_doc(c, turn), err)) return -1; /* names it */
+        return sm_errorf(err, "turn %u: speaker out of range", turn);
+    }
+    *speaker = s;
+    return 0;
+}
+
 uint32_t corpus_token_turn(const sm_corpus *c, uint32_t tok) {
-    size_t lo = 0, hi = c->turns.n; /* last turn whose first token is <= tok */
+    const sm_doc *d = &c->docs.v[corpus_token_doc(c, tok)];
+    CORPUS_EXPECT_CHECKED(c, (uint32_t)(d - c->docs.v));
+    /* last turn of the document whose first token is <= tok */
+    size_t lo = d->turn_first, hi = (size_t)d->turn_first + d->turn_count;
+    if (lo == hi) return lo < c->turns.n ? (uint32_t)lo : 0; /* a token always has a turn */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
         if (c->turns.v[mid].tok_first <= tok)
@@ -307,13 +363,16 @@ uint32_t corpus_token_turn(const sm_corpus *c, uint32_t tok) {
         else
             hi = mid;
     }
-    while (lo > 0 && c->turns.v[lo].tok_count == 0)
+    while (lo > d->turn_first && c->turns.v[lo].tok_count == 0)
         lo--; /* empty turns share their first token */
     return (uint32_t)lo;
 }
 
 uint32_t corpus_token_sentence(const sm_corpus *c, uint32_t tok) {
-    size_t lo = 0, hi = c->sentences.n;
+    const sm_doc *d = &c->docs.v[corpus_token_doc(c, tok)];
+    CORPUS_EXPECT_CHECKED(c, (uint32_t)(d - c->docs.v));
+    size_t lo = d->sent_first, hi = (size_t)d->sent_first + d->sent_count;
+    if (lo == hi) return lo < c->sentences.n ? (uint32_t)lo : 0;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
         if (c->sentences.v[mid] <= tok)
@@ -324,8 +383,23 @@ uint32_t corpus_token_sentence(const sm_corpus *c, uint32_t tok) {
     return (uint32_t)lo;
 }
 
+void corpus_sentence_span(const sm_corpus *c, uint32_t doc, uint32_t sent, uint32_t *first,
+                          uint32_t *end) {
+    const sm_doc *d = &c->docs.v[doc];
+    CORPUS_EXPECT_CHECKED(c, doc);
+    uint32_t doc_end = d->tok_first + d->tok_count;
+    if (sent < d->sent_first || sent - d->sent_first >= d->sent_count) { /* not its sentence */
+        *first = d->tok_first;
+        *end = doc_end;
+        return;
+    }
+    *first = c->sentences.v[sent];
+    *end = sent + 1 - d->sent_first < d->sent_count ? c->sentences.v[sent + 1] : doc_end;
+}
+
 void corpus_turn_bounds(const sm_corpus *c, uint32_t turn, uint32_t *from, uint32_t *to) {
     const sm_turn *tr = &c->turns.v[turn];
+    CORPUS_EXPECT_CHECKED(c, tr->doc);
     const sm_layout *lay = &c->docs.v[tr->doc].layout;
     const sm_rawturn *rt = &lay->turns.v[tr->index];
     if (rt->seg_count == 0) {
@@ -338,6 +412,7 @@ void corpus_turn_bounds(const sm_corpus *c, uint32_t turn, uint32_t *from, uint3
 
 int corpus_turn_text(const sm_corpus *c, uint32_t turn, uint32_t from, uint32_t to, sm_buf *b) {
     const sm_turn *tr = &c->turns.v[turn];
+    CORPUS_EXPECT_CHECKED(c, tr->doc);
     const sm_doc *d = &c->docs.v[tr->doc];
     const sm_rawturn *rt = &d->layout.turns.v[tr->index];
     if (buf_append(b, "", 0)) return -1;

@@ -40,7 +40,8 @@ typedef struct sm_doc {
     uint32_t turn_first, turn_count;
     uint32_t event_first, event_count;
     uint32_t tok_first, tok_count;
-    uint64_t words; /* word and number tokens */
+    uint32_t sent_first, sent_count; /* its sentences (a sentence never crosses a turn) */
+    uint64_t words;                  /* word and number tokens */
 } sm_doc;
 
 typedef struct sm_turn {
@@ -90,16 +91,20 @@ typedef struct sm_corpus {
     uint32_t
         *post_start; /* index: postings of fold f are postings[post_start[f] .. post_start[f+1]) */
     uint32_t *postings; /* token ids, ascending within each fold */
-    /* the forms of each fold: fold_forms[fold_forms_start[f] .. fold_forms_start[f+1]); derived
-     * by index_build_fold_forms (never saved: cheap to rebuild, also for a mapped corpus) */
+    /* the forms of each fold: fold_forms[fold_forms_start[f] .. fold_forms_start[f+1]); built by
+     * index_build_fold_forms, and saved (rebuilt at open, they took 60 ms at 1.5 million forms) */
     uint32_t *fold_forms_start, *fold_forms;
-    uint8_t *turn_starts;         /* bit t set: token t starts a turn (derived like fold_forms) */
-    sm_lexicon attr_names;        /* positional attributes beyond word, by id */
-    VEC(sm_attr) attrs;           /* by attribute id */
+    uint8_t *turn_starts;  /* bit t set: token t starts a turn (derived, built on first use) */
+    uint32_t *doc_starts;  /* the first token of each document, for corpus_token_doc (derived) */
+    sm_lexicon attr_names; /* positional attributes beyond word, by id */
+    VEC(sm_attr) attrs;    /* by attribute id */
     const char *const *vrt_names; /* names of VRT columns after the word, if the file has none */
     sm_load_opts opts;
     int finished;
     void *store; /* set when the corpus is mapped from a saved file (store.c owns its memory) */
+    /* A mapped corpus checks a document the first time it is used (corpus_check_doc): a bit per
+     * document, set once it passed. NULL for a corpus built in memory, sound by construction. */
+    uint8_t *doc_checked;
 } sm_corpus;
 
 /* Starts an empty corpus with these options (NULL: defaults). */
@@ -116,8 +121,56 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
 /* Builds the index; after it the corpus is read-only. */
 int corpus_finish(sm_corpus *c, sm_error *err);
 
+/* Builds c->doc_starts from the documents (corpus_finish and store_open call it). Returns 0, or -1
+ * if memory ran out. */
+int corpus_index_docs(sm_corpus *c);
+
 /* Frees everything; a zeroed or freed corpus may be freed again. */
 void corpus_free(sm_corpus *c);
+
+/* ---- checked documents ----------------------------------------------------------------------
+ * A corpus mapped from a saved file (store.c) is not checked whole at open: a document's turns,
+ * layout, token form ids and sentences are checked the first time anything of it is used. So
+ * whatever reads a document's tokens, turns, sentences or layout first checks the document
+ * (corpus_check_doc): the query functions do for what they touch, the binding for ids that come
+ * from Lua. The functions below that take a token, turn or sentence expect its document checked.
+ * For a corpus built in memory every check is a NULL test. */
+
+/* store.c: checks document `doc` of a mapped corpus and marks it checked; -1 with err naming the
+ * file and what is wrong. */
+int store_check_doc(const sm_corpus *c, uint32_t doc, sm_error *err);
+
+/* Whether document `doc` may be read: checked, or not mapped. */
+static inline int corpus_doc_checked(const sm_corpus *c, uint32_t doc) {
+    return !c->doc_checked || ((c->doc_checked[doc >> 3] >> (doc & 7)) & 1);
+}
+
+/* Checks document `doc` unless done: 0, or -1 with err if the saved file is corrupt there. */
+static inline int corpus_check_doc(const sm_corpus *c, uint32_t doc, sm_error *err) {
+    return corpus_doc_checked(c, doc) ? 0 : store_check_doc(c, doc, err);
+}
+
+/* The document that token `tok` (< the token count) belongs to; reads no unchecked data. */
+uint32_t corpus_token_doc(const sm_corpus *c, uint32_t tok);
+
+/* The document that turn `turn` (< the turn count) belongs to; reads no unchecked data. */
+uint32_t corpus_turn_doc(const sm_corpus *c, uint32_t turn);
+
+/* Checks the document of token `tok` / of turn `turn` (see corpus_check_doc). */
+int corpus_check_token(const sm_corpus *c, uint32_t tok, sm_error *err);
+int corpus_check_turn(const sm_corpus *c, uint32_t turn, sm_error *err);
+
+/* The speaker of turn `turn` (SM_NONE if none) for a scan that reads nothing else of the turn,
+ * so that it needs no document check: a speaker id out of range is an error (-1, err). */
+int corpus_turn_speaker(const sm_corpus *c, uint32_t turn, uint32_t *speaker, sm_error *err);
+
+/* The sanitised test build asserts that every document read was checked first. */
+#ifdef SAMTAL_CHECKED_ACCESS
+#include <assert.h>
+#define CORPUS_EXPECT_CHECKED(c, doc) assert(corpus_doc_checked((c), (doc)))
+#else
+#define CORPUS_EXPECT_CHECKED(c, doc) ((void)0)
+#endif
 
 /* The turn that token `tok` belongs to. */
 uint32_t corpus_token_turn(const sm_corpus *c, uint32_t tok);
@@ -125,8 +178,13 @@ uint32_t corpus_token_turn(const sm_corpus *c, uint32_t tok);
 /* The sentence id of token `tok`. */
 uint32_t corpus_token_sentence(const sm_corpus *c, uint32_t tok);
 
+/* The tokens [*first, *end) of sentence `sent`, a sentence of document `doc`. */
+void corpus_sentence_span(const sm_corpus *c, uint32_t doc, uint32_t sent, uint32_t *first,
+                          uint32_t *end);
+
 /* Byte length of a token (that of its form). */
 static inline uint32_t corpus_token_len(const sm_corpus *c, uint32_t tok) {
+    CORPUS_EXPECT_CHECKED(c, corpus_token_doc(c, tok));
     return c->forms.entries[c->tokens.v[tok].form].len;
 }
 

@@ -154,12 +154,14 @@ int lexmatch_forms(const sm_corpus *c, int attr, int how, const char *value, siz
         char *folded = corpus_fold(value, len, &fl);
         uint32_t fold = folded ? lex_find(&c->folds, folded, fl) : LEX_NONE;
         free(folded);
-        size_t n;
-        const uint32_t *ff = fold != LEX_NONE ? index_fold_forms(c, fold, &n) : NULL;
-        for (size_t i = 0; ff && i < n; i++)
+        size_t n = 0;
+        const uint32_t *ff = NULL;
+        int rc = fold != LEX_NONE ? index_fold_forms(c, fold, &ff, &n, err) : 0;
+        for (size_t i = 0; i < n; i++)
             set_add(out, ff[i]);
         matcher_free(&vm);
-        return 0;
+        if (rc) set_free(out);
+        return rc;
     }
     int rc = 0;
     for (uint32_t f = 0; f < c->forms.n && rc >= 0; f++) {
@@ -201,19 +203,24 @@ int lexmatch_turns(const sm_corpus *c, const char *field, int how, const char *v
         return -1;
     }
     /* Match each distinct speaker and each document once, then mark their turns. */
-    sm_set hit_spk = {0}, hit_doc = {0};
-    if (set_init(&hit_spk, (uint32_t)c->speaker_names.n) ||
-        set_init(&hit_doc, (uint32_t)c->docs.n)) {
+    sm_set hit_spk = {0};
+    if (set_init(&hit_spk, (uint32_t)c->speaker_names.n)) {
         matcher_free(&vm);
-        set_free(&hit_spk);
         set_free(out);
         return sm_errorf(err, "out of memory");
     }
+    int rc = 0;
     if (which == 0) {
         for (uint32_t s = 0; s < c->speaker_names.n; s++) {
             size_t n;
             const char *name = lex_str(&c->speaker_names, s, &n);
             if (matches(&vm, name, n) > 0) set_add(&hit_spk, s);
+        }
+        /* Only the speaker of each turn is read, range-checked, so no document need be. */
+        for (uint32_t t = 0; t < c->turns.n && rc == 0; t++) {
+            uint32_t sp;
+            rc = corpus_turn_speaker(c, t, &sp, err);
+            if (rc == 0 && sp != SM_NONE && set_has(&hit_spk, sp)) set_add(out, t);
         }
     } else {
         for (uint32_t d = 0; d < c->docs.n; d++) {
@@ -224,19 +231,15 @@ int lexmatch_turns(const sm_corpus *c, const char *field, int how, const char *v
                 s = doc->text.s + doc->layout.title_start;
                 n = doc->layout.title_end - doc->layout.title_start;
             }
-            if (matches(&vm, s, n) > 0) set_add(&hit_doc, d);
+            if (matches(&vm, s, n) > 0) /* its turns, from the document's record */
+                for (uint32_t t = doc->turn_first; t < doc->turn_first + doc->turn_count; t++)
+                    set_add(out, t);
         }
     }
-    for (uint32_t t = 0; t < c->turns.n; t++) {
-        const sm_turn *tr = &c->turns.v[t];
-        if (which == 0 ? (tr->speaker != SM_NONE && set_has(&hit_spk, tr->speaker))
-                       : set_has(&hit_doc, tr->doc))
-            set_add(out, t);
-    }
     set_free(&hit_spk);
-    set_free(&hit_doc);
     matcher_free(&vm);
-    return 0;
+    if (rc) set_free(out);
+    return rc;
 }
 
 int lexmatch_events(const sm_corpus *c, int how, const char *value, size_t len, int flags,

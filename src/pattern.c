@@ -149,8 +149,10 @@ static int *linear_chain(const sm_pattern *p, int *len) {
     return NULL;
 }
 
-/* The length of the longest match starting at token s and ending by `end`, or 0. */
+/* The length of the longest match starting at token s and ending by `end` (both in the turn,
+ * whose document is checked), or 0. */
 static uint32_t match_at(matcher *m, uint32_t s, uint32_t end, uint32_t turn) {
+    CORPUS_EXPECT_CHECKED(m->c, m->c->turns.v[turn].doc);
     if (m->chain) {
         if ((size_t)s + (size_t)m->chain_len > end) return 0;
         for (int k = 0; k < m->chain_len; k++)
@@ -187,59 +189,73 @@ static int cmp_u32(const void *a, const void *b) {
 }
 
 /* How many tokens have a fold of a form in the set (each fold's postings once): the cost of
- * walking them. *closed tells whether the set holds every form of those folds, so that the
- * count is exactly the number of tokens with a form in the set. */
-static size_t anchor_cost(const sm_corpus *c, const sm_set *forms, int *closed, uint32_t *single) {
+ * walking them, in *cost. *closed tells whether the set holds every form of those folds, so that
+ * the count is exactly the number of tokens with a form in the set; *single is the fold when
+ * there is one, else SM_NONE. Returns 0, or -1 with err (out of memory, corrupt file). */
+static int anchor_cost(const sm_corpus *c, const sm_set *forms, size_t *cost, int *closed,
+                       uint32_t *single, sm_error *err) {
     sm_set folds;
-    if (set_init(&folds, (uint32_t)c->folds.n)) return SIZE_MAX;
+    if (set_init(&folds, (uint32_t)c->folds.n)) return sm_errorf(err, "out of memory");
     size_t total = 0, nfolds = 0;
+    int rc = 0;
     *single = SM_NONE;
-    for (uint32_t f = set_next(forms, 0); f < forms->n; f = set_next(forms, f + 1)) {
+    for (uint32_t f = set_next(forms, 0); f < forms->n && rc == 0; f = set_next(forms, f + 1)) {
         uint32_t fold = c->form_info.v[f].fold;
         if (set_has(&folds, fold)) continue;
         set_add(&folds, fold);
         if (nfolds++ == 0) *single = fold;
         size_t cnt;
-        index_postings(c, fold, &cnt);
+        rc = index_count(c, fold, &cnt, err);
         total += cnt;
     }
     if (nfolds != 1) *single = SM_NONE;
     *closed = 1;
-    for (uint32_t fold = set_next(&folds, 0); fold < folds.n && *closed;
+    for (uint32_t fold = set_next(&folds, 0); fold < folds.n && *closed && rc == 0;
          fold = set_next(&folds, fold + 1)) {
         size_t nf;
-        const uint32_t *ff = index_fold_forms(c, fold, &nf);
-        for (size_t i = 0; i < nf; i++)
+        const uint32_t *ff;
+        rc = index_fold_forms(c, fold, &ff, &nf, err);
+        for (size_t i = 0; rc == 0 && i < nf; i++)
             if (!set_has(forms, ff[i])) *closed = 0;
     }
     set_free(&folds);
-    return total;
+    *cost = total;
+    return rc;
 }
 
-/* Candidate start positions: the postings of the anchor's forms, moved back by its offset. */
+/* Candidate start positions: the postings of the anchor's forms, moved back by its offset.
+ * Returns 0, or -1 with err. */
 static int anchor_positions(const sm_corpus *c, const sm_set *forms, uint32_t offset,
-                            uint32_t **out, size_t *n) {
+                            uint32_t **out, size_t *n, sm_error *err) {
     sm_set folds;
-    if (set_init(&folds, (uint32_t)c->folds.n)) return -1;
+    if (set_init(&folds, (uint32_t)c->folds.n)) return sm_errorf(err, "out of memory");
     size_t total = 0, nfolds = 0;
     for (uint32_t f = set_next(forms, 0); f < forms->n; f = set_next(forms, f + 1)) {
         uint32_t fold = c->form_info.v[f].fold;
         if (set_has(&folds, fold)) continue;
         set_add(&folds, fold);
         size_t cnt;
-        index_postings(c, fold, &cnt);
+        if (index_count(c, fold, &cnt, err)) {
+            set_free(&folds);
+            return -1;
+        }
         total += cnt;
         nfolds++;
     }
     uint32_t *pos = malloc((total ? total : 1) * sizeof *pos);
     if (!pos) {
         set_free(&folds);
-        return -1;
+        return sm_errorf(err, "out of memory");
     }
     size_t k = 0;
     for (uint32_t fold = set_next(&folds, 0); fold < folds.n; fold = set_next(&folds, fold + 1)) {
         size_t cnt;
-        const uint32_t *p = index_postings(c, fold, &cnt);
+        const uint32_t *p;
+        if (index_postings(c, fold, &p, &cnt, err)) {
+            set_free(&folds);
+            free(pos);
+            return -1;
+        }
         for (size_t i = 0; i < cnt; i++)
             if (p[i] >= offset) pos[k++] = p[i] - offset;
     }
@@ -250,11 +266,24 @@ static int anchor_positions(const sm_corpus *c, const sm_set *forms, uint32_t of
     return 0;
 }
 
-/* The turn of token s, searching forward from turn `from` (candidates come in ascending order):
- * a gallop, then a binary search, so nearby candidates cost a few steps, not a full search. */
-static uint32_t next_turn(const sm_corpus *c, uint32_t from, uint32_t s) {
-    size_t n = c->turns.n;
-    if (from >= n || c->turns.v[from].tok_first > s) return corpus_token_turn(c, s);
+/* The turn of token s, its document checked first, searching forward from turn `from` (SM_NONE
+ * for none; candidates come in ascending order): in s's document, a gallop, then a binary
+ * search, so nearby candidates cost a few steps, not a full search. SM_NONE with err if the
+ * document is corrupt. */
+static uint32_t next_turn(const sm_corpus *c, uint32_t from, uint32_t s, sm_error *err) {
+    uint32_t d = SM_NONE;
+    if (from != SM_NONE) { /* most often the document of the last turn, or the next one */
+        uint32_t fd = c->turns.v[from].doc;
+        for (uint32_t k = fd; k < c->docs.n && k <= fd + 1 && d == SM_NONE; k++)
+            if (s >= c->docs.v[k].tok_first && s - c->docs.v[k].tok_first < c->docs.v[k].tok_count)
+                d = k;
+    }
+    if (d == SM_NONE) d = corpus_token_doc(c, s);
+    if (corpus_check_doc(c, d, err)) return SM_NONE;
+    const sm_doc *doc = &c->docs.v[d];
+    size_t n = (size_t)doc->turn_first + doc->turn_count;
+    if (from == SM_NONE || from < doc->turn_first || from >= n || c->turns.v[from].tok_first > s)
+        return corpus_token_turn(c, s);
     size_t lo = from, step = 1, hi = from + 1; /* turns[lo].tok_first <= s */
     while (hi < n && c->turns.v[hi].tok_first <= s) {
         lo = hi;
@@ -269,7 +298,7 @@ static uint32_t next_turn(const sm_corpus *c, uint32_t from, uint32_t s) {
         else
             hi = mid;
     }
-    while (lo > 0 && c->turns.v[lo].tok_count == 0)
+    while (lo > doc->turn_first && c->turns.v[lo].tok_count == 0)
         lo--; /* empty turns share their first token */
     return (uint32_t)lo;
 }
@@ -336,9 +365,10 @@ static size_t gallop(const uint32_t *a, size_t n, size_t i, uint32_t x) {
 /* A plain sequence of tokens whose every predicate is a set of forms closed under folding (a
  * phrase of words or wildcards) is answered by intersecting the positions of its words, read in
  * order from the index, without touching the token stream: returns 1 with the matches, 0 when
- * the pattern is not of that kind, -1 if memory ran out. */
+ * the pattern is not of that kind, -1 with err (out of memory, or a corrupt saved file). */
 static int intersect_chain(const sm_corpus *c, const sm_pattern *p, const matcher *m,
-                           const sm_set *turns, u32_vec *starts, u32_vec *lens, size_t *count) {
+                           const sm_set *turns, u32_vec *starts, u32_vec *lens, size_t *count,
+                           sm_error *err) {
     int n = m->chain_len;
     if (n < 2 || n > 16) return 0;
     const uint32_t *lists[16] = {NULL};
@@ -348,25 +378,28 @@ static int intersect_chain(const sm_corpus *c, const sm_pattern *p, const matche
     for (int k = 0; k < n; k++) {
         const sm_pred *pr = &p->preds.v[m->chain[k]];
         int closed;
-        if (pr->type != PRED_FORMS ||
-            anchor_cost(c, &p->sets.v[pr->set], &closed, &fold[k]) == SIZE_MAX || !closed)
-            return 0;
+        size_t cost;
+        if (pr->type != PRED_FORMS) return 0;
+        if (anchor_cost(c, &p->sets.v[pr->set], &cost, &closed, &fold[k], err)) return -1;
+        if (!closed) return 0;
     }
-    const uint8_t *starts_bits = index_turn_starts(c);
-    if (!starts_bits) return 0; /* out of memory: the general matcher still answers */
+    const uint8_t *starts_bits;
+    int r = index_turn_starts(c, &starts_bits, err);
+    if (r == -2) return 0; /* out of memory: the general matcher still answers */
+    if (r) return -1;
     int rc = -1, rarest = 0;
     for (int k = 0; k < n; k++) {
         if (fold[k] != SM_NONE) { /* one fold: its postings as they lie in the index */
-            lists[k] = index_postings(c, fold[k], &sizes[k]);
+            if (index_postings(c, fold[k], &lists[k], &sizes[k], err)) goto out;
         } else {
             if (anchor_positions(c, &p->sets.v[p->preds.v[m->chain[k]].set], 0, &owned[k],
-                                 &sizes[k]))
+                                 &sizes[k], err))
                 goto out;
             lists[k] = owned[k];
         }
         if (sizes[k] < sizes[rarest]) rarest = k;
     }
-    uint32_t turn = 0;
+    uint32_t turn = SM_NONE;
     for (size_t i = 0; i < sizes[rarest]; i++) {
         if (lists[rarest][i] < (uint32_t)rarest) continue;
         uint32_t s = lists[rarest][i] - (uint32_t)rarest;
@@ -383,15 +416,18 @@ static int intersect_chain(const sm_corpus *c, const sm_pattern *p, const matche
             crosses = (starts_bits[(s + k) >> 3] >> ((s + k) & 7)) & 1;
         if (crosses) continue;
         if (turns) {
-            const sm_turn *tr = &c->turns.v[turn];
-            if (!(s >= tr->tok_first && s < tr->tok_first + tr->tok_count))
-                turn = next_turn(c, turn, s);
+            const sm_turn *tr = turn != SM_NONE ? &c->turns.v[turn] : NULL;
+            if (!tr || !(s >= tr->tok_first && s < tr->tok_first + tr->tok_count))
+                turn = next_turn(c, turn, s, err);
+            if (turn == SM_NONE) goto out;
             if (!set_has(turns, turn)) continue;
         }
         if (count)
             (*count)++; /* counting only: nothing to keep */
-        else if (VEC_PUSH(*starts, s) || VEC_PUSH(*lens, (uint32_t)n))
+        else if (VEC_PUSH(*starts, s) || VEC_PUSH(*lens, (uint32_t)n)) {
+            sm_errorf(err, "out of memory while matching");
             goto out;
+        }
     }
     rc = 1;
 out:
@@ -416,7 +452,9 @@ int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32
     u32_vec out_s = {0};
     u32_vec out_l = {0};
     int rc = -1, direct = 0; /* direct: answered from the index, without matching */
+    int told = 0;            /* err already says what went wrong */
     if (!m.list[0] || !m.list[1] || !m.mark) goto done;
+    told = 1; /* from here on, every failure fills err */
     /* A single token whose forms are the anchor (a word, a wildcard): its positions are the
      * answer, no matching needed. */
     if (p->anchors.n == 1 && p->turns < 0 && p->states.n == 2 && p->anchors.v[0].offset == 0) {
@@ -427,8 +465,8 @@ int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32
             const sm_set *forms = &p->sets.v[pr->set];
             int closed;
             uint32_t single;
-            size_t cost = anchor_cost(c, forms, &closed, &single);
-            if (cost == SIZE_MAX) goto done;
+            size_t cost;
+            if (anchor_cost(c, forms, &cost, &closed, &single, err)) goto done;
             if (count_only && closed) {
                 *n = cost;
                 rc = 0;
@@ -436,9 +474,12 @@ int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32
                 goto done;
             }
             if (!closed) goto general; /* some tokens of those folds have other forms */
-            if (anchor_positions(c, forms, 0, &cand, &ncand)) goto done;
+            if (anchor_positions(c, forms, 0, &cand, &ncand, err)) goto done;
             uint32_t *ones = malloc((ncand ? ncand : 1) * sizeof *ones);
-            if (!ones) goto done;
+            if (!ones) {
+                sm_errorf(err, "out of memory while matching");
+                goto done;
+            }
             for (size_t i = 0; i < ncand; i++)
                 ones[i] = 1;
             *starts = cand;
@@ -453,8 +494,8 @@ int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32
 general:
     if (m.chain && p->scope == SCOPE_TURN) {
         size_t counted = 0;
-        int r =
-            intersect_chain(c, p, &m, turns_of(p), &out_s, &out_l, count_only ? &counted : NULL);
+        int r = intersect_chain(c, p, &m, turns_of(p), &out_s, &out_l, count_only ? &counted : NULL,
+                                err);
         if (r < 0) goto done;
         if (r > 0) { /* answered from the postings alone */
             rc = 0;
@@ -470,20 +511,23 @@ general:
         for (size_t i = 0; i < p->anchors.n; i++) {
             int closed;
             uint32_t single;
-            size_t cost = anchor_cost(c, &p->sets.v[p->anchors.v[i].set], &closed, &single);
+            size_t cost;
+            if (anchor_cost(c, &p->sets.v[p->anchors.v[i].set], &cost, &closed, &single, err))
+                goto done;
             if (cost < best_cost) best_cost = cost, best = i;
         }
         const sm_anchor *a = &p->anchors.v[best];
-        if (anchor_positions(c, &p->sets.v[a->set], a->offset, &cand, &ncand)) goto done;
+        if (anchor_positions(c, &p->sets.v[a->set], a->offset, &cand, &ncand, err)) goto done;
     }
     const sm_set *turns = p->turns >= 0 ? &p->sets.v[p->turns] : NULL;
     size_t total = cand ? ncand : c->tokens.n;
-    uint32_t turn = 0;
+    uint32_t turn = SM_NONE;
+    const sm_turn *tr = NULL; /* the turn of the last position, in a checked document */
     for (size_t i = 0; i < total; i++) {
         uint32_t s = cand ? cand[i] : (uint32_t)i;
-        const sm_turn *tr = &c->turns.v[turn];
-        if (!(s >= tr->tok_first && s < tr->tok_first + tr->tok_count)) {
-            turn = next_turn(c, turn, s);
+        if (!tr || !(s >= tr->tok_first && s < tr->tok_first + tr->tok_count)) {
+            turn = next_turn(c, turn, s, err);
+            if (turn == SM_NONE) goto done;
             tr = &c->turns.v[turn];
         }
         if (turns && !set_has(turns, turn)) {
@@ -492,13 +536,15 @@ general:
         }
         uint32_t end = tr->tok_first + tr->tok_count;
         if (p->scope == SCOPE_SENTENCE) {
-            uint32_t sid = corpus_token_sentence(c, s);
-            uint32_t send =
-                sid + 1 < c->sentences.n ? c->sentences.v[sid + 1] : (uint32_t)c->tokens.n;
+            uint32_t sfirst, send;
+            corpus_sentence_span(c, tr->doc, corpus_token_sentence(c, s), &sfirst, &send);
             if (send < end) end = send;
         }
         uint32_t len = match_at(&m, s, end, turn);
-        if (len && (VEC_PUSH(out_s, s) || VEC_PUSH(out_l, len))) goto done;
+        if (len && (VEC_PUSH(out_s, s) || VEC_PUSH(out_l, len))) {
+            sm_errorf(err, "out of memory while matching");
+            goto done;
+        }
     }
     rc = 0;
 finish:
@@ -511,7 +557,7 @@ done:
     if (rc) {
         VEC_FREE(out_s);
         VEC_FREE(out_l);
-        sm_errorf(err, "out of memory while matching");
+        if (!told) sm_errorf(err, "out of memory while matching");
         return -1;
     }
     if (direct) return 0;

@@ -68,7 +68,8 @@ static int term_matches(const sm_corpus *c, const sm_phrase *p, size_t k, uint32
     return p->exact ? form == p->terms[k] : c->form_info.v[form].fold == p->terms[k];
 }
 
-int phrase_find(const sm_corpus *c, const sm_phrase *p, uint32_t **starts, size_t *n) {
+int phrase_find(const sm_corpus *c, const sm_phrase *p, uint32_t **starts, size_t *n,
+                sm_error *err) {
     *starts = NULL;
     *n = 0;
     for (size_t k = 0; k < p->n; k++)
@@ -76,26 +77,36 @@ int phrase_find(const sm_corpus *c, const sm_phrase *p, uint32_t **starts, size_
     size_t anchor = 0, best = SIZE_MAX;
     for (size_t k = 0; k < p->n; k++) {
         size_t cnt;
-        index_postings(c, term_fold(c, p, k), &cnt);
+        if (index_count(c, term_fold(c, p, k), &cnt, err)) return -1;
         if (cnt < best) best = cnt, anchor = k;
     }
     size_t cnt;
-    const uint32_t *post = index_postings(c, term_fold(c, p, anchor), &cnt);
+    const uint32_t *post;
+    if (index_postings(c, term_fold(c, p, anchor), &post, &cnt, err)) return -1;
     u32_vec out = {0};
-    for (size_t i = 0; i < cnt; i++) {
+    uint32_t doc_end = 0; /* the checked document that holds the candidates so far ends here */
+    int rc = 0;
+    for (size_t i = 0; i < cnt && rc == 0; i++) {
         if (post[i] < anchor) continue;
         uint32_t s = post[i] - (uint32_t)anchor;
         if ((size_t)s + p->n > c->tokens.n) break;
+        if (s >= doc_end) { /* candidates ascend: a new document, checked first */
+            uint32_t d = corpus_token_doc(c, s);
+            rc = corpus_check_doc(c, d, err);
+            doc_end = c->docs.v[d].tok_first + c->docs.v[d].tok_count;
+        }
+        if (rc || (size_t)s + p->n > doc_end) continue; /* or runs into the next document */
         size_t k = 0;
         while (k < p->n && term_matches(c, p, k, s + (uint32_t)k))
             k++;
         if (k < p->n) continue;
         const sm_turn *tr = &c->turns.v[corpus_token_turn(c, s)];
         if ((size_t)s + p->n > (size_t)tr->tok_first + tr->tok_count) continue; /* crosses a turn */
-        if (VEC_PUSH(out, s)) {
-            VEC_FREE(out);
-            return -1;
-        }
+        if (VEC_PUSH(out, s)) rc = sm_errorf(err, "out of memory");
+    }
+    if (rc) {
+        VEC_FREE(out);
+        return -1;
     }
     *starts = out.v;
     *n = out.n;
@@ -106,13 +117,12 @@ void kwic_context(const sm_corpus *c, uint32_t start, uint32_t n, uint32_t left,
                   int sentence, uint32_t *first, uint32_t *last) {
     const sm_turn *tr = &c->turns.v[corpus_token_turn(c, start)];
     uint32_t lo = tr->tok_first, hi = tr->tok_first + tr->tok_count - 1;
-    if (sentence) {
-        uint32_t s1 = corpus_token_sentence(c, start), s2 = corpus_token_sentence(c, start + n - 1);
-        uint32_t from = c->sentences.v[s1];
-        uint32_t to =
-            s2 + 1 < c->sentences.n ? c->sentences.v[s2 + 1] - 1 : (uint32_t)c->tokens.n - 1;
+    if (sentence) { /* the sentences of the match's first and last token, inside the turn */
+        uint32_t e = start + n - 1 > hi ? hi : start + n - 1, from, to, end;
+        corpus_sentence_span(c, tr->doc, corpus_token_sentence(c, start), &from, &end);
+        corpus_sentence_span(c, tr->doc, corpus_token_sentence(c, e), &end, &to);
         if (from > lo) lo = from;
-        if (to < hi) hi = to;
+        if (to - 1 < hi) hi = to - 1;
     }
     uint32_t a = start, words = 0;
     while (a > lo && words < left) {

@@ -22,14 +22,16 @@ int phrase_compile(const sm_corpus *c, const char *q, size_t len, int exact, sm_
                    sm_error *err);
 
 /* All matches, as the token id where each starts, ascending, in a malloc'd array (*starts, may be
- * NULL when *n is 0). Returns 0, or -1 if memory ran out. */
-int phrase_find(const sm_corpus *c, const sm_phrase *p, uint32_t **starts, size_t *n);
+ * NULL when *n is 0). Returns 0, or -1 with err (out of memory, or a corrupt saved file). */
+int phrase_find(const sm_corpus *c, const sm_phrase *p, uint32_t **starts, size_t *n,
+                sm_error *err);
 
 void phrase_free(sm_phrase *p);
 
 /* The context of a match of n tokens at `start`: up to `left` words (word or number tokens)
  * before it and `right` words after it, never leaving its turn, nor its sentence(s) when
- * `sentence` is set. Fills the first and last token ids of the context. */
+ * `sentence` is set. Fills the first and last token ids of the context. The document of `start`
+ * must be checked (corpus_check_doc). */
 void kwic_context(const sm_corpus *c, uint32_t start, uint32_t n, uint32_t left, uint32_t right,
                   int sentence, uint32_t *first, uint32_t *last);
 

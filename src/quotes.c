@@ -160,6 +160,7 @@ static int by_open(const void *a, const void *b) {
 
 int quotes_find(const sm_corpus *c, uint32_t turn, sm_quotations *q, sm_unmatcheds *u,
                 sm_error *err) {
+    if (corpus_check_turn(c, turn, err)) return -1;
     const sm_turn *tr = &c->turns.v[turn];
     const sm_doc *d = &c->docs.v[tr->doc];
     const sm_rawturn *rt = &d->layout.turns.v[tr->index];
@@ -242,7 +243,7 @@ static uint32_t tok_end(const sm_corpus *c, uint32_t t) {
 
 /* Whether the token starts with a lower-case letter. */
 static int starts_lower(const sm_corpus *c, uint32_t tok) {
-    const sm_doc *d = &c->docs.v[c->turns.v[corpus_token_turn(c, tok)].doc];
+    const sm_doc *d = &c->docs.v[corpus_token_doc(c, tok)];
     size_t n, off = c->tokens.v[tok].off;
     int32_t cp = cp_at(d->text.s, off, d->text.len, &n);
     return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
@@ -250,9 +251,9 @@ static int starts_lower(const sm_corpus *c, uint32_t tok) {
 
 /* Whether the token ends in a pause: "..." or "…". */
 static int ends_in_pause(const sm_corpus *c, uint32_t tok) {
-    const sm_doc *d = &c->docs.v[c->turns.v[corpus_token_turn(c, tok)].doc];
+    const sm_doc *d = &c->docs.v[corpus_token_doc(c, tok)];
     uint32_t e = tok_end(c, tok);
-    if (e < 3) return 0;
+    if (e < 3 || e > d->text.len) return 0; /* a token ends inside its text, if the file is sound */
     const char *t = d->text.s + e - 3;
     return memcmp(t, "...", 3) == 0 || memcmp(t, "\xE2\x80\xA6", 3) == 0;
 }
@@ -271,6 +272,7 @@ static void span_close(const sm_corpus *c, sm_span *sp) {
 
 int quotes_sentences(const sm_corpus *c, uint32_t doc, uint32_t speaker, sm_spans *out,
                      sm_error *err) {
+    if (corpus_check_doc(c, doc, err)) return -1;
     const sm_doc *d = &c->docs.v[doc];
     int open = 0; /* a span is being built */
     sm_span cur = {{0, 0, 0, 0}, 0, 0, 0};
@@ -285,10 +287,10 @@ int quotes_sentences(const sm_corpus *c, uint32_t doc, uint32_t speaker, sm_span
                     starts_lower(c, a);
         uint32_t s0 = corpus_token_sentence(c, a), s1 = corpus_token_sentence(c, z);
         for (uint32_t s = s0; s <= s1; s++) {
-            uint32_t lo = c->sentences.v[s] > a ? c->sentences.v[s] : a;
-            uint32_t hi =
-                s + 1 < c->sentences.n ? c->sentences.v[s + 1] - 1 : (uint32_t)c->tokens.n - 1;
-            if (hi > z) hi = z;
+            uint32_t lo, hi;
+            corpus_sentence_span(c, doc, s, &lo, &hi); /* hi: the token after it */
+            if (lo < a) lo = a;
+            hi = hi - 1 > z ? z : hi - 1;
             if (lo > hi) continue;
             int join =
                 open && (s == s0 ? carry : ends_in_pause(c, cur.tok_last) && starts_lower(c, lo));
@@ -318,6 +320,8 @@ int quotes_sentences(const sm_corpus *c, uint32_t doc, uint32_t speaker, sm_span
 
 int quotes_tokens(const sm_corpus *c, const sm_stretch *s, uint32_t *first, uint32_t *last) {
     const sm_turn *a = &c->turns.v[s->turn_first], *z = &c->turns.v[s->turn_last];
+    CORPUS_EXPECT_CHECKED(c, a->doc);
+    CORPUS_EXPECT_CHECKED(c, z->doc);
     uint32_t lo = a->tok_first, hi = a->tok_first + a->tok_count; /* first token at >= from */
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -360,6 +364,7 @@ int quotes_text(const sm_corpus *c, const sm_stretch *s, sm_buf *b) {
 
 void quotes_source_range(const sm_corpus *c, const sm_stretch *s, uint64_t *offset,
                          uint64_t *length) {
+    CORPUS_EXPECT_CHECKED(c, c->turns.v[s->turn_first].doc);
     const sm_text *text = &c->docs.v[c->turns.v[s->turn_first].doc].text;
     size_t a = text_source_offset(text, s->from), z = text_source_offset(text, s->to);
     *offset = a;
@@ -409,6 +414,8 @@ static int verify_piece(const sm_corpus *c, const sm_doc *d, FILE *f, uint32_t a
 }
 
 int quotes_verify(const sm_corpus *c, const sm_stretch *s, sm_error *err) {
+    if (corpus_check_turn(c, s->turn_first, err) || corpus_check_turn(c, s->turn_last, err))
+        return -1;
     const sm_doc *d = &c->docs.v[c->turns.v[s->turn_first].doc];
     FILE *f = fopen(d->path, "rb");
     if (!f) {

@@ -54,17 +54,19 @@ typedef VEC(sm_span) sm_spans;
  * unpaired marks to *u. An unmatched mark is reported and otherwise ignored, so it never
  * hides the quotations after it. A single mark (' or ’) counts only where it cannot be an
  * apostrophe: between letters (it's, SKR's), before a digit ('90-talet) or without a partner,
- * it is an apostrophe and never reported. Returns 0, or -1 (out of memory) with err set. */
+ * it is an apostrophe and never reported. Returns 0, or -1 with err set (out of memory, or the
+ * saved corpus is corrupt in the turn's document, which is checked first). */
 int quotes_find(const sm_corpus *c, uint32_t turn, sm_quotations *q, sm_unmatcheds *u,
                 sm_error *err);
 
 /* Appends the speech-tuned sentences of document `doc` to *out, in order. With speaker !=
- * SM_NONE, only the sentences that start in a turn of that speaker. Returns 0 or -1. */
+ * SM_NONE, only the sentences that start in a turn of that speaker. Checks the document first.
+ * Returns 0 or -1 with err. */
 int quotes_sentences(const sm_corpus *c, uint32_t doc, uint32_t speaker, sm_spans *out,
                      sm_error *err);
 
 /* The token range of a stretch: the first and last token inside it; returns 0 when it holds
- * no token. */
+ * no token. This and the functions below take a stretch of a checked document. */
 int quotes_tokens(const sm_corpus *c, const sm_stretch *s, uint32_t *first, uint32_t *last);
 
 /* Appends the text of a stretch to b: the source's characters, a page break as one space and
@@ -81,7 +83,7 @@ uint32_t quotes_page_of(const sm_corpus *c, uint32_t doc, uint32_t off);
 
 /* Re-reads the stretch's bytes from its source file and checks that they still decode to the
  * corpus's text. Returns 1 if unchanged, 0 if changed or unreadable (err names the file, line
- * and what differs), -1 if out of memory. */
+ * and what differs), -1 if out of memory or the saved corpus is corrupt there (err). */
 int quotes_verify(const sm_corpus *c, const sm_stretch *s, sm_error *err);
 
 #endif

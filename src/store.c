@@ -18,23 +18,45 @@
  * Checksums are XXH64 (seed 0), written out below: four independent lanes keep it at memory
  * speed, and `xxhsum -H64` on a section's bytes gives the same number.
  *
- * What open checks. A corrupt file must be an error and never a crash, and a 1 GB corpus should
- * open in a blink; hashing all of it takes longer than everything else open does (about 0.9 s for
- * the 3.7 GB file of a 1 GB corpus), so the work is split:
- *   - always: the header and directory checksums, the sections' bounds and zero padding (every
- *     byte of the file is then covered by a checksum or known to be zero), and the checksums of
- *     the sections that grow with the number of documents, events or speakers, not with the text;
- *   - always: every index the core follows without a bounds check, in every section: form ids
- *     in tokens, folds and kinds of forms, lexicon entries and hash slots, turn, token, segment,
- *     event and name ranges, sentence starts, postings. After that no access can leave the
- *     mapping, whatever the bytes are; a flipped bit in the text, say, gives wrong text;
+ * What open checks, and what is checked later. A corrupt file must be an error and never a crash,
+ * and a 1 GB corpus should open in a blink. Checking every index in the file reads most of it:
+ * at 1 GB (a 3.7 GB file) that took 0.34 s, 0.40 s in a fresh process, the token stream and the
+ * postings (2.2 GB) most of it; hashing all of it takes 2.3 s. So the work is split three ways:
+ *   - at open: the header and directory checksums, the sections' bounds and zero padding (every
+ *     byte of the file is then covered by a checksum or known to be zero), the checksums of the
+ *     sections that grow with the number of documents, events or speakers, not with the text;
+ *     the lexicons (entries against their pool, hash slots), the fold and kind of every form,
+ *     every document record against the sections (its ranges in each; they must add up), the
+ *     events, layout events, participants and speakers, and the ends of the index arrays.
+ *     These are what every query relies on, and they grow with the vocabulary and the number of
+ *     documents, not with the text;
+ *   - on first use, at the grain the queries use them (a bit per document and per fold records
+ *     what passed; a part that fails is never marked, so every later use fails the same way):
+ *       * a document, before anything of it is read (store_check_doc; callers go through
+ *         corpus_check_doc, see corpus.h): its turns (in order, each in the document and on its
+ *         layout turn, with a known speaker, covering its tokens exactly), its layout turns and
+ *         segments, its tokens' form ids and offsets, and its sentence starts;
+ *       * a fold's range in the index on every use (two reads), and its postings (token ids,
+ *         strictly ascending) the first time they are read (store_check_postings);
+ *       * a fold's forms (each of that fold, ascending) the first time (store_check_fold_forms);
+ *       * the turns' succession over the tokens when the turn-start bits are built (index.c);
+ *     so no read can leave the mapping, whatever the bytes are, and a damaged part gives
+ *     "x.samtal: corrupt (...)" naming the section from the first query that touches it, while
+ *     the rest of the corpus answers. A flipped bit that leaves a value in range (in the text,
+ *     say) gives a wrong answer instead;
  *   - on request, store_verify(): the checksum of every section.
- * The bulk checks read the file with pread() rather than through the mapping (see stream below);
- * the token stream and the postings are most of their cost.
+ * The checks at open read the file with pread() rather than through the mapping (see stream
+ * below); the checks on first use read the mapping, which the query is about to read anyway
+ * (reading a document's arrays with pread instead made no difference that could be measured).
+ * On the 2-core development VM with the file in the page cache, a first open in a fresh process
+ * takes 23-24 ms at 1 GB, two thirds of it checking the two lexicons (70 MB), and 4-5 ms at
+ * 100 MB; 0.40 s and 45 ms when open checked everything. A query that touches almost every
+ * document then pays about what open used to for them (0.3-0.4 s at 1 GB), once.
  *
  * Only the speaker table (sm_speaker has padding whose size depends on the ABI) and the sm_doc
  * array are rebuilt on open; the static assertions below pin the layout of every mapped struct,
  * so a change to one of them breaks this file's build until STORE_VERSION is reconsidered. */
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE), where the system has it */
 #include "store.h"
 
 #include "encoding.h"
@@ -98,9 +120,10 @@ typedef struct file_doc {
     uint64_t nmap, nlines, nsegs, nrawturns, nrawevents, nparticipants, npages, names_len;
     uint32_t title_start, title_end, preamble_start, preamble_end;
     uint32_t turn_first, turn_count, event_first, event_count, tok_first, tok_count;
+    uint32_t sent_first, sent_count;
     uint32_t encoding, reserved; /* ENC_* of the source, or UINT32_MAX if not known */
 } file_doc;
-_Static_assert(sizeof(file_doc) == 160, "document record layout");
+_Static_assert(sizeof(file_doc) == 168, "document record layout");
 
 typedef struct file_speaker {
     uint32_t turns, first_doc;
@@ -132,11 +155,13 @@ enum {
     S_SPEAKERS = S_SPEAKER_NAMES + 3,
     S_POST_START,
     S_POSTINGS,
+    S_FOLD_FORMS_START,
+    S_FOLD_FORMS,
     S_COUNT
 };
 
 /* What each section holds; `bulk` ones grow with the text and are checksummed by
- * store_verify() only (open still checks every index in them). */
+ * store_verify() only (their indexes are checked at open or on first use, see above). */
 static const struct {
     const char *name;
     uint32_t elsize;
@@ -170,6 +195,8 @@ static const struct {
     [S_SPEAKERS] = {"speakers", sizeof(file_speaker), 0},
     [S_POST_START] = {"post_start", sizeof(uint32_t), 1},
     [S_POSTINGS] = {"postings", sizeof(uint32_t), 1},
+    [S_FOLD_FORMS_START] = {"fold_forms_start", sizeof(uint32_t), 1},
+    [S_FOLD_FORMS] = {"fold_forms", sizeof(uint32_t), 1},
 };
 
 #define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
@@ -410,6 +437,8 @@ static void write_sections(writer *w, const sm_corpus *c) {
         r.event_count = d->event_count;
         r.tok_first = d->tok_first;
         r.tok_count = d->tok_count;
+        r.sent_first = d->sent_first;
+        r.sent_count = d->sent_count;
         w_put(w, &r, sizeof r);
     }
     w_end(w);
@@ -470,6 +499,8 @@ static void write_sections(writer *w, const sm_corpus *c) {
     w_end(w);
     w_section(w, S_POST_START, c->post_start, c->folds.n + 1);
     w_section(w, S_POSTINGS, c->postings, c->post_start[c->folds.n]);
+    w_section(w, S_FOLD_FORMS_START, c->fold_forms_start, c->folds.n + 1);
+    w_section(w, S_FOLD_FORMS, c->fold_forms, c->fold_forms_start[c->folds.n]);
 }
 
 static int write_all_at(int fd, const void *data, size_t n, off_t at) {
@@ -584,9 +615,12 @@ int store_save(const sm_corpus *c, const char *path, sm_error *err) {
 typedef struct store_map {
     unsigned char *base;
     size_t size;
-    char *path; /* for store_verify's messages */
+    char *path; /* for messages */
     sm_doc *docs;
     sm_speaker *speakers;
+    /* what has been checked since open: a bit per document (c->doc_checked points here), per
+     * fold for its postings, per fold for its forms */
+    uint8_t *doc_checked, *post_checked, *forms_checked;
 } store_map;
 
 /* What open is working on: the mapping, its directory, and where errors go. */
@@ -750,36 +784,86 @@ static int no_memory(const opener *o) {
     return sm_errorf(o->err, "%s: out of memory", o->path);
 }
 
-/* Whether any of v[0..n) is at least lim. In blocks of a fixed size, which compilers vectorise
- * at -O2: the token stream and the postings are most of a file. */
-static uint32_t any_at_least(const uint32_t *v, size_t n, uint32_t lim) {
-    uint32_t bad = 0;
-    size_t j = 0;
-    for (; j + 64 <= n; j += 64) {
-        uint32_t m = 0;
-        for (size_t q = 0; q < 64; q++)
-            m |= v[j + q] >= lim;
-        bad |= m;
-    }
-    for (; j < n; j++)
-        bad |= v[j] >= lim;
-    return bad;
+/* check_checksum for open: read with pread, so the small sections are not faulted in. */
+static int check_checksum_read(const opener *o, int sec) {
+    stream *st = stream_open(o, sec);
+    if (!st) return no_memory(o);
+    hasher h;
+    hash_init(&h);
+    const void *p;
+    size_t k;
+    while ((k = stream_chunk(st, &p)) > 0)
+        hash_update(&h, p, k * st->elsize);
+    int rc = st->failed ? read_failed(o, st) : 0;
+    stream_close(st);
+    if (rc == 0 && hash_final(&h) != o->dir[sec].checksum)
+        rc = failf(o, "checksum mismatch in section %s", sections[sec].name);
+    return rc;
 }
 
-/* Whether any token of t[0..n) (as uint32 pairs: offset, form) has a form id of at least lim;
- * in blocks too. */
-static uint32_t any_form_at_least(const uint32_t *t, size_t n, uint32_t lim) {
-    uint32_t bad = 0;
-    size_t j = 0;
-    for (; j + 32 <= n; j += 32) {
-        uint32_t m = 0;
-        for (size_t q = 0; q < 32; q++)
-            m |= t[2 * (j + q) + 1] >= lim;
-        bad |= m;
+/* A zeroed array of n bytes for open's tables of documents and speakers. Large ones are asked for
+ * in huge pages where the system grants them (madvise), so filling them costs a few page faults
+ * rather than one per 4 KiB page: in a VM, where a fault is dear, the 9 MB for the 24,809
+ * documents of a 1 GB corpus took 24 ms to fault in, half of a first open. Freed with free(). */
+static void *zalloc_big(size_t n) {
+#ifdef MADV_HUGEPAGE
+    const size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    size_t rounded = (n + huge - 1) / huge * huge;
+    if (n >= huge / 4 && posix_memalign(&p, huge, rounded) == 0) {
+        madvise(p, rounded, MADV_HUGEPAGE); /* only a hint: 4 KiB pages work too */
+        memset(p, 0, n);
+        return p;
     }
-    for (; j < n; j++)
-        bad |= t[2 * j + 1] >= lim;
-    return bad;
+#endif
+    return calloc(n ? n : 1, 1);
+}
+
+/* Whether entry e follows entry p in the pool: it starts right after p's string and NUL, and
+ * after p's start (so the sum did not wrap). */
+static inline uint32_t entry_follows(const sm_lexentry *p, const sm_lexentry *e) {
+    return (e->off == p->off + p->len + 1) & (e->off > p->off);
+}
+
+/* How many of e[0..n) follow one another, each the one before it (*prev before e[0], or, with
+ * prev->len == UINT32_MAX, none: then e[0] starts the pool): n when all do. Checked pairwise in
+ * blocks, without a running sum, so that compilers vectorise it. *prev gets the last good one. */
+static size_t entries_follow(const sm_lexentry *e, size_t n, sm_lexentry *prev) {
+    if (n == 0) return 0;
+    if (prev->len == UINT32_MAX ? e[0].off != 0 : !entry_follows(prev, &e[0])) return 0;
+    size_t j = 1;
+    for (; j + 32 <= n; j += 32) {
+        uint32_t ok = 1;
+        for (size_t q = 0; q < 32; q++)
+            ok &= entry_follows(&e[j + q - 1], &e[j + q]);
+        if (!ok) break;
+    }
+    for (; j < n && entry_follows(&e[j - 1], &e[j]); j++) /* the rest, or the block that failed */
+        ;
+    *prev = e[j - 1];
+    return j;
+}
+
+/* Over the slots v[0..n): whether any is above `max`, and how many are in use (not 0). */
+static uint32_t scan_slots(const uint32_t *v, size_t n, uint32_t max, uint64_t *used) {
+    uint32_t over = 0;
+    uint64_t count = 0;
+    size_t j = 0;
+    for (; j + 64 <= n; j += 64) {
+        uint32_t m = 0, c = 0;
+        for (size_t q = 0; q < 64; q++) {
+            m |= v[j + q] > max;
+            c += v[j + q] != 0;
+        }
+        over |= m;
+        count += c;
+    }
+    for (; j < n; j++) {
+        over |= v[j] > max;
+        count += v[j] != 0;
+    }
+    *used += count;
+    return over;
 }
 
 /* A lexicon's arrays: entries laid end to end in the pool (each string and its NUL), which ends
@@ -796,21 +880,22 @@ static int check_lexicon(const opener *o, int sec, sm_lexicon *lx) {
         return failf(o, "section %s: not terminated", sections[sec].name);
     stream *st = stream_open(o, sec + 1);
     if (!st) return no_memory(o);
-    uint64_t at = 0, i = 0, bad = 0;
+    sm_lexentry prev = {0, UINT32_MAX, 0}; /* none yet */
+    uint64_t i = 0;
+    int bad = 0;
     const sm_lexentry *e;
     size_t k;
-    while (!bad && (k = stream_chunk(st, (const void **)&e)) > 0)
-        for (size_t j = 0; j < k; j++, i++) {
-            if (e[j].off != at || e[j].len >= pool - at) {
-                bad = 1;
-                break;
-            }
-            at += (uint64_t)e[j].len + 1;
-        }
+    while (!bad && (k = stream_chunk(st, (const void **)&e)) > 0) {
+        size_t good = entries_follow(e, k, &prev);
+        i += good;
+        bad = good < k;
+    }
     int failed = st->failed;
     stream_close(st);
     if (failed) return sm_errorf(o->err, "cannot read %s: %s", o->path, strerror(failed));
-    if (bad || at != pool)
+    /* the last one ends where the pool does, so all lie in it */
+    uint64_t end = n ? (uint64_t)prev.off + prev.len + 1 : 0;
+    if (bad || end != pool)
         return failf(o, "section %s: entry %llu does not match the pool", sections[sec + 1].name,
                      (unsigned long long)(bad ? i : n));
     st = stream_open(o, sec + 2);
@@ -818,11 +903,8 @@ static int check_lexicon(const opener *o, int sec, sm_lexicon *lx) {
     uint64_t used = 0;
     uint32_t over = 0;
     const uint32_t *v;
-    while ((k = stream_chunk(st, (const void **)&v)) > 0) {
-        over |= any_at_least(v, k, (uint32_t)n + 1);
-        for (size_t j = 0; j < k; j++)
-            used += v[j] != 0;
-    }
+    while ((k = stream_chunk(st, (const void **)&v)) > 0)
+        over |= scan_slots(v, k, (uint32_t)n, &used);
     failed = st->failed;
     stream_close(st);
     if (failed) return sm_errorf(o->err, "cannot read %s: %s", o->path, strerror(failed));
@@ -840,35 +922,10 @@ static int check_lexicon(const opener *o, int sec, sm_lexicon *lx) {
     return 0;
 }
 
-/* Every element of a section of uint32 below `limit` (and ascending, if asked). */
-static int check_u32s(const opener *o, int sec, uint64_t limit, int ascending) {
-    stream *st = stream_open(o, sec);
-    if (!st) return no_memory(o);
-    const uint32_t *v;
-    size_t k;
-    uint32_t over = 0, lim = limit > UINT32_MAX ? UINT32_MAX : (uint32_t)limit;
-    int64_t prev = -1;
-    int disorder = 0;
-    while ((k = stream_chunk(st, (const void **)&v)) > 0) {
-        over |= any_at_least(v, k, lim);
-        if (ascending)
-            for (size_t j = 0; j < k; j++) {
-                disorder |= (int64_t)v[j] < prev + (ascending > 1);
-                prev = v[j];
-            }
-    }
-    int failed = st->failed;
-    stream_close(st);
-    if (failed) return sm_errorf(o->err, "cannot read %s: %s", o->path, strerror(failed));
-    if (over || disorder) return failf(o, "section %s: values out of range", sections[sec].name);
-    return 0;
-}
-
 /* Running positions in the per-document sections while the documents are walked. */
 typedef struct cursor {
     uint64_t strings, text, map, lines, segs, rawturns, rawevents, participants, pages, names;
-    uint64_t turns, events, tokens;
-    stream *turn_st, *seg_st, *rawturn_st; /* read along with the documents */
+    uint64_t turns, events, tokens, sentences;
 } cursor;
 
 /* Takes `n` elements of section sec from *at on: fails unless they are there. */
@@ -880,45 +937,10 @@ static int take(const opener *o, int sec, uint64_t *at, uint64_t n, uint64_t doc
     return 0;
 }
 
-/* The turns of document i: in order, each in its document and its layout turn, and together
- * covering the document's tokens exactly. */
-static int check_doc_turns(const opener *o, const sm_corpus *c, const file_doc *r, uint64_t i,
-                           stream *st) {
-    uint32_t tok = r->tok_first, tok_end = r->tok_first + r->tok_count;
-    for (uint32_t k = 0; k < r->turn_count; k++) {
-        const sm_turn *t = stream_get(st);
-        if (!t) return read_failed(o, st);
-        if (t->doc != i || t->index != k || k >= r->nrawturns || t->tok_first != tok ||
-            t->tok_count > tok_end - tok ||
-            (t->speaker != SM_NONE && t->speaker >= c->speaker_names.n))
-            return failf(o, "section turns: turn %llu out of range",
-                         (unsigned long long)r->turn_first + k);
-        tok += t->tok_count;
-    }
-    if (tok != tok_end)
-        return failf(o, "document %llu: its turns do not cover its tokens", (unsigned long long)i);
-    return 0;
-}
-
-/* The layout of document i: segments inside the text, layout turns on its segments, names and
- * events inside their arrays. */
-static int check_doc_layout(const opener *o, const file_doc *r, uint64_t i, const cursor *at) {
+/* The small per-document arrays of document i (from the sections checksummed at open): layout
+ * events and participants inside the text and names, events in the document and its turns. */
+static int check_doc_events(const opener *o, const file_doc *r, uint64_t i, const cursor *at) {
     uint32_t len = (uint32_t)r->text_len, nlen = (uint32_t)r->names_len;
-    for (uint64_t k = 0; k < r->nsegs; k++) {
-        const sm_segment *g = stream_get(at->seg_st);
-        if (!g) return read_failed(o, at->seg_st);
-        if (g->start > g->end || g->end > len)
-            return failf(o, "document %llu: segment %llu outside its text", (unsigned long long)i,
-                         (unsigned long long)k);
-    }
-    for (uint64_t k = 0; k < r->nrawturns; k++) {
-        const sm_rawturn *t = stream_get(at->rawturn_st);
-        if (!t) return read_failed(o, at->rawturn_st);
-        if (t->seg_first > r->nsegs || t->seg_count > r->nsegs - t->seg_first || t->label > len ||
-            (t->speaker != LAYOUT_NONE && t->speaker >= nlen))
-            return failf(o, "document %llu: layout turn %llu out of range", (unsigned long long)i,
-                         (unsigned long long)k);
-    }
     const sm_rawevent *res = (const sm_rawevent *)sec_data(o, S_RAWEVENTS) + at->rawevents;
     for (uint64_t k = 0; k < r->nrawevents; k++)
         if (res[k].start > res[k].end || res[k].end > len ||
@@ -945,21 +967,29 @@ static int check_doc_layout(const opener *o, const file_doc *r, uint64_t i, cons
     return 0;
 }
 
-/* One document: its record against the sections and its arrays' indexes; fills *d. */
-static int load_doc(const opener *o, const sm_corpus *c, uint64_t i, cursor *at, sm_doc *d) {
-    const file_doc *r = (const file_doc *)sec_data(o, S_DOCS) + i;
+/* One document: its record r against the sections, and its small arrays; fills *d. Its turns,
+ * layout turns, segments, tokens and sentences are checked on first use (store_check_doc). */
+static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint64_t i, cursor *at,
+                    sm_doc *d) {
     const char *strings = sec_data(o, S_STRINGS);
     if (r->path_len >= UINT64_MAX / 2 || r->name_len >= UINT64_MAX / 2 ||
-        r->text_len >= UINT32_MAX || r->names_len >= UINT32_MAX)
+        r->text_len >= UINT32_MAX || r->names_len >= UINT32_MAX || r->nsegs >= UINT32_MAX ||
+        r->nrawturns >= UINT32_MAX)
         return failf(o, "document %llu: impossible sizes", (unsigned long long)i);
     if (r->nmap == 0 || r->nlines == 0 || r->title_start > r->title_end ||
         r->title_end > r->text_len || r->preamble_start > r->preamble_end ||
         r->preamble_end > r->text_len)
         return failf(o, "document %llu: bad text fields", (unsigned long long)i);
+    /* a document with tokens has sentences (each turn starts one), and only then */
     if (r->turn_first != at->turns || r->turn_count > c->turns.n - at->turns ||
         r->event_first != at->events || r->event_count > c->events.n - at->events ||
-        r->tok_first != at->tokens || r->tok_count > c->tokens.n - at->tokens)
-        return failf(o, "document %llu: its turns, events or tokens do not follow the last's",
+        r->tok_first != at->tokens || r->tok_count > c->tokens.n - at->tokens ||
+        r->sent_first != at->sentences || r->sent_count > c->sentences.n - at->sentences ||
+        r->sent_count > r->tok_count || (r->sent_count == 0) != (r->tok_count == 0) ||
+        r->turn_count > r->nrawturns)
+        return failf(o,
+                     "document %llu: its turns, events, tokens or sentences do not follow the "
+                     "last's",
                      (unsigned long long)i);
     uint64_t s0 = at->strings;
     if (take(o, S_STRINGS, &at->strings, r->path_len + 1, i) ||
@@ -967,7 +997,6 @@ static int load_doc(const opener *o, const sm_corpus *c, uint64_t i, cursor *at,
         return -1;
     if (strings[s0 + r->path_len] || strings[s0 + r->path_len + 1 + r->name_len])
         return failf(o, "document %llu: its path or name is not terminated", (unsigned long long)i);
-    /* the layout is checked before the cursors move past it */
     cursor was = *at;
     if (take(o, S_TEXT, &at->text, r->text_len + 1, i) || take(o, S_OFFMAP, &at->map, r->nmap, i) ||
         take(o, S_LINES, &at->lines, r->nlines, i) || take(o, S_SEGS, &at->segs, r->nsegs, i) ||
@@ -975,12 +1004,12 @@ static int load_doc(const opener *o, const sm_corpus *c, uint64_t i, cursor *at,
         take(o, S_RAWEVENTS, &at->rawevents, r->nrawevents, i) ||
         take(o, S_PARTICIPANTS, &at->participants, r->nparticipants, i) ||
         take(o, S_PAGES, &at->pages, r->npages, i) ||
-        take(o, S_NAMES, &at->names, r->names_len, i) || check_doc_layout(o, r, i, &was) ||
-        check_doc_turns(o, c, r, i, at->turn_st))
+        take(o, S_NAMES, &at->names, r->names_len, i) || check_doc_events(o, r, i, &was))
         return -1;
     at->turns += r->turn_count;
     at->events += r->event_count;
     at->tokens += r->tok_count;
+    at->sentences += r->sent_count;
 
     if (r->encoding != UINT32_MAX && r->encoding >= ENC_COUNT)
         return failf(o, "section documents: document %llu has an unknown encoding",
@@ -1019,6 +1048,8 @@ static int load_doc(const opener *o, const sm_corpus *c, uint64_t i, cursor *at,
     d->event_count = r->event_count;
     d->tok_first = r->tok_first;
     d->tok_count = r->tok_count;
+    d->sent_first = r->sent_first;
+    d->sent_count = r->sent_count;
     d->words = r->words;
     return 0;
 }
@@ -1026,19 +1057,20 @@ static int load_doc(const opener *o, const sm_corpus *c, uint64_t i, cursor *at,
 /* The documents, walked in order with the sections they own. */
 static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
     uint64_t nd = sec_count(o, S_DOCS);
-    m->docs = calloc(nd ? nd : 1, sizeof *m->docs);
+    m->docs = zalloc_big((size_t)nd * sizeof *m->docs);
+    stream *st = stream_open(o, S_DOCS); /* the records are read, not mapped: not needed later */
+    if (!m->docs || !st) {
+        stream_close(st);
+        return no_memory(o);
+    }
     cursor at;
     memset(&at, 0, sizeof at);
-    at.turn_st = stream_open(o, S_TURNS);
-    at.seg_st = stream_open(o, S_SEGS);
-    at.rawturn_st = stream_open(o, S_RAWTURNS);
     int rc = 0;
-    if (!m->docs || !at.turn_st || !at.seg_st || !at.rawturn_st) rc = no_memory(o);
-    for (uint64_t i = 0; rc == 0 && i < nd; i++)
-        rc = load_doc(o, c, i, &at, &m->docs[i]);
-    stream_close(at.turn_st);
-    stream_close(at.seg_st);
-    stream_close(at.rawturn_st);
+    for (uint64_t i = 0; rc == 0 && i < nd; i++) {
+        const file_doc *r = stream_get(st);
+        rc = r ? load_doc(o, c, r, i, &at, &m->docs[i]) : read_failed(o, st);
+    }
+    stream_close(st);
     if (rc) return -1;
     /* every element of every section belongs to a document; nothing is left over */
     if (at.strings != sec_count(o, S_STRINGS) || at.text != sec_count(o, S_TEXT) ||
@@ -1047,7 +1079,7 @@ static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
         at.rawevents != sec_count(o, S_RAWEVENTS) ||
         at.participants != sec_count(o, S_PARTICIPANTS) || at.pages != sec_count(o, S_PAGES) ||
         at.names != sec_count(o, S_NAMES) || at.turns != c->turns.n || at.events != c->events.n ||
-        at.tokens != c->tokens.n)
+        at.tokens != c->tokens.n || at.sentences != c->sentences.n)
         return failf(o, "the documents do not account for every section");
     c->docs.v = m->docs;
     c->docs.n = c->docs.cap = (size_t)nd;
@@ -1072,31 +1104,16 @@ static int check_form_info(const opener *o, const sm_corpus *c) {
     return 0;
 }
 
-/* The token stream: a form id is the one index in it that the core follows (the offsets are
- * only ever clipped to a turn's segments). Most of the time open takes is spent here. */
-static int check_tokens(const opener *o, uint32_t nforms) {
-    stream *st = stream_open(o, S_TOKENS);
-    if (!st) return no_memory(o);
-    const uint32_t *t; /* sm_token as uint32 pairs: offset, form */
-    size_t k;
-    uint32_t bad = 0;
-    while ((k = stream_chunk(st, (const void **)&t)) > 0)
-        bad |= any_form_at_least(t, k, nforms);
-    int failed = st->failed;
-    stream_close(st);
-    if (failed) return sm_errorf(o->err, "cannot read %s: %s", o->path, strerror(failed));
-    if (bad) return failf(o, "section tokens: a form id out of range");
-    return 0;
-}
-
-/* Points c into the mapping, checking every index the core follows on the way. */
+/* Points c into the mapping. Checks what every query relies on (the lexicons, form_info, the
+ * document records, the small sections) and the counts of the rest; the contents of the big
+ * per-token and per-turn arrays are checked as they are used (store_check_doc and below). */
 static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     uint64_t nd = sec_count(o, S_DOCS), ntokens = sec_count(o, S_TOKENS);
     if (nd >= SM_NONE || sec_count(o, S_TURNS) >= SM_NONE || sec_count(o, S_EVENTS) >= SM_NONE ||
         ntokens >= SM_NONE)
         return failf(o, "more elements than ids");
     for (int s = 0; s < S_COUNT; s++)
-        if (!sections[s].bulk && check_checksum(o, s)) return -1;
+        if (!sections[s].bulk && check_checksum_read(o, s)) return -1;
     /* the string sections end in a NUL, so no string read from them can run past them */
     for (int s = 0; s < S_COUNT; s++)
         if (sections[s].elsize == 1 && sec_count(o, s) &&
@@ -1109,30 +1126,30 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     if (check_form_info(o, c)) return -1;
     c->form_info.v = (sm_form *)sec_data(o, S_FORM_INFO);
     c->form_info.n = c->form_info.cap = c->forms.n;
-    if (check_tokens(o, (uint32_t)c->forms.n)) return -1;
     c->tokens.v = (sm_token *)sec_data(o, S_TOKENS);
     c->tokens.n = c->tokens.cap = (size_t)ntokens;
 
-    /* sentences start at token 0 and strictly ascend; postings are token ids, post_start
-     * ascends from 0 to their count */
+    /* the ends of the index arrays; each fold's part is checked when it is used */
     uint64_t nsent = sec_count(o, S_SENTENCES);
-    if (nsent > ntokens || (nsent && *(const uint32_t *)sec_data(o, S_SENTENCES) != 0))
-        return failf(o, "section sentences: wrong start");
-    if (check_u32s(o, S_SENTENCES, ntokens, 2)) return -1;
+    if (nsent > ntokens) return failf(o, "section sentences: wrong count");
     const uint32_t *ps = sec_data(o, S_POST_START);
     if (sec_count(o, S_POST_START) != (uint64_t)c->folds.n + 1 || ps[0] != 0 ||
         ps[c->folds.n] != ntokens || sec_count(o, S_POSTINGS) != ntokens)
         return failf(o, "section post_start: wrong counts");
-    if (check_u32s(o, S_POST_START, ntokens + 1, 1) || check_u32s(o, S_POSTINGS, ntokens, 0))
-        return -1;
+    const uint32_t *ffs = sec_data(o, S_FOLD_FORMS_START);
+    if (sec_count(o, S_FOLD_FORMS_START) != (uint64_t)c->folds.n + 1 || ffs[0] != 0 ||
+        ffs[c->folds.n] != c->forms.n || sec_count(o, S_FOLD_FORMS) != c->forms.n)
+        return failf(o, "section fold_forms_start: wrong counts");
     c->sentences.v = (uint32_t *)sec_data(o, S_SENTENCES);
     c->sentences.n = c->sentences.cap = (size_t)nsent;
     c->post_start = (uint32_t *)ps;
     c->postings = (uint32_t *)sec_data(o, S_POSTINGS);
+    c->fold_forms_start = (uint32_t *)ffs;
+    c->fold_forms = (uint32_t *)sec_data(o, S_FOLD_FORMS);
 
     uint64_t nspeakers = sec_count(o, S_SPEAKERS);
     if (nspeakers != c->speaker_names.n) return failf(o, "section speakers: wrong count");
-    m->speakers = malloc((nspeakers ? nspeakers : 1) * sizeof *m->speakers);
+    m->speakers = zalloc_big((size_t)nspeakers * sizeof *m->speakers);
     if (!m->speakers) return no_memory(o);
     const file_speaker *fs = sec_data(o, S_SPEAKERS);
     for (uint64_t s = 0; s < nspeakers; s++) {
@@ -1147,7 +1164,137 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     c->turns.n = c->turns.cap = (size_t)sec_count(o, S_TURNS);
     c->events.v = (sm_event *)sec_data(o, S_EVENTS);
     c->events.n = c->events.cap = (size_t)sec_count(o, S_EVENTS);
-    return load_docs(o, c, m);
+    if (load_docs(o, c, m)) return -1;
+    m->doc_checked = calloc(nd / 8 + 1, 1);
+    m->post_checked = calloc(c->folds.n / 8 + 1, 1);
+    m->forms_checked = calloc(c->folds.n / 8 + 1, 1);
+    if (!m->doc_checked || !m->post_checked || !m->forms_checked) return no_memory(o);
+    c->doc_checked = m->doc_checked;
+    return 0;
+}
+
+/* ---- checking on first use ------------------------------------------------------------------ */
+
+int store_corrupt(const sm_corpus *c, sm_error *err, const char *fmt, ...) {
+    const store_map *m = c->store;
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return sm_errorf(err, "%s: corrupt (%s)", m ? m->path : "corpus", what);
+}
+
+static int bit_test(const uint8_t *bits, uint32_t i) {
+    return (bits[i >> 3] >> (i & 7)) & 1;
+}
+
+static void bit_set(uint8_t *bits, uint32_t i) {
+    bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+/* Over the tokens t[0..n): 1 if a form id is nforms or more, 2 if an offset is past len, 3 if
+ * both; in blocks of a fixed size, which compilers vectorise at -O2. */
+static uint32_t tokens_out_of_range(const sm_token *t, size_t n, uint32_t nforms, uint32_t len) {
+    uint32_t form = 0, off = 0;
+    size_t j = 0;
+    for (; j + 32 <= n; j += 32) {
+        uint32_t f = 0, o = 0;
+        for (size_t q = 0; q < 32; q++) {
+            f |= t[j + q].form >= nforms;
+            o |= t[j + q].off > len;
+        }
+        form |= f;
+        off |= o;
+    }
+    for (; j < n; j++) {
+        form |= t[j].form >= nforms;
+        off |= t[j].off > len;
+    }
+    return form | off << 1;
+}
+
+/* Document i, before anything of it is read: its layout (segments inside the text, layout turns
+ * on its segments and names), its turns (in order, each in the document and on its layout turn,
+ * with a known speaker, together covering its tokens exactly), its tokens' form ids and offsets
+ * (inside its text) and its sentence starts (from its first token, strictly ascending, inside
+ * it). After this nothing read from the document can leave the mapping, whatever the bytes are. */
+int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
+    store_map *m = c->store;
+    if (!m || i >= c->docs.n || bit_test(m->doc_checked, i)) return 0;
+    const sm_doc *d = &c->docs.v[i];
+    const sm_layout *l = &d->layout;
+    uint32_t len = (uint32_t)d->text.len, nlen = (uint32_t)l->names.n;
+    uint32_t nsegs = (uint32_t)l->segs.n, nraw = (uint32_t)l->turns.n;
+    for (uint32_t k = 0; k < nsegs; k++) {
+        const sm_segment *g = &l->segs.v[k];
+        if (g->start > g->end || g->end > len)
+            return store_corrupt(c, err, "document %u: segment %u outside its text", i, k);
+    }
+    for (uint32_t k = 0; k < nraw; k++) {
+        const sm_rawturn *t = &l->turns.v[k];
+        if (t->seg_first > nsegs || t->seg_count > nsegs - t->seg_first || t->label > len ||
+            (t->speaker != LAYOUT_NONE && t->speaker >= nlen))
+            return store_corrupt(c, err, "document %u: layout turn %u out of range", i, k);
+    }
+    uint32_t tok = d->tok_first, tok_end = d->tok_first + d->tok_count;
+    for (uint32_t k = 0; k < d->turn_count; k++) {
+        const sm_turn *t = &c->turns.v[d->turn_first + k];
+        if (t->doc != i || t->index != k || k >= nraw || t->tok_first != tok ||
+            t->tok_count > tok_end - tok ||
+            (t->speaker != SM_NONE && t->speaker >= c->speaker_names.n))
+            return store_corrupt(c, err, "section turns: turn %u out of range", d->turn_first + k);
+        tok += t->tok_count;
+    }
+    if (tok != tok_end)
+        return store_corrupt(c, err, "document %u: its turns do not cover its tokens", i);
+    uint32_t bad_tok =
+        tokens_out_of_range(c->tokens.v + d->tok_first, d->tok_count, (uint32_t)c->forms.n, len);
+    if (bad_tok)
+        return store_corrupt(c, err, "section tokens: %s out of range in document %u",
+                             bad_tok & 1 ? "a form id" : "an offset", i);
+    const uint32_t *sv = c->sentences.v + d->sent_first;
+    uint32_t bad = d->sent_count && sv[0] != d->tok_first;
+    for (uint32_t k = 1; k < d->sent_count; k++)
+        bad |= sv[k] <= sv[k - 1];
+    if (bad || (d->sent_count && sv[d->sent_count - 1] >= tok_end))
+        return store_corrupt(c, err, "section sentences: document %u: starts out of order", i);
+    bit_set(m->doc_checked, i);
+    return 0;
+}
+
+int store_check_postings(const sm_corpus *c, uint32_t fold, int contents, sm_error *err) {
+    store_map *m = c->store;
+    if (!m || fold >= c->folds.n) return 0;
+    uint32_t a = c->post_start[fold], b = c->post_start[fold + 1];
+    if (a > b || b > c->tokens.n) /* the postings are as many as the tokens */
+        return store_corrupt(c, err, "section post_start: fold %u out of range", fold);
+    if (!contents || bit_test(m->post_checked, fold)) return 0;
+    const uint32_t *p = c->postings + a;
+    uint32_t n = b - a, ntok = (uint32_t)c->tokens.n, bad = 0;
+    if (n) bad = p[0] >= ntok;
+    for (uint32_t k = 1; k < n; k++) /* ascending and below ntok: the last below ntok */
+        bad |= p[k] <= p[k - 1];
+    if (bad || (n && p[n - 1] >= ntok))
+        return store_corrupt(c, err, "section postings: fold %u out of range or order", fold);
+    bit_set(m->post_checked, fold);
+    return 0;
+}
+
+int store_check_fold_forms(const sm_corpus *c, uint32_t fold, sm_error *err) {
+    store_map *m = c->store;
+    if (!m || fold >= c->folds.n || bit_test(m->forms_checked, fold)) return 0;
+    uint32_t a = c->fold_forms_start[fold], b = c->fold_forms_start[fold + 1];
+    if (a > b || b > c->forms.n)
+        return store_corrupt(c, err, "section fold_forms_start: fold %u out of range", fold);
+    for (uint32_t k = a; k < b; k++) {
+        uint32_t f = c->fold_forms[k];
+        if (f >= c->forms.n || c->form_info.v[f].fold != fold ||
+            (k > a && f <= c->fold_forms[k - 1]))
+            return store_corrupt(c, err, "section fold_forms: fold %u out of range or order", fold);
+    }
+    bit_set(m->forms_checked, fold);
+    return 0;
 }
 
 int store_is_corpus(const char *path) {
@@ -1168,6 +1315,9 @@ static void map_free(store_map *m) {
     if (!m) return;
     free(m->docs);
     free(m->speakers);
+    free(m->doc_checked);
+    free(m->post_checked);
+    free(m->forms_checked);
     free(m->path);
     free(m);
 }
@@ -1222,7 +1372,7 @@ int store_open(sm_corpus *c, const char *path, sm_error *err) {
     c->opts.seg_flags = h->opt_seg_flags;
     c->store = m;
     c->finished = 1;
-    if (index_build_fold_forms(c)) { /* derived, not saved: O(forms) */
+    if (corpus_index_docs(c)) {
         corpus_free(c);
         return sm_errorf(err, "%s: out of memory", path);
     }

@@ -1,7 +1,7 @@
 /* store.h: a finished corpus saved to one file, and mapped back without re-tokenising.
  *
  * The file holds every array of sm_corpus and of its documents exactly as they lie in memory
- * (little-endian, 8-byte aligned), so opening it is a mmap and a validation pass: no text is
+ * (little-endian, 8-byte aligned), so opening it is a mmap and a short validation pass: no text is
  * decoded, no turn read, no token made. A header with magic, version and checksum and a
  * directory of sections, each with its own checksum, come first (the format is described at the
  * top of store.c and in the README, "Saved corpora"). */
@@ -11,7 +11,7 @@
 #include "corpus.h"
 
 /* The format version this samtal writes and reads; bumped whenever a stored array changes. */
-#define STORE_VERSION 2
+#define STORE_VERSION 3
 
 /* Writes the finished corpus c to `path` atomically: a temporary file in the same directory is
  * written, fsync'd and renamed over `path`, so a crash or a failure never leaves half a file
@@ -29,21 +29,41 @@ int store_is_corpus(const char *path);
 
 /* Maps a saved corpus into *c (zeroed by the caller): every array of sm_corpus and of its
  * documents points into the read-only mapping, so nothing is re-tokenised or copied; only the
- * sm_doc array and the speaker table are allocated. c->store holds what store_close needs and
- * c->finished is 1. Before it returns, open verifies the header and directory checksums and those
- * of the small sections (documents, speakers, events), and checks every index and range the
- * core follows in every section, so that no later access can leave the mapping whatever the
- * file holds; the checksums of the bulk sections (text, tokens, lexicons, postings...) are left
- * to store_verify(). Errors name the path and what is wrong: "x.samtal: not a samtal corpus
- * file", "x.samtal: truncated (1000 bytes of 361864)", "x.samtal: corrupt (checksum mismatch in
- * section documents)", "x.samtal: format version 3, this samtal reads 1". On failure *c stays
- * zeroed. */
+ * sm_doc array, the speaker table and a few bitmaps are allocated. c->store holds what
+ * store_close needs and c->finished is 1. Before it returns, open verifies the header and
+ * directory checksums and those of the small sections (documents, speakers, events), the
+ * lexicons, form_info and every document record; the big per-token and per-turn arrays are
+ * checked a document or a fold at a time, the first time a query uses them (store_check_doc,
+ * store_check_postings, store_check_fold_forms; the top of store.c says what each checks), so
+ * that no access can leave the mapping whatever the file holds. The checksums of the bulk
+ * sections (text, tokens, lexicons, postings...) are left to store_verify(). Errors name the path
+ * and what is wrong: "x.samtal: not a samtal corpus file", "x.samtal: truncated (1000 bytes of
+ * 361864)", "x.samtal: corrupt (checksum mismatch in section documents)", "x.samtal: format
+ * version 4, this samtal reads 3". On failure *c stays zeroed. */
 int store_open(sm_corpus *c, const char *path, sm_error *err);
 
 /* Verifies the checksum of every section of a mapped corpus (reads the whole file once). Returns
  * 0, or -1 with err naming the file and the first section that does not match; 0 for a corpus
  * that was not mapped. */
 int store_verify(const sm_corpus *c, sm_error *err);
+
+/* The parts of a mapped corpus that open leaves to first use (see store_open). Each returns 0, or
+ * -1 with err "x.samtal: corrupt (...)" naming the section and what is wrong, and may be called
+ * again: a part is marked checked only once it passed. store_check_doc is in corpus.h. */
+
+/* Fold `fold`'s range in the index (post_start) and, with `contents`, its postings: token ids,
+ * strictly ascending. The range is checked on every call (two reads), the postings once. */
+int store_check_postings(const sm_corpus *c, uint32_t fold, int contents, sm_error *err);
+
+/* Fold `fold`'s forms (fold_forms): each a form id whose fold is `fold`, ascending. Once. */
+int store_check_fold_forms(const sm_corpus *c, uint32_t fold, sm_error *err);
+
+/* Formats "path: corrupt (...)" for mapped corpus c into err; returns -1. */
+int store_corrupt(const sm_corpus *c, sm_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 /* Unmaps and frees what store_open allocated, and leaves *c zeroed; corpus_free() calls it when
  * c->store is set, instead of freeing the arrays (they live in the mapping). */

@@ -251,6 +251,7 @@ int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
     sm_doc *d = &c->docs.v[doc_id];
     d->turn_first = (uint32_t)c->turns.n;
     d->tok_first = (uint32_t)c->tokens.n;
+    d->sent_first = (uint32_t)c->sentences.n;
     d->event_first = (uint32_t)c->events.n;
     int rc = 0;
     for (uint32_t t = 0; t < d->layout.turns.n && rc == 0; t++) {
@@ -259,6 +260,7 @@ int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
     }
     d->turn_count = (uint32_t)c->turns.n - d->turn_first;
     d->tok_count = (uint32_t)c->tokens.n - d->tok_first;
+    d->sent_count = (uint32_t)c->sentences.n - d->sent_first;
     /* Events learn the first token after them, so a query can ask what follows laughter. */
     for (size_t e = 0; rc == 0 && e < d->layout.events.n; e++) {
         const sm_rawevent *ev = &d->layout.events.v[e];

@@ -114,7 +114,11 @@ function query.compile(c, ast, text, opts)
   end
   local function call(fn, ...)
     local res = table.pack(pcall(fn, c, ...))
-    if not res[1] then fail(tostring(res[2])) end
+    if not res[1] then
+      local msg = tostring(res[2])
+      if msg:find(": corrupt (", 1, true) then error(msg, 0) end -- a damaged saved corpus, not the query
+      fail(msg)
+    end
     return table.unpack(res, 2, res.n)
   end
 
