@@ -18,6 +18,7 @@
 #include "corpus.h"
 #include "encoding.h"
 #include "fingerprint.h"
+#include "stats.h"
 #include "index.h"
 #include "lexmatch.h"
 #include "pattern.h"
@@ -1222,7 +1223,10 @@ static int corpus_stretch_verify(lua_State *L) {
 /* c:fingerprint() -> 16 hex digits: the content hash of the corpus (fingerprint.h). */
 static int corpus_fingerprint(lua_State *L) {
     char hex[17];
-    fingerprint_hex(fingerprint_corpus(check_corpus(L, 1)), hex);
+    sm_corpus *c = check_corpus(L, 1);
+    sm_error err;
+    if (stats_check_corpus(c, &err)) raise_err(L, &err); /* it reads every document */
+    fingerprint_hex(fingerprint_corpus(c), hex);
     lua_pushstring(L, hex);
     return 1;
 }

@@ -8,6 +8,7 @@
 
 #include "binding.h"
 #include "export.h"
+#include "stats.h"
 
 /* c:export_vrt(path, text_tags) -> path: writes the corpus as VRT to `path`.part and renames it,
  * so that a failed export never leaves half a file under the name asked. text_tags[d] is the
@@ -15,6 +16,8 @@
 static int corpus_export_vrt(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     const char *path = luaL_checkstring(L, 2);
+    sm_error err;
+    if (stats_check_corpus(c, &err)) raise_err(L, &err); /* a saved corpus: every document */
     luaL_checktype(L, 3, LUA_TTABLE);
     size_t nd = c->docs.n;
     const char **tags = lua_newuserdatauv(L, (nd ? nd : 1) * sizeof *tags, 0);
@@ -28,7 +31,6 @@ static int corpus_export_vrt(lua_State *L) {
     const char *tmp = lua_pushfstring(L, "%s.part", path);
     FILE *f = fopen(tmp, "wb");
     if (!f) return luaL_error(L, "export: cannot write %s: %s", tmp, strerror(errno));
-    sm_error err;
     int rc = export_vrt(c, tags, f, &err);
     if (fclose(f) != 0 && rc == 0) rc = sm_errorf(&err, "%s", strerror(errno));
     if (rc == 0 && rename(tmp, path) != 0) rc = sm_errorf(&err, "%s", strerror(errno));

@@ -170,6 +170,15 @@ static int keymap_len(lua_State *L) {
     return 1;
 }
 
+/* The corpus at argument 1, every document of it checked (a saved corpus is checked a document
+ * at a time on first use; statistics read them all). */
+static sm_corpus *checked_corpus(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    sm_error err;
+    if (stats_check_corpus(c, &err)) raise_err(L, &err);
+    return c;
+}
+
 /* ---- helpers ------------------------------------------------------------------------------ */
 
 static const sm_set *opt_turnset(lua_State *L, int i) {
@@ -268,7 +277,7 @@ static scratch *push_scratch(lua_State *L) {
  * Sorted: the keys with at least `min` occurrences, most frequent first (ties: lower key id
  * first), in `keys`, with their counts beside them. Otherwise dense arrays by key id. */
 static int corpus_tally_keys(lua_State *L) {
-    sm_corpus *c = check_corpus(L, 1);
+    sm_corpus *c = checked_corpus(L);
     const sm_keymap *km = check_keymap(L, 2);
     const sm_set *turns = opt_turnset(L, 3);
     int want_docs = opt_bool_field(L, 4, "docs"), want_turns = opt_bool_field(L, 4, "turns");
@@ -285,7 +294,8 @@ static int corpus_tally_keys(lua_State *L) {
     uint32_t *docs = want_docs ? (s->p[1] = alloc_or_raise(L, nk, sizeof *docs)) : NULL;
     uint32_t *tn = want_turns ? (s->p[2] = alloc_or_raise(L, nk, sizeof *tn)) : NULL;
     uint64_t total;
-    if (stats_count(c, km, turns, freq, docs, tn, &total)) return luaL_error(L, "out of memory");
+    sm_error err;
+    if (stats_count(c, km, turns, freq, docs, tn, &total, &err)) raise_err(L, &err);
     lua_createtable(L, 0, 4);
     if (!sorted) {
         push_u64s(L, freq, nk);
@@ -324,7 +334,7 @@ static int corpus_tally_keys(lua_State *L) {
 
 /* c:tally_groups(km, "speaker"|"doc", turnset) -> {group, key, freq, docs}, totals by group */
 static int corpus_tally_groups(lua_State *L) {
-    sm_corpus *c = check_corpus(L, 1);
+    sm_corpus *c = checked_corpus(L);
     const sm_keymap *km = check_keymap(L, 2);
     static const char *const groups[] = {"speaker", "doc", NULL};
     int group = luaL_checkoption(L, 3, NULL, groups);
@@ -356,7 +366,7 @@ static int check_within(lua_State *L, int arg) {
 /* c:ngram_counts(km, n, within, turnset, matches|nil, side, min) -> {keys (n per n-gram, flat),
  * freq, docs} */
 static int corpus_ngram_counts(lua_State *L) {
-    sm_corpus *c = check_corpus(L, 1);
+    sm_corpus *c = checked_corpus(L);
     const sm_keymap *km = check_keymap(L, 2);
     lua_Integer n = luaL_checkinteger(L, 3);
     luaL_argcheck(L, n >= 1 && n <= 8, 3, "n out of range 1..8");
@@ -389,7 +399,7 @@ static int corpus_ngram_counts(lua_State *L) {
 /* c:collocate_counts(km, matches, left, right, within, min) -> keys, freq (the keys seen in the
  * windows at least `min` times, by key id), distinct window tokens in all */
 static int corpus_collocate_counts(lua_State *L) {
-    sm_corpus *c = check_corpus(L, 1);
+    sm_corpus *c = checked_corpus(L);
     const sm_keymap *km = check_keymap(L, 2);
     const sm_matches *m = check_matches(L, 3);
     lua_Integer left = luaL_checkinteger(L, 4), right = luaL_checkinteger(L, 5);
@@ -419,7 +429,7 @@ static int corpus_collocate_counts(lua_State *L) {
 /* c:part_counts(km|nil, matches, "doc"|"turn") -> hits per part, size of each part (counted
  * tokens under km; word and number tokens without one) */
 static int corpus_part_counts(lua_State *L) {
-    sm_corpus *c = check_corpus(L, 1);
+    sm_corpus *c = checked_corpus(L);
     const sm_keymap *km = lua_isnil(L, 2) ? NULL : check_keymap(L, 2);
     const sm_matches *m = check_matches(L, 3);
     static const char *const parts[] = {"doc", "turn", NULL};
@@ -458,7 +468,7 @@ static void check_diversity_args(lua_State *L, int arg, uint32_t *window, double
 
 /* c:diversity_counts(km, turnset, window, threshold) -> {tokens, types, ttr, mattr, mtld} */
 static int corpus_diversity(lua_State *L) {
-    sm_corpus *c = check_corpus(L, 1);
+    sm_corpus *c = checked_corpus(L);
     const sm_keymap *km = check_keymap(L, 2);
     const sm_set *turns = opt_turnset(L, 3);
     uint32_t window;
@@ -497,7 +507,7 @@ static int core_diversity_of(lua_State *L) {
 
 /* c:turnset_of(ids) -> Set of the given turn ids (1-based); an id out of range is an error */
 static int corpus_turnset_of(lua_State *L) {
-    sm_corpus *c = check_corpus(L, 1);
+    sm_corpus *c = checked_corpus(L);
     luaL_checktype(L, 2, LUA_TTABLE);
     sm_set *set = lua_newuserdatauv(L, sizeof *set, 0);
     memset(set, 0, sizeof *set);
@@ -519,7 +529,7 @@ static int corpus_turnset_of(lua_State *L) {
 /* c:turn_columns() -> {speaker, doc, words, start}: one array each, by turn id; speaker is a
  * speaker id (1-based, as in c:speaker_names()) or 0; start is a time in seconds or false */
 static int corpus_turn_columns(lua_State *L) {
-    sm_corpus *c = check_corpus(L, 1);
+    sm_corpus *c = checked_corpus(L);
     int nt = c->turns.n > INT32_MAX ? INT32_MAX : (int)c->turns.n;
     lua_createtable(L, 0, 4);
     const char *names[] = {"speaker", "doc", "words", "start"};

@@ -160,7 +160,7 @@ static uint32_t turn_from(const sm_corpus *c, uint32_t t, uint32_t tok) {
  * fold's postings (ascending) against a compact array of the documents' ends, galloping forwards
  * at each change of document. */
 static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t *freq,
-                               uint32_t *docs, uint64_t *total) {
+                               uint32_t *docs, uint64_t *total, sm_error *err) {
     size_t nd = c->docs.n;
     /* a fold counts when its forms do (they all do or all don't: km->by_fold) */
     uint8_t *counted = calloc(km->nkeys ? km->nkeys : 1, 1);
@@ -168,7 +168,7 @@ static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t
     if (!counted || !ends) {
         free(counted);
         free(ends);
-        return -1;
+        return sm_errorf(err, "out of memory");
     }
     for (size_t d = 0; d < nd; d++)
         ends[d] = c->docs.v[d].tok_first + c->docs.v[d].tok_count;
@@ -177,7 +177,12 @@ static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t
     for (uint32_t k = 0; k < km->nkeys; k++) {
         if (!counted[k]) continue;
         size_t n;
-        const uint32_t *p = index_postings(c, k, &n);
+        const uint32_t *p;
+        if (index_postings(c, k, &p, &n, err)) {
+            free(counted);
+            free(ends);
+            return -1;
+        }
         freq[k] = n;
         *total += n;
         if (!docs || nd == 0) continue;
@@ -210,8 +215,14 @@ static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t
     return 0;
 }
 
+int stats_check_corpus(const sm_corpus *c, sm_error *err) {
+    for (uint32_t d = 0; d < c->docs.n; d++)
+        if (corpus_check_doc(c, d, err)) return -1;
+    return 0;
+}
+
 int stats_count(const sm_corpus *c, const sm_keymap *km, const sm_set *turns, uint64_t *freq,
-                uint32_t *docs, uint32_t *turns_n, uint64_t *total) {
+                uint32_t *docs, uint32_t *turns_n, uint64_t *total, sm_error *err) {
     uint32_t nk = km->nkeys;
     memset(freq, 0, nk * sizeof *freq);
     if (docs) memset(docs, 0, nk * sizeof *docs);
@@ -219,14 +230,14 @@ int stats_count(const sm_corpus *c, const sm_keymap *km, const sm_set *turns, ui
     *total = 0;
     int from_postings = km->by_fold && !turns && !turns_n && c->post_start;
     if (from_postings && nk == c->folds.n) {
-        return count_from_postings(c, km, freq, docs, total);
+        return count_from_postings(c, km, freq, docs, total, err);
     }
     uint32_t *last_doc = docs ? malloc((nk ? nk : 1) * sizeof *last_doc) : NULL;
     uint32_t *last_turn = turns_n ? malloc((nk ? nk : 1) * sizeof *last_turn) : NULL;
     if ((docs && !last_doc) || (turns_n && !last_turn)) {
         free(last_doc);
         free(last_turn);
-        return -1;
+        return sm_errorf(err, "out of memory");
     }
     if (last_doc) memset(last_doc, 0xff, nk * sizeof *last_doc);
     if (last_turn) memset(last_turn, 0xff, nk * sizeof *last_turn);

@@ -40,11 +40,17 @@ void keymap_free(sm_keymap *km);
 /* The languages libstemmer knows, NULL-terminated (its own list). */
 const char **stats_stem_languages(void);
 
+/* A corpus mapped from a saved file is checked a document at a time, on first use (corpus.h):
+ * every function below reads any document, so the binding calls this first. Returns 0, or -1
+ * with err naming the file and what is corrupt. */
+int stats_check_corpus(const sm_corpus *c, sm_error *err);
+
 /* Frequencies of every key over the turns in `turns` (NULL: all): freq[key], and where asked
  * the number of documents (docs[key]) and turns (turns_n[key]) it occurs in; arrays of nkeys,
- * zeroed by this function. *total gets the number of counted tokens. */
+ * zeroed by this function. *total gets the number of counted tokens. Returns 0, or -1 with err
+ * (out of memory, or a corrupt fold of a saved index). */
 int stats_count(const sm_corpus *c, const sm_keymap *km, const sm_set *turns, uint64_t *freq,
-                uint32_t *docs, uint32_t *turns_n, uint64_t *total);
+                uint32_t *docs, uint32_t *turns_n, uint64_t *total, sm_error *err);
 
 /* Frequencies by group: the groups are the speakers (GROUP_SPEAKER, group id = speaker id) or
  * the documents (GROUP_DOC); turns without a speaker belong to no speaker group. Every nonzero
