@@ -408,54 +408,28 @@ local function read_freq_file(fname, path)
   if not f then argerror(fname, ("cannot read reference %s"):format(err)) end
   local text = f:read("a")
   f:close()
-  local lines = {} -- every line, blank ones too, so that errors name the right line
-  for line in (text:gsub("\r\n?", "\n") .. (text:sub(-1) == "\n" and "" or "\n")):gmatch("([^\n]*)\n") do
-    lines[#lines + 1] = line
-  end
-  if not lines[1] or lines[1] == "" then argerror(fname, ("%s: empty frequency list"):format(path)) end
-  local sep = lines[1]:find("\t") and "\t" or ","
-  local function split(line, lineno)
-    local out, pos = {}, 1
-    while pos <= #line + 1 do
-      if line:sub(pos, pos) == '"' and sep == "," then
-        local value, p = {}, pos + 1
-        while true do
-          local q = line:find('"', p, true)
-          if not q then argerror(fname, ("%s:%d: unterminated quoted field"):format(path, lineno)) end
-          value[#value + 1] = line:sub(p, q - 1)
-          if line:sub(q + 1, q + 1) == '"' then value[#value + 1] = '"'; p = q + 2 else pos = q + 1; break end
-        end
-        out[#out + 1] = table.concat(value)
-        if line:sub(pos, pos) == sep then pos = pos + 1 elseif pos <= #line then
-          argerror(fname, ("%s:%d: text after a quoted field"):format(path, lineno))
-        else pos = #line + 2 end
-      else
-        local q = line:find(sep, pos, true) or (#line + 1)
-        out[#out + 1] = line:sub(pos, q - 1)
-        pos = q + 1
-      end
-    end
-    return out
-  end
-  local header = split(lines[1], 1)
+  -- the CSV/TSV reader of the metadata sidecar: quoted fields, CRLF, records with their lines
+  local ok, records = pcall(metadata.parse_csv, text, path)
+  if not ok then argerror(fname, records) end
+  local header = records[1]
+  if not header then argerror(fname, ("%s: empty frequency list"):format(path)) end
   local fcol, ncol
-  for i, h in ipairs(header) do
-    if h == "form" then fcol = i elseif h == "freq" then ncol = i end
+  for i, name in ipairs(header) do
+    if name == "form" then fcol = i elseif name == "freq" then ncol = i end
   end
   if not fcol or not ncol then
-    argerror(fname, ("%s:1: a frequency list needs a header with columns form and freq"):format(path))
+    argerror(fname, ("%s:%d: a frequency list needs a header with columns form and freq"):format(path, header.line))
   end
   local freq, total = {}, 0
-  for i = 2, #lines do
-    if lines[i] == "" then goto continue end
-    local row = split(lines[i], i)
+  for r = 2, #records do
+    local row = records[r]
     local n = math.tointeger(tonumber(row[ncol]))
     if not row[fcol] or not n or n < 0 then
-      argerror(fname, ("%s:%d: expected a form and a count, got %q"):format(path, i, lines[i]))
+      argerror(fname, ("%s:%d: expected a form and a count, got %q"):format(path, row.line,
+        table.concat(row, header.sep or ",")))
     end
     freq[row[fcol]] = (freq[row[fcol]] or 0) + n
     total = total + n
-    ::continue::
   end
   return freq, total
 end
