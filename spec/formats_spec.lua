@@ -476,3 +476,15 @@ describe("samtal", function()
     end)
   end)
 end)
+
+describe("HTML character references out of range", function()
+  after_each(h.cleanup)
+
+  it("reads &#xEEEEEEEE; (past INT32_MAX) as U+FFFD, as HTML does, with no overflow", function()
+    local c = samtal.open(h.tempfile("<cite>Bo:</cite> <p>a &#xEEEEEEEE; b &#x110000; c</p>\n", ".html"))
+    local t = c:turn(1)
+    assert.are.equal("Bo", t.speaker)
+    assert.are.equal("a \u{FFFD} b \u{FFFD} c", t.text)
+  end)
+end)
+

@@ -809,7 +809,7 @@ static size_t html_entity(const char *s, size_t n, size_t p, int32_t *cp) {
         int hex = q + 1 < n && (s[q + 1] == 'x' || s[q + 1] == 'X');
         q += hex ? 2 : 1;
         size_t d = q;
-        int32_t v = 0;
+        int64_t v = 0; /* 8 hex digits pass INT32_MAX: counted wide, then judged below */
         for (; q < n && q - d < 8; q++) {
             char c = s[q];
             int digit = c >= '0' && c <= '9'          ? c - '0'
@@ -821,7 +821,7 @@ static size_t html_entity(const char *s, size_t n, size_t p, int32_t *cp) {
         }
         if (q == d || q >= n || s[q] != ';') return 0;
         /* what HTML itself does with a reference to nothing */
-        *cp = v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : v;
+        *cp = v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) ? 0xFFFD : (int32_t)v;
         return q + 1 - p;
     }
     size_t d = q;
