@@ -138,6 +138,8 @@ clean:
 # (minimised: libFuzzer's -merge=1 keeps the smallest inputs that cover the most). A crash stops
 # the run with its input left in FUZZ_DIR/crashes/ and the log in FUZZ_DIR/logs/. Installs
 # clang-14 and libclang-rt-14-dev if missing (CI does not fuzz, so DEB_PKGS leaves them out).
+# One fuzzing process at a time, so one core (libFuzzer's -jobs=1 would only add a supervising
+# process and move the log to ./fuzz-0.log). spec/fuzz_corpus_spec.lua replays spec/fuzz/.
 #   make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS="load_vtt store"
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     ?= build/fuzz
@@ -158,7 +160,7 @@ FUZZ_LIBS    := $(CORE_LIBS) -lm
 # the core's objects: coverage-instrumented, no libFuzzer main; clang's own warnings not errors
 $(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) | build/gen/break_tables.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_KNOWN) -fsanitize=fuzzer-no-link -w -c $< -o $@
 
 $(FUZZ_DIR)/bin/load_%: fuzz/fuzz_load.c fuzz/walk.h $(FUZZ_OBJ)
 	@mkdir -p $(@D)
@@ -182,13 +184,14 @@ fuzz-build: fuzz-deps
 
 # Per target: fuzz (new inputs go to FUZZ_DIR/work/<t>, kept for the next run), then minimise
 # work + corpus + seeds into a fresh directory that replaces spec/fuzz/<t>/: edges only
-# (-use_counters=0) and what loading covers (SAMTAL_FUZZ_NO_WALK, see fuzz/walk.h), so that the
-# corpus stays small. Seconds and inputs tried go to FUZZ_DIR/runs.tsv.
+# (-use_counters=0), what loading covers (SAMTAL_FUZZ_NO_WALK, see fuzz/walk.h) and saved corpora
+# of 4 KB at most, so that the corpus stays small. Seconds and inputs tried go to
+# FUZZ_DIR/runs.tsv.
 fuzz: fuzz-build
 	@sh fuzz/seeds.sh $(FUZZ_DIR)/seeds $(FUZZ_TARGETS)
 	@mkdir -p $(FUZZ_DIR)/logs $(FUZZ_DIR)/crashes
 	@for t in $(FUZZ_TARGETS); do \
-	  case $$t in store) len=16384;; lexmatch) len=256;; *) len=1024;; esac; \
+	  case $$t in store) len=16384 keep=4096;; lexmatch) len=256 keep=256;; *) len=1024 keep=1024;; esac; \
 	  mkdir -p spec/fuzz/$$t $(FUZZ_DIR)/work/$$t; \
 	  echo "== fuzz $$t: $(FUZZ_SECONDS) s, -max_len=$$len (log: $(FUZZ_DIR)/logs/$$t.log)"; \
 	  if ! $(FUZZ_DIR)/bin/$$t $(FUZZ_OPTS) -max_len=$$len -max_total_time=$(FUZZ_SECONDS) \
@@ -201,7 +204,7 @@ fuzz: fuzz-build
 	  execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/logs/$$t.log); \
 	  printf '%s\t%s\t%s\t%s\n' "$$(date -u +%FT%TZ)" $$t $(FUZZ_SECONDS) "$$execs" >>$(FUZZ_DIR)/runs.tsv; \
 	  rm -rf $(FUZZ_DIR)/merged/$$t && mkdir -p $(FUZZ_DIR)/merged/$$t; \
-	  SAMTAL_FUZZ_NO_WALK=1 $(FUZZ_DIR)/bin/$$t -merge=1 -use_counters=0 -max_len=$$len \
+	  SAMTAL_FUZZ_NO_WALK=1 $(FUZZ_DIR)/bin/$$t -merge=1 -use_counters=0 -max_len=$$keep \
 	    $(FUZZ_DIR)/merged/$$t spec/fuzz/$$t $(FUZZ_DIR)/work/$$t $(FUZZ_DIR)/seeds/$$t \
 	    >$(FUZZ_DIR)/logs/$$t.merge.log 2>&1 || { tail -n 20 $(FUZZ_DIR)/logs/$$t.merge.log; exit 1; }; \
 	  rm -f spec/fuzz/$$t/* && cp $(FUZZ_DIR)/merged/$$t/* spec/fuzz/$$t/; \
