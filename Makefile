@@ -16,15 +16,15 @@ LUA_CMOD   ?= $(PREFIX)/lib/lua/5.4
 WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
               -Wpointer-arith -Wundef -Wwrite-strings -Wformat=2 -Wvla
 CFLAGS     ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) -fPIC $(CFLAGS) \
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -pthread $(WARNINGS) -fPIC $(CFLAGS) \
               $(shell pkg-config --cflags $(PKGS)) -Isrc -Ibuild/gen
-CORE_LIBS := $(shell pkg-config --libs libutf8proc libpcre2-8) -lstemmer
+CORE_LIBS := $(shell pkg-config --libs libutf8proc libpcre2-8) -lstemmer -pthread
 LUA_LIBS      := $(shell pkg-config --libs lua5.4)
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 CORE_SRC   := error.c vec.c text.c encoding.c lexicon.c plaintext.c vrt.c vtt.c srt.c podcast.c parlamint.c break_props.c segment.c tokenize.c \
               index.c corpus.c query.c pattern.c lexmatch.c store.c quotes.c stats.c fingerprint.c binding.c \
-              binding_stats.c export.c binding_export.c
+              binding_stats.c export.c binding_export.c parallel.c
 LUA_SRC    := $(wildcard lua/samtal/*.lua)
 
 OBJ        := $(CORE_SRC:%.c=build/obj/%.o)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "index.h"
+#include "parallel.h"
 
 int keymap_build(const sm_corpus *c, int by, unsigned kinds, sm_keymap *km) {
     memset(km, 0, sizeof *km);
@@ -156,9 +157,79 @@ static uint32_t turn_from(const sm_corpus *c, uint32_t t, uint32_t tok) {
     return (uint32_t)lo;
 }
 
+/* A part of a frequency list from the postings: the folds [first, end). */
+typedef struct postings_part {
+    uint32_t first, end;
+    uint64_t total;
+    sm_error err;
+    int failed;
+} postings_part;
+
+typedef struct postings_job {
+    const sm_corpus *c;
+    const uint8_t *counted;
+    const uint32_t *ends;   /* the end token of each document */
+    const uint32_t *bucket; /* the document of token b << shift, for b in 0..nbuckets */
+    uint32_t shift, nbuckets;
+    uint64_t *freq;
+    uint32_t *docs;
+    postings_part *parts;
+} postings_job;
+
+static void count_postings_part(void *arg, unsigned pi) {
+    postings_job *j = arg;
+    postings_part *part = &j->parts[pi];
+    const sm_corpus *c = j->c;
+    size_t nd = c->docs.n;
+    const uint32_t *ends = j->ends;
+    for (uint32_t k = part->first; k < part->end; k++) {
+        if (!j->counted[k]) continue;
+        size_t n;
+        const uint32_t *p;
+        if (index_postings(c, k, &p, &n, &part->err)) {
+            part->failed = 1;
+            return;
+        }
+        j->freq[k] = n;
+        part->total += n;
+        if (!j->docs || nd == 0) continue;
+        /* a document at a time: the document of a posting (from its bucket), then the first
+         * posting past that document */
+        size_t d = 0, i = 0;
+        uint32_t ndocs = 0;
+        while (i < n) {
+            uint32_t tok = p[i];
+            if (ends[d] <= tok) { /* bisect in the documents of the token's bucket */
+                uint32_t b = tok >> j->shift;
+                if (b >= j->nbuckets) break; /* past the last document: not a token of any */
+                size_t lo = j->bucket[b], hi = j->bucket[b + 1] + 1;
+                if (hi > nd) hi = nd;
+                while (lo < hi) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (ends[mid] <= tok)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                if (lo >= nd) break;
+                d = lo;
+            }
+            ndocs++;
+            /* the rest of the document's postings: a plain scan, which the prefetcher follows
+             * (galloping here misses the cache on every probe) */
+            uint32_t end = ends[d];
+            while (++i < n && p[i] < end) {
+            }
+        }
+        j->docs[k] = ndocs;
+    }
+}
+
 /* From the postings: every key is a fold, every turn counts. The range in documents walks each
  * fold's postings (ascending) against a compact array of the documents' ends, galloping forwards
- * at each change of document. */
+ * at each change of document. The folds are split into parts of about equal postings, run on
+ * the cores; each part starts at a multiple of 8 folds, so the parts never share a byte of the
+ * saved corpus's bit array of checked folds (store_check_postings). */
 static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t *freq,
                                uint32_t *docs, uint64_t *total, sm_error *err) {
     size_t nd = c->docs.n;
@@ -172,47 +243,60 @@ static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t
     }
     for (size_t d = 0; d < nd; d++)
         ends[d] = c->docs.v[d].tok_first + c->docs.v[d].tok_count;
+    /* buckets of 2^shift tokens, about as many as documents: bucket[b] is the document of the
+     * bucket's first token, so a token's document is a bisection among a few */
+    uint32_t ntok = nd ? ends[nd - 1] : 0, shift = 0;
+    while (shift < 31 && ((uint64_t)nd << (shift + 1)) <= ntok)
+        shift++;
+    uint32_t nbuckets = ntok ? ((ntok - 1) >> shift) + 1 : 0;
+    uint32_t *bucket = malloc(((size_t)nbuckets + 1) * sizeof *bucket);
+    if (!bucket) {
+        free(counted);
+        free(ends);
+        return sm_errorf(err, "out of memory");
+    }
+    for (uint32_t b = 0, d = 0; b <= nbuckets; b++) {
+        uint64_t first = (uint64_t)b << shift;
+        while (d < nd && ends[d] <= first)
+            d++;
+        bucket[b] = d;
+    }
     for (size_t f = 0; f < c->forms.n; f++)
         if (km->key[f] != SM_NONE) counted[km->key[f]] = 1;
-    for (uint32_t k = 0; k < km->nkeys; k++) {
-        if (!counted[k]) continue;
-        size_t n;
-        const uint32_t *p;
-        if (index_postings(c, k, &p, &n, err)) {
-            free(counted);
-            free(ends);
-            return -1;
+    enum { MAX_PARTS = 64 };
+    postings_part parts[MAX_PARTS];
+    memset(parts, 0, sizeof parts);
+    uint32_t nk = km->nkeys;
+    unsigned np = c->tokens.n >= 1000000 ? 4 * parallel_threads() : 1;
+    if (np > MAX_PARTS) np = MAX_PARTS;
+    uint64_t all = c->post_start[nk];
+    for (unsigned p = 0; p < np; p++) {
+        /* the first fold whose postings start at p/np of all of them, down to a multiple of 8 */
+        uint64_t want = all * p / np;
+        uint32_t lo = 0, hi = nk;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (c->post_start[mid] < want)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
-        freq[k] = n;
-        *total += n;
-        if (!docs || nd == 0) continue;
-        size_t d = 0, last = SIZE_MAX;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t tok = p[i];
-            if (ends[d] <= tok) { /* the first document ending after tok: gallop, then bisect */
-                size_t lo = d, hi = d + 1, step = 1;
-                while (hi < nd && ends[hi] <= tok) {
-                    lo = hi;
-                    hi = lo + step;
-                    step *= 2;
-                }
-                if (hi > nd) hi = nd;
-                while (hi - lo > 1) {
-                    size_t mid = lo + (hi - lo) / 2;
-                    if (ends[mid] <= tok)
-                        lo = mid;
-                    else
-                        hi = mid;
-                }
-                if (hi >= nd) break; /* past the last document: not a token of any */
-                d = hi;
-            }
-            if (d != last) docs[k]++, last = d;
-        }
+        lo &= ~7u;
+        parts[p].first = p == 0 ? 0 : lo < parts[p - 1].first ? parts[p - 1].first : lo;
+        if (p > 0) parts[p - 1].end = parts[p].first;
     }
+    parts[np - 1].end = nk;
+    postings_job job = {c, counted, ends, bucket, shift, nbuckets, freq, docs, parts};
+    parallel_run(np, count_postings_part, &job);
+    int rc = 0;
+    for (unsigned p = 0; p < np; p++) {
+        if (parts[p].failed && rc == 0) *err = parts[p].err, rc = -1;
+        *total += parts[p].total;
+    }
+    free(bucket);
     free(counted);
     free(ends);
-    return 0;
+    return rc;
 }
 
 int stats_check_corpus(const sm_corpus *c, sm_error *err) {
@@ -573,50 +657,137 @@ void stats_ngrams_free(sm_ngrams *g) {
 
 /* ---- collocates ---------------------------------------------------------------------------- */
 
+/* The hits of one part of a collocates job, [hit_first, hit_end), and the tokens their windows
+ * can reach, [tok_first, tok_end): whole turns that no other part's windows reach. */
+typedef struct colloc_part {
+    size_t hit_first, hit_end;
+    uint32_t tok_first, tok_end;
+    uint32_t *freq; /* by key: the part's own counts (NULL: the job's shared array, one part) */
+    uint64_t counted;
+    int failed;
+} colloc_part;
+
+typedef struct colloc_job {
+    const sm_corpus *c;
+    const sm_keymap *km;
+    const uint32_t *starts, *lens;
+    uint32_t left, right;
+    int within;
+    uint64_t *freq; /* the result, when there is one part */
+    colloc_part *parts;
+} colloc_job;
+
+static void collocates_part(void *arg, unsigned p) {
+    colloc_job *j = arg;
+    colloc_part *part = &j->parts[p];
+    const sm_corpus *c = j->c;
+    const uint32_t *key = j->km->key;
+    const sm_token *toks = c->tokens.v;
+    uint32_t base = part->tok_first, ntok = part->tok_end;
+    /* a bit per token of the part: a hit's own token, or one already counted in a window */
+    uint8_t *seen = calloc((ntok - base) / 8 + 1, 1);
+    if (!seen) {
+        part->failed = 1;
+        return;
+    }
+#define SEEN(i) ((seen[((i)-base) >> 3] >> (((i)-base) & 7)) & 1)
+#define MARK(i) (seen[((i)-base) >> 3] |= (uint8_t)(1u << (((i)-base) & 7)))
+#define COUNT(k) (part->freq ? (uint64_t)part->freq[k]++ : j->freq[k]++)
+    for (size_t h = part->hit_first; h < part->hit_end; h++)
+        for (uint32_t i = j->starts[h]; i < j->starts[h] + j->lens[h] && i < ntok; i++)
+            if (i >= base) MARK(i);
+    uint64_t counted = 0;
+    uint32_t turn = 0;
+    for (size_t h = part->hit_first; h < part->hit_end; h++) {
+        uint32_t s = j->starts[h], e = s + j->lens[h];
+        if (s < base || s >= ntok || e > ntok || e <= s) continue;
+        turn = turn_from(c, turn, s); /* the hits come in ascending order */
+        uint32_t lo, hi, lo2, hi2;
+        unit_of(c, turn, s, j->within, &lo, &hi);
+        unit_of(c, turn, e - 1, j->within, &lo2, &hi2);
+        /* the window holds `left` and `right` counted tokens, whoever counted them first */
+        uint32_t got = 0;
+        for (uint32_t i = s; i > lo && got < j->left; i--) {
+            uint32_t k = key[toks[i - 1].form];
+            if (k == SM_NONE) continue;
+            got++;
+            if (!SEEN(i - 1)) MARK(i - 1), COUNT(k), counted++;
+        }
+        got = 0;
+        for (uint32_t i = e; i < hi2 && got < j->right; i++) {
+            uint32_t k = key[toks[i].form];
+            if (k == SM_NONE) continue;
+            got++;
+            if (!SEEN(i)) MARK(i), COUNT(k), counted++;
+        }
+    }
+#undef SEEN
+#undef MARK
+#undef COUNT
+    free(seen);
+    part->counted = counted;
+}
+
+/* Splits the hits into up to `want` parts of about equal size whose windows cannot meet: a part
+ * starts at a hit whose turn begins after every earlier hit has ended, so every window of the
+ * part (it never leaves the turn of its hit) lies in the part's own tokens. Returns the count. */
+static unsigned collocates_split(const sm_corpus *c, const uint32_t *starts, const uint32_t *lens,
+                                 size_t nhits, unsigned want, colloc_part *parts) {
+    unsigned np = 0;
+    size_t first = 0;
+    uint32_t max_end = 0; /* the furthest end of the hits before h */
+    size_t next_cut = want > 1 ? nhits / want : nhits;
+    for (size_t h = 0; h < nhits && np + 1 < want; h++) {
+        if (h >= next_cut && h > first) {
+            uint32_t s = starts[h];
+            if (s < c->tokens.n) {
+                uint32_t t = corpus_token_turn(c, s);
+                uint32_t turn_start = c->turns.v[t].tok_first;
+                if (max_end <= turn_start && turn_start > (np ? parts[np - 1].tok_first : 0)) {
+                    parts[np].hit_first = first, parts[np].hit_end = h;
+                    parts[np].tok_first = np ? parts[np - 1].tok_end : 0;
+                    parts[np].tok_end = turn_start;
+                    np++;
+                    first = h;
+                    next_cut = first + (nhits - first) / (want - np);
+                }
+            }
+        }
+        uint32_t e = starts[h] + lens[h];
+        if (e > max_end) max_end = e;
+    }
+    parts[np].hit_first = first, parts[np].hit_end = nhits;
+    parts[np].tok_first = np ? parts[np - 1].tok_end : 0;
+    parts[np].tok_end = (uint32_t)c->tokens.n;
+    return np + 1;
+}
+
 int stats_collocates(const sm_corpus *c, const sm_keymap *km, const uint32_t *starts,
                      const uint32_t *lens, size_t nhits, uint32_t left, uint32_t right, int within,
                      uint64_t *freq, uint64_t *slots) {
     memset(freq, 0, km->nkeys * sizeof *freq);
     *slots = 0;
-    /* a bit per token: a match's own token, or one already counted in a window */
-    size_t ntok = c->tokens.n;
-    uint8_t *seen = calloc(ntok / 8 + 1, 1);
-    if (!seen) return -1;
-#define SEEN(i) ((seen[(i) >> 3] >> ((i)&7)) & 1)
-#define MARK(i) (seen[(i) >> 3] |= (uint8_t)(1u << ((i)&7)))
-    for (size_t h = 0; h < nhits; h++)
-        for (uint32_t i = starts[h]; i < starts[h] + lens[h] && i < ntok; i++)
-            MARK(i);
-    uint64_t counted = 0;
-    uint32_t turn = 0;
-    for (size_t h = 0; h < nhits; h++) {
-        uint32_t s = starts[h], e = s + lens[h];
-        if (s >= ntok || e > ntok || e <= s || c->turns.n == 0) continue;
-        turn = turn_from(c, turn, s); /* the hits come in ascending order */
-        uint32_t lo, hi, lo2, hi2;
-        unit_of(c, turn, s, within, &lo, &hi);
-        unit_of(c, turn, e - 1, within, &lo2, &hi2);
-        /* the window holds `left` and `right` counted tokens, whoever counted them first */
-        uint32_t got = 0;
-        for (uint32_t i = s; i > lo && got < left; i--) {
-            uint32_t k = km->key[c->tokens.v[i - 1].form];
-            if (k == SM_NONE) continue;
-            got++;
-            if (!SEEN(i - 1)) MARK(i - 1), freq[k]++, counted++;
-        }
-        got = 0;
-        for (uint32_t i = e; i < hi2 && got < right; i++) {
-            uint32_t k = km->key[c->tokens.v[i].form];
-            if (k == SM_NONE) continue;
-            got++;
-            if (!SEEN(i)) MARK(i), freq[k]++, counted++;
-        }
+    if (c->turns.n == 0 || nhits == 0) return 0;
+    /* threads pay from some ten thousand hits on; below that one part does it all */
+    unsigned want = nhits >= 20000 ? parallel_threads() : 1;
+    if (want > 16) want = 16;
+    colloc_part parts[16];
+    memset(parts, 0, sizeof parts);
+    unsigned np = collocates_split(c, starts, lens, nhits, want, parts);
+    int rc = 0;
+    for (unsigned p = 0; np > 1 && p < np; p++)
+        if (!(parts[p].freq = calloc(km->nkeys ? km->nkeys : 1, sizeof *parts[p].freq))) rc = -1;
+    colloc_job job = {c, km, starts, lens, left, right, within, freq, parts};
+    if (rc == 0) parallel_run(np, collocates_part, &job);
+    for (unsigned p = 0; p < np; p++) {
+        rc |= -parts[p].failed;
+        *slots += parts[p].counted;
+        if (parts[p].freq && rc == 0)
+            for (uint32_t k = 0; k < km->nkeys; k++)
+                freq[k] += parts[p].freq[k];
+        free(parts[p].freq);
     }
-#undef SEEN
-#undef MARK
-    free(seen);
-    *slots = counted;
-    return 0;
+    return rc;
 }
 
 /* ---- dispersion ---------------------------------------------------------------------------- */
