@@ -55,6 +55,26 @@ static int get_bool_opt(lua_State *L, int opts, const char *key) {
 }
 
 /* core.open(paths, {invalid = "error"|"replace", hyphens = bool}) -> Corpus */
+/* The progress function of samtal.open, called between documents. It runs protected: an error
+ * in it stops the load (its message left on the stack) instead of jumping out of the C loader
+ * while its threads run. */
+typedef struct progress_call {
+    lua_State *L;
+    int fn; /* its stack index */
+    int failed;
+} progress_call;
+
+static int call_progress(void *ud, size_t done, size_t total, const char *path) {
+    progress_call *pc = ud;
+    lua_State *L = pc->L;
+    lua_pushvalue(L, pc->fn);
+    lua_pushinteger(L, (lua_Integer)done);
+    lua_pushinteger(L, (lua_Integer)total);
+    lua_pushstring(L, path);
+    if (lua_pcall(L, 3, 0, 0) != LUA_OK) return pc->failed = 1;
+    return 0;
+}
+
 static int core_open(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
@@ -160,27 +180,26 @@ static int core_open(lua_State *L) {
             lua_pop(L, 1);
     }
     sm_error err;
+    /* the paths, anchored by the table at argument 1 while the files load */
+    const char **paths = lua_newuserdatauv(L, (n ? (size_t)n : 1) * sizeof *paths, 0);
     for (lua_Integer i = 1; i <= n; i++) {
         lua_geti(L, 1, i);
-        const char *path = lua_tostring(L, -1);
-        if (!path) return luaL_error(L, "bad path #%d (string expected)", (int)i);
-        int rc = corpus_add_file(u->c, path, &err);
-        if (rc == 0 && progress) {
-            lua_pushvalue(L, progress);
-            lua_pushinteger(L, i);
-            lua_pushinteger(L, n);
-            lua_pushvalue(L, -4);
-            lua_call(L, 3, 0);
-        }
+        paths[i - 1] = lua_tostring(L, -1);
         lua_pop(L, 1);
-        if (rc) {
-            corpus_free(u->c); /* the userdata stays, closed, for the collector */
-            free(u->c);
-            u->c = NULL;
-            lua_pushstring(L, err.msg);
-            return lua_error(L);
-        }
+        if (!paths[i - 1]) return luaL_error(L, "bad path #%d (string expected)", (int)i);
     }
+    progress_call pc = {L, progress, 0};
+    int stopped = 0;
+    if (corpus_add_files(u->c, paths, (size_t)n, progress ? call_progress : NULL, &pc, &stopped,
+                         &err)) {
+        corpus_free(u->c); /* the userdata stays, closed, for the collector */
+        free(u->c);
+        u->c = NULL;
+        if (stopped) return lua_error(L); /* the progress function's error, on the stack */
+        lua_pushstring(L, err.msg);
+        return lua_error(L);
+    }
+    lua_pop(L, 1);          /* the paths */
     u->c->vrt_names = NULL; /* it pointed into this frame */
     if (corpus_finish(u->c, &err)) {
         lua_pushstring(L, err.msg);

@@ -64,7 +64,7 @@ char *corpus_fold(const char *s, size_t len, size_t *outlen) {
 }
 
 /* Reads a whole file; a directory, an unreadable or empty file is an error naming the path. */
-static unsigned char *read_file(const char *path, size_t *n, sm_error *err) {
+unsigned char *corpus_read_file(const char *path, size_t *n, sm_error *err) {
     struct stat st;
     if (stat(path, &st) != 0) {
         sm_errorf(err, "cannot open %s: %s", path, strerror(errno));
@@ -160,9 +160,9 @@ static int read_layout(const sm_corpus *c, const char *path, sm_doc *d, sm_error
     }
 }
 
-int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
-                     sm_error *err) {
-    if (c->finished) return sm_errorf(err, "%s: the corpus is complete; no more documents", path);
+int corpus_prepare_doc(const sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
+                       sm_doc *out, sm_error *err) {
+    memset(out, 0, sizeof *out);
     if (n == 0) return sm_errorf(err, "%s: empty file, no transcript in it", path);
     sm_doc d;
     memset(&d, 0, sizeof d);
@@ -207,9 +207,26 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
         doc_free(&d);
         return -1;
     }
-    if (c->docs.n >= SM_NONE - 1 || VEC_PUSH(c->docs, d)) {
+    *out = d;
+    return 0;
+}
+
+void corpus_discard_doc(sm_doc *d) {
+    doc_free(d);
+}
+
+int corpus_commit_doc(sm_corpus *c, sm_doc *prepared, sm_error *err) {
+    sm_doc d = *prepared;
+    memset(prepared, 0, sizeof *prepared);
+    if (c->finished) {
+        sm_errorf(err, "%s: the corpus is complete; no more documents", d.path);
         doc_free(&d);
-        return sm_errorf(err, "%s: out of memory", path);
+        return -1;
+    }
+    if (c->docs.n >= SM_NONE - 1 || VEC_PUSH(c->docs, d)) {
+        sm_errorf(err, "%s: out of memory", d.path);
+        doc_free(&d);
+        return -1;
     }
     size_t turns = c->turns.n, tokens = c->tokens.n, sentences = c->sentences.n,
            events = c->events.n;
@@ -227,9 +244,17 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
     return 0;
 }
 
+int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
+                     sm_error *err) {
+    if (c->finished) return sm_errorf(err, "%s: the corpus is complete; no more documents", path);
+    sm_doc d;
+    if (corpus_prepare_doc(c, path, bytes, n, &d, err)) return -1;
+    return corpus_commit_doc(c, &d, err);
+}
+
 int corpus_add_file(sm_corpus *c, const char *path, sm_error *err) {
     size_t n = 0;
-    unsigned char *bytes = read_file(path, &n, err);
+    unsigned char *bytes = corpus_read_file(path, &n, err);
     if (!bytes) return -1;
     int rc = corpus_add_bytes(c, path, bytes, n, err);
     free(bytes);

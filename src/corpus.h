@@ -114,6 +114,27 @@ void corpus_init(sm_corpus *c, const sm_load_opts *opts);
  * file and, where it applies, the line and position. */
 int corpus_add_file(sm_corpus *c, const char *path, sm_error *err);
 
+/* Loads the files paths[0..n) as documents, in that order, with the same result as calling
+ * corpus_add_file on each: other threads read, decode and lay out the next files while this one
+ * tokenises and indexes (see parallel.h). After each document progress(ud, done, n, path) is
+ * called on this thread, if given; a nonzero return stops the load (err is then the caller's to
+ * fill, and *stopped is set). On failure the documents before the failing file stay. */
+int corpus_add_files(sm_corpus *c, const char *const *paths, size_t n,
+                     int (*progress)(void *ud, size_t done, size_t total, const char *path),
+                     void *ud, int *stopped, sm_error *err);
+
+/* The two halves of corpus_add_bytes: corpus_prepare_doc decodes and lays out a document (it
+ * reads only the corpus's options, so threads may run it at once), corpus_commit_doc appends it
+ * and tokenises it (one thread), taking over *d either way. corpus_discard_doc frees a prepared
+ * document that is not committed. */
+int corpus_prepare_doc(const sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
+                       sm_doc *d, sm_error *err);
+int corpus_commit_doc(sm_corpus *c, sm_doc *d, sm_error *err);
+void corpus_discard_doc(sm_doc *d);
+
+/* The bytes of a file (malloc'd, *n long), or NULL with err naming the file. */
+unsigned char *corpus_read_file(const char *path, size_t *n, sm_error *err);
+
 /* Loads a document from bytes in memory (`path` names it in messages and results). */
 int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
                      sm_error *err);

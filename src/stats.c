@@ -267,7 +267,7 @@ static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t
     postings_part parts[MAX_PARTS];
     memset(parts, 0, sizeof parts);
     uint32_t nk = km->nkeys;
-    unsigned np = c->tokens.n >= 1000000 ? 4 * parallel_threads() : 1;
+    unsigned np = c->tokens.n >= 100000 ? 4 * parallel_threads() : 1;
     if (np > MAX_PARTS) np = MAX_PARTS;
     uint64_t all = c->post_start[nk];
     for (unsigned p = 0; p < np; p++) {

@@ -1,0 +1,145 @@
+-- parallel_spec.lua: loading, the frequency list and collocates run on several threads
+-- (src/parallel.c, src/load.c); their results must be exactly those of one thread. The module
+-- in this process uses every core the machine has; the command is run with SAMTAL_THREADS=1
+-- and =2 to compare the two on the same files.
+local samtal = require "samtal"
+local helpers = require "helpers"
+
+local SAMTAL = "build/bin/samtal"
+
+-- A deterministic generated corpus: `files` transcripts of labelled turns whose words come from
+-- a small vocabulary, "och" about every fifth word (enough hits to split collocates).
+local WORDS = { "och", "vi", "det", "är", "vård", "nära", "att", "som", "på", "inte", "kommunen",
+  "regionen", "Och", "patienter", "behöver", "måste", "samverkan", "ju", "typ", "liksom", "Vård" }
+local function generate(dir, files, turns)
+  local seed = 12345
+  local function rand(n)
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed % n + 1
+  end
+  local paths = {}
+  for f = 1, files do
+    local lines = {}
+    for t = 1, turns do
+      local words = {}
+      for w = 1, rand(14) + 2 do
+        words[w] = rand(5) == 1 and "och" or WORDS[rand(#WORDS)] .. (rand(40) == 1 and tostring(w) or "")
+      end
+      lines[t] = ("%s: %s."):format(rand(3) == 1 and "LENA" or rand(2) == 1 and "OLLE" or "KIM",
+        table.concat(words, " "))
+    end
+    local path = ("%s/%03d.txt"):format(dir, f)
+    local out = assert(io.open(path, "wb"))
+    out:write(table.concat(lines, "\n"), "\n")
+    out:close()
+    paths[f] = path
+  end
+  return paths
+end
+
+local dir
+setup(function()
+  dir = os.tmpname()
+  os.remove(dir)
+  assert(os.execute("mkdir -p " .. helpers.q(dir)))
+  generate(dir, 24, 700)
+end)
+teardown(function()
+  os.execute("rm -rf " .. helpers.q(dir))
+  helpers.cleanup()
+end)
+
+-- What a script prints about a corpus: enough to tell any difference in forms, counts or ids.
+local REPORT = [[
+local samtal = require "samtal"
+local c = samtal.open(arg[1], {progress = false})
+local forms = c:forms()
+print("fingerprint", c:fingerprint(), "forms", #forms, "first", forms[1], "last", forms[#forms])
+print(c:freq{}:csv())
+print(c:collocates("och", {left = 3, right = 4, min = 1}):csv())
+print(c:collocates("vård", {min = 1, within = "sentence"}):csv())
+c:save(arg[2])
+]]
+
+local function report(threads, out)
+  local script = helpers.tempfile(REPORT, ".lua")
+  local stdout, stderr, code = helpers.run(("SAMTAL_THREADS=%d %s %s %s %s"):format(threads, SAMTAL,
+    helpers.q(script), helpers.q(dir), helpers.q(out)))
+  assert(code == 0, stderr)
+  return stdout
+end
+
+describe("threads", function()
+  it("give the same corpus, frequency list and collocates as one thread", function()
+    local one, two = os.tmpname(), os.tmpname()
+    local a, b = report(1, one), report(2, two)
+    assert.is_true(#a > 10000)
+    assert.are.equal(a, b)
+    -- the saved corpora, index and all, are the same bytes
+    assert.are.equal(helpers.read(one), helpers.read(two))
+    os.remove(one)
+    os.remove(two)
+  end)
+
+  it("split collocates of a frequent word into parts and count every window token once", function()
+    local c = samtal.open(dir, { progress = false })
+    local och = c:count("och")
+    assert.is_true(och > 20000) -- the size from which the hits are split
+    local r = c:collocates("och", { left = 2, right = 2, min = 1 })
+    -- independently: the tokens within 2 counted tokens of an "och", not themselves "och"
+    local expected, turns = {}, {}
+    for tok in c:tokens { kinds = "word number" } do
+      local words = turns[tok.turn_id]
+      if not words then
+        words = {}
+        turns[tok.turn_id] = words
+      end
+      words[#words + 1] = tok.folded
+    end
+    for _, words in pairs(turns) do
+      local near = {}
+      for i, w in ipairs(words) do
+        if w == "och" then
+          for j = math.max(1, i - 2), math.min(#words, i + 2) do near[j] = true end
+        end
+      end
+      for j in pairs(near) do
+        if words[j] ~= "och" then expected[words[j]] = (expected[words[j]] or 0) + 1 end
+      end
+    end
+    local got = {}
+    for _, row in ipairs(r) do got[row.collocate] = row.freq end
+    assert.are.same(expected, got)
+    c:close()
+  end)
+
+  it("report the first bad file in the order given, as one thread would", function()
+    local bad = os.tmpname()
+    os.remove(bad)
+    assert(os.execute("mkdir -p " .. helpers.q(bad)))
+    local paths = generate(bad, 40, 5)
+    io.open(paths[7], "wb"):close() -- empty
+    local f = assert(io.open(paths[31], "wb"))
+    f:write("\0\1\2binary")
+    f:close()
+    local err = helpers.error_of(samtal.open, paths, { progress = false })
+    assert.matches("007.txt: empty file", err, 1, true)
+    os.execute("rm -rf " .. helpers.q(bad))
+  end)
+
+  it("call progress after each file, in order, and stop on an error in it", function()
+    local paths = {}
+    for i = 1, 24 do paths[i] = ("%s/%03d.txt"):format(dir, i) end
+    local seen = {}
+    local c = samtal.open(paths, { progress = function(done, total, path)
+      seen[#seen + 1] = ("%d/%d %s"):format(done, total, path)
+    end })
+    assert.are.equal(24, #seen)
+    for i = 1, 24 do assert.are.equal(("%d/24 %s"):format(i, paths[i]), seen[i]) end
+    c:close()
+    local err = helpers.error_of(samtal.open, paths, { progress = function(done)
+      if done == 5 then error("stop at five") end
+    end })
+    assert.matches("stop at five", err, 1, true)
+  end)
+end)

@@ -1,0 +1,126 @@
+/* load.c: loading many files, the next ones decoded on other threads (corpus_add_files).
+ *
+ * A document goes through two stages: prepare (read the file, detect the encoding, decode,
+ * normalise, lay out turns; corpus_prepare_doc) and commit (append, tokenise, intern the forms;
+ * corpus_commit_doc). Prepare reads nothing shared but the options, so worker threads run it on
+ * the files ahead; commit grows the lexicons, so it stays on the calling thread and takes the
+ * documents strictly in the order given. The corpus is therefore the one a serial load builds,
+ * form ids and all, and an error is the first one a serial load would meet. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus.h"
+#include "parallel.h"
+
+enum { AHEAD = 32 }; /* documents prepared ahead of the commit, at most */
+
+typedef struct slot {
+    int state; /* 0 empty, 1 prepared, 2 failed */
+    sm_doc doc;
+    sm_error err;
+} slot;
+
+typedef struct loader {
+    const sm_corpus *c;
+    const char *const *paths;
+    size_t n;
+    size_t next;      /* the next file a worker takes */
+    size_t committed; /* files taken by the committing thread */
+    int stop;
+    slot slots[AHEAD]; /* file i in slots[i % AHEAD] */
+    pthread_mutex_t lock;
+    pthread_cond_t prepared, room;
+} loader;
+
+static void prepare_file(const sm_corpus *c, const char *path, slot *s) {
+    size_t len = 0;
+    unsigned char *bytes = corpus_read_file(path, &len, &s->err);
+    int rc = bytes ? corpus_prepare_doc(c, path, bytes, len, &s->doc, &s->err) : -1;
+    free(bytes);
+    s->state = rc ? 2 : 1;
+}
+
+static void *worker(void *arg) {
+    loader *ld = arg;
+    pthread_mutex_lock(&ld->lock);
+    for (;;) {
+        while (!ld->stop && ld->next < ld->n && ld->next >= ld->committed + AHEAD)
+            pthread_cond_wait(&ld->room, &ld->lock);
+        if (ld->stop || ld->next >= ld->n) break;
+        size_t i = ld->next++;
+        pthread_mutex_unlock(&ld->lock);
+        slot s;
+        memset(&s, 0, sizeof s);
+        prepare_file(ld->c, ld->paths[i], &s);
+        pthread_mutex_lock(&ld->lock);
+        ld->slots[i % AHEAD] = s;
+        pthread_cond_broadcast(&ld->prepared);
+    }
+    pthread_mutex_unlock(&ld->lock);
+    return NULL;
+}
+
+static int add_serially(sm_corpus *c, const char *const *paths, size_t n,
+                        int (*progress)(void *, size_t, size_t, const char *), void *ud,
+                        int *stopped, sm_error *err) {
+    for (size_t i = 0; i < n; i++) {
+        if (corpus_add_file(c, paths[i], err)) return -1;
+        if (progress && progress(ud, i + 1, n, paths[i])) return *stopped = 1, -1;
+    }
+    return 0;
+}
+
+int corpus_add_files(sm_corpus *c, const char *const *paths, size_t n,
+                     int (*progress)(void *ud, size_t done, size_t total, const char *path),
+                     void *ud, int *stopped, sm_error *err) {
+    *stopped = 0;
+    if (c->finished) return sm_errorf(err, "the corpus is complete; no more documents");
+    unsigned nworkers = parallel_threads() - 1;
+    if (nworkers > 8) nworkers = 8;
+    if (nworkers == 0 || n < 2) return add_serially(c, paths, n, progress, ud, stopped, err);
+    loader *ld = calloc(1, sizeof *ld);
+    if (!ld) return sm_errorf(err, "out of memory");
+    ld->c = c, ld->paths = paths, ld->n = n;
+    pthread_mutex_init(&ld->lock, NULL);
+    pthread_cond_init(&ld->prepared, NULL);
+    pthread_cond_init(&ld->room, NULL);
+    pthread_t threads[8];
+    unsigned started = 0;
+    for (unsigned t = 0; t < nworkers; t++)
+        if (pthread_create(&threads[started], NULL, worker, ld) == 0) started++;
+    int rc = 0;
+    if (started == 0) rc = add_serially(c, paths, n, progress, ud, stopped, err);
+    for (size_t i = 0; started && i < n && rc == 0; i++) {
+        slot *s = &ld->slots[i % AHEAD];
+        pthread_mutex_lock(&ld->lock);
+        while (s->state == 0)
+            pthread_cond_wait(&ld->prepared, &ld->lock);
+        slot got = *s;
+        memset(s, 0, sizeof *s);
+        ld->committed = i + 1;
+        pthread_cond_broadcast(&ld->room);
+        pthread_mutex_unlock(&ld->lock);
+        if (got.state == 2) {
+            *err = got.err;
+            rc = -1;
+        } else if (corpus_commit_doc(c, &got.doc, err)) {
+            rc = -1;
+        } else if (progress && progress(ud, i + 1, n, paths[i])) {
+            *stopped = 1, rc = -1;
+        }
+    }
+    pthread_mutex_lock(&ld->lock);
+    ld->stop = 1;
+    pthread_cond_broadcast(&ld->room);
+    pthread_mutex_unlock(&ld->lock);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    for (unsigned k = 0; k < AHEAD; k++) /* prepared, never committed: after an error */
+        if (ld->slots[k].state == 1) corpus_discard_doc(&ld->slots[k].doc);
+    pthread_mutex_destroy(&ld->lock);
+    pthread_cond_destroy(&ld->prepared);
+    pthread_cond_destroy(&ld->room);
+    free(ld);
+    return rc;
+}
