@@ -121,7 +121,11 @@ uninstall:
 
 # Timings against ripgrep and NLTK (Debian's ripgrep and python3-nltk); no test asserts a time.
 # BENCH_SIZES="10M 100M 1G" picks the corpus sizes (generated once into build/bench/).
-bench: all
+build/split_words: bench/split_words.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -o $@ $<
+
+bench: all build/split_words
 	@missing=$$(for p in ripgrep python3-nltk; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""make bench: samtal against ripgrep and NLTK on generated corpora (../shared/bench/gen.py).
+"""make bench: samtal against ripgrep, GNU grep and NLTK on generated corpora (../shared/bench/gen.py).
 
 Sizes from $BENCH_SIZES (default "10M 100M"; "1G" takes minutes to generate and load). Corpora are
 cached in build/bench/SIZE. For each size it prints one Markdown table: samtal's median time per
-query (after the corpus is loaded), ripgrep's scan of the raw files for the same word, NLTK's
-ConcordanceIndex lookup, the hit counts (so a tokenisation difference shows) and the ratios.
+query (after the corpus is loaded), ripgrep's and GNU grep's scans of the raw files for the same word, NLTK's
+ConcordanceIndex lookup, the hit counts (so a tokenisation difference shows) and the ratios; and the
+build (samtal index with one thread and with all) against a C loop that only splits the words
+(bench/split_words.c), with peak memory and the saved size beside the text's.
 No test asserts any of these times.
 """
 import json
@@ -52,9 +54,55 @@ def rg_count(path, pattern):
     return statistics.median(times) * 1000, hits
 
 
+def grep_count(path, pattern):
+    """GNU grep's scan of the same files: every match (-o), case-insensitive whole words."""
+    times, hits = [], 0
+    for _ in range(3):
+        out, wall, _ = run(["sh", "-c", "grep -r -o -i -w -E \"$1\" \"$2\" | wc -l", "grep", pattern, path])
+        times.append(wall)
+        hits = int(out.strip() or 0)
+    return statistics.median(times) * 1000, hits
+
+
+def median_run(cmd, reps=3, env=None):
+    """Median wall time and the largest peak RSS of `reps` runs of cmd."""
+    times, peak, out = [], 0, ""
+    for _ in range(reps):
+        out, wall, rss = run(cmd, env=env)
+        times.append(wall)
+        peak = max(peak, rss)
+    return statistics.median(times), peak, out
+
+
+def build_table(path, mb):
+    """Load + tokenise + index + save (samtal index), one thread and all of them, against the
+    plain C loop that only splits words (bench/split_words.c)."""
+    base_s, base_rss, base_out = median_run([os.path.join(ROOT, "build", "split_words"), path])
+    base_bytes, base_words, _ = base_out.split()
+    reps = 1 if mb > 500 else 3
+    saved = os.path.join(ROOT, "build", "bench", "build-check.samtal")
+    rows = []
+    for threads in ("1", str(os.cpu_count() or 1)):
+        env = dict(os.environ, SAMTAL_THREADS=threads)
+        secs, rss, _ = median_run([os.path.join(ROOT, "build", "bin", "samtal"), "index", path, "-o", saved],
+                                  reps, env)
+        size = os.path.getsize(saved)
+        rows.append((threads, secs, rss, size))
+    os.remove(saved)
+    print("| build (samtal index: load, tokenise, index, save) | s | MB/s | peak RSS MB | x text | saved MB | x text | x C split loop |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| C loop that only splits words ({int(base_words):,} words) | {base_s:.2f} | {mb / base_s:.0f} | "
+          f"{base_rss:.0f} | | | | 1.0 |")
+    for threads, secs, rss, size in rows:
+        print(f"| samtal, {threads} thread{'s' if threads != '1' else ''} | {secs:.2f} | {mb / secs:.0f} | {rss:.0f} | "
+              f"{rss / mb:.1f} | {size / 1e6:.0f} | {size / 1e6 / mb:.1f} | {secs / base_s:.1f} |")
+    print()
+
+
 def main():
     sizes = os.environ.get("BENCH_SIZES", "10M 100M").split()
     have_rg = shutil.which("rg") is not None
+    have_grep = shutil.which("grep") is not None
     for size in sizes:
         path = corpus(size)
         out, wall, rss = run([os.path.join(ROOT, "build", "bin", "samtal"),
@@ -76,8 +124,11 @@ def main():
             print(f"NLTK read + wordpunct_tokenize + ConcordanceIndex: {nltk['load_total_s'] + nltk['index_s']:.2f} s, "
                   f"peak RSS {nltk['maxrss_mb']:.0f} MB")
         print()
-        print("| query | samtal ms | hits | ripgrep ms | hits | rg / samtal | NLTK ms | hits | NLTK / samtal |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        if os.environ.get("BENCH_BUILD", "1") == "1":
+            build_table(path, mb)
+        print("| query | samtal ms | hits | ripgrep ms | hits | rg / samtal | GNU grep ms | hits | grep / samtal "
+              "| NLTK ms | hits | NLTK / samtal |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         words = {"count vi": "vi", "count och": "och", "kwic tillgänglighet": "tillgänglighet",
                  "kwic samverkan": "samverkan", "kwic nära vård": "nära vård", "count nära vård": "nära vård",
                  "count vård*": "vård\\w*", "kwic och": "och"}
@@ -87,6 +138,11 @@ def main():
             row = [name.replace("|", "\\|"), f"{q['ms']:.2f}", str(q["hits"])]
             if have_rg and name in words:
                 ms, hits = rg_count(path, words[name])
+                row += [f"{ms:.1f}", str(hits), f"{ms / max(q['ms'], 1e-3):.0f}x"]
+            else:
+                row += ["", "", ""]
+            if have_grep and name in words:
+                ms, hits = grep_count(path, words[name])
                 row += [f"{ms:.1f}", str(hits), f"{ms / max(q['ms'], 1e-3):.0f}x"]
             else:
                 row += ["", "", ""]
