@@ -121,9 +121,14 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
                 oom = oom || text_map_point(&d.map, d.out.n, i) ||
                       VEC_PUSH(d.lines, (uint32_t)d.out.n);
                 d.ascii_last = 0; /* a line end is no base for a combining mark */
-            } else {
-                oom = buf_putc(&d.out, (char)c);
-                i++;
+            } else { /* the whole run of plain ASCII up to the next line end, NUL or non-ASCII */
+                size_t j = i + 1;
+                while (j < n && src[j] < 0x80 && src[j] != '\n' && src[j] != '\r' && src[j] != 0)
+                    j++;
+                oom = buf_append(&d.out, src + i, j - i);
+                d.ascii_out = d.out.n - 1;
+                d.ascii_src = j - 1;
+                i = j;
             }
             continue;
         }

@@ -20,7 +20,7 @@ int vec_reserve(void **data, size_t *cap, size_t need, size_t elsize) {
 }
 
 int buf_append(sm_buf *b, const void *p, size_t n) {
-    if (vec_reserve((void **)&b->s, &b->cap, b->n + n + 1, 1)) return -1;
+    if (b->n + n + 1 > b->cap && vec_reserve((void **)&b->s, &b->cap, b->n + n + 1, 1)) return -1;
     if (n) memcpy(b->s + b->n, p, n);
     b->n += n;
     b->s[b->n] = '\0';
@@ -28,7 +28,10 @@ int buf_append(sm_buf *b, const void *p, size_t n) {
 }
 
 int buf_putc(sm_buf *b, char c) {
-    return buf_append(b, &c, 1);
+    if (b->n + 2 > b->cap && vec_reserve((void **)&b->s, &b->cap, b->n + 2, 1)) return -1;
+    b->s[b->n++] = c;
+    b->s[b->n] = '\0';
+    return 0;
 }
 
 void buf_free(sm_buf *b) {

@@ -22,8 +22,9 @@ int vec_reserve(void **data, size_t *cap, size_t need, size_t elsize);
 
 /* Appends one element; evaluates to 0 or -1 (out of memory). */
 #define VEC_PUSH(a, x)                                                                             \
-    (vec_reserve((void **)&(a).v, &(a).cap, (a).n + 1, sizeof *(a).v) ? -1                         \
-                                                                      : ((a).v[(a).n++] = (x), 0))
+    (((a).n < (a).cap || !vec_reserve((void **)&(a).v, &(a).cap, (a).n + 1, sizeof *(a).v))       \
+         ? ((a).v[(a).n++] = (x), 0)                                                               \
+         : -1)
 
 #define VEC_FREE(a) (free((a).v), (a).v = NULL, (a).n = (a).cap = 0)
 
