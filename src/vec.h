@@ -22,7 +22,7 @@ int vec_reserve(void **data, size_t *cap, size_t need, size_t elsize);
 
 /* Appends one element; evaluates to 0 or -1 (out of memory). */
 #define VEC_PUSH(a, x)                                                                             \
-    (((a).n < (a).cap || !vec_reserve((void **)&(a).v, &(a).cap, (a).n + 1, sizeof *(a).v))       \
+    (((a).n < (a).cap || !vec_reserve((void **)&(a).v, &(a).cap, (a).n + 1, sizeof *(a).v))        \
          ? ((a).v[(a).n++] = (x), 0)                                                               \
          : -1)
 
