@@ -678,4 +678,49 @@ describe("samtal.hits", function()
       assert.truthy(h.error_of(hits.html, hits, bad):find("html: cannot write " .. bad, 1, true))
     end)
   end)
+  describe("a concordance from c:kwic (lazy)", function()
+    it("builds a hit table only when it is read, and then keeps it", function()
+      local c = samtal.open(h.seed_inline)
+      local hits = c:kwic("nära")
+      assert.is_true(#hits > 20)
+      assert.are.equal(0, rawlen(hits)) -- counted, none built
+      local fifth = hits[5]
+      assert.are.equal(fifth, rawget(hits, 5))
+      assert.are.equal(fifth, hits[5])
+      assert.is_nil(rawget(hits, 4))
+      assert.is_nil(hits[#hits + 1])
+      assert.is_nil(hits[0])
+    end)
+
+    it("gives the same hits, and the same results of every method, as one built whole", function()
+      local c = samtal.open { h.seed_inline, h.seed_blocks }
+      local lazy, whole = c:kwic("nära"), kwic(c, "nära")
+      assert.are.equal(#whole, #lazy)
+      local n = 0
+      for i, hit in ipairs(lazy) do
+        assert.are.same(whole[i], hit)
+        n = n + 1
+      end
+      assert.are.equal(#whole, n)
+      local function same(f) assert.are.same(f(whole), f(c:kwic("nära"))) end
+      same(function(x) return positions(x:sort("R1", "L1")) end)
+      same(function(x) return positions(x:sample(7, 42)) end)
+      same(function(x) return positions(x:filter(function(hit) return hit.speaker == "LENA" end)) end)
+      same(function(x) return firsts(x:window(2)) end)
+      same(function(x) return x:text() end)
+      same(function(x) return x:csv() end)
+      same(function(x) return x:json() end)
+      same(function(x) return tostring(x:count("R1")) end)
+      same(function(x) return tostring(x) end)
+    end)
+
+    it("reports a closed corpus when a hit is first read after closing it", function()
+      local c = samtal.open(h.seed_inline)
+      local hits = c:kwic("nära")
+      local first = hits[1]
+      c:close()
+      assert.are.equal(first, hits[1]) -- built before: still there
+      assert.truthy(h.error_of(function() return hits[2] end):find("closed", 1, true))
+    end)
+  end)
 end)

@@ -907,6 +907,29 @@ static int corpus_find(lua_State *L) {
     return 1;
 }
 
+/* c:match_hit(matches, i, left, right, chars, clip) -> the hit table of match i (1-based) of a
+ * samtal.Matches, as c:find(program, "hits", ...) builds it: a concordance builds its lines on
+ * demand, so that counting or showing the first lines of a million matches costs no million
+ * tables. */
+static int corpus_match_hit(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
+    lua_Integer i = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, i >= 1 && (size_t)i <= m->n, 3, "no such match");
+    lua_Integer left, right;
+    check_widths(L, 4, &left, &right);
+    lua_Integer chars = luaL_optinteger(L, 6, 0);
+    luaL_argcheck(L, chars >= 0 && chars <= 1000000, 6, "chars out of range 0..1000000");
+    static const char *const clips[] = {"turn", "sentence", NULL};
+    kwic_opts ko = {(uint32_t)left, (uint32_t)right, (uint32_t)chars,
+                    luaL_checkoption(L, 7, "turn", clips)};
+    uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
+    if (len == 0 || s >= c->tokens.n || len > c->tokens.n - s)
+        return luaL_error(L, "match_hit: match %d is not of this corpus", (int)i);
+    push_hit(L, c, s, len, &ko);
+    return 1;
+}
+
 /* c:token(i) -> {form, folded, kind, sentence, turn, doc, offset, length, line} */
 static int corpus_token(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
@@ -1266,6 +1289,7 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"turnset", corpus_turnset},
                                           {"eventset", corpus_eventset},
                                           {"find", corpus_find},
+                                          {"match_hit", corpus_match_hit},
                                           {"save", corpus_save},
                                           {"attrset", corpus_attrset},
                                           {"attributes", corpus_attributes},

@@ -12,14 +12,33 @@ local format = require "samtal.format"
 local provenance = require "samtal.script" -- what CSV, TSV and JSON carry with {provenance = ...}
 
 local Hits = {}
-Hits.__index = Hits
 Hits.__name = "samtal.Hits"
+
+-- A concordance straight from a query is lazy: its hit tables are built the first time each is
+-- read (see Hits.lazy), so `#hits` and the first lines of a million matches cost no million tables.
+-- Integer keys past what is built come from the builder; every other key is a method.
+function Hits.__index(self, k)
+  if math.type(k) == "integer" then
+    local lazy = rawget(self, "_lazy")
+    if lazy and k >= 1 and k <= lazy.n then
+      local h = lazy.build(k)
+      rawset(self, k, h)
+      return h
+    end
+    return nil
+  end
+  return Hits[k]
+end
+
+function Hits.__len(self)
+  local lazy = rawget(self, "_lazy")
+  return lazy and lazy.n or rawlen(self)
+end
 
 --- A frequency table: an array of `{key, count}` rows, printed aligned.
 local Counts = {}
 Counts.__index = Counts
 Counts.__name = "samtal.Counts"
-Hits.Counts = Counts
 
 local DEFAULT_WIDTH = 6 -- words each side, as c:kwic's default
 local MAX_WIDTH = 10000 -- what c:context() accepts
@@ -36,6 +55,11 @@ function Hits.new(corpus, query, list, opts)
   list.right = opts.right or DEFAULT_WIDTH
   list.collation = opts.collation
   return setmetatable(list, Hits)
+end
+
+--- A Hits of `n` hits whose i-th hit table is `build(i)`, built when it is first read (and kept).
+function Hits.lazy(corpus, query, n, build, opts)
+  return Hits.new(corpus, query, { _lazy = { n = n, build = build } }, opts)
 end
 
 --- A new Hits over `list` that shares self's corpus, query and collation.

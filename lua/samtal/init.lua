@@ -434,8 +434,16 @@ function Corpus:kwic(q, opts)
     end
   end
   local width = opts.width or 6
-  local hits = self:find(compile(self, "kwic", q, opts), "hits", opts.left or width, opts.right or width,
-    opts.chars or 0, opts.clip or "turn")
+  local left, right, chars, clip = opts.left or width, opts.right or width, opts.chars or 0, opts.clip or "turn"
+  local hit_opts = { left = left, right = right, collation = COLLATIONS[self:language()] }
+  local matches = self:find(compile(self, "kwic", q, opts), "matches")
+  if not opts.speaker and opts.meta == nil then -- each hit's table is built when it is read
+    return Hits.lazy(self, q, #matches, function(i)
+      return self:match_hit(matches, i, left, right, chars, clip)
+    end, hit_opts)
+  end
+  local hits = {}
+  for i = 1, #matches do hits[i] = self:match_hit(matches, i, left, right, chars, clip) end
   if opts.speaker then
     local kept = {}
     for _, h in ipairs(hits) do
@@ -454,8 +462,7 @@ function Corpus:kwic(q, opts)
     end
     hits = kept
   end
-  return Hits.new(self, q, hits, { left = opts.left or width, right = opts.right or width,
-    collation = COLLATIONS[self:language()] })
+  return Hits.new(self, q, hits, hit_opts)
 end
 
 local quotes = require "samtal.quotes"

@@ -44,9 +44,10 @@ end
 local function show_hits(hits)
   if #hits <= MAX_HITS then return tostring(hits) end
   local part = {}
-  for k, v in pairs(hits) do -- the fields (query, corpus, window) and the first hits
-    if math.type(k) ~= "integer" or (k >= 1 and k <= MAX_HITS) then part[k] = v end
+  for k, v in pairs(hits) do -- the fields (query, corpus, window), not a lazy one's builder
+    if math.type(k) ~= "integer" and k ~= "_lazy" then part[k] = v end
   end
+  for i = 1, MAX_HITS do part[i] = hits[i] end -- the first hits (built now if lazy)
   local text = tostring(setmetatable(part, getmetatable(hits))):gsub("\n[^\n]*$", "") -- its "20 hits"
   return text .. ("\n… %d more (%d hits; print() shows them all)"):format(#hits - MAX_HITS, #hits)
 end
@@ -499,7 +500,7 @@ local function string_names(before, env)
   if mt == samtal.Hits and (method == "sort" or method == "count") then
     local names = {}
     for _, l in ipairs(HIT_LEVELS) do names[#names + 1] = l end
-    for k in pairs(rawget(v, 1) or {}) do
+    for k in pairs(v[1] or {}) do -- the first hit (built now, if the concordance is lazy)
       if type(k) == "string" then names[#names + 1] = k end
     end
     return names
