@@ -680,8 +680,8 @@ describe("samtal.hits", function()
   end)
   describe("a concordance from c:kwic (lazy)", function()
     it("builds a hit table only when it is read, and then keeps it", function()
-      local c = samtal.open(h.seed_inline)
-      local hits = c:kwic("nära")
+      local one = samtal.open(h.seed_inline)
+      local hits = one:kwic("nära")
       assert.is_true(#hits > 20)
       assert.are.equal(0, rawlen(hits)) -- counted, none built
       local fifth = hits[5]
@@ -693,8 +693,8 @@ describe("samtal.hits", function()
     end)
 
     it("gives the same hits, and the same results of every method, as one built whole", function()
-      local c = samtal.open { h.seed_inline, h.seed_blocks }
-      local lazy, whole = c:kwic("nära"), kwic(c, "nära")
+      local two = samtal.open { h.seed_inline, h.seed_blocks }
+      local lazy, whole = two:kwic("nära"), kwic(two, "nära")
       assert.are.equal(#whole, #lazy)
       local n = 0
       for i, hit in ipairs(lazy) do
@@ -702,7 +702,7 @@ describe("samtal.hits", function()
         n = n + 1
       end
       assert.are.equal(#whole, n)
-      local function same(f) assert.are.same(f(whole), f(c:kwic("nära"))) end
+      local function same(f) assert.are.same(f(whole), f(two:kwic("nära"))) end
       same(function(x) return positions(x:sort("R1", "L1")) end)
       same(function(x) return positions(x:sample(7, 42)) end)
       same(function(x) return positions(x:filter(function(hit) return hit.speaker == "LENA" end)) end)
@@ -715,10 +715,10 @@ describe("samtal.hits", function()
     end)
 
     it("reports a closed corpus when a hit is first read after closing it", function()
-      local c = samtal.open(h.seed_inline)
-      local hits = c:kwic("nära")
+      local one = samtal.open(h.seed_inline)
+      local hits = one:kwic("nära")
       local first = hits[1]
-      c:close()
+      one:close()
       assert.are.equal(first, hits[1]) -- built before: still there
       assert.truthy(h.error_of(function() return hits[2] end):find("closed", 1, true))
     end)
