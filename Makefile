@@ -12,6 +12,8 @@ LUA        ?= lua5.4
 PREFIX     ?= /usr/local
 LUA_LMOD   ?= $(PREFIX)/share/lua/5.4
 LUA_CMOD   ?= $(PREFIX)/lib/lua/5.4
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
 
 WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
               -Wpointer-arith -Wundef -Wwrite-strings -Wformat=2 -Wvla
@@ -88,7 +90,7 @@ format:
 # Debian packages samtal needs to build and test; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 libutf8proc-dev lua-lpeg lua-busted \
             lua-check unicode-data valgrind cppcheck clang-format locales libpcre2-dev \
-            libstemmer-dev python3-nltk libreadline-dev lua-argparse lua-cjson
+            libstemmer-dev python3-nltk libreadline-dev lua-argparse lua-cjson luarocks
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -110,14 +112,16 @@ demo: all
 setup: deps
 	$(MAKE) demo
 
+# samtal-scm-1.rockspec runs `make` and `make install` with luarocks' directories as LUA_LMOD,
+# LUA_CMOD, BINDIR and PREFIX.
 install: all
-	install -d $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(BINDIR)
 	install -m 644 $(LUA_SRC) $(DESTDIR)$(LUA_LMOD)/samtal/
 	install -m 755 build/lua/samtal/core.so $(DESTDIR)$(LUA_CMOD)/samtal/core.so
-	install -m 755 build/bin/samtal $(DESTDIR)$(PREFIX)/bin/samtal
+	install -m 755 build/bin/samtal $(DESTDIR)$(BINDIR)/samtal
 
 uninstall:
-	rm -rf $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(PREFIX)/bin/samtal
+	rm -rf $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(BINDIR)/samtal
 
 # Timings against ripgrep and NLTK (Debian's ripgrep and python3-nltk); no test asserts a time.
 # BENCH_SIZES="10M 100M 1G" picks the corpus sizes (generated once into build/bench/).
