@@ -3,6 +3,7 @@
 #   make setup      install missing Debian packages, build, and run the main job on corpus/
 #   make test       specs (plain, then ASan+UBSan) and a valgrind run; ends "N passed, N failed"
 #   make lint       luacheck on lua/ scripts/ spec/, cppcheck on src/, clang-format check
+#   make doc        API reference in build/doc/ (LDoc, config.ld)
 #   make install PREFIX=/usr/local
 
 PKGS       := lua5.4 libutf8proc libpcre2-8
@@ -32,7 +33,7 @@ LUA_SRC    := $(wildcard lua/samtal/*.lua)
 OBJ        := $(CORE_SRC:%.c=build/obj/%.o)
 ASAN_OBJ   := $(CORE_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all asan test lint format setup deps demo install uninstall clean bench
+.PHONY: all asan test lint format setup deps demo install uninstall clean bench doc
 
 all: build/lua/samtal/core.so build/bin/samtal
 
@@ -87,10 +88,18 @@ lint:
 format:
 	clang-format -i src/*.c src/*.h
 
+# The API reference, HTML in build/doc/, from the `---` doc comments of lua/samtal/*.lua (config.ld;
+# Debian's lua-ldoc, lua-markdown for the Markdown in the comments). Any LDoc warning fails it;
+# --testing leaves the date out, so the pages are the same for the same sources.
+doc:
+	rm -rf build/doc
+	ldoc --fatalwarnings --testing .
+
 # Debian packages samtal needs to build and test; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 libutf8proc-dev lua-lpeg lua-busted \
             lua-check unicode-data valgrind cppcheck clang-format locales libpcre2-dev \
-            libstemmer-dev python3-nltk libreadline-dev lua-argparse lua-cjson luarocks
+            libstemmer-dev python3-nltk libreadline-dev lua-argparse lua-cjson luarocks \
+            lua-ldoc lua-markdown
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

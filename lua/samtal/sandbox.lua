@@ -1,4 +1,5 @@
---- samtal.sandbox: runs a script from someone else (`samtal --sandbox [--out DIR] script.lua ARGS...`).
+--- samtal.sandbox: runs a script from someone else:
+-- `samtal --sandbox [--out DIR] [--timeout SECONDS] script.lua ARGS...`.
 --
 -- The script gets its own environment: no commands (os.execute, io.popen), no C code
 -- (package.loadlib, require of anything but samtal's modules and lpeg), no binary chunks (load is
