@@ -99,7 +99,7 @@ doc:
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 libutf8proc-dev lua-lpeg lua-busted \
             lua-check unicode-data valgrind cppcheck clang-format locales libpcre2-dev \
             libstemmer-dev python3-nltk libreadline-dev lua-argparse lua-cjson luarocks \
-            lua-ldoc lua-markdown
+            lua-ldoc lua-markdown mandoc groff-base man-db
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -122,15 +122,18 @@ setup: deps
 	$(MAKE) demo
 
 # samtal-scm-1.rockspec runs `make` and `make install` with luarocks' directories as LUA_LMOD,
-# LUA_CMOD, BINDIR and PREFIX.
+# LUA_CMOD, BINDIR and PREFIX (the man page then stays in the rock's own directory).
 install: all
 	install -d $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(BINDIR)
 	install -m 644 $(LUA_SRC) $(DESTDIR)$(LUA_LMOD)/samtal/
 	install -m 755 build/lua/samtal/core.so $(DESTDIR)$(LUA_CMOD)/samtal/core.so
 	install -m 755 build/bin/samtal $(DESTDIR)$(BINDIR)/samtal
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 doc/samtal.1 $(DESTDIR)$(MANDIR)/man1/samtal.1
 
 uninstall:
-	rm -rf $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(BINDIR)/samtal
+	rm -rf $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(BINDIR)/samtal \
+	  $(DESTDIR)$(MANDIR)/man1/samtal.1
 
 # Timings against ripgrep and NLTK (Debian's ripgrep and python3-nltk); no test asserts a time.
 # BENCH_SIZES="10M 100M 1G" picks the corpus sizes (generated once into build/bench/).
