@@ -8,9 +8,9 @@ local samtal = require "samtal"
 local samtal_cmd = "build/bin/samtal"
 local page = "doc/samtal.1"
 
---- The page as man shows it, plain text (no bold by backspaces), 100 columns wide.
+--- The page as man shows it (plain text, as man writes it to a pipe), 100 columns wide.
 local function rendered()
-  return h.run("MANWIDTH=100 MAN_KEEP_FORMATTING= man -l " .. page .. " | col -b")
+  return h.run("MANWIDTH=100 man -l " .. page)
 end
 
 --- The text of the section named title (up to the next section heading).
