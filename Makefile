@@ -3,6 +3,7 @@
 #   make setup      install missing Debian packages, build, and run the main job on corpus/
 #   make test       specs (plain, then ASan+UBSan) and a valgrind run; ends "N passed, N failed"
 #   make lint       luacheck on lua/ scripts/ spec/, cppcheck on src/, clang-format check
+#   make doc        API reference in build/doc/ (LDoc, config.ld)
 #   make install PREFIX=/usr/local
 
 PKGS       := lua5.4 libutf8proc libpcre2-8
@@ -12,6 +13,8 @@ LUA        ?= lua5.4
 PREFIX     ?= /usr/local
 LUA_LMOD   ?= $(PREFIX)/share/lua/5.4
 LUA_CMOD   ?= $(PREFIX)/lib/lua/5.4
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
 
 WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
               -Wpointer-arith -Wundef -Wwrite-strings -Wformat=2 -Wvla
@@ -30,7 +33,7 @@ LUA_SRC    := $(wildcard lua/samtal/*.lua)
 OBJ        := $(CORE_SRC:%.c=build/obj/%.o)
 ASAN_OBJ   := $(CORE_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all asan test lint format setup deps demo install uninstall clean bench
+.PHONY: all asan test lint format setup deps demo install uninstall clean bench doc
 
 all: build/lua/samtal/core.so build/bin/samtal
 
@@ -85,10 +88,18 @@ lint:
 format:
 	clang-format -i src/*.c src/*.h
 
+# The API reference, HTML in build/doc/, from the `---` doc comments of lua/samtal/*.lua (config.ld;
+# Debian's lua-ldoc, lua-markdown for the Markdown in the comments). Any LDoc warning fails it;
+# --testing leaves the date out, so the pages are the same for the same sources.
+doc:
+	rm -rf build/doc
+	ldoc --fatalwarnings --testing .
+
 # Debian packages samtal needs to build and test; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 libutf8proc-dev lua-lpeg lua-busted \
             lua-check unicode-data valgrind cppcheck clang-format locales libpcre2-dev \
-            libstemmer-dev python3-nltk libreadline-dev lua-argparse lua-cjson
+            libstemmer-dev python3-nltk libreadline-dev lua-argparse lua-cjson luarocks \
+            lua-ldoc lua-markdown mandoc groff-base man-db
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -110,14 +121,19 @@ demo: all
 setup: deps
 	$(MAKE) demo
 
+# samtal-scm-1.rockspec runs `make` and `make install` with luarocks' directories as LUA_LMOD,
+# LUA_CMOD, BINDIR and PREFIX (the man page then stays in the rock's own directory).
 install: all
-	install -d $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(BINDIR)
 	install -m 644 $(LUA_SRC) $(DESTDIR)$(LUA_LMOD)/samtal/
 	install -m 755 build/lua/samtal/core.so $(DESTDIR)$(LUA_CMOD)/samtal/core.so
-	install -m 755 build/bin/samtal $(DESTDIR)$(PREFIX)/bin/samtal
+	install -m 755 build/bin/samtal $(DESTDIR)$(BINDIR)/samtal
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 doc/samtal.1 $(DESTDIR)$(MANDIR)/man1/samtal.1
 
 uninstall:
-	rm -rf $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(PREFIX)/bin/samtal
+	rm -rf $(DESTDIR)$(LUA_LMOD)/samtal $(DESTDIR)$(LUA_CMOD)/samtal $(DESTDIR)$(BINDIR)/samtal \
+	  $(DESTDIR)$(MANDIR)/man1/samtal.1
 
 # Timings against ripgrep and NLTK (Debian's ripgrep and python3-nltk); no test asserts a time.
 # BENCH_SIZES="10M 100M 1G" picks the corpus sizes (generated once into build/bench/).

@@ -445,6 +445,88 @@ describe("samtal.sandbox.run in-process", function()
   end)
 end)
 
+describe("samtal --sandbox --timeout", function()
+  after_each(cleanup)
+
+  --- Runs code through the command with --timeout; stdout, stderr, status and seconds taken.
+  local function timed(code, timeout, args)
+    local script = h.tempfile(code, ".lua")
+    local cmd = ("%s --sandbox --timeout %s %s"):format(samtal_cmd, timeout, h.q(script))
+    for _, a in ipairs(args or {}) do cmd = cmd .. " " .. h.q(a) end
+    local t0 = core.clock()
+    local stdout, err, status = h.run(cmd)
+    return stdout, err, status, core.clock() - t0
+  end
+
+  it("stops a script that loops for ever, also inside pcall, a coroutine or a __close handler", function()
+    local loops = {
+      "while true do end",
+      "print(pcall(function() while true do end end))",
+      "print(coroutine.resume(coroutine.create(function() while true do end end)))",
+      "coroutine.wrap(function() local x = 0 repeat x = x + 1 until false end)()",
+      "do local x <close> = setmetatable({}, { __close = function() while true do end end }) while true do end end",
+      "local c = samtal.open(arg[1]); while true do c:count('nära') end",
+    }
+    for _, code in ipairs(loops) do
+      local stdout, err, status, took = timed(code .. '\nprint("went on")', 0.3, { "corpus" })
+      assert.are.equal(3, status, code .. "\n" .. err)
+      assert.are.equal("", stdout, code)
+      assert.truthy(err:find("samtal --sandbox: refused: the script ran longer than --timeout 0.3 s (", 1, true), err)
+      assert.truthy(err:find("%.lua:%d+%)\n$"), "the message names the script's line: " .. err)
+      assert.truthy(took < 1.2, ("%s took %.2f s"):format(code, took)) -- the hook, not the hard stop
+    end
+  end)
+
+  it("ends the process a second after the timeout when a C function does not return", function()
+    -- Lua's pattern matcher backtracks through 20 a* for ever in one call: no hook runs meanwhile
+    local stdout, err, status, took = timed('print(string.find(("a"):rep(40), ("a*"):rep(20) .. "b"))', 0.2)
+    assert.are.equal(3, status, err)
+    assert.are.equal("", stdout)
+    assert.are.equal("samtal --sandbox: refused: the script ran longer than --timeout 0.2 s and was stopped "
+      .. "inside a C function\n", err)
+    assert.truthy(took >= 1.2 and took < 4, ("took %.2f s"):format(took))
+  end)
+
+  it("runs a script that ends within a generous timeout as without one", function()
+    local code = "local c = samtal.open(arg[1]); print(c:count('nära vård'), #c:speakers())"
+    local stdout, err, status = timed(code, 60, { "corpus" })
+    assert.are.equal("", err)
+    assert.are.equal(0, status)
+    local c = samtal.open("corpus")
+    assert.are.equal(("%d\t%d\n"):format(c:count("nära vård"), #c:speakers()), stdout)
+    stdout, err, status = timed("os.exit(6)", "1e3")
+    assert.are.same({ "", "", 6 }, { stdout, err, status })
+  end)
+
+  it("refuses a timeout that is not a positive number with status 2", function()
+    for _, bad in ipairs({ "0", "-1", "abc", "inf", "nan" }) do
+      local stdout, err, status = timed("print(1)", bad)
+      assert.are.equal(2, status, bad)
+      assert.are.equal("", stdout)
+      assert.truthy(err:find("--timeout needs a number of seconds greater than 0", 1, true), err)
+    end
+    local _, err, status = h.run(samtal_cmd .. " --sandbox --timeout")
+    assert.are.equal(2, status)
+    assert.truthy(err:find("--timeout needs a value", 1, true), err)
+  end)
+
+  it("in-process: stops the loop, then takes its hook off and gives back the host's own", function()
+    local calls = 0
+    local function host_hook() calls = calls + 1 end
+    debug.sethook(host_hook, "", 1000000)
+    local status, msg = run_here("while true do end", {}, { timeout = 0.2 })
+    local hook, mask, count = debug.gethook()
+    debug.sethook()
+    assert.are.equal(3, status)
+    assert.truthy(msg:find("ran longer than --timeout 0.2 s", 1, true), msg)
+    assert.are.equal(host_hook, hook)
+    assert.are.same({ "", 1000000 }, { mask, count })
+    status = run_here("local n = 0 for i = 1, 1000 do n = n + i end", {}, { timeout = 5 })
+    assert.are.equal(0, status)
+    assert.is_nil(debug.gethook())
+  end)
+end)
+
 describe("samtal.sandbox's coverage of samtal", function()
   it("knows every C function of samtal.core and of the corpus methods (a new one must be classified)", function()
     local function is_c(f) return type(f) == "function" and debug.getinfo(f, "S").what == "C" end

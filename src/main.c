@@ -3,7 +3,8 @@
  *   samtal script.lua ARGS...   runs a script (ARGS in `arg` and `...`, as with lua)
  *   samtal -e 'CODE' [ARGS...]  runs code
  *   samtal SUBCOMMAND ARGS...   samtal.cli's subcommands (kwic, count, freq, index, ...)
- *   samtal --sandbox [--out DIR] script.lua ARGS...   a script run by samtal.sandbox
+ *   samtal --sandbox [--out DIR] [--timeout SECONDS] script.lua ARGS...   a script run by
+ *                               samtal.sandbox
  *   samtal [PATH...]            an interactive session, PATHs opened as the corpus `c`
  *
  * The Lua layer (lua/samtal/ *.lua) is compiled in (build/gen/embedded_lua.c), so the command
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -41,9 +43,9 @@ static const char *const usage =
     "       samtal COMMAND [ARG...]          run a subcommand; COMMAND --help tells more:\n"
     "                                        kwic, count, freq, collocates, keywords, quotes,\n"
     "                                        speakers, index, export\n"
-    "       samtal --sandbox [--out DIR] SCRIPT.lua [ARG...]\n"
+    "       samtal --sandbox [--out DIR] [--timeout SECONDS] SCRIPT.lua [ARG...]\n"
     "                                        run a script in the sandbox (files it writes\n"
-    "                                        go to DIR)\n"
+    "                                        go to DIR; stopped after SECONDS)\n"
     "       samtal -v | --version            print the version\n"
     "       samtal -h | --help               this help\n";
 
@@ -372,21 +374,67 @@ static int run_subcommand(lua_State *L, int argc, char **argv, int handler) {
     return exit_status(L, -1);
 }
 
-/* `samtal --sandbox [--out DIR] script.lua ARGS...`: samtal.sandbox's run(script, {ARGS...},
- * {out = DIR}) gives the exit status. */
+/* One of the sandbox's options at argv[*i], "--NAME VALUE" or "--NAME=VALUE": 1 and *value set
+ * (and *i past it), 0 when argv[*i] is not that option, -1 when its value is missing. */
+static int sandbox_option(int argc, char **argv, int *i, const char *name, const char **value) {
+    size_t len = strlen(name);
+    if (*i >= argc || strncmp(argv[*i], name, len) != 0) return 0;
+    if (argv[*i][len] == '=') {
+        *value = argv[*i] + len + 1;
+        *i += 1;
+        return 1;
+    }
+    if (argv[*i][len] != '\0') return 0;
+    if (*i + 1 >= argc) return -1;
+    *value = argv[*i + 1];
+    *i += 2;
+    return 1;
+}
+
+/* The sandbox's hard stop. --timeout is kept by a Lua count hook in samtal.sandbox, which runs
+ * between Lua instructions only: a C function that does not return (a string pattern that
+ * backtracks for ever, a read from a terminal) is never stopped by it. So the command also arms a
+ * timer for SANDBOX_GRACE seconds after the timeout, whose handler ends the process with the
+ * sandbox's refusal status; output still buffered is lost then. */
+#define SANDBOX_GRACE 1.0
+static char sandbox_alarm_msg[160];
+
+static void on_sandbox_alarm(int sig) {
+    (void)sig;
+    if (write(STDERR_FILENO, sandbox_alarm_msg, strlen(sandbox_alarm_msg)) < 0) {
+        /* nothing more a signal handler can do */
+    }
+    _exit(3);
+}
+
+/* Arms (seconds > 0) or disarms (0) the hard stop. */
+static void sandbox_alarm(double seconds, const char *shown) {
+    struct itimerval t = {{0, 0}, {0, 0}};
+    if (seconds > 0) {
+        snprintf(sandbox_alarm_msg, sizeof sandbox_alarm_msg,
+                 "samtal --sandbox: refused: the script ran longer than --timeout %s s and was "
+                 "stopped inside a C function\n",
+                 shown);
+        signal(SIGALRM, on_sandbox_alarm);
+        t.it_value.tv_sec = (time_t)seconds;
+        t.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
+    }
+    setitimer(ITIMER_REAL, &t, NULL);
+}
+
+/* `samtal --sandbox [--out DIR] [--timeout SECONDS] script.lua ARGS...`: samtal.sandbox's
+ * run(script, {ARGS...}, {out = DIR, timeout = SECONDS}) gives the exit status. */
 static int run_sandbox(lua_State *L, int argc, char **argv, int handler) {
     int i = 2;
-    const char *out = NULL;
-    if (i < argc && strcmp(argv[i], "--out") == 0) {
-        if (i + 1 >= argc) {
-            fprintf(stderr, "samtal: --out needs a directory\n%s", usage);
+    const char *out = NULL, *timeout = NULL;
+    for (;;) {
+        int got = sandbox_option(argc, argv, &i, "--out", &out);
+        if (got == 0) got = sandbox_option(argc, argv, &i, "--timeout", &timeout);
+        if (got == 0) break;
+        if (got < 0) {
+            fprintf(stderr, "samtal: %s needs a value\n%s", argv[i], usage);
             return 2;
         }
-        out = argv[i + 1];
-        i += 2;
-    } else if (i < argc && strncmp(argv[i], "--out=", 6) == 0) {
-        out = argv[i] + 6;
-        i++;
     }
     if (i >= argc) {
         fprintf(stderr, "samtal: --sandbox needs a script\n%s", usage);
@@ -416,7 +464,18 @@ static int run_sandbox(lua_State *L, int argc, char **argv, int handler) {
         lua_pushstring(L, out);
         lua_setfield(L, -2, "out");
     }
-    if (lua_pcall(L, 3, 1, handler) != LUA_OK) {
+    double seconds = 0;
+    if (timeout) {
+        lua_pushstring(L, timeout); /* checked by run, which refuses a bad value */
+        lua_setfield(L, -2, "timeout");
+        char *end;
+        seconds = strtod(timeout, &end);
+        if (*end != '\0' || !(seconds > 0 && seconds < 1e9)) seconds = 0;
+    }
+    if (seconds > 0) sandbox_alarm(seconds + SANDBOX_GRACE, timeout);
+    int status = lua_pcall(L, 3, 1, handler);
+    if (seconds > 0) sandbox_alarm(0, NULL);
+    if (status != LUA_OK) {
         fprintf(stderr, "samtal: %s\n", lua_tostring(L, -1));
         return 1;
     }

@@ -1,7 +1,7 @@
---- samtal.help: the session's `:help`, read from the `---` doc comments above the functions of
--- samtal's own Lua sources: the ones compiled into the command (samtal.sources, which main.c
--- preloads), or the files on package.path under plain Lua. Help is the code's own comments,
--- so it cannot drift from what the code does.
+--- samtal.help: the session's `:help`, read from the doc comments above the functions of
+-- samtal's own Lua sources (the comments that start with `---`): the ones compiled into the
+-- command (samtal.sources, which main.c preloads), or the files on package.path under plain Lua.
+-- Help is the code's own comments, so it cannot drift from what the code does.
 -- @module samtal.help
 local help = {}
 

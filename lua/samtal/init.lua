@@ -492,6 +492,7 @@ require("samtal.stats").install(Corpus, { check_opts = check_opts, compile = com
 
 local c_fingerprint = Corpus.fingerprint
 local fingerprint_of = setmetatable({}, { __mode = "k" }) -- corpus -> its fingerprint, made once
+
 --- A content hash of the corpus, 16 hex digits (src/fingerprint.h): of each document's name,
 -- encoding, normalised text and turns (speaker, start, extent), in order, and the load options
 -- that change tokens. The same for the same transcripts loaded again or mapped from a saved

@@ -1,4 +1,5 @@
---- samtal.sandbox: runs a script from someone else (`samtal --sandbox [--out DIR] script.lua ARGS...`).
+--- samtal.sandbox: runs a script from someone else:
+-- `samtal --sandbox [--out DIR] [--timeout SECONDS] script.lua ARGS...`.
 --
 -- The script gets its own environment: no commands (os.execute, io.popen), no C code
 -- (package.loadlib, require of anything but samtal's modules and lpeg), no binary chunks (load is
@@ -19,6 +20,11 @@
 --
 -- A refusal stops the script: its message goes to stderr, and run returns 3; pcall, xpcall and
 -- coroutines in the script cannot catch it. os.exit(n) stops the script the same way and run returns n.
+-- With a timeout, a count hook (on the script's thread and on every coroutine it creates) looks at
+-- the clock every few thousand instructions, and a script still running after it is refused the same
+-- way. A hook runs between Lua instructions only: a single C call that does not return (a string
+-- pattern that backtracks for ever) is not stopped by it, which is why the command also arms a timer
+-- that ends the process a little later (src/main.c).
 -- @module samtal.sandbox
 local sandbox = {}
 
@@ -34,7 +40,8 @@ local sfind, ssub, sgsub, sgmatch, sbyte = string.find, string.sub, string.gsub,
 local mtointeger = math.tointeger
 local dgetmetatable, dsetmetatable, dgetinfo, dtraceback = debug.getmetatable, debug.setmetatable, debug.getinfo,
   debug.traceback
-local co_resume, co_close = coroutine.resume, coroutine.close
+local dsethook, dgethook = debug.sethook, debug.gethook
+local co_resume, co_close, co_create, co_wrap = coroutine.resume, coroutine.close, coroutine.create, coroutine.wrap
 local io, os, package, string, require = io, os, package, string, require
 
 -- Exit statuses of run, besides the script's own os.exit(n).
@@ -270,9 +277,11 @@ local function new_stop()
 end
 
 --- Runs the script at script_path with args (a list of strings: `arg[1..]` and `...`) in the
--- sandbox; opts.out names the only directory it may write to. Messages go to opts.stderr (a file
+-- sandbox; opts.out names the only directory it may write to, opts.timeout the seconds it may
+-- run (a number or a numeric string; no limit without it). Messages go to opts.stderr (a file
 -- handle or anything with :write, io.stderr by default). Returns the exit status: 0, the script's
--- os.exit(n), 1 for an error in the script, 2 for a usage error, 3 when the sandbox refused something.
+-- os.exit(n), 1 for an error in the script, 2 for a usage error, 3 when the sandbox refused something
+-- (the timeout included).
 function sandbox.run(script_path, args, opts)
   opts = opts or {}
   args = args or {}
@@ -285,6 +294,14 @@ function sandbox.run(script_path, args, opts)
   if type(script_path) ~= "string" then
     say("a script (file name) is needed")
     return EXIT_USAGE
+  end
+  local timeout
+  if opts.timeout ~= nil then
+    timeout = tonumber(opts.timeout)
+    if not timeout or timeout <= 0 or timeout ~= timeout or timeout == math.huge then
+      say("--timeout needs a number of seconds greater than 0, not ", tostring(opts.timeout))
+      return EXIT_USAGE
+    end
   end
   if running then error("samtal.sandbox.run: a sandboxed script is already running", 2) end
 
@@ -420,6 +437,24 @@ function sandbox.run(script_path, args, opts)
   end
   local function refuser(msg)
     return function() refuse(msg) end
+  end
+
+  -- The timeout: a count hook, set on the script's thread before it runs and on each coroutine it
+  -- creates (a hook set from Lua belongs to one thread), stops the script once the clock passes
+  -- the deadline; after a refusal it goes on raising, so a loop in a __close handler stops too.
+  local now = is_c(core.clock) and core.clock or os.clock -- monotonic wall time when samtal has it
+  local HOOK_COUNT, deadline = 1000, nil
+  local function timeout_hook()
+    if state.active and deadline and now() > deadline then
+      refuse(("the script ran longer than --timeout %g s"):format(timeout))
+    end
+  end
+  local function hooked(body)
+    if not timeout or type(body) ~= "function" then return body end
+    return function(...)
+      dsethook(timeout_hook, "", HOOK_COUNT)
+      return body(...)
+    end
   end
 
   --- Refuses unless every path may be read ("r") or written ("w"); what names the function.
@@ -628,6 +663,12 @@ function sandbox.run(script_path, args, opts)
   function env.coroutine.close(co)
     return after(co_close(co))
   end
+  function env.coroutine.create(body)
+    return co_create(hooked(body))
+  end
+  function env.coroutine.wrap(body)
+    return co_wrap(hooked(body))
+  end
 
   local own_mts = setmetatable({}, { __mode = "k" }) -- the metatables the script set itself
   function env.getmetatable(v)
@@ -799,10 +840,22 @@ function sandbox.run(script_path, args, opts)
     end
     return dtraceback(msg, 2)
   end
+  local host_hook, host_mask, host_count = dgethook()
+  if timeout then
+    deadline = now() + timeout
+    dsethook(timeout_hook, "", HOOK_COUNT)
+  end
   local ok, err = xpcall(chunk, handler, unpack(argt, 1, #args))
 
   -- after the run: no more checks pass, the script's files are closed, the shared tables put back
   state.active = false
+  if timeout then
+    if type(host_hook) == "function" then
+      dsethook(host_hook, host_mask, host_count)
+    else
+      dsethook()
+    end
+  end
   for fh in pairs(state.files) do
     if io.type(fh) == "file" and fh ~= saved_input and fh ~= saved_output then pcall(fh.close, fh) end
   end

@@ -175,8 +175,8 @@ function Args:warn(message)
   io.stderr:write(name_of[self] or "script", ": warning: ", tostring(message), "\n")
 end
 
---- Writes a result to stdout in the format asked for (`--format`): a result table, Hits,
--- quotes or anything with csv/tsv/json/markdown methods; text is the aligned table (every row),
+--- Writes a result to stdout in the format asked for: a result table, Hits,
+-- quotes or anything with csv/tsv/json/markdown methods, as `--format` says; text is the aligned table (every row),
 -- the concordance (coloured on a terminal unless NO_COLOR is set) or tostring. With a corpus
 -- (`corpus = true`), JSON carries the provenance always, CSV and TSV with `--provenance`.
 function Args:print(result)
