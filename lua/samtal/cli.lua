@@ -808,9 +808,10 @@ commands.index = {
   summary = "load, index and save a corpus as one .samtal file",
   parser = function()
     local p = parser("index", "PATH... -o OUT.samtal", [[
-Loads, tokenises and indexes the transcripts at PATH... (files, or directories of *.txt) and
-saves the corpus to OUT.samtal, which samtal.open() and every subcommand map back without
-re-tokenising. A progress bar goes to stderr when it is a terminal.]], [[
+Loads, tokenises and indexes the transcripts at PATH... (files, or directories of .txt .md .vtt
+.srt .vrt .json .html files) and saves the corpus to OUT.samtal, which samtal.open() and every
+subcommand map back without re-tokenising. A progress bar goes to stderr when it is a
+terminal.]], [[
 Example:
    samtal index corpus -o corpus.samtal && samtal kwic vård corpus.samtal
 
