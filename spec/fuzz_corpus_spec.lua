@@ -5,7 +5,7 @@
 --   load_<ext>  the file, opened as a .<ext> file twice as fuzz/fuzz_load.c loads it: with the
 --               default options, then with invalid = "replace", hyphens, VRT attribute names and
 --               the encoding forced by the input's length (#bytes % 4: auto, UTF-16LE, UTF-16BE,
---               Windows-1252)
+--               Windows-1252), then with on_error = "skip"
 --   store       the file opened as a .samtal file, as it is and with its checksums made right
 --               (fuzz/storefile.lua, as fuzz/fuzz_store.c does before its second try)
 --   segment     the text segmented into words (plain and with hyphens) and sentences, each word
@@ -70,6 +70,7 @@ local function replay_load(ext, bytes, what)
   try_open(path, nil, what)
   try_open(path, { invalid = "replace", hyphens = true, encoding = ENCODINGS[#bytes % 4],
     attributes = { "lemma", "pos" } }, what .. " (replace, hyphens, encoding)")
+  try_open(path, { on_error = "skip", warn = function(w) assert.is_string(w.message) end }, what .. " (skip)")
 end
 
 local function replay_store(bytes, what)

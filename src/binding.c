@@ -58,7 +58,7 @@ static int get_bool_opt(lua_State *L, int opts, const char *key) {
 static int core_open(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
-    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO};
+    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO, 0};
     if (!lua_isnoneornil(L, 2)) {
         lua_getfield(L, 2, "invalid");
         const char *inv = luaL_optstring(L, -1, "error");
@@ -69,6 +69,14 @@ static int core_open(lua_State *L) {
                               inv);
         lua_pop(L, 1);
         if (get_bool_opt(L, 2, "hyphens")) opts.seg_flags |= SEG_JOIN_HYPHENS;
+        lua_getfield(L, 2, "on_error");
+        const char *on_error = luaL_optstring(L, -1, "error");
+        if (strcmp(on_error, "skip") == 0)
+            opts.skip = 1;
+        else if (strcmp(on_error, "error") != 0)
+            return luaL_error(L, "bad option on_error = \"%s\" (expected \"error\" or \"skip\")",
+                              on_error);
+        lua_pop(L, 1);
         lua_getfield(L, 2, "encoding");
         if (!lua_isnil(L, -1)) {
             const char *name = lua_tostring(L, -1);
@@ -165,6 +173,8 @@ static int core_open(lua_State *L) {
         const char *path = lua_tostring(L, -1);
         if (!path) return luaL_error(L, "bad path #%d (string expected)", (int)i);
         int rc = corpus_add_file(u->c, path, &err);
+        /* on_error = "skip": a file that cannot be read at all is one warning */
+        if (rc && opts.skip && corpus_warn(u->c, path, err.msg) == 0) rc = 0;
         if (rc == 0 && progress) {
             lua_pushvalue(L, progress);
             lua_pushinteger(L, i);
@@ -181,7 +191,15 @@ static int core_open(lua_State *L) {
             return lua_error(L);
         }
     }
-    u->c->vrt_names = NULL; /* it pointed into this frame */
+    u->c->vrt_names = NULL;                      /* it pointed into this frame */
+    if (u->c->docs.n == 0 && u->c->warnings.n) { /* every file skipped: nothing to open */
+        lua_pushfstring(L, "%s (and no other file could be read)",
+                        u->c->warnings.v[u->c->warnings.n - 1].msg);
+        corpus_free(u->c);
+        free(u->c);
+        u->c = NULL;
+        return lua_error(L);
+    }
     if (corpus_finish(u->c, &err)) {
         lua_pushstring(L, err.msg);
         return lua_error(L);
@@ -760,6 +778,25 @@ static int corpus_attributes(lua_State *L) {
     return 1;
 }
 
+/* c:warnings() -> the damaged parts left out while loading (on_error = "skip"), in order:
+ * {file = path, line = n (0: the whole file), message = "path:line: what"} */
+static int corpus_warnings(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_createtable(L, (int)c->warnings.n, 0);
+    for (size_t i = 0; i < c->warnings.n; i++) {
+        const sm_warning *w = &c->warnings.v[i];
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, w->path);
+        lua_setfield(L, -2, "file");
+        lua_pushinteger(L, w->line);
+        lua_setfield(L, -2, "line");
+        lua_pushstring(L, w->msg);
+        lua_setfield(L, -2, "message");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
 /* c:eventset(how, value, flags) -> Set of event ids */
 static int corpus_eventset(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
@@ -1250,6 +1287,7 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"save", corpus_save},
                                           {"attrset", corpus_attrset},
                                           {"attributes", corpus_attributes},
+                                          {"warnings", corpus_warnings},
                                           {"verify", corpus_verify},
                                           {"quotation_list", corpus_quotation_list},
                                           {"speech_sentences", corpus_speech_sentences},

@@ -75,7 +75,15 @@ typedef struct sm_load_opts {
     int encoding;       /* ENC_* to force one, or -1 to detect (encoding.h) */
     unsigned seg_flags; /* segment.h flags, e.g. SEG_JOIN_HYPHENS */
     int format;         /* FORMAT_* (layout.h): a reader to force, or FORMAT_AUTO to detect */
+    int skip;           /* on_error = "skip": damaged parts of a file are left out with a warning */
 } sm_load_opts;
+
+/* A damaged part of a file left out while loading (on_error = "skip"). */
+typedef struct sm_warning {
+    char *path;    /* the file */
+    uint32_t line; /* 1-based, or 0 for the whole file */
+    char *msg;     /* "path:line:column: what", as the error would have read */
+} sm_warning;
 
 typedef struct sm_corpus {
     VEC(sm_doc) docs;
@@ -100,6 +108,7 @@ typedef struct sm_corpus {
     VEC(sm_attr) attrs;    /* by attribute id */
     const char *const *vrt_names; /* names of VRT columns after the word, if the file has none */
     sm_load_opts opts;
+    VEC(sm_warning) warnings; /* in loading order; a saved corpus keeps none */
     int finished;
     void *store; /* set when the corpus is mapped from a saved file (store.c owns its memory) */
     /* A mapped corpus checks a document the first time it is used (corpus_check_doc): a bit per
@@ -117,6 +126,10 @@ int corpus_add_file(sm_corpus *c, const char *path, sm_error *err);
 /* Loads a document from bytes in memory (`path` names it in messages and results). */
 int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
                      sm_error *err);
+
+/* Records a warning about file `path` (msg as an error message reads: "path:line: ...", the line
+ * taken from it). Returns 0, or -1 if memory ran out. */
+int corpus_warn(sm_corpus *c, const char *path, const char *msg);
 
 /* Builds the index; after it the corpus is read-only. */
 int corpus_finish(sm_corpus *c, sm_error *err);

@@ -373,9 +373,12 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
             if (broken) {
                 size_t ba = t->len, bz = ba;
                 if (bad < t->nlines) line_range(t, bad, &ba, &bz);
-                sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"",
-                          name, bad + 1, example, (int)(bz - ba > 60 ? 60 : bz - ba), s + ba);
-                goto fail;
+                sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"%s",
+                          name, bad + 1, example, (int)(bz - ba > 60 ? 60 : bz - ba), s + ba,
+                          err->skip ? "; cue left out" : "");
+                if (sm_skip(err)) goto fail;
+                i = j; /* on_error = "skip": on to the next cue */
+                continue;
             }
             if (cue_text(&r, i, j - 1, 0)) goto oom;
             i = j;
@@ -384,9 +387,12 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
         size_t ta, tz;
         line_range(t, timing, &ta, &tz);
         if (!parse_timing(s + ta, tz - ta, &r.cue_start)) {
-            sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"", name,
-                      timing + 1, example, (int)(tz - ta > 60 ? 60 : tz - ta), s + ta);
-            goto fail;
+            sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"%s", name,
+                      timing + 1, example, (int)(tz - ta > 60 ? 60 : tz - ta), s + ta,
+                      err->skip ? "; cue left out" : "");
+            if (sm_skip(err)) goto fail;
+            i = j;
+            continue;
         }
         cues++;
         if (timing + 1 < j && cue_text(&r, timing + 1, j - 1, 1)) goto oom;
