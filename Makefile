@@ -180,7 +180,7 @@ FUZZ_LIBS    := $(CORE_LIBS) -lm
 # the core's objects: coverage-instrumented, no libFuzzer main; clang's own warnings not errors
 $(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) | build/gen/break_tables.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_KNOWN) -fsanitize=fuzzer-no-link -w -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c $< -o $@
 
 $(FUZZ_DIR)/bin/load_%: fuzz/fuzz_load.c fuzz/walk.h $(FUZZ_OBJ)
 	@mkdir -p $(@D)

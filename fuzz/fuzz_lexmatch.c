@@ -87,41 +87,6 @@ static int full_set(sm_set *s, uint32_t n) {
     return 0;
 }
 
-/* Known bugs, reported, not fixed here (pattern.c is not a parser file; the Lua binding's
- * c:find() reaches both, see spec/fuzz/pattern-crashes/). Programs that would hit them are
- * skipped until they are fixed; build with -DFUZZ_KNOWN_BUGS to try them anyway.
- * 1. linear_chain() walks states.n + 1 steps and writes one int per token state into an array
- *    of states.n, so token states in a cycle with no match state (a token, out = itself)
- *    overflow it.
- * 2. check_pattern() does not check that a PRED_FORMS set is a set of this corpus's forms, and
- *    anchor_cost() reads form_info[f] for every f in it: a larger set (set 5) reads past.
- * 3. pattern_find()'s fast path for one anchored token (two states, one anchor) reads
- *    states.v[out] of the start state without checking out, which may be -1. */
-static int known_bug(const sm_pattern *p) {
-#ifdef FUZZ_KNOWN_BUGS
-    (void)p;
-    return 0;
-#else
-    for (size_t i = 0; i < p->preds.n; i++) {
-        const sm_pred *pr = &p->preds.v[i];
-        if (pr->type == PRED_FORMS && pr->set >= 0 && (size_t)pr->set < p->sets.n &&
-            p->sets.v[pr->set].n > corpus.forms.n)
-            return 1;
-    }
-    int ns = (int)p->states.n, s = p->start, steps = 0;
-    if (s < 0 || s >= ns) return 0;
-    if (ns == 2 && p->anchors.n == 1 && p->states.v[s].type == STATE_TOKEN &&
-        p->states.v[s].out < 0)
-        return 1;
-    for (;;) {
-        const sm_state *st = &p->states.v[s];
-        if (st->type != STATE_TOKEN || st->out < 0 || st->out >= ns) return 0;
-        if (++steps > ns) return 1;
-        s = st->out;
-    }
-#endif
-}
-
 static void run_program(const sm_set *value_set, const uint8_t *p, const uint8_t *end,
                         int count_only) {
     sm_pattern pat;
@@ -177,7 +142,7 @@ static void run_program(const sm_set *value_set, const uint8_t *p, const uint8_t
             oom = VEC_PUSH(pat.anchors, an);
         }
     }
-    if (!oom && !known_bug(&pat)) {
+    if (!oom) {
         uint32_t *starts = NULL, *lens = NULL;
         size_t n = 0;
         sm_error err;

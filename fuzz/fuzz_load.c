@@ -6,7 +6,8 @@
  * every way the binding reads one (walk.h). Twice: with the default options, then with invalid
  * UTF-8 replaced, hyphenated compounds joined, VRT columns named by the caller, and the encoding
  * forced by the input's length (n % 4: detected, UTF-16LE, UTF-16BE, Windows-1252), so that the
- * transcoders see every input too. spec/fuzz_corpus_spec.lua replays both passes through
+ * transcoders see every input too; a third time with on_error = "skip" (opts.skip), so that
+ * the readers go on past every damaged part. spec/fuzz_corpus_spec.lua replays the passes through
  * samtal.open. A clean error is fine; a crash, a sanitizer report or a leak is a finding.
  *
  *   build: make fuzz (clang -fsanitize=fuzzer,address,undefined -DFUZZ_EXT='".vtt"' ...)
@@ -48,5 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     opts.encoding = forced[size % 4];
     opts.seg_flags = SEG_JOIN_HYPHENS;
     load(data, size, &opts, names);
+    memset(&opts, 0, sizeof opts);
+    opts.encoding = -1;
+    opts.skip = 1;
+    load(data, size, &opts, NULL);
     return 0;
 }

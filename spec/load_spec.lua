@@ -57,7 +57,7 @@ describe("samtal", function()
       assert.has_error(function() samtal.open({}) end, "bad argument #1 to 'open' (empty list of paths)")
       assert.has_error(function() samtal.open("corpus", { invalidd = "replace" }) end,
         "open: unknown option 'invalidd' (known: attributes, encoding, format, hyphens, invalid, language, metadata, "
-          .. "pattern, progress, recursive)")
+          .. "on_error, pattern, progress, recursive, warn)")
       assert.has_error(function() samtal.open("corpus", { invalid = "drop" }) end,
         'open: option invalid must be "error" or "replace", not "drop"')
     end)

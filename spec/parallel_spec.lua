@@ -124,6 +124,13 @@ describe("threads", function()
     f:close()
     local err = helpers.error_of(samtal.open, paths, { progress = false })
     assert.matches("007.txt: empty file", err, 1, true)
+    -- with on_error = "skip" both are warnings, in the order given, and the other 38 load
+    local c = samtal.open(paths, { progress = false, on_error = "skip", warn = function() end })
+    assert.are.equal(38, #c:documents())
+    local warnings = c:warnings()
+    assert.are.equal(2, #warnings)
+    assert.are.equal(paths[7], warnings[1].file)
+    assert.are.equal(paths[31], warnings[2].file)
     os.execute("rm -rf " .. helpers.q(bad))
   end)
 

@@ -326,4 +326,73 @@ describe("samtal", function()
       assert.matches(path .. ":6: expected a cue timing line", err, 1, true)
     end)
   end)
+
+  describe("open() of sound descriptions and titles in subtitles", function()
+    after_each(h.cleanup)
+
+    --- Events of document 1 as "name@turn" strings, and the turns' texts.
+    local function events_of(c)
+      local out = {}
+      for _, e in ipairs(c:document(1).events) do out[#out + 1] = e.name .. "@" .. tostring(e.turn) end
+      return out
+    end
+
+    it("takes the text after WEBVTT in the header line as the title", function()
+      local function title(header)
+        return samtal.open(h.tempfile(header .. "\n\n00:00:01.000 --> 00:00:02.000\nHej.\n", ".vtt")):document(1).title
+      end
+      assert.are.equal("Episode 12", title("WEBVTT - Episode 12"))
+      assert.are.equal("Avsnitt 3: om vård", title("WEBVTT\tAvsnitt 3: om vård  "))
+      assert.is_nil(title("WEBVTT"))
+      assert.is_nil(title("WEBVTT -"))
+      local c = samtal.open(h.tempfile("WEBVTT - Episode 12\n\n00:00:01.000 --> 00:00:02.000\nHej.\n", ".vtt"))
+      assert.are.equal(0, c:count("Episode")) -- the title is no speech
+      assert.are.equal("Hej.", c:turn(1).text)
+    end)
+
+    it("reads [Music], [Laughter] and a lone (applåder) in cues as events, not words", function()
+      local vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Anna>[Music] Hej och välkommen.\n\n"
+        .. "00:00:03.000 --> 00:00:04.000\n<v Bo>(applåder)\n\n"
+        .. "00:00:05.000 --> 00:00:06.000\n<v Bo>Det är (som sagt) bra [Laughter].\n"
+      local c = samtal.open(h.tempfile(vtt, ".vtt"))
+      assert.are.same({ "Music@1", "applåder@2", "Laughter@2" }, events_of(c))
+      assert.are.equal(0, c:count("Music") + c:count("applåder") + c:count("Laughter"))
+      assert.are.equal(1, c:count("som sagt")) -- a parenthesis inside speech is speech
+      assert.are.equal("[Music] Hej och välkommen.", c:turn(1).text)
+      assert.are.equal(3, c:count('[event="Music"] "Hej" "och"') + c:count('[event="applåder"] "Det"')
+        + c:count('[event="Laughter"] "."'))
+    end)
+
+    it("reads them in SRT by the same rule, and as plain text does", function()
+      local srt = "1\n00:00:01,000 --> 00:00:02,000\nAnna: [skratt] Ja.\n\n"
+        .. "2\n00:00:03,000 --> 00:00:04,000\nBo: (applåder)\n\n3\n00:00:05,000 --> 00:00:06,000\nBo: Tack (alla).\n"
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      assert.are.same({ "skratt@1", "applåder@2" }, events_of(c))
+      local txt = "Anna: [skratt] Ja.\n\nBo: (applåder)\n\nBo: Tack (alla).\n\nAnna: Ja.\n"
+      local t = samtal.open(h.tempfile(txt, ".txt"))
+      local names = {}
+      for _, e in ipairs(t:document(1).events) do names[#names + 1] = e.name end
+      assert.are.same({ "skratt", "applåder" }, names)
+      assert.are.equal(1, t:count("alla"))
+      assert.are.equal(1, c:count("alla"))
+    end)
+
+    it("finds every bracketed mark of a real YouTube transcript as an event", function()
+      -- counted from the file: [Letter...] marks of at most 60 bytes in the cue text lines
+      local marks = {}
+      for _, cue in ipairs(cues(YOUTUBE)) do
+        for _, line in ipairs(cue.text) do
+          for m in line:gmatch("%[(%a[^%]%[]*)%]") do
+            if #m <= 60 then marks[#marks + 1] = m end
+          end
+        end
+      end
+      assert.are.same({ "INAUDIBLE" }, marks)
+      local c = samtal.open(YOUTUBE)
+      local names = {}
+      for _, e in ipairs(c:document(1).events) do names[#names + 1] = e.name end
+      assert.are.same(marks, names)
+      assert.are.equal(0, c:count("INAUDIBLE"))
+    end)
+  end)
 end)

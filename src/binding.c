@@ -78,7 +78,7 @@ static int call_progress(void *ud, size_t done, size_t total, const char *path) 
 static int core_open(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
-    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO};
+    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO, 0};
     if (!lua_isnoneornil(L, 2)) {
         lua_getfield(L, 2, "invalid");
         const char *inv = luaL_optstring(L, -1, "error");
@@ -89,6 +89,14 @@ static int core_open(lua_State *L) {
                               inv);
         lua_pop(L, 1);
         if (get_bool_opt(L, 2, "hyphens")) opts.seg_flags |= SEG_JOIN_HYPHENS;
+        lua_getfield(L, 2, "on_error");
+        const char *on_error = luaL_optstring(L, -1, "error");
+        if (strcmp(on_error, "skip") == 0)
+            opts.skip = 1;
+        else if (strcmp(on_error, "error") != 0)
+            return luaL_error(L, "bad option on_error = \"%s\" (expected \"error\" or \"skip\")",
+                              on_error);
+        lua_pop(L, 1);
         lua_getfield(L, 2, "encoding");
         if (!lua_isnil(L, -1)) {
             const char *name = lua_tostring(L, -1);
@@ -199,8 +207,16 @@ static int core_open(lua_State *L) {
         lua_pushstring(L, err.msg);
         return lua_error(L);
     }
-    lua_pop(L, 1);          /* the paths */
-    u->c->vrt_names = NULL; /* it pointed into this frame */
+    lua_pop(L, 1);                               /* the paths */
+    u->c->vrt_names = NULL;                      /* it pointed into this frame */
+    if (u->c->docs.n == 0 && u->c->warnings.n) { /* every file skipped: nothing to open */
+        lua_pushfstring(L, "%s (and no other file could be read)",
+                        u->c->warnings.v[u->c->warnings.n - 1].msg);
+        corpus_free(u->c);
+        free(u->c);
+        u->c = NULL;
+        return lua_error(L);
+    }
     if (corpus_finish(u->c, &err)) {
         lua_pushstring(L, err.msg);
         return lua_error(L);
@@ -779,6 +795,25 @@ static int corpus_attributes(lua_State *L) {
     return 1;
 }
 
+/* c:warnings() -> the damaged parts left out while loading (on_error = "skip"), in order:
+ * {file = path, line = n (0: the whole file), message = "path:line: what"} */
+static int corpus_warnings(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_createtable(L, (int)c->warnings.n, 0);
+    for (size_t i = 0; i < c->warnings.n; i++) {
+        const sm_warning *w = &c->warnings.v[i];
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, w->path);
+        lua_setfield(L, -2, "file");
+        lua_pushinteger(L, w->line);
+        lua_setfield(L, -2, "line");
+        lua_pushstring(L, w->msg);
+        lua_setfield(L, -2, "message");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
 /* c:eventset(how, value, flags) -> Set of event ids */
 static int corpus_eventset(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
@@ -1293,6 +1328,7 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"save", corpus_save},
                                           {"attrset", corpus_attrset},
                                           {"attributes", corpus_attributes},
+                                          {"warnings", corpus_warnings},
                                           {"verify", corpus_verify},
                                           {"quotation_list", corpus_quotation_list},
                                           {"speech_sentences", corpus_speech_sentences},

@@ -160,9 +160,44 @@ static int read_layout(const sm_corpus *c, const char *path, sm_doc *d, sm_error
     }
 }
 
+int corpus_warn(sm_corpus *c, const char *path, const char *msg) {
+    size_t pl = strlen(path);
+    uint32_t line = 0;
+    if (strncmp(msg, path, pl) == 0 && msg[pl] == ':')
+        for (const char *p = msg + pl + 1; *p >= '0' && *p <= '9' && line < 100000000; p++)
+            line = line * 10 + (uint32_t)(*p - '0');
+    sm_warning w = {dup_str(path), line, dup_str(msg)};
+    if (!w.path || !w.msg || VEC_PUSH(c->warnings, w)) {
+        free(w.path);
+        free(w.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int decode_flags(const sm_corpus *c) {
+    return c->opts.invalid | (c->opts.skip ? TEXT_SKIP_DAMAGED : 0);
+}
+
+static int prepare_doc(const sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
+                       sm_doc *out, sm_error *err);
+
+/* Reads the document with an sm_error of its own, whose notes of skipped parts (on_error =
+ * "skip") go to *notes, to become the corpus's warnings when the document is committed; a
+ * document that fails leaves none, its error says what went wrong. */
 int corpus_prepare_doc(const sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
-                       sm_doc *out, sm_error *err) {
+                       sm_doc *out, sm_notes *notes, sm_error *err) {
     memset(out, 0, sizeof *out);
+    sm_error e;
+    e.msg[0] = '\0';
+    e.skip = c->opts.skip ? notes : NULL;
+    int rc = prepare_doc(c, path, bytes, n, out, &e);
+    if (rc) sm_errorf(err, "%s", e.msg);
+    return rc;
+}
+
+static int prepare_doc(const sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
+                       sm_doc *out, sm_error *err) {
     if (n == 0) return sm_errorf(err, "%s: empty file, no transcript in it", path);
     sm_doc d;
     memset(&d, 0, sizeof d);
@@ -176,7 +211,7 @@ int corpus_prepare_doc(const sm_corpus *c, const char *path, const unsigned char
     int enc = c->opts.encoding >= 0 ? c->opts.encoding : encoding_detect(bytes, n);
     d.encoding = sm_encoding_names[enc];
     if (enc == ENC_UTF8) {
-        if (text_decode(path, bytes, n, c->opts.invalid, &d.text, err)) {
+        if (text_decode(path, bytes, n, decode_flags(c), &d.text, err)) {
             doc_free(&d);
             return -1;
         }
@@ -186,7 +221,7 @@ int corpus_prepare_doc(const sm_corpus *c, const char *path, const unsigned char
         sm_offmap pre = {0};
         int rc = encoding_to_utf8(path, bytes, n, enc, &utf8, &len, &pre, err);
         if (rc == 0 && len == 0) rc = sm_errorf(err, "%s: empty file, no transcript in it", path);
-        if (rc == 0) rc = text_decode(path, utf8, len, c->opts.invalid, &d.text, err);
+        if (rc == 0) rc = text_decode(path, utf8, len, decode_flags(c), &d.text, err);
         if (rc == 0 && text_compose_map(&d.text, &pre, n)) {
             text_free(&d.text);
             rc = sm_errorf(err, "%s: out of memory", path);
@@ -215,7 +250,7 @@ void corpus_discard_doc(sm_doc *d) {
     doc_free(d);
 }
 
-int corpus_commit_doc(sm_corpus *c, sm_doc *prepared, sm_error *err) {
+int corpus_commit_doc(sm_corpus *c, sm_doc *prepared, const sm_notes *notes, sm_error *err) {
     sm_doc d = *prepared;
     memset(prepared, 0, sizeof *prepared);
     if (c->finished) {
@@ -241,6 +276,9 @@ int corpus_commit_doc(sm_corpus *c, sm_doc *prepared, sm_error *err) {
         doc_free(&c->docs.v[--c->docs.n]);
         return -1;
     }
+    const char *path = c->docs.v[c->docs.n - 1].path;
+    for (size_t i = 0; notes && i < notes->n; i++)
+        if (corpus_warn(c, path, notes->v[i])) return sm_errorf(err, "%s: out of memory", path);
     return 0;
 }
 
@@ -248,8 +286,11 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
                      sm_error *err) {
     if (c->finished) return sm_errorf(err, "%s: the corpus is complete; no more documents", path);
     sm_doc d;
-    if (corpus_prepare_doc(c, path, bytes, n, &d, err)) return -1;
-    return corpus_commit_doc(c, &d, err);
+    sm_notes notes = {0};
+    int rc = corpus_prepare_doc(c, path, bytes, n, &d, &notes, err);
+    if (rc == 0) rc = corpus_commit_doc(c, &d, &notes, err);
+    sm_notes_free(&notes);
+    return rc;
 }
 
 int corpus_add_file(sm_corpus *c, const char *path, sm_error *err) {
@@ -301,6 +342,11 @@ void corpus_free(sm_corpus *c) {
     for (size_t i = 0; i < c->docs.n; i++)
         doc_free(&c->docs.v[i]);
     VEC_FREE(c->docs);
+    for (size_t i = 0; i < c->warnings.n; i++) {
+        free(c->warnings.v[i].path);
+        free(c->warnings.v[i].msg);
+    }
+    VEC_FREE(c->warnings);
     VEC_FREE(c->turns);
     VEC_FREE(c->events);
     VEC_FREE(c->tokens);

@@ -75,7 +75,15 @@ typedef struct sm_load_opts {
     int encoding;       /* ENC_* to force one, or -1 to detect (encoding.h) */
     unsigned seg_flags; /* segment.h flags, e.g. SEG_JOIN_HYPHENS */
     int format;         /* FORMAT_* (layout.h): a reader to force, or FORMAT_AUTO to detect */
+    int skip;           /* on_error = "skip": damaged parts of a file are left out with a warning */
 } sm_load_opts;
+
+/* A damaged part of a file left out while loading (on_error = "skip"). */
+typedef struct sm_warning {
+    char *path;    /* the file */
+    uint32_t line; /* 1-based, or 0 for the whole file */
+    char *msg;     /* "path:line:column: what", as the error would have read */
+} sm_warning;
 
 typedef struct sm_corpus {
     VEC(sm_doc) docs;
@@ -100,6 +108,7 @@ typedef struct sm_corpus {
     VEC(sm_attr) attrs;    /* by attribute id */
     const char *const *vrt_names; /* names of VRT columns after the word, if the file has none */
     sm_load_opts opts;
+    VEC(sm_warning) warnings; /* in loading order; a saved corpus keeps none */
     int finished;
     void *store; /* set when the corpus is mapped from a saved file (store.c owns its memory) */
     /* A mapped corpus checks a document the first time it is used (corpus_check_doc): a bit per
@@ -116,20 +125,22 @@ int corpus_add_file(sm_corpus *c, const char *path, sm_error *err);
 
 /* Loads the files paths[0..n) as documents, in that order, with the same result as calling
  * corpus_add_file on each: other threads read, decode and lay out the next files while this one
- * tokenises and indexes (see parallel.h). After each document progress(ud, done, n, path) is
- * called on this thread, if given; a nonzero return stops the load (err is then the caller's to
- * fill, and *stopped is set). On failure the documents before the failing file stay. */
+ * tokenises and indexes (see parallel.h). With on_error = "skip" a file that cannot be loaded at
+ * all is a warning (corpus_warn) and the load goes on. After each file progress(ud, done, n,
+ * path) is called on this thread, if given; a nonzero return stops the load (err is then the
+ * caller's to fill, and *stopped is set). On failure the documents before the failing file stay. */
 int corpus_add_files(sm_corpus *c, const char *const *paths, size_t n,
                      int (*progress)(void *ud, size_t done, size_t total, const char *path),
                      void *ud, int *stopped, sm_error *err);
 
 /* The two halves of corpus_add_bytes: corpus_prepare_doc decodes and lays out a document (it
- * reads only the corpus's options, so threads may run it at once), corpus_commit_doc appends it
- * and tokenises it (one thread), taking over *d either way. corpus_discard_doc frees a prepared
- * document that is not committed. */
+ * reads only the corpus's options, so threads may run it at once), with the notes of the parts
+ * it skipped (on_error = "skip") appended to *notes; corpus_commit_doc appends and tokenises it
+ * (one thread), taking over *d either way, and turns the notes into the corpus's warnings.
+ * corpus_discard_doc frees a prepared document that is not committed. */
 int corpus_prepare_doc(const sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
-                       sm_doc *d, sm_error *err);
-int corpus_commit_doc(sm_corpus *c, sm_doc *d, sm_error *err);
+                       sm_doc *d, sm_notes *notes, sm_error *err);
+int corpus_commit_doc(sm_corpus *c, sm_doc *d, const sm_notes *notes, sm_error *err);
 void corpus_discard_doc(sm_doc *d);
 
 /* The bytes of a file (malloc'd, *n long), or NULL with err naming the file. */
@@ -138,6 +149,10 @@ unsigned char *corpus_read_file(const char *path, size_t *n, sm_error *err);
 /* Loads a document from bytes in memory (`path` names it in messages and results). */
 int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
                      sm_error *err);
+
+/* Records a warning about file `path` (msg as an error message reads: "path:line: ...", the line
+ * taken from it). Returns 0, or -1 if memory ran out. */
+int corpus_warn(sm_corpus *c, const char *path, const char *msg);
 
 /* Builds the index; after it the corpus is read-only. */
 int corpus_finish(sm_corpus *c, sm_error *err);

@@ -71,6 +71,16 @@ uint32_t layout_name(sm_layout *lay, const char *s, size_t len);
 /* Reads labelled plain text (see plaintext.c for the rules). Returns 0, or -1 with err set. */
 int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_error *err);
 
+/* The rule for event marks ("[musik]", "[Music]", "[*inaudible*]", "(applåder)"), the same in
+ * every reader that finds them in text (plaintext.c, vtt.c): square brackets around 1 to 60
+ * bytes that start with a letter (markdown emphasis allowed) and are not a markdown link; round
+ * brackets the same, only with `parens` (a line of nothing but marks: inside speech a parenthesis
+ * is speech). Returns the offset after the mark that starts at s[p], or 0 if none does. */
+size_t layout_event_end(const char *s, size_t p, size_t end, int parens);
+
+/* Whether s[p..end) holds nothing but event marks (round brackets too) and white space. */
+int layout_events_only(const char *s, size_t p, size_t end);
+
 /* Whether a decoded text is CWB's verticalised text (VRT): a name ending in .vrt, or a first
  * non-blank line that is a <text>, <corpus> or <!-- #vrt --> line. */
 int layout_is_vrt(const char *name, const sm_text *t);

@@ -18,6 +18,7 @@ enum { AHEAD = 32 }; /* documents prepared ahead of the commit, at most */
 typedef struct slot {
     int state; /* 0 empty, 1 prepared, 2 failed */
     sm_doc doc;
+    sm_notes notes; /* of the parts skipped (on_error = "skip") */
     sm_error err;
 } slot;
 
@@ -36,7 +37,7 @@ typedef struct loader {
 static void prepare_file(const sm_corpus *c, const char *path, slot *s) {
     size_t len = 0;
     unsigned char *bytes = corpus_read_file(path, &len, &s->err);
-    int rc = bytes ? corpus_prepare_doc(c, path, bytes, len, &s->doc, &s->err) : -1;
+    int rc = bytes ? corpus_prepare_doc(c, path, bytes, len, &s->doc, &s->notes, &s->err) : -1;
     free(bytes);
     s->state = rc ? 2 : 1;
 }
@@ -61,11 +62,17 @@ static void *worker(void *arg) {
     return NULL;
 }
 
+/* A file that failed to load: with on_error = "skip" a warning, and the load goes on (0). */
+static int failed_file(sm_corpus *c, const char *path, sm_error *err) {
+    if (c->opts.skip && corpus_warn(c, path, err->msg) == 0) return 0;
+    return -1;
+}
+
 static int add_serially(sm_corpus *c, const char *const *paths, size_t n,
                         int (*progress)(void *, size_t, size_t, const char *), void *ud,
                         int *stopped, sm_error *err) {
     for (size_t i = 0; i < n; i++) {
-        if (corpus_add_file(c, paths[i], err)) return -1;
+        if (corpus_add_file(c, paths[i], err) && failed_file(c, paths[i], err)) return -1;
         if (progress && progress(ud, i + 1, n, paths[i])) return *stopped = 1, -1;
     }
     return 0;
@@ -103,12 +110,12 @@ int corpus_add_files(sm_corpus *c, const char *const *paths, size_t n,
         pthread_mutex_unlock(&ld->lock);
         if (got.state == 2) {
             *err = got.err;
-            rc = -1;
-        } else if (corpus_commit_doc(c, &got.doc, err)) {
-            rc = -1;
-        } else if (progress && progress(ud, i + 1, n, paths[i])) {
-            *stopped = 1, rc = -1;
+            rc = failed_file(c, paths[i], err);
+        } else if (corpus_commit_doc(c, &got.doc, &got.notes, err)) {
+            rc = failed_file(c, paths[i], err);
         }
+        sm_notes_free(&got.notes);
+        if (rc == 0 && progress && progress(ud, i + 1, n, paths[i])) *stopped = 1, rc = -1;
     }
     pthread_mutex_lock(&ld->lock);
     ld->stop = 1;
@@ -116,8 +123,10 @@ int corpus_add_files(sm_corpus *c, const char *const *paths, size_t n,
     pthread_mutex_unlock(&ld->lock);
     for (unsigned t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
-    for (unsigned k = 0; k < AHEAD; k++) /* prepared, never committed: after an error */
+    for (unsigned k = 0; k < AHEAD; k++) { /* prepared, never committed: after an error */
         if (ld->slots[k].state == 1) corpus_discard_doc(&ld->slots[k].doc);
+        sm_notes_free(&ld->slots[k].notes);
+    }
     pthread_mutex_destroy(&ld->lock);
     pthread_cond_destroy(&ld->prepared);
     pthread_cond_destroy(&ld->room);

@@ -134,7 +134,8 @@ static int *linear_chain(const sm_pattern *p, int *len) {
     int *chain = malloc((p->states.n ? p->states.n : 1) * sizeof *chain);
     if (!chain) return NULL;
     int n = 0, s = p->start;
-    for (size_t steps = 0; steps <= p->states.n; steps++) {
+    /* at most one token per state: a longer walk is a cycle, and chain holds states.n */
+    for (size_t steps = 0; steps < p->states.n; steps++) {
         const sm_state *st = &p->states.v[s];
         if (st->type == STATE_MATCH) {
             *len = n;
@@ -311,7 +312,8 @@ static int check_pattern(const sm_corpus *c, const sm_pattern *p, sm_error *err)
         if (st->out >= ns || st->out2 >= ns) return sm_errorf(err, "pattern: bad state %d", i);
         if (st->type == STATE_TOKEN && (st->pred < 0 || st->pred >= np))
             return sm_errorf(err, "pattern: bad predicate in state %d", i);
-        if (st->type == STATE_EVENT && (st->pred < 0 || st->pred >= nsets))
+        if (st->type == STATE_EVENT &&
+            (st->pred < 0 || st->pred >= nsets || p->sets.v[st->pred].n != c->events.n))
             return sm_errorf(err, "pattern: bad event set in state %d", i);
     }
     for (int i = 0; i < np; i++) {
@@ -322,6 +324,12 @@ static int check_pattern(const sm_corpus *c, const sm_pattern *p, sm_error *err)
         if (pr->type == PRED_ATTR &&
             (pr->a < 0 || (size_t)pr->a >= c->attrs.n || c->attrs.v[pr->a].tokens.n != c->tokens.n))
             return sm_errorf(err, "pattern: bad attribute in predicate %d", i);
+        /* A set must be of this corpus's ids: one made by another corpus (a script can pass
+         * one) would be walked past the end of form_info and the like. */
+        if ((pr->type == PRED_FORMS && p->sets.v[pr->set].n != c->forms.n) ||
+            (pr->type == PRED_TURNS && p->sets.v[pr->set].n != c->turns.n) ||
+            (pr->type == PRED_ATTR && p->sets.v[pr->set].n != c->attrs.v[pr->a].values.n))
+            return sm_errorf(err, "pattern: the set of predicate %d is not of this corpus", i);
         /* children come first, so evaluation always terminates */
         if ((pr->type == PRED_AND || pr->type == PRED_OR) &&
             (pr->a < 0 || pr->a >= i || pr->b < 0 || pr->b >= i))
@@ -460,7 +468,7 @@ int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32
     if (p->anchors.n == 1 && p->turns < 0 && p->states.n == 2 && p->anchors.v[0].offset == 0) {
         const sm_state *st = &p->states.v[p->start];
         const sm_pred *pr = st->type == STATE_TOKEN ? &p->preds.v[st->pred] : NULL;
-        if (pr && pr->type == PRED_FORMS && pr->set == p->anchors.v[0].set &&
+        if (pr && pr->type == PRED_FORMS && pr->set == p->anchors.v[0].set && st->out >= 0 &&
             p->states.v[st->out].type == STATE_MATCH) {
             const sm_set *forms = &p->sets.v[pr->set];
             int closed;

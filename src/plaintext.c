@@ -25,7 +25,9 @@
  *   lists participants as kind line (one word), name line, role line.
  * Events. "[musik]", "[skratt]": square brackets around 1 to 60 bytes that start with a letter
  *   (markdown emphasis inside allowed) and are not a link ("[x](url)"). They are events with
- *   their position, never words; a line of events only belongs to no turn.
+ *   their position, never words; a line of events only belongs to no turn. Round brackets
+ *   ("(applåder)") make an event only on a line of nothing but such marks: inside speech a
+ *   parenthesis is speech. The rule is layout_event_end(), the same for subtitles (vtt.c).
  * Front matter. A block between "---" lines at the very top (YAML in Markdown) has no labels.
  * Times. A label whose text is only a time ("Speaker 0: 00:01:02", "(01:02)"), a label with a
  *   time ("Name (00:03:12): text", "[00:03:12] Name: text") and a name with a time alone on its
@@ -235,13 +237,13 @@ static void parse_label(const char *s, line_info *li) {
     }
 }
 
-/* If an event mark starts at s[p] ('['), returns the offset after its ']', else 0. */
-static size_t scan_event(const char *s, size_t p, size_t end) {
-    if (s[p] != '[') return 0;
+size_t layout_event_end(const char *s, size_t p, size_t end, int parens) {
+    char open = s[p], close = open == '[' ? ']' : open == '(' && parens ? ')' : 0;
+    if (!close) return 0;
     size_t q = p + 1;
-    while (q < end && s[q] != ']' && s[q] != '[')
+    while (q < end && s[q] != close && s[q] != open)
         q++;
-    if (q >= end || s[q] != ']' || q - p - 1 < 1 || q - p - 1 > MAX_EVENT_BYTES) return 0;
+    if (q >= end || s[q] != close || q - p - 1 < 1 || q - p - 1 > MAX_EVENT_BYTES) return 0;
     size_t k = p + 1;
     while (k < q && (s[k] == '*' || s[k] == '_'))
         k++;
@@ -253,16 +255,14 @@ static size_t scan_event(const char *s, size_t p, size_t end) {
     return q + 1;
 }
 
-/* Whether the line holds nothing but event marks and white space. */
-static int events_only(const char *s, const line_info *li) {
-    size_t p = li->start;
+int layout_events_only(const char *s, size_t p, size_t end) {
     int any = 0;
-    while (p < li->end) {
+    while (p < end) {
         if (is_space(s[p])) {
             p++;
             continue;
         }
-        size_t e = scan_event(s, p, li->end);
+        size_t e = layout_event_end(s, p, end, 1);
         if (!e) return 0;
         any = 1;
         p = e;
@@ -360,11 +360,12 @@ static int read_participants(const char *s, const line_info *lines, size_t from,
     return 0;
 }
 
-/* Records the event marks inside [p, end) as standing in `turn`. */
+/* Records the event marks inside [p, end) (one line) as standing in `turn`. */
 static int add_events(const char *s, size_t p, size_t end, uint32_t turn, sm_layout *lay) {
+    int parens = layout_events_only(s, p, end);
     for (; p < end; p++) {
-        if (s[p] != '[') continue;
-        size_t e = scan_event(s, p, end);
+        if (s[p] != '[' && s[p] != '(') continue;
+        size_t e = layout_event_end(s, p, end, parens);
         if (!e) continue;
         sm_rawevent ev = {(uint32_t)p, (uint32_t)e, turn};
         if (VEC_PUSH(lay->events, ev)) return -1;
@@ -470,7 +471,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         if (li->cand != LEX_NONE && (li->accepted_shape || counts[li->cand] >= 2)) {
             li->kind = L_LABEL;
             if (first_label == nlines) first_label = i;
-        } else if (events_only(s, li)) {
+        } else if (layout_events_only(s, li->start, li->end)) {
             li->kind = L_EVENTS;
         }
     }

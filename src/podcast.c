@@ -664,6 +664,28 @@ done:
     return rc;
 }
 
+/* On past a damaged segment (on_error = "skip"), from j->p: to the next segment, the '{' after the
+ * next "}," (1), or past the ']' after the next '}' that closes the array (2); 0 at the end of the
+ * file (a truncated file: what came before is kept). A '}' in a string may mislead it, which
+ * costs at most another damaged segment, told as such. */
+static int next_segment(json *j) {
+    for (size_t q = j->p; q < j->n; q++) {
+        if (j->s[q] != '}') continue;
+        j->p = q + 1;
+        skip_ws(j);
+        if (j->p < j->n && j->s[j->p] == ',') {
+            j->p++;
+            skip_ws(j);
+            if (j->p < j->n && j->s[j->p] == '{') return 1;
+        } else if (j->p < j->n && j->s[j->p] == ']') {
+            j->p++;
+            return 2;
+        }
+    }
+    j->p = j->n;
+    return 0;
+}
+
 int layout_json(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
     json j = {name, t, t->s, t->len, 0, 0, err};
     builder b;
@@ -699,26 +721,40 @@ int layout_json(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
             int close = j.p < j.n && j.s[j.p] == ']', first = 1;
             if (close) j.p++;
             while (!close) {
+                int bad = 0;
                 if (j.p >= j.n || j.s[j.p] != '{') {
-                    jfail(&j, j.p,
-                          first ? "expected '{' (a segment) or ']' in \"segments\""
-                                : "expected '{' (a segment) after ',' in \"segments\"");
-                    goto fail;
-                }
-                first = 0;
-                j.depth = 2;
-                if (json_segment(&j, &b, &key)) goto fail;
-                skip_ws(&j);
-                if (j.p < j.n && j.s[j.p] == ',') {
-                    j.p++;
-                    skip_ws(&j);
-                } else if (j.p < j.n && j.s[j.p] == ']') {
-                    j.p++;
-                    close = 1;
+                    bad = jfail(&j, j.p,
+                                first ? "expected '{' (a segment) or ']' in \"segments\""
+                                      : "expected '{' (a segment) after ',' in \"segments\"");
                 } else {
-                    jfail(&j, j.p, "expected ',' or ']' in array");
+                    first = 0;
+                    j.depth = 2;
+                    bad = json_segment(&j, &b, &key);
+                    skip_ws(&j);
+                    if (bad) { /* told below */
+                    } else if (j.p < j.n && j.s[j.p] == ',') {
+                        j.p++;
+                        skip_ws(&j);
+                    } else if (j.p < j.n && j.s[j.p] == ']') {
+                        j.p++;
+                        close = 1;
+                    } else {
+                        bad = jfail(&j, j.p, "expected ',' or ']' in array");
+                    }
+                }
+                if (!bad) continue;
+                /* a damaged segment: an error, or with on_error = "skip" a warning, and on */
+                if (strstr(err->msg, ": out of memory")) goto fail; /* no damage: an error */
+                size_t len = strlen(err->msg);
+                snprintf(err->msg + len, sizeof err->msg - len, "; segment left out");
+                if (sm_skip(err)) {
+                    err->msg[len] = '\0';
                     goto fail;
                 }
+                int r = next_segment(&j);
+                if (r == 0) goto cut; /* the file ends in the damage: keep what came before */
+                close = r == 2;
+                first = 0;
             }
         } else {
             j.depth = 1;
@@ -733,6 +769,7 @@ int layout_json(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
         jfail(&j, j.p, "expected the end of the file after the JSON object");
         goto fail;
     }
+cut:
     if (!segments) {
         sm_errorf(err,
                   "%s:%zu: no \"segments\" array in the JSON object: not a Podcasting 2.0 "
@@ -889,6 +926,7 @@ typedef struct html {
     int titled;              /* the title was written */
     size_t stray;            /* the first text outside any paragraph, or SIZE_MAX */
     int paragraphs;
+    int skip_p; /* on_error = "skip": the next <p> belongs to a damaged <cite> or <time> */
 } html;
 
 static int hfail(html *h, size_t at, const char *fmt, ...)
@@ -929,6 +967,18 @@ static int html_paragraph(html *h) {
     return 0;
 }
 
+/* A damaged part that hfail just described: with on_error = "skip" the message, saying what is
+ * left out, becomes a warning (0); otherwise it stays the error (-1). */
+static int hskip(html *h, const char *what) {
+    sm_error *err = h->err;
+    if (!err->skip) return -1;
+    size_t len = strlen(err->msg);
+    snprintf(err->msg + len, sizeof err->msg - len, "; %s left out", what);
+    if (sm_skip(err) == 0) return 0;
+    err->msg[len] = '\0';
+    return -1;
+}
+
 /* The text of the open <time>: a clock time, or nothing. */
 static int html_time(html *h) {
     size_t a = 0, z = h->time.n;
@@ -938,8 +988,10 @@ static int html_time(html *h) {
     if (!parse_clock(h->time.s + a, z - a, &h->when)) {
         char found[48];
         snprintf(found, sizeof found, "%.*s", (int)(z - a > 40 ? 40 : z - a), h->time.s + a);
-        return hfail(h, h->time_at, "expected a time like 0:09 or 00:01:02 in <time>, found \"%s\"",
-                     found);
+        hfail(h, h->time_at, "expected a time like 0:09 or 00:01:02 in <time>, found \"%s\"",
+              found);
+        if (hskip(h, "the time")) return -1;
+        h->when = -1;
     }
     return 0;
 }
@@ -1032,9 +1084,18 @@ static int html_tag(html *h, size_t p, size_t *q) {
                      closing ? "/" : "", tag, h->in_cite ? "cite" : "time",
                      text_line_of(h->t, h->in_cite ? h->cite_at : h->time_at),
                      h->in_cite ? "cite" : "time");
-            return hfail(h, p, "%s", what);
+            hfail(h, p, "%s", what);
+            if (hskip(h,
+                      h->in_cite ? "the <cite> and its paragraph" : "the <time> and its paragraph"))
+                return -1;
+            h->in_cite = h->in_time = 0; /* as if it had not been opened; the tag goes on */
+            h->cite.n = h->time.n = 0;
+            h->cited = 0;
+            h->when = -1;
+            h->skip_p = 1; /* whose words they are is not known */
+        } else {
+            return 0; /* markup inside the name or time */
         }
-        return 0; /* markup inside the name or time */
     }
     if (strcmp(tag, "title") == 0) {
         if (!closing && !h->in_p) {
@@ -1047,6 +1108,7 @@ static int html_tag(html *h, size_t p, size_t *q) {
     }
     if (h->in_title) return 0;
     if (!h->in_p && !closing && strcmp(tag, "cite") == 0) {
+        h->skip_p = 0;
         h->in_cite = 1;
         h->cite_at = p;
         h->cite.n = 0;
@@ -1061,6 +1123,10 @@ static int html_tag(html *h, size_t p, size_t *q) {
     if (strcmp(tag, "p") == 0) {
         if (h->in_p && flush_text(b)) return oom(b);
         h->in_p = 0;
+        if (!closing && h->skip_p) { /* its text is stray text, left out */
+            h->skip_p = 0;
+            return 0;
+        }
         return closing ? 0 : html_paragraph(h);
     }
     if (h->in_p) {
@@ -1093,6 +1159,9 @@ int layout_html(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
         if (s[p] == '<') {
             size_t q = p + 1;
             int rc = html_tag(&h, p, &q);
+            if (rc < 0 && !strstr(err->msg, ": out of memory") &&
+                hskip(&h, "the rest of the file") == 0)
+                break; /* unterminated at the end of the file: what came before is kept */
             if (rc < 0) goto fail;
             if (rc == 0) {
                 p = q;
@@ -1121,7 +1190,7 @@ int layout_html(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
     if (h.in_cite || h.in_time) {
         hfail(&h, h.in_cite ? h.cite_at : h.time_at,
               "<%s> is not closed before the end of the file", h.in_cite ? "cite" : "time");
-        goto fail;
+        if (hskip(&h, h.in_cite ? "the <cite>" : "the <time>")) goto fail;
     }
     if (h.in_p && flush_text(&b)) goto nomem;
     if (!h.paragraphs) {

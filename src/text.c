@@ -77,6 +77,22 @@ static int flush_run(decoder *d, size_t src_end, sm_error *err) {
     return 0;
 }
 
+/* Leaves the current line out (a damaged line, TEXT_SKIP_DAMAGED): the output goes back to where
+ * the line started, and the source on to the line's end, which is returned. */
+static size_t drop_line(decoder *d, size_t i, int *oom) {
+    size_t start = d->lines.v[d->lines.n - 1];
+    d->out.n = start;
+    d->out.s[start] = '\0';
+    while (d->map.n > 1 && d->map.v[d->map.n - 1].norm > start)
+        d->map.n--;
+    while (i < d->n && d->src[i] != '\n' && d->src[i] != '\r')
+        i++;
+    d->in_run = 0;
+    d->ascii_last = 0;
+    if (text_map_point(&d->map, start, i)) *oom = 1;
+    return i;
+}
+
 /* The column (in code points, 1-based) of source offset `at` on the current line. */
 static size_t source_column(const decoder *d, size_t at) {
     size_t col = 1;
@@ -97,6 +113,7 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
     d.n = n;
     d.line = 1;
     size_t i = 0, replacements = 0;
+    int skip = (invalid & TEXT_SKIP_DAMAGED) != 0;
     if (n >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF) i = 3;
     d.line_src = i;
     int oom = buf_append(&d.out, "", 0) || text_map_point(&d.map, 0, i) || VEC_PUSH(d.lines, 0);
@@ -105,9 +122,11 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
         if (c < 0x80) {
             if (flush_run(&d, i, err)) goto fail;
             if (c == 0) {
-                sm_errorf(err, "%s:%zu:%zu: binary file (NUL byte at byte offset %zu)", name,
-                          d.line, source_column(&d, i), i);
-                goto fail;
+                sm_errorf(err, "%s:%zu:%zu: binary file (NUL byte at byte offset %zu)%s", name,
+                          d.line, source_column(&d, i), i, skip ? "; line left out" : "");
+                if (!skip || sm_skip(err)) goto fail;
+                i = drop_line(&d, i, &oom);
+                continue;
             }
             d.ascii_out = d.out.n;
             d.ascii_src = i;
@@ -135,10 +154,12 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
         utf8proc_int32_t cp;
         utf8proc_ssize_t len = utf8proc_iterate(src + i, (utf8proc_ssize_t)(n - i), &cp);
         if (len < 0) {
-            if (invalid != TEXT_INVALID_REPLACE) {
-                sm_errorf(err, "%s:%zu:%zu: invalid UTF-8 (byte 0x%02X at byte offset %zu)", name,
-                          d.line, source_column(&d, i), c, i);
-                goto fail;
+            if (!(invalid & TEXT_INVALID_REPLACE)) {
+                sm_errorf(err, "%s:%zu:%zu: invalid UTF-8 (byte 0x%02X at byte offset %zu)%s", name,
+                          d.line, source_column(&d, i), c, i, skip ? "; line left out" : "");
+                if (!skip || sm_skip(err)) goto fail;
+                i = drop_line(&d, i, &oom);
+                continue;
             }
             /* U+FFFD for one byte; the next byte gets its own chance to start a sequence. */
             if (flush_run(&d, i, err)) goto fail;

@@ -35,6 +35,10 @@ typedef struct sm_text {
 } sm_text;
 
 enum { TEXT_INVALID_ERROR = 0, TEXT_INVALID_REPLACE = 1 };
+/* Or'ed into `invalid` (open's on_error = "skip"): a line with a NUL byte, or with invalid UTF-8
+ * that is not replaced, is left out (kept as an empty line, so later lines keep their numbers)
+ * and noted in err->skip (error.h), instead of being an error. */
+enum { TEXT_SKIP_DAMAGED = 2 };
 
 /* Decodes the source bytes src[0..n) of the file called `name` (used in messages only): drops a
  * byte order mark (at the start, and U+FEFF anywhere else, where it is a leftover of joined

@@ -216,6 +216,24 @@ static int has_voice(const char *s, size_t n) {
     return 0;
 }
 
+/* Whether the cue line s[p..end) holds nothing but event marks, once its tags are left out (a
+ * "<v Bo>(applåder)" line): then round brackets make an event too (layout_event_end). */
+static int marks_only(const char *s, size_t p, size_t end) {
+    int any = 0;
+    while (p < end) {
+        const char *close = s[p] == '<' ? memchr(s + p, '>', end - p) : NULL;
+        if (close || s[p] == ' ' || s[p] == '\t') {
+            p = close ? (size_t)(close - s) + 1 : p + 1;
+            continue;
+        }
+        size_t e = layout_event_end(s, p, end, 1);
+        if (!e) return 0;
+        any = 1;
+        p = e;
+    }
+    return any;
+}
+
 /* Reads the text lines first..last (0-based) of a cue; `fresh` is 0 for text that merely
  * continues the cue before it, where no label or dash is looked for. */
 static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
@@ -235,6 +253,8 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
     for (size_t i = first; i <= last; i++) {
         line_range(r->t, i, &a, &z);
         size_t p = a;
+        size_t name_len = 0, lab = at_start && !voiced ? label_len(s + a, z - a, &name_len) : 0;
+        int parens = marks_only(s, a + lab, z); /* after a "Name:" label, as in plain text */
         while (p < z) {
             char c = s[p];
             const char *close = c == '<' ? memchr(s + p, '>', z - p) : NULL;
@@ -282,6 +302,21 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
                 prev = 0;
                 continue;
             }
+            /* "[Music]", "(applåder)": an event, as in plain text; its text stays in the turn,
+             * where the tokenizer leaves it out of the words */
+            size_t ev_end = c == '[' || c == '(' ? layout_event_end(s, p, z, parens) : 0;
+            if (ev_end) {
+                if (emit(r, c, p, p + 1, i)) return -1;
+                sm_rawevent ev = {(uint32_t)r->syn.n - 1, 0, r->cur};
+                for (size_t k = p + 1; k < ev_end; k++)
+                    if (emit(r, s[k], k, k + 1, i)) return -1;
+                ev.end = (uint32_t)r->syn.n;
+                if (VEC_PUSH(r->lay.events, ev)) return -1;
+                at_start = 0;
+                prev = s[ev_end - 1];
+                p = ev_end;
+                continue;
+            }
             if (at_start && !voiced) {
                 size_t nl = 0, l = label_len(s + p, z - p, &nl);
                 if (l) {
@@ -327,9 +362,29 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
     size_t i = 0, bad = 0;
     int cues = 0;
     if (text_map_point(&r.map, 0, text_source_offset(t, 0))) goto oom;
-    if (!srt && t->len >= 6 && memcmp(s, "WEBVTT", 6) == 0)
+    if (!srt && t->len >= 6 && memcmp(s, "WEBVTT", 6) == 0) {
+        /* "WEBVTT - Episode 12": the text after WEBVTT (and a dash) is the title */
+        size_t a, z;
+        line_range(t, 0, &a, &z);
+        a += 6;
+        int titled = a < z && (s[a] == ' ' || s[a] == '\t'); /* not "WEBVTTX" */
+        if (titled) {
+            a += strspn(s + a, " \t");
+            if (a < z && s[a] == '-') a += 1 + strspn(s + a + 1, " \t");
+            while (z > a && (s[z - 1] == ' ' || s[z - 1] == '\t'))
+                z--;
+        }
+        if (titled && a < z) {
+            if (sync_lines(&r, 0) || text_map_point(&r.map, 0, text_source_offset(t, a)) ||
+                buf_append(&r.syn, s + a, z - a) ||
+                text_map_point(&r.map, r.syn.n, text_source_offset(t, z)))
+                goto oom;
+            r.lay.title_start = r.lay.preamble_start = 0;
+            r.lay.title_end = r.lay.preamble_end = (uint32_t)r.syn.n;
+        }
         while (i < t->nlines && !is_blank_line(t, i)) /* the header block */
             i++;
+    }
     while (i < t->nlines) {
         if (is_blank_line(t, i)) {
             i++;
@@ -373,9 +428,12 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
             if (broken) {
                 size_t ba = t->len, bz = ba;
                 if (bad < t->nlines) line_range(t, bad, &ba, &bz);
-                sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"",
-                          name, bad + 1, example, (int)(bz - ba > 60 ? 60 : bz - ba), s + ba);
-                goto fail;
+                sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"%s",
+                          name, bad + 1, example, (int)(bz - ba > 60 ? 60 : bz - ba), s + ba,
+                          err->skip ? "; cue left out" : "");
+                if (sm_skip(err)) goto fail;
+                i = j; /* on_error = "skip": on to the next cue */
+                continue;
             }
             if (cue_text(&r, i, j - 1, 0)) goto oom;
             i = j;
@@ -384,9 +442,12 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
         size_t ta, tz;
         line_range(t, timing, &ta, &tz);
         if (!parse_timing(s + ta, tz - ta, &r.cue_start)) {
-            sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"", name,
-                      timing + 1, example, (int)(tz - ta > 60 ? 60 : tz - ta), s + ta);
-            goto fail;
+            sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"%s", name,
+                      timing + 1, example, (int)(tz - ta > 60 ? 60 : tz - ta), s + ta,
+                      err->skip ? "; cue left out" : "");
+            if (sm_skip(err)) goto fail;
+            i = j;
+            continue;
         }
         cues++;
         if (timing + 1 < j && cue_text(&r, timing + 1, j - 1, 1)) goto oom;

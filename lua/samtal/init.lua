@@ -216,14 +216,17 @@ end
 --   `progress = function(done, total, path)` (called after each file; false: no progress line),
 --   `format = "json"` (read every file as this format instead of detecting it), `pattern =
 --   "*.txt"` (a glob, or a list, on the names of files in directories), `recursive = false`
---   (only a directory's own files)
+--   (only a directory's own files), `on_error = "skip"` (a damaged cue, segment or line, or a
+--   file of a directory that cannot be read at all, is left out with a warning instead of being
+--   an error; each warning, `{file =, line =, message =}`, goes to `warn = function(w)` if given,
+--   else to stderr, and stays in `c:warnings()` and the document's `warnings`)
 -- @return a samtal.Corpus
 -- `attributes = {"pos", "msd", "lemma"}` names the columns after the word of a VRT file that
 -- does not name them itself.
 function samtal.open(source, opts)
   opts = check_opts("open", opts,
     { invalid = true, hyphens = true, language = true, progress = true, attributes = true, encoding = true,
-      metadata = true, format = true, pattern = true, recursive = true })
+      metadata = true, format = true, pattern = true, recursive = true, on_error = true, warn = true })
   check_file_opts(opts)
   local paths = {}
   if type(source) == "string" then
@@ -242,6 +245,12 @@ function samtal.open(source, opts)
   if opts.invalid ~= nil and opts.invalid ~= "error" and opts.invalid ~= "replace" then
     error(("open: option invalid must be \"error\" or \"replace\", not %q"):format(tostring(opts.invalid)), 2)
   end
+  if opts.on_error ~= nil and opts.on_error ~= "error" and opts.on_error ~= "skip" then
+    error(("open: option on_error must be \"error\" or \"skip\", not %q"):format(tostring(opts.on_error)), 2)
+  end
+  if opts.warn ~= nil and type(opts.warn) ~= "function" then
+    error("open: option warn must be a function(warning)", 2)
+  end
   if opts.language ~= nil and type(opts.language) ~= "string" then
     error("open: option language must be a language code such as \"sv\" or \"en\"", 2)
   end
@@ -250,6 +259,14 @@ function samtal.open(source, opts)
   end
   local from_directory = #paths > (type(source) == "table" and #source or 1) -- a directory was expanded
   local c = load(paths, opts, from_directory)
+  -- on_error = "skip": every damaged part left out is told, never a silent partial load
+  for _, w in ipairs(c:warnings()) do
+    if opts.warn then
+      opts.warn(w)
+    else
+      io.stderr:write("samtal: warning: ", w.message, "\n")
+    end
+  end
   if opts.language then language_of[c] = opts.language end
   -- a sidecar of document metadata: named, or metadata.csv/.tsv/.json in a directory opened
   local sidecar = opts.metadata
@@ -295,6 +312,10 @@ local c_document = Corpus.document
 function Corpus:document(i)
   local d = c_document(self, i)
   d.meta = metadata.of(self, i)
+  d.warnings = {}
+  for _, w in ipairs(self:warnings()) do
+    if w.file == d.path then d.warnings[#d.warnings + 1] = w end
+  end
   return d
 end
 
