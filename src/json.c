@@ -2,7 +2,9 @@
  * and the reader of samtal's own export (import.c). */
 #include "json.h"
 
+#include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -334,4 +336,32 @@ int json_check_utf8(const char *name, const char *s, size_t n, sm_error *err) {
         p += (size_t)k;
     }
     return 0;
+}
+
+/* The C locale, for numbers written and read with '.' whatever LC_NUMERIC says (made once; a
+ * failure leaves the process's locale, which is "C" unless a script changed it). */
+static locale_t c_numeric(void) {
+    static locale_t loc;
+    if (!loc) loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    return loc;
+}
+
+void json_format_double(double d, char out[32]) {
+    locale_t loc = c_numeric(), old = loc ? uselocale(loc) : (locale_t)0;
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, 32, "%.*g", prec, d);
+        if (prec == 17 || strtod(out, NULL) == d) break;
+    }
+    if (loc) uselocale(old);
+}
+
+double json_read_double(const char *s, size_t a, size_t z) {
+    char num[64];
+    size_t len = z - a < sizeof num - 1 ? z - a : sizeof num - 1;
+    memcpy(num, s + a, len);
+    num[len] = '\0';
+    locale_t loc = c_numeric(), old = loc ? uselocale(loc) : (locale_t)0;
+    double d = strtod(num, NULL);
+    if (loc) uselocale(old);
+    return d;
 }

@@ -66,6 +66,13 @@ int json_next_element(sm_json *j);
 /* Reads a member's key (at j->p) into key, NUL-terminated, and the ':' after it. */
 int json_key(sm_json *j, sm_buf *key);
 
+/* Writes d as the shortest decimal that reads back as the same double ("12.5", "0.1"), in
+ * the C locale whatever the process's; out gets a NUL-terminated string. */
+void json_format_double(double d, char out[32]);
+
+/* Reads the number at s[a..z) (checked by json_number) exactly, in the C locale. */
+double json_read_double(const char *s, size_t a, size_t z);
+
 /* Checks that s[0..n) is UTF-8 without NUL bytes; 0, or -1 with err naming file, line and
  * column of the first bad byte. */
 int json_check_utf8(const char *name, const char *s, size_t n, sm_error *err);
