@@ -46,6 +46,13 @@ static int oom(reader *r) {
     return sm_errorf(r->j.err, "%s: out of memory", r->j.name);
 }
 
+/* An error about what stands at s[at] (not a syntax error: nothing is "found" there). */
+static int fail_at(reader *r, size_t at, const char *msg) {
+    size_t line, col;
+    json_position(&r->j, at, &line, &col);
+    return sm_errorf(r->j.err, "%s:%zu:%zu: %s", r->j.name, line, col, msg);
+}
+
 static char peek(const reader *r) {
     return r->j.p < r->j.n ? r->j.s[r->j.p] : '\0';
 }
@@ -146,7 +153,7 @@ static int read_meta(reader *r, sm_buf *meta) {
     while (end == 0) {
         if (json_key(&r->j, &r->key) || read_string(r, "expected a string (a metadata value)"))
             return -1;
-        if (buf_append(meta, r->key.s, r->key.n) || buf_append(meta, r->str.s, r->str.n + 1))
+        if (buf_append(meta, r->key.s, r->key.n + 1) || buf_append(meta, r->str.s, r->str.n + 1))
             return oom(r);
         end = json_next_member(&r->j);
     }
@@ -241,8 +248,7 @@ static int read_turns(reader *r, sm_layout *lay) {
                         expect(r, ',', what) || read_u32(r, &sg.end, what) ||
                         expect(r, ',', what) || read_u32(r, &sep, what) || expect(r, ']', what))
                         return -1;
-                    if (sep > SEP_PARAGRAPH)
-                        return json_fail(&r->j, r->j.p, "a separator is 0, 1 or 2");
+                    if (sep > SEP_PARAGRAPH) return fail_at(r, r->j.p, "a separator is 0, 1 or 2");
                     sg.sep = (uint8_t)sep;
                     if (VEC_PUSH(lay->segs, sg)) return oom(r);
                     rc = json_next_element(&r->j);
@@ -280,7 +286,7 @@ static int read_events(reader *r, sm_layout *lay) {
                 rc = json_word(&r->j, "null");
             } else if (strcmp(r->key.s, "turn") == 0) {
                 rc = read_u32(r, &ev.turn, "expected a turn number or null for \"turn\"");
-                if (rc == 0 && ev.turn == 0) return json_fail(&r->j, at, "turn numbers start at 1");
+                if (rc == 0 && ev.turn == 0) return fail_at(r, at, "turn numbers start at 1");
                 ev.turn--;
             } else {
                 rc = json_value(&r->j);
@@ -289,7 +295,7 @@ static int read_events(reader *r, sm_layout *lay) {
             oend = json_next_member(&r->j);
         }
         if (oend < 0) return -1;
-        if (!have_range) return json_fail(&r->j, at, "an event without \"range\"");
+        if (!have_range) return fail_at(r, at, "an event without \"range\"");
         if (VEC_PUSH(lay->events, ev)) return oom(r);
         end = json_next_element(&r->j);
     }
@@ -301,7 +307,7 @@ static int read_attributes(reader *r, sm_layout *lay) {
     while (end == 0) {
         uint32_t name;
         if (read_name(r, lay, &name, "expected an attribute name")) return -1;
-        if (name == LAYOUT_NONE) return json_fail(&r->j, r->j.p, "an attribute without a name");
+        if (name == LAYOUT_NONE) return fail_at(r, r->j.p, "an attribute without a name");
         if (VEC_PUSH(lay->attr_names, name)) return oom(r);
         end = json_next_element(&r->j);
     }
@@ -408,15 +414,15 @@ static int check_sentences(reader *r, uint32_t di, size_t at) {
         size_t here = r->j.p;
         if (read_u32(r, &first, "expected a token number")) return -1;
         if (k >= d->sent_count || r->c->sentences.v[d->sent_first + k] - d->tok_first != first)
-            return json_fail(&r->j, here,
-                             "the sentences listed are not the ones the text gives: the file was "
-                             "changed, or written by a samtal that splits sentences otherwise");
+            return fail_at(r, here,
+                           "the sentences listed are not the ones the text gives: the file was "
+                           "changed, or written by a samtal that splits sentences otherwise");
         k++;
         end = json_next_element(&r->j);
     }
     if (end < 0) return -1;
     if (k != d->sent_count)
-        return json_fail(&r->j, r->j.p - 1, "fewer sentences listed than the text gives");
+        return fail_at(r, r->j.p - 1, "fewer sentences listed than the text gives");
     return 0;
 }
 
@@ -454,7 +460,7 @@ static int check_tokens(reader *r, uint32_t di, size_t at) {
                      "written by samtal %s)",
                      k + 1, d->name, tok ? "\"" : "", tok ? (int)(n > 60 ? 60 : n) : 0,
                      tok ? form : "", tok ? "\"" : "the text has fewer tokens", r->version);
-            return json_fail(&r->j, here, msg);
+            return fail_at(r, here, msg);
         }
         int tend = json_next_element(&r->j); /* the source range and anything after it */
         while (tend == 0) {
@@ -470,7 +476,7 @@ static int check_tokens(reader *r, uint32_t di, size_t at) {
         char msg[200];
         snprintf(msg, sizeof msg, "%u tokens listed for %s, its text gives %u", k, d->name,
                  d->tok_count);
-        return json_fail(&r->j, r->j.p - 1, msg);
+        return fail_at(r, r->j.p - 1, msg);
     }
     return 0;
 }
@@ -640,8 +646,8 @@ static int read_top(reader *r) {
             uint64_t f;
             if (json_uint(&r->j, &f, "expected a format number")) return -1;
             if (f != 1)
-                return json_fail(&r->j, at,
-                                 "an export of format 1 expected (a newer samtal wrote this one)");
+                return fail_at(r, at,
+                               "an export of format 1 expected (a newer samtal wrote this one)");
         } else if (strcmp(r->key.s, "fingerprint") == 0) {
             if (read_string(r, "expected a fingerprint, 16 hex digits")) return -1;
             if (r->str.n != 16)
