@@ -81,6 +81,12 @@ static unsigned char *read_file(const char *path, size_t *n, sm_error *err) {
         return NULL;
     }
     sm_buf b = {0};
+    /* room for the whole file at once: a large export is not copied on every doubling */
+    if (st.st_size > 0 && vec_reserve((void **)&b.s, &b.cap, (size_t)st.st_size + 1, 1) != 0) {
+        fclose(f);
+        sm_errorf(err, "%s: out of memory while reading", path);
+        return NULL;
+    }
     char chunk[65536];
     size_t got;
     while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {

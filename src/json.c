@@ -84,6 +84,15 @@ int json_string(sm_json *j, json_char_fn fn, void *ud, sm_buf *plain) {
                              j->name, line, col, oline, ocol);
         }
         unsigned char c = (unsigned char)s[a];
+        if (!fn && c >= 0x20 && c != '"' && c != '\\') { /* a run of plain bytes at once */
+            size_t z = a + 1;
+            while (z < j->n && (unsigned char)s[z] >= 0x20 && s[z] != '"' && s[z] != '\\')
+                z++;
+            if (plain && buf_append(plain, s + a, z - a))
+                return sm_errorf(j->err, "%s: out of memory", j->name);
+            j->p = z;
+            continue;
+        }
         if (c == '"') {
             j->p++;
             return 0;
