@@ -364,6 +364,7 @@ static const char *check_doc(const docparts *dp) {
         if (dp->map.v[k].norm > dp->text.n || (k && dp->map.v[k].norm < dp->map.v[k - 1].norm) ||
             dp->map.v[k].src > dp->source_size)
             return "a \"source_map\" out of order, or beyond the text or the source";
+    if (dp->lines.n == 0 || dp->lines.v[0] != 0) return "\"lines\" that do not start at 0";
     for (size_t k = 0; k < dp->lines.n; k++)
         if (dp->lines.v[k] > dp->text.n || (k && dp->lines.v[k] < dp->lines.v[k - 1]))
             return "\"lines\" out of order, or beyond the text";
@@ -372,9 +373,11 @@ static const char *check_doc(const docparts *dp) {
     if (!in_text(dp, lay->title_start, lay->title_end) ||
         !in_text(dp, lay->preamble_start, lay->preamble_end))
         return "a title or preamble range outside the text";
-    for (size_t k = 0; k < lay->segs.n; k++)
-        if (!in_text(dp, lay->segs.v[k].start, lay->segs.v[k].end))
-            return "a turn segment outside the text, or not on character boundaries";
+    for (size_t k = 0; k < lay->segs.n; k++) /* turns and their segments in text order */
+        if (!in_text(dp, lay->segs.v[k].start, lay->segs.v[k].end) ||
+            (k && lay->segs.v[k].start < lay->segs.v[k - 1].end))
+            return "a turn segment outside the text, out of order, or not on character "
+                   "boundaries";
     for (size_t k = 0; k < lay->turns.n; k++)
         if (lay->turns.v[k].label > dp->text.n) return "a turn label beyond the text";
     for (size_t k = 0; k < lay->events.n; k++) {
