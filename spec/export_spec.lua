@@ -104,7 +104,7 @@ describe("c:export to VRT", function()
 
   it("refuses an unknown format and leaves no file behind a failed write", function()
     local c = samtal.open("corpus")
-    assert.matches("unknown format json %(known: vrt%)", h.error_of(c.export, c, "/tmp/x.json"))
+    assert.matches("unknown format csv %(known: vrt, json%)", h.error_of(c.export, c, "/tmp/x.csv"))
     assert.matches("export: cannot write /nonexistent/dir/x.vrt", h.error_of(c.export, c, "/nonexistent/dir/x.vrt"))
     assert.matches("bad argument #1 to 'export'", h.error_of(c.export, c, nil))
   end)

@@ -134,6 +134,20 @@ describe("threads", function()
     os.execute("rm -rf " .. helpers.q(bad))
   end)
 
+  it("read samtal's own export among other files whole, in its place", function()
+    local c = samtal.open("corpus", { progress = false })
+    local json = os.tmpname() .. ".json"
+    c:export(json)
+    local paths = { ("%s/001.txt"):format(dir), json, ("%s/002.txt"):format(dir) }
+    local both = samtal.open(paths, { progress = false })
+    local docs = both:documents()
+    assert.are.equal(2 + #c:documents(), #docs)
+    assert.are.equal(paths[1], docs[1].path)
+    for i, d in ipairs(c:documents()) do assert.are.equal(d.path, docs[1 + i].path) end
+    assert.are.equal(paths[3], docs[#docs].path)
+    os.remove(json)
+  end)
+
   it("call progress after each file, in order, and stop on an error in it", function()
     local paths = {}
     for i = 1, 24 do paths[i] = ("%s/%03d.txt"):format(dir, i) end

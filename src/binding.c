@@ -187,7 +187,7 @@ static int core_open(lua_State *L) {
         else
             lua_pop(L, 1);
     }
-    sm_error err;
+    sm_error err = {.skip = NULL}; /* the readers get an sm_error of their own (corpus.c) */
     /* the paths, anchored by the table at argument 1 while the files load */
     const char **paths = lua_newuserdatauv(L, (n ? (size_t)n : 1) * sizeof *paths, 0);
     for (lua_Integer i = 1; i <= n; i++) {

@@ -9,6 +9,7 @@
 #include <utf8proc.h>
 
 #include "encoding.h"
+#include "import.h"
 #include "index.h"
 #include "store.h"
 #include "tokenize.h"
@@ -80,6 +81,12 @@ unsigned char *corpus_read_file(const char *path, size_t *n, sm_error *err) {
         return NULL;
     }
     sm_buf b = {0};
+    /* room for the whole file at once: a large export is not copied on every doubling */
+    if (st.st_size > 0 && vec_reserve((void **)&b.s, &b.cap, (size_t)st.st_size + 1, 1) != 0) {
+        fclose(f);
+        sm_errorf(err, "%s: out of memory while reading", path);
+        return NULL;
+    }
     char chunk[65536];
     size_t got;
     while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
@@ -106,11 +113,12 @@ unsigned char *corpus_read_file(const char *path, size_t *n, sm_error *err) {
     return (unsigned char *)b.s;
 }
 
-static void doc_free(sm_doc *d) {
+void corpus_doc_free(sm_doc *d) {
     free(d->path);
     free(d->name);
     text_free(&d->text);
     layout_free(&d->layout);
+    buf_free(&d->meta);
 }
 
 static char *dup_str(const char *s) {
@@ -205,14 +213,14 @@ static int prepare_doc(const sm_corpus *c, const char *path, const unsigned char
     d.path = dup_str(path);
     d.name = dup_str(slash ? slash + 1 : path);
     if (!d.path || !d.name) {
-        doc_free(&d);
+        corpus_doc_free(&d);
         return sm_errorf(err, "%s: out of memory", path);
     }
     int enc = c->opts.encoding >= 0 ? c->opts.encoding : encoding_detect(bytes, n);
     d.encoding = sm_encoding_names[enc];
     if (enc == ENC_UTF8) {
         if (text_decode(path, bytes, n, decode_flags(c), &d.text, err)) {
-            doc_free(&d);
+            corpus_doc_free(&d);
             return -1;
         }
     } else {
@@ -229,17 +237,17 @@ static int prepare_doc(const sm_corpus *c, const char *path, const unsigned char
         free(utf8);
         free(pre.v);
         if (rc) {
-            doc_free(&d);
+            corpus_doc_free(&d);
             return -1;
         }
     }
     if (strspn(d.text.s, " \t\n\v\f") == d.text.len) {
-        doc_free(&d);
+        corpus_doc_free(&d);
         return sm_errorf(err, "%s: no text in the file, only white space", path);
     }
     int rc = read_layout(c, path, &d, err);
     if (rc) {
-        doc_free(&d);
+        corpus_doc_free(&d);
         return -1;
     }
     *out = d;
@@ -247,7 +255,40 @@ static int prepare_doc(const sm_corpus *c, const char *path, const unsigned char
 }
 
 void corpus_discard_doc(sm_doc *d) {
-    doc_free(d);
+    corpus_doc_free(d);
+}
+
+void corpus_drop_docs(sm_corpus *c, size_t ndocs) {
+    if (ndocs >= c->docs.n) return;
+    const sm_doc *first = &c->docs.v[ndocs]; /* what the corpus held before it */
+    c->turns.n = first->turn_first;
+    c->tokens.n = first->tok_first;
+    c->sentences.n = first->sent_first;
+    c->events.n = first->event_first;
+    for (size_t a = 0; a < c->attrs.n; a++)
+        if (c->attrs.v[a].tokens.n > c->tokens.n) c->attrs.v[a].tokens.n = c->tokens.n;
+    while (c->docs.n > ndocs)
+        corpus_doc_free(&c->docs.v[--c->docs.n]);
+}
+
+int corpus_add_doc(sm_corpus *c, sm_doc *d, sm_error *err) {
+    if (c->docs.n >= SM_NONE - 1 || VEC_PUSH(c->docs, *d)) {
+        int rc = sm_errorf(err, "%s: out of memory", d->path);
+        corpus_doc_free(d);
+        return rc;
+    }
+    sm_doc *added = &c->docs.v[c->docs.n - 1];
+    /* a document that fails part-way records where it started, for corpus_drop_docs */
+    added->turn_first = (uint32_t)c->turns.n;
+    added->tok_first = (uint32_t)c->tokens.n;
+    added->sent_first = (uint32_t)c->sentences.n;
+    added->event_first = (uint32_t)c->events.n;
+    if (tokenize_document(c, (uint32_t)c->docs.n - 1, err)) {
+        /* roll back, so a failed document leaves no trace */
+        corpus_drop_docs(c, c->docs.n - 1);
+        return -1;
+    }
+    return 0;
 }
 
 int corpus_commit_doc(sm_corpus *c, sm_doc *prepared, const sm_notes *notes, sm_error *err) {
@@ -255,27 +296,10 @@ int corpus_commit_doc(sm_corpus *c, sm_doc *prepared, const sm_notes *notes, sm_
     memset(prepared, 0, sizeof *prepared);
     if (c->finished) {
         sm_errorf(err, "%s: the corpus is complete; no more documents", d.path);
-        doc_free(&d);
+        corpus_doc_free(&d);
         return -1;
     }
-    if (c->docs.n >= SM_NONE - 1 || VEC_PUSH(c->docs, d)) {
-        sm_errorf(err, "%s: out of memory", d.path);
-        doc_free(&d);
-        return -1;
-    }
-    size_t turns = c->turns.n, tokens = c->tokens.n, sentences = c->sentences.n,
-           events = c->events.n;
-    if (tokenize_document(c, (uint32_t)c->docs.n - 1, err)) {
-        /* roll back, so a failed document leaves no trace */
-        c->turns.n = turns;
-        c->tokens.n = tokens;
-        c->sentences.n = sentences;
-        c->events.n = events;
-        for (size_t a = 0; a < c->attrs.n; a++)
-            if (c->attrs.v[a].tokens.n > tokens) c->attrs.v[a].tokens.n = tokens;
-        doc_free(&c->docs.v[--c->docs.n]);
-        return -1;
-    }
+    if (corpus_add_doc(c, &d, err)) return -1;
     const char *path = c->docs.v[c->docs.n - 1].path;
     for (size_t i = 0; notes && i < notes->n; i++)
         if (corpus_warn(c, path, notes->v[i])) return sm_errorf(err, "%s: out of memory", path);
@@ -285,6 +309,10 @@ int corpus_commit_doc(sm_corpus *c, sm_doc *prepared, const sm_notes *notes, sm_
 int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
                      sm_error *err) {
     if (c->finished) return sm_errorf(err, "%s: the corpus is complete; no more documents", path);
+    /* samtal's own export: a corpus of documents in one file, not one transcript */
+    if ((c->opts.format == FORMAT_AUTO || c->opts.format == FORMAT_JSON) &&
+        import_is_export(bytes, n))
+        return import_export(c, path, bytes, n, err);
     sm_doc d;
     sm_notes notes = {0};
     int rc = corpus_prepare_doc(c, path, bytes, n, &d, &notes, err);
@@ -340,7 +368,7 @@ void corpus_free(sm_corpus *c) {
         return;
     }
     for (size_t i = 0; i < c->docs.n; i++)
-        doc_free(&c->docs.v[i]);
+        corpus_doc_free(&c->docs.v[i]);
     VEC_FREE(c->docs);
     for (size_t i = 0; i < c->warnings.n; i++) {
         free(c->warnings.v[i].path);

@@ -42,6 +42,8 @@ typedef struct sm_doc {
     uint32_t tok_first, tok_count;
     uint32_t sent_first, sent_count; /* its sentences (a sentence never crosses a turn) */
     uint64_t words;                  /* word and number tokens */
+    sm_buf meta; /* read from samtal's JSON export: its metadata as key NUL value NUL ...; else
+                  * empty (a sidecar's metadata stays in Lua) */
 } sm_doc;
 
 typedef struct sm_turn {
@@ -153,6 +155,17 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
 /* Records a warning about file `path` (msg as an error message reads: "path:line: ...", the line
  * taken from it). Returns 0, or -1 if memory ran out. */
 int corpus_warn(sm_corpus *c, const char *path, const char *msg);
+
+/* Adds a document whose path, name, text, encoding and layout are filled in, and tokenises it.
+ * The corpus takes d over: on failure d is freed, nothing of it stays, and err is set. */
+int corpus_add_doc(sm_corpus *c, sm_doc *d, sm_error *err);
+
+/* Drops the documents from `ndocs` on, with their turns, tokens, sentences and events (a load
+ * that failed half-way). */
+void corpus_drop_docs(sm_corpus *c, size_t ndocs);
+
+/* Frees what a document owns; a zeroed one is fine. */
+void corpus_doc_free(sm_doc *d);
 
 /* Builds the index; after it the corpus is read-only. */
 int corpus_finish(sm_corpus *c, sm_error *err);

@@ -11,13 +11,17 @@
 #include <string.h>
 
 #include "corpus.h"
+#include "import.h"
+#include "layout.h"
 #include "parallel.h"
 
 enum { AHEAD = 32 }; /* documents prepared ahead of the commit, at most */
 
 typedef struct slot {
-    int state; /* 0 empty, 1 prepared, 2 failed */
+    int state; /* 0 empty, 1 prepared, 2 failed, 3 samtal's own export, read whole at commit */
     sm_doc doc;
+    unsigned char *bytes; /* state 3: the file */
+    size_t len;
     sm_notes notes; /* of the parts skipped (on_error = "skip") */
     sm_error err;
 } slot;
@@ -37,6 +41,11 @@ typedef struct loader {
 static void prepare_file(const sm_corpus *c, const char *path, slot *s) {
     size_t len = 0;
     unsigned char *bytes = corpus_read_file(path, &len, &s->err);
+    if (bytes && (c->opts.format == FORMAT_AUTO || c->opts.format == FORMAT_JSON) &&
+        import_is_export(bytes, len)) { /* many documents: the committing thread reads it */
+        s->bytes = bytes, s->len = len, s->state = 3;
+        return;
+    }
     int rc = bytes ? corpus_prepare_doc(c, path, bytes, len, &s->doc, &s->notes, &s->err) : -1;
     free(bytes);
     s->state = rc ? 2 : 1;
@@ -111,6 +120,10 @@ int corpus_add_files(sm_corpus *c, const char *const *paths, size_t n,
         if (got.state == 2) {
             *err = got.err;
             rc = failed_file(c, paths[i], err);
+        } else if (got.state == 3) {
+            if (corpus_add_bytes(c, paths[i], got.bytes, got.len, err))
+                rc = failed_file(c, paths[i], err);
+            free(got.bytes);
         } else if (corpus_commit_doc(c, &got.doc, &got.notes, err)) {
             rc = failed_file(c, paths[i], err);
         }
@@ -125,6 +138,7 @@ int corpus_add_files(sm_corpus *c, const char *const *paths, size_t n,
         pthread_join(threads[t], NULL);
     for (unsigned k = 0; k < AHEAD; k++) { /* prepared, never committed: after an error */
         if (ld->slots[k].state == 1) corpus_discard_doc(&ld->slots[k].doc);
+        free(ld->slots[k].bytes);
         sm_notes_free(&ld->slots[k].notes);
     }
     pthread_mutex_destroy(&ld->lock);

@@ -28,9 +28,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "json.h"
 #include "layout.h"
-
-#define JSON_MAX_DEPTH 256
 
 /* ------------------------------------------------------------------------------------------ */
 /* The turn builder both formats share. */
@@ -293,15 +292,6 @@ static int parse_clock(const char *s, size_t n, double *secs) {
 /* ------------------------------------------------------------------------------------------ */
 /* JSON */
 
-typedef struct json {
-    const char *name;
-    const sm_text *t;
-    const char *s;
-    size_t n, p;
-    int depth;
-    sm_error *err;
-} json;
-
 int layout_is_json(const char *name, const sm_text *t) {
     if (ends_with_ci(name, ".json")) return 1;
     size_t a = strspn(t->s, " \t\n");
@@ -314,278 +304,26 @@ int layout_is_json(const char *name, const sm_text *t) {
     return 0;
 }
 
-/* What stands at j->s[at], for a message: "'x'", "U+0001" or "the end of the file". */
-static void describe(const json *j, size_t at, char *out, size_t size) {
-    if (at >= j->n)
-        snprintf(out, size, "the end of the file");
-    else if ((unsigned char)j->s[at] < 0x20)
-        snprintf(out, size, "U+%04X", (unsigned)(unsigned char)j->s[at]);
-    else
-        snprintf(out, size, "'%.*s'", (int)char_len((unsigned char)j->s[at]), j->s + at);
-}
-
-/* A syntax error at j->s[at]: "x.json:3:17: expected ',' or '}' in object, found ']'". */
-static int jfail(json *j, size_t at, const char *what) {
-    char found[32];
-    describe(j, at, found, sizeof found);
-    return sm_errorf(j->err, "%s:%zu:%zu: %s, found %s", j->name, text_line_of(j->t, at),
-                     text_column_of(j->t, at), what, found);
-}
-
-static void skip_ws(json *j) {
-    while (j->p < j->n &&
-           (j->s[j->p] == ' ' || j->s[j->p] == '\t' || j->s[j->p] == '\n' || j->s[j->p] == '\r'))
-        j->p++;
-}
-
-static int hex4(const char *s, size_t n, size_t p, uint32_t *v) {
-    if (p + 4 > n) return 0;
-    *v = 0;
-    for (size_t k = p; k < p + 4; k++) {
-        char c = s[k];
-        int d = c >= '0' && c <= '9'   ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                       : -1;
-        if (d < 0) return 0;
-        *v = *v * 16 + (uint32_t)d;
-    }
-    return 1;
-}
-
-/* Reads the string at j->p (a '"') and leaves j->p after its closing quote. Its characters go,
- * decoded, to `into` (queued with their source ranges) and to `plain`, when given. */
-static int json_string(json *j, builder *into, sm_buf *plain) {
-    const char *s = j->s;
-    size_t open = j->p++;
-    for (;;) {
-        size_t a = j->p;
-        if (a >= j->n) {
-            return sm_errorf(j->err,
-                             "%s:%zu:%zu: unterminated string: expected '\"' before the end of "
-                             "the file (the string starts at line %zu, column %zu)",
-                             j->name, text_line_of(j->t, a), text_column_of(j->t, a),
-                             text_line_of(j->t, open), text_column_of(j->t, open));
-        }
-        unsigned char c = (unsigned char)s[a];
-        if (c == '"') {
-            j->p++;
-            return 0;
-        }
-        if (c < 0x20)
-            return jfail(j, a,
-                         "expected '\"' or a character of a string (a line break or other "
-                         "control character must be written as an escape such as \\n)");
-        char out[4];
-        const char *bytes = s + a;
-        size_t len;
-        if (c == '\\') {
-            char e = a + 1 < j->n ? s[a + 1] : '\0';
-            const char *simple = strchr("\"\\/bfnrt", e);
-            if (e && simple) {
-                out[0] = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
-                len = 1;
-                j->p += 2;
-            } else if (e == 'u') {
-                uint32_t cp, lo;
-                if (!hex4(s, j->n, a + 2, &cp))
-                    return jfail(j, a + 2, "expected four hex digits after \\u");
-                j->p += 6;
-                if (cp >= 0xDC00 && cp <= 0xDFFF)
-                    return jfail(j, a, "a low surrogate escape without a high one before it");
-                if (cp >= 0xD800 && cp <= 0xDBFF) {
-                    if (j->p + 1 >= j->n || s[j->p] != '\\' || s[j->p + 1] != 'u' ||
-                        !hex4(s, j->n, j->p + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-                        return jfail(j, j->p,
-                                     "expected a low surrogate escape (\\uDC00 to \\uDFFF) "
-                                     "after a high one");
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    j->p += 6;
-                }
-                if (cp == 0) return jfail(j, a, "a NUL character (\\u0000) in a string");
-                len = (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)out);
-            } else {
-                return jfail(j, a + 1,
-                             "expected an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX) "
-                             "after a backslash");
-            }
-            bytes = out;
-        } else {
-            len = char_len(c);
-            j->p += len;
-        }
-        if (into && add_char(into, bytes, len, a, j->p)) return oom(into);
-        if (plain && buf_append(plain, bytes, len))
-            return sm_errorf(j->err, "%s: out of memory", j->name);
-    }
-}
-
-/* Reads a number (RFC 8259's grammar) into *v. */
-static int json_number(json *j, double *v) {
-    const char *s = j->s;
-    size_t p = j->p;
-    int neg = 0;
-    if (p < j->n && s[p] == '-') {
-        neg = 1;
-        p++;
-    }
-    double x = 0;
-    if (p < j->n && s[p] == '0') {
-        p++;
-    } else if (p < j->n && s[p] >= '1' && s[p] <= '9') {
-        while (p < j->n && s[p] >= '0' && s[p] <= '9')
-            x = x * 10 + (s[p++] - '0');
-    } else {
-        return jfail(j, p, "expected a digit");
-    }
-    if (p < j->n && s[p] == '.') {
-        size_t d = ++p;
-        double frac = 0, scale = 1;
-        while (p < j->n && s[p] >= '0' && s[p] <= '9') {
-            if (p - d < 17) { /* digits beyond a double's precision change nothing */
-                frac = frac * 10 + (s[p] - '0');
-                scale *= 10;
-            }
-            p++;
-        }
-        if (p == d) return jfail(j, p, "expected a digit after '.' in a number");
-        x += frac / scale; /* 2 + 25/100.0 is the double nearest 2.25 */
-    }
-    if (p < j->n && (s[p] == 'e' || s[p] == 'E')) {
-        p++;
-        int eneg = p < j->n && s[p] == '-';
-        if (p < j->n && (s[p] == '+' || s[p] == '-')) p++;
-        size_t d = p;
-        long e = 0;
-        while (p < j->n && s[p] >= '0' && s[p] <= '9') {
-            if (e < 100000) e = e * 10 + (s[p] - '0');
-            p++;
-        }
-        if (p == d) return jfail(j, p, "expected a digit in the exponent of a number");
-        for (; e > 0 && x != 0 && x < 1e308 && x > 1e-308; e--)
-            x = eneg ? x / 10 : x * 10;
-    }
-    j->p = p;
-    *v = neg ? -x : x;
-    return 0;
-}
-
-static int json_word(json *j, const char *word) {
-    size_t l = strlen(word);
-    if (j->p + l > j->n || memcmp(j->s + j->p, word, l) != 0) {
-        char what[48];
-        snprintf(what, sizeof what, "expected '%s'", word);
-        return jfail(j, j->p, what);
-    }
-    j->p += l;
-    return 0;
-}
-
-static int json_value(json *j);
-
-/* Reads an object or an array (at j->p) whose values are of no interest. */
-static int json_container(json *j) {
-    char close = j->s[j->p] == '{' ? '}' : ']';
-    const char *expect =
-        close == '}' ? "expected ',' or '}' in object" : "expected ',' or ']' in array";
-    if (++j->depth > JSON_MAX_DEPTH)
-        return jfail(j, j->p, "JSON nested too deeply (more than 256 levels)");
-    j->p++;
-    skip_ws(j);
-    if (j->p < j->n && j->s[j->p] == close) {
-        j->p++;
-        j->depth--;
-        return 0;
-    }
-    for (;;) {
-        if (close == '}') {
-            if (j->p >= j->n || j->s[j->p] != '"') return jfail(j, j->p, "expected a string key");
-            if (json_string(j, NULL, NULL)) return -1;
-            skip_ws(j);
-            if (j->p >= j->n || j->s[j->p] != ':')
-                return jfail(j, j->p, "expected ':' after an object key");
-            j->p++;
-            skip_ws(j);
-        }
-        if (json_value(j)) return -1;
-        skip_ws(j);
-        if (j->p < j->n && j->s[j->p] == ',') {
-            j->p++;
-            skip_ws(j);
-            continue;
-        }
-        if (j->p < j->n && j->s[j->p] == close) {
-            j->p++;
-            j->depth--;
-            return 0;
-        }
-        return jfail(j, j->p, expect);
-    }
-}
-
-/* Reads any value at j->p, checking it. */
-static int json_value(json *j) {
-    char c = j->p < j->n ? j->s[j->p] : '\0';
-    double x;
-    switch (c) {
-    case '"':
-        return json_string(j, NULL, NULL);
-    case '{':
-    case '[':
-        return json_container(j);
-    case 't':
-        return json_word(j, "true");
-    case 'f':
-        return json_word(j, "false");
-    case 'n':
-        return json_word(j, "null");
-    default:
-        if (c == '-' || (c >= '0' && c <= '9')) return json_number(j, &x);
-        return jfail(j, j->p, "expected a JSON value");
-    }
-}
-
-/* After a member's value: ',' (then the next key) or the end of the object. Returns 1 at the
- * end, 0 before another member, -1 on error. */
-static int json_next_member(json *j) {
-    skip_ws(j);
-    if (j->p < j->n && j->s[j->p] == '}') {
-        j->p++;
-        return 1;
-    }
-    if (j->p >= j->n || j->s[j->p] != ',') return jfail(j, j->p, "expected ',' or '}' in object");
-    j->p++;
-    skip_ws(j);
-    return 0;
-}
-
-/* Reads a member's key (at j->p) into key, and the ':' after it. */
-static int json_key(json *j, sm_buf *key) {
-    if (j->p >= j->n || j->s[j->p] != '"') return jfail(j, j->p, "expected a string key");
-    key->n = 0;
-    if (json_string(j, NULL, key) || buf_append(key, "", 0)) return -1;
-    skip_ws(j);
-    if (j->p >= j->n || j->s[j->p] != ':')
-        return jfail(j, j->p, "expected ':' after an object key");
-    j->p++;
-    skip_ws(j);
-    return 0;
+/* A decoded character of a segment's body, queued in the builder (json_char_fn). */
+static int builder_char(void *ud, const char *bytes, size_t len, size_t a, size_t z) {
+    builder *b = ud;
+    return add_char(b, bytes, len, a, z) ? oom(b) : 0;
 }
 
 /* A time in seconds: a number, or a string holding a clock time ("00:01:02.5") or a number. */
-static int json_time(json *j, const char *key, double *t) {
+static int json_time(sm_json *j, const char *key, double *t) {
     char what[80];
     snprintf(what, sizeof what, "expected a time in seconds for \"%s\"", key);
     size_t at = j->p;
     if (at < j->n && j->s[at] == '"') {
         sm_buf v = {0};
-        int rc = json_string(j, NULL, &v);
+        int rc = json_string(j, NULL, NULL, &v);
         size_t a = 0, z = v.n;
         if (rc == 0 && v.s) trim(v.s, &a, &z);
         int ok = rc == 0 && v.s && parse_clock(v.s + a, z - a, t);
         buf_free(&v);
         if (rc) return -1;
-        return ok ? 0 : jfail(j, at, what);
+        return ok ? 0 : json_fail(j, at, what);
     }
     if (at < j->n && (j->s[at] == '-' || (j->s[at] >= '0' && j->s[at] <= '9')))
         return json_number(j, t);
@@ -593,18 +331,18 @@ static int json_time(json *j, const char *key, double *t) {
         *t = -1;
         return json_word(j, "null");
     }
-    return jfail(j, at, what);
+    return json_fail(j, at, what);
 }
 
 /* Reads one segment (at j->p, a '{') and hands it to the builder. Its members may come in any
  * order, so the body is only checked here and decoded once the speaker is known. */
-static int json_segment(json *j, builder *b, sm_buf *key) {
+static int json_segment(sm_json *j, builder *b, sm_buf *key) {
     size_t body = SIZE_MAX;
     double start = -1;
     sm_buf speaker = {0};
     int named = 0, rc = -1;
     j->p++;
-    skip_ws(j);
+    json_skip_ws(j);
     int end = j->p < j->n && j->s[j->p] == '}';
     if (end) j->p++;
     while (!end) {
@@ -612,24 +350,24 @@ static int json_segment(json *j, builder *b, sm_buf *key) {
         if (strcmp(key->s, "speaker") == 0) {
             if (j->p < j->n && j->s[j->p] == '"') {
                 speaker.n = 0;
-                if (json_string(j, NULL, &speaker)) goto done;
+                if (json_string(j, NULL, NULL, &speaker)) goto done;
                 named = 1;
             } else if (j->p < j->n && j->s[j->p] == 'n') {
                 if (json_word(j, "null")) goto done;
                 named = 0;
             } else {
-                jfail(j, j->p, "expected a string (or null) for \"speaker\"");
+                json_fail(j, j->p, "expected a string (or null) for \"speaker\"");
                 goto done;
             }
         } else if (strcmp(key->s, "body") == 0) {
             if (j->p < j->n && j->s[j->p] == '"') {
                 body = j->p;
-                if (json_string(j, NULL, NULL)) goto done;
+                if (json_string(j, NULL, NULL, NULL)) goto done;
             } else if (j->p < j->n && j->s[j->p] == 'n') {
                 if (json_word(j, "null")) goto done;
                 body = SIZE_MAX;
             } else {
-                jfail(j, j->p, "expected a string for \"body\"");
+                json_fail(j, j->p, "expected a string for \"body\"");
                 goto done;
             }
         } else if (strcmp(key->s, "startTime") == 0) {
@@ -651,7 +389,7 @@ static int json_segment(json *j, builder *b, sm_buf *key) {
     if (body != SIZE_MAX) {
         size_t after = j->p;
         j->p = body;
-        if (json_string(j, b, NULL) || flush_text(b)) {
+        if (json_string(j, builder_char, b, NULL) || flush_text(b)) {
             oom(b);
             goto done;
         }
@@ -668,14 +406,14 @@ done:
  * next "}," (1), or past the ']' after the next '}' that closes the array (2); 0 at the end of the
  * file (a truncated file: what came before is kept). A '}' in a string may mislead it, which
  * costs at most another damaged segment, told as such. */
-static int next_segment(json *j) {
+static int next_segment(sm_json *j) {
     for (size_t q = j->p; q < j->n; q++) {
         if (j->s[q] != '}') continue;
         j->p = q + 1;
-        skip_ws(j);
+        json_skip_ws(j);
         if (j->p < j->n && j->s[j->p] == ',') {
             j->p++;
-            skip_ws(j);
+            json_skip_ws(j);
             if (j->p < j->n && j->s[j->p] == '{') return 1;
         } else if (j->p < j->n && j->s[j->p] == ']') {
             j->p++;
@@ -687,21 +425,21 @@ static int next_segment(json *j) {
 }
 
 int layout_json(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
-    json j = {name, t, t->s, t->len, 0, 0, err};
+    sm_json j = {name, t->s, t->len, 0, 0, err};
     builder b;
     builder_init(&b, name, t, err);
     sm_buf key = {0};
     int segments = 0;
     if (text_map_point(&b.map, 0, text_source_offset(t, 0))) goto nomem;
-    skip_ws(&j);
+    json_skip_ws(&j);
     size_t root = j.p;
     if (j.p >= j.n || j.s[j.p] != '{') {
-        jfail(&j, j.p,
-              "expected '{': a Podcasting 2.0 JSON transcript is an object with \"segments\"");
+        json_fail(&j, j.p,
+                  "expected '{': a Podcasting 2.0 JSON transcript is an object with \"segments\"");
         goto fail;
     }
     j.p++;
-    skip_ws(&j);
+    json_skip_ws(&j);
     int end = j.p < j.n && j.s[j.p] == '}';
     if (end) j.p++;
     while (!end) {
@@ -713,33 +451,33 @@ int layout_json(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
                 goto fail;
             }
             if (j.p >= j.n || j.s[j.p] != '[') {
-                jfail(&j, j.p, "expected '[' (the array of segments) after \"segments\":");
+                json_fail(&j, j.p, "expected '[' (the array of segments) after \"segments\":");
                 goto fail;
             }
             j.p++;
-            skip_ws(&j);
+            json_skip_ws(&j);
             int close = j.p < j.n && j.s[j.p] == ']', first = 1;
             if (close) j.p++;
             while (!close) {
                 int bad = 0;
                 if (j.p >= j.n || j.s[j.p] != '{') {
-                    bad = jfail(&j, j.p,
-                                first ? "expected '{' (a segment) or ']' in \"segments\""
-                                      : "expected '{' (a segment) after ',' in \"segments\"");
+                    bad = json_fail(&j, j.p,
+                                    first ? "expected '{' (a segment) or ']' in \"segments\""
+                                          : "expected '{' (a segment) after ',' in \"segments\"");
                 } else {
                     first = 0;
                     j.depth = 2;
                     bad = json_segment(&j, &b, &key);
-                    skip_ws(&j);
+                    json_skip_ws(&j);
                     if (bad) { /* told below */
                     } else if (j.p < j.n && j.s[j.p] == ',') {
                         j.p++;
-                        skip_ws(&j);
+                        json_skip_ws(&j);
                     } else if (j.p < j.n && j.s[j.p] == ']') {
                         j.p++;
                         close = 1;
                     } else {
-                        bad = jfail(&j, j.p, "expected ',' or ']' in array");
+                        bad = json_fail(&j, j.p, "expected ',' or ']' in array");
                     }
                 }
                 if (!bad) continue;
@@ -764,9 +502,9 @@ int layout_json(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
         if (next < 0) goto fail;
         end = next;
     }
-    skip_ws(&j);
+    json_skip_ws(&j);
     if (j.p < j.n) {
-        jfail(&j, j.p, "expected the end of the file after the JSON object");
+        json_fail(&j, j.p, "expected the end of the file after the JSON object");
         goto fail;
     }
 cut:

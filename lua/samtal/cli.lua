@@ -838,27 +838,37 @@ Exit status: 0 when the corpus is saved, 2 on bad usage or input.]])
 -- export
 
 commands.export = {
-  summary = "write a corpus as VRT for cwb-encode, CQPweb and Korp",
+  summary = "write a corpus as VRT for cwb-encode, CQPweb and Korp, or as samtal's JSON",
   parser = function()
-    local p = parser("export", "PATH... -o OUT.vrt", [[
+    local p = parser("export", "PATH... -o OUT.vrt|OUT.json", [[
 Writes the transcripts at PATH... (or a saved .samtal corpus) as VRT: one token per line with
 word, lower and kind; <text>, <turn speaker= start= n=> and <s> structures; metadata columns as
-<text> attributes. Prints on stderr the cwb-encode command that encodes the file.]], [[
-Example:
+<text> attributes. Prints on stderr the cwb-encode command that encodes the file.
+With OUT.json (or --format json) writes samtal's own JSON instead: documents, metadata, text,
+turns, events, sentences and tokens with their offsets in the text and in the source files,
+which samtal opens again as the same corpus.]], [[
+Examples:
    samtal export corpus -o podd.vrt
+   samtal export corpus -o podd.json
 
 Exit status: 0 when the file is written, 2 on bad usage or input.]])
     paths_argument(p)
-    p:option("-o --output", "The file to write (.vrt)."):argname("OUT.vrt")
-    p:option("--format", "Export format (only vrt so far)."):choices { "vrt" }:default("vrt")
+    p:option("-o --output", "The file to write (.vrt or .json)."):argname("OUT")
+    p:option("--format", "Export format (default: from the extension of OUT, else vrt).")
+      :choices { "vrt", "json" }
     loading_options(p)
     return p
   end,
   run = function(a)
     if not a.output then fail("-o OUT.vrt is missing: where should the corpus go?", true) end
+    local fmt = a.format or (a.output:lower():match("%.json$") and "json") or "vrt"
     local c = open(a)
-    local _, line = try(c.export, c, a.output, { format = a.format })
-    io.stderr:write(("samtal export: %s written; encode it with:\n%s\n"):format(a.output, line))
+    local _, line = try(c.export, c, a.output, { format = fmt })
+    if fmt == "json" then
+      io.stderr:write(("samtal export: %s written\n"):format(a.output))
+    else
+      io.stderr:write(("samtal export: %s written; encode it with:\n%s\n"):format(a.output, line))
+    end
     return 0
   end,
 }

@@ -53,4 +53,24 @@ function export.vrt(c, path, opts)
   return path, line
 end
 
+--- Writes c as samtal's JSON (src/export.h) to path: every document with its metadata, text,
+-- turns, events, sentences and tokens; `samtal.open(path)` reads it back as the same corpus.
+-- The C core writes it, a megabyte at a time; only the metadata is gathered here.
+function export.json(c, path, version)
+  local columns = metadata.columns(c)
+  local metas = {}
+  for i = 1, c:stats().documents do
+    local row, pairs_ = metadata.of(c, i), {}
+    for _, col in ipairs(columns) do
+      if row[col] ~= nil then
+        pairs_[#pairs_ + 1] = col
+        pairs_[#pairs_ + 1] = tostring(row[col])
+      end
+    end
+    metas[i] = pairs_
+  end
+  c:export_json(path, version, metas)
+  return path
+end
+
 return export

@@ -278,7 +278,11 @@ function samtal.open(source, opts)
       end
     end
   end
-  if sidecar then metadata.attach(c, sidecar) end
+  if sidecar then
+    metadata.attach(c, sidecar)
+  else
+    metadata.imported(c) -- what samtal's JSON export brought, if it was one
+  end
   return c
 end
 
@@ -321,15 +325,19 @@ end
 
 --- Writes the corpus for other tools: `c:export("out.vrt")` (format from the extension, or
 -- `{format = "vrt"}`) writes VRT for CWB's cwb-encode, CQPweb and Korp, and returns the path and
--- the cwb-encode command line that encodes it.
+-- the cwb-encode command line that encodes it. `c:export("out.json")` (or `{format = "json"}`)
+-- writes samtal's own JSON: documents, metadata, text, turns, events, sentences and tokens with
+-- their offsets in the text and in the source files; `samtal.open` reads it back as the same
+-- corpus. Returns the path.
 function Corpus:export(path, opts)
   opts = check_opts("export", opts, { format = true, name = true })
   check_string("export", 1, path)
   local fmt = opts.format or path:match("%.(%w+)$")
-  if fmt ~= "vrt" then
-    error(("export: unknown format %s (known: vrt)"):format(tostring(fmt)), 2)
+  if fmt ~= "vrt" and fmt ~= "json" then
+    error(("export: unknown format %s (known: vrt, json)"):format(tostring(fmt)), 2)
   end
   self:stats()
+  if fmt == "json" then return require("samtal.export").json(self, path, samtal._VERSION) end
   return require("samtal.export").vrt(self, path, opts)
 end
 

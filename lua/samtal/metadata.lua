@@ -174,6 +174,26 @@ function metadata.attach(c, path)
   meta_of[c] = { rows = by_doc, columns = columns, path = path }
 end
 
+--- The metadata that documents read from samtal's JSON export brought with them
+-- (c:imported_meta(i): key, value, key, value...), attached as a sidecar's would be; columns in
+-- the order they first appear. Nothing when no document brought any.
+function metadata.imported(c)
+  local rows, columns, seen, any = {}, {}, {}, false
+  for i = 1, c:stats().documents do
+    local list = c:imported_meta(i)
+    if list then
+      any = true
+      local row = {}
+      for k = 1, #list, 2 do
+        row[list[k]] = list[k + 1]
+        if not seen[list[k]] then seen[list[k]] = true; columns[#columns + 1] = list[k] end
+      end
+      rows[i] = row
+    end
+  end
+  if any then meta_of[c] = { rows = rows, columns = columns, path = "the JSON export" } end
+end
+
 --- The sidecar of a directory: metadata.csv, metadata.tsv or metadata.json in it, or nil.
 function metadata.find(dir, filetype)
   local sep = dir:sub(-1) == "/" and "" or "/"

@@ -8,9 +8,9 @@
 -- named among its ARGS and under --out DIR, and write under --out DIR only.
 --
 -- Swapping the script's _ENV is not enough: samtal's own modules call the shared io.open,
--- samtal.core's open/listdir/filetype and the corpus methods save, export_vrt and stretch_verify, and
--- a script reaches those through samtal's API (hits:csv(path), c:save(path), samtal.open(path),
--- q:verify()). Any other C function in samtal.core or the corpus methods is refused until it is
+-- samtal.core's open/listdir/filetype and the corpus methods save, export_vrt, export_json and
+-- stretch_verify, and a script reaches those through samtal's API (hits:csv(path), c:save(path),
+-- samtal.open(path), q:verify()). Any other C function in samtal.core or the corpus methods is refused until it is
 -- classified below.
 -- So while the script runs, those functions are replaced *in place*, in the shared tables, by
 -- wrappers that check every path, and every table the script could change (samtal's modules, io,
@@ -74,13 +74,13 @@ sandbox.CORE_CHECKED = { open = true, listdir = true, filetype = true }
 sandbox.CORE_REFUSED = { readlink = true, cwd = true }
 sandbox.CORPUS_SAFE = {}
 for name in sgmatch([[attributes attrset close collocate_counts context count diversity_counts diversity_of
-  document eventset find fingerprint form_table forms formset formset_ids keymap keymap_custom kwic_hits
+  document eventset find fingerprint form_table forms formset formset_ids imported_meta keymap keymap_custom kwic_hits
   match_hit
   ngram_counts part_counts quotation_list speaker_list speaker_names speech_sentences stats tally_groups
   tally_keys token turn turn_columns turn_ids turnset turnset_of verify warnings]], "%S+") do
   sandbox.CORPUS_SAFE[name] = true
 end
-sandbox.CORPUS_CHECKED = { save = true, stretch_verify = true, export_vrt = true }
+sandbox.CORPUS_CHECKED = { save = true, stretch_verify = true, export_vrt = true, export_json = true }
 
 local function is_c(f)
   return type(f) == "function" and dgetinfo(f, "S").what == "C"
@@ -515,6 +515,7 @@ function sandbox.run(script_path, args, opts)
   local Corpus = core.Corpus
   local raw_save, raw_verify, raw_turn, raw_export = Corpus.save, Corpus.stretch_verify, Corpus.turn,
     Corpus.export_vrt
+  local raw_export_json = Corpus.export_json
   local saved_input, saved_output = io.input(), io.output()
 
   local function track(fh)
@@ -616,6 +617,11 @@ function sandbox.run(script_path, args, opts)
     local p = pathlike(path)
     if type(p) == "string" then check("c:export_vrt", { p, p .. ".part" }, "w") end
     return raw_export(c, p, ...)
+  end
+  function w.export_json(c, path, ...) -- the same
+    local p = pathlike(path)
+    if type(p) == "string" then check("c:export_json", { p, p .. ".part" }, "w") end
+    return raw_export_json(c, p, ...)
   end
   function w.stretch_verify(c, first, ...)
     if not is_c(raw_turn) then refuse("verify: checking a quote against its source is not available here") end

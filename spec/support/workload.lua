@@ -49,6 +49,16 @@ assert(not pcall(c.freq, c, { by = "nope" }) and not pcall(c.keywords, c, { refe
 local vrt = os.tmpname() .. ".vrt"
 assert(c:export(vrt) == vrt and samtal.open(vrt):stats().tokens == c:stats().tokens)
 os.remove(vrt)
+local json = os.tmpname() .. ".json"
+assert(c:export(json) == json and samtal.open(json):fingerprint() == c:fingerprint())
+local exported = io.open(json, "rb"):read("a")
+for _, cut in ipairs { #exported // 2, #exported - 3 } do -- damaged exports: errors, no leak
+  write(json, exported:sub(1, cut))
+  assert(not pcall(samtal.open, json))
+end
+write(json, (exported:gsub('"LENA"', '"LENE"', 1)))
+assert(not pcall(samtal.open, json))
+os.remove(json)
 local quotes = c:quotes { match = "samverkan" }
 assert(#quotes > 0 and quotes:verify() and quotes:markdown())
 c:close()
