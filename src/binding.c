@@ -55,10 +55,46 @@ static int get_bool_opt(lua_State *L, int opts, const char *key) {
 }
 
 /* core.open(paths, {invalid = "error"|"replace", hyphens = bool}) -> Corpus */
+/* Adds the rules of the list at idx ({label = , name = , doc = }, strings; doc may be nil), as
+ * the Lua layer checked them, to corpus c without applying them. */
+static void add_alias_rules(lua_State *L, sm_corpus *c, int idx) {
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, idx);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, idx, i);
+        luaL_checktype(L, -1, LUA_TTABLE);
+        lua_getfield(L, -1, "label");
+        lua_getfield(L, -2, "name");
+        lua_getfield(L, -3, "doc");
+        const char *label = lua_tostring(L, -3), *name = lua_tostring(L, -2),
+                   *doc = lua_tostring(L, -1);
+        if (!label || !name) luaL_error(L, "alias rule #%d: label and name expected", (int)i);
+        sm_error err;
+        if (corpus_add_alias(c, doc, label, name, &err)) raise_err(L, &err);
+        lua_pop(L, 4);
+    }
+}
+
+/* Adds the rules at idx to a finished corpus and applies them; if one names an unknown label,
+ * the corpus keeps the rules it had and the error is raised. */
+static void set_alias_rules(lua_State *L, sm_corpus *c, int idx) {
+    size_t keep = c->aliases.n;
+    sm_error err;
+    add_alias_rules(L, c, idx); /* raises only on bad input or memory: rules dropped below */
+    if (corpus_apply_aliases(c, &err)) {
+        sm_error ignored;
+        corpus_drop_aliases(c, keep);
+        (void)corpus_apply_aliases(c, &ignored); /* these passed before */
+        raise_err(L, &err);
+    }
+}
+
 static int core_open(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
-    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO};
+    /* index 2 is the options or, without them, soon the corpus userdata */
+    int has_opts = lua_istable(L, 2);
+    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO, 0};
     if (!lua_isnoneornil(L, 2)) {
         lua_getfield(L, 2, "invalid");
         const char *inv = luaL_optstring(L, -1, "error");
@@ -69,6 +105,7 @@ static int core_open(lua_State *L) {
                               inv);
         lua_pop(L, 1);
         if (get_bool_opt(L, 2, "hyphens")) opts.seg_flags |= SEG_JOIN_HYPHENS;
+        opts.merge_turns = get_bool_opt(L, 2, "merge_turns");
         lua_getfield(L, 2, "encoding");
         if (!lua_isnil(L, -1)) {
             const char *name = lua_tostring(L, -1);
@@ -138,6 +175,13 @@ static int core_open(lua_State *L) {
                             path);
             return lua_error(L);
         }
+        if (saved && opts.merge_turns) {
+            lua_pushfstring(L,
+                            "%s: a saved corpus keeps the turns it was built with; merge_turns "
+                            "applies when loading transcripts",
+                            path);
+            return lua_error(L);
+        }
         if (saved) {
             memset(u->c, 0, sizeof *u->c);
             if (store_open(u->c, path, &serr)) {
@@ -147,8 +191,18 @@ static int core_open(lua_State *L) {
                 return lua_error(L);
             }
             lua_pop(L, 1);
+            if (has_opts) { /* aliases given to open join the saved ones */
+                lua_getfield(L, 2, "alias_rules");
+                if (!lua_isnil(L, -1)) set_alias_rules(L, u->c, lua_gettop(L));
+                lua_pop(L, 1);
+            }
             return 1;
         }
+        lua_pop(L, 1);
+    }
+    if (has_opts) { /* aliases before loading, for merge_turns; applied at finish */
+        lua_getfield(L, 2, "alias_rules");
+        if (!lua_isnil(L, -1)) add_alias_rules(L, u->c, lua_gettop(L));
         lua_pop(L, 1);
     }
     int progress = 0; /* a function(done, total, path) called after each file, if given */
@@ -263,7 +317,10 @@ static int corpus_stats(lua_State *L) {
     set_int(L, "words", (lua_Integer)words);
     set_int(L, "forms", (lua_Integer)c->forms.n);
     set_int(L, "folds", (lua_Integer)c->folds.n);
-    set_int(L, "speakers", (lua_Integer)c->speaker_names.n);
+    lua_Integer speakers = 0; /* after aliases; a label merge_turns left without turns is none */
+    for (uint32_t k = 0; k < corpus_speaker_count(c); k++)
+        speakers += corpus_speaker_info(c, k)->turns > 0;
+    set_int(L, "speakers", speakers);
     set_int(L, "sentences", (lua_Integer)c->sentences.n);
     set_int(L, "events", (lua_Integer)c->events.n);
     return 1;
@@ -343,18 +400,36 @@ static int corpus_document(lua_State *L) {
     return 1;
 }
 
+static void **anchor(lua_State *L, void *p);
+
 /* c:speaker_list() -> array of {name, turns, tokens, documents = {names}} in order of first turn */
 static int corpus_speaker_list(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
-    size_t ns = c->speakers.n;
+    size_t ns = corpus_speaker_count(c), npairs = 0;
+    uint64_t *pairs = NULL; /* speaker << 32 | label, sorted, when aliases are set */
+    if (c->aliased) {
+        sm_error err;
+        if (corpus_speaker_labels(c, &pairs, &npairs, &err)) raise_err(L, &err);
+        anchor(L, pairs);
+    }
     lua_createtable(L, (int)ns, 0);
     lua_Integer k = 0;
     for (size_t s = 0; s < ns; s++) {
-        const sm_speaker *sp = &c->speakers.v[s];
+        const sm_speaker *sp = corpus_speaker_info(c, (uint32_t)s);
         if (sp->turns == 0) continue;
-        lua_createtable(L, 0, 4);
-        lua_pushstring(L, lex_str(&c->speaker_names, (uint32_t)s, NULL));
+        lua_createtable(L, 0, 5);
+        lua_pushstring(L, corpus_speaker_name(c, (uint32_t)s, NULL));
         lua_setfield(L, -2, "name");
+        if (c->aliased) { /* the labels it stands for, in order of first turn */
+            lua_newtable(L);
+            lua_Integer nl = 0;
+            for (size_t i = 0; i < npairs; i++) {
+                if ((uint32_t)(pairs[i] >> 32) != s) continue;
+                lua_pushstring(L, lex_str(&c->speaker_names, (uint32_t)pairs[i], NULL));
+                lua_rawseti(L, -2, ++nl);
+            }
+            lua_setfield(L, -2, "labels");
+        }
         set_int(L, "turns", sp->turns);
         set_int(L, "tokens", (lua_Integer)sp->words);
         lua_newtable(L);
@@ -398,6 +473,16 @@ static void push_turn_text(lua_State *L, const sm_corpus *c, uint32_t turn, uint
     buf_free(&b);
 }
 
+/* Sets `speaker` (after aliases) and `label` (as the source writes it) of turn t, if it has one. */
+static void push_speaker(lua_State *L, const sm_corpus *c, uint32_t t) {
+    const sm_turn *tr = &c->turns.v[t];
+    if (tr->speaker == SM_NONE) return;
+    lua_pushstring(L, corpus_speaker_name(c, corpus_speaker_of(c, t), NULL));
+    lua_setfield(L, -2, "speaker");
+    lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
+    lua_setfield(L, -2, "label");
+}
+
 static void set_source_fields(lua_State *L, const sm_doc *d, uint32_t from, uint32_t to) {
     size_t a = text_source_offset(&d->text, from), z = text_source_offset(&d->text, to);
     set_int(L, "offset", (lua_Integer)a);
@@ -424,10 +509,7 @@ static int corpus_turn(lua_State *L) {
     lua_setfield(L, -2, "path");
     set_int(L, "id", t + 1);
     set_int(L, "index", tr->index + 1);
-    if (tr->speaker != SM_NONE) {
-        lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
-        lua_setfield(L, -2, "speaker");
-    }
+    push_speaker(L, c, t);
     push_turn_text(L, c, t, from, to);
     lua_setfield(L, -2, "text");
     set_source_fields(L, d, from, to);
@@ -448,8 +530,8 @@ static int corpus_turn_ids(lua_State *L) {
     const char *speaker = luaL_optstring(L, 2, NULL);
     uint32_t sid = SM_NONE, lo = 0, hi = (uint32_t)c->turns.n;
     if (speaker) {
-        sid = lex_find(&c->speaker_names, speaker, strlen(speaker));
-        if (sid == LEX_NONE) {
+        sid = corpus_find_speaker(c, speaker, strlen(speaker));
+        if (sid == SM_NONE) {
             lua_newtable(L);
             return 1;
         }
@@ -574,10 +656,7 @@ static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
     lua_setfield(L, -2, "doc");
     lua_pushstring(L, d->path);
     lua_setfield(L, -2, "path");
-    if (tr->speaker != SM_NONE) {
-        lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
-        lua_setfield(L, -2, "speaker");
-    }
+    push_speaker(L, c, turn);
     set_int(L, "turn", tr->index + 1);
     set_int(L, "turn_id", (lua_Integer)turn + 1);
     if (ko->chars)
@@ -1091,10 +1170,7 @@ static void set_stretch(lua_State *L, const sm_corpus *c, const sm_stretch *s, s
     set_int(L, "doc_index", (lua_Integer)tr->doc + 1);
     set_int(L, "turn", (lua_Integer)tr->index + 1);
     set_int(L, "turn_id", (lua_Integer)s->turn_first + 1);
-    if (tr->speaker != SM_NONE) {
-        lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
-        lua_setfield(L, -2, "speaker");
-    }
+    push_speaker(L, c, s->turn_first);
     if (rt->start >= 0) {
         lua_pushnumber(L, rt->start);
         lua_setfield(L, -2, "start");
@@ -1160,8 +1236,8 @@ static int corpus_speech_sentences(lua_State *L) {
     const char *speaker = luaL_optstring(L, 3, NULL);
     uint32_t sid = SM_NONE;
     if (speaker) {
-        sid = lex_find(&c->speaker_names, speaker, strlen(speaker));
-        if (sid == LEX_NONE) {
+        sid = corpus_find_speaker(c, speaker, strlen(speaker));
+        if (sid == SM_NONE) {
             lua_newtable(L);
             return 1;
         }
@@ -1231,7 +1307,37 @@ static int corpus_fingerprint(lua_State *L) {
     return 1;
 }
 
+/* c:set_aliases(rules): adds alias rules ({label, name, doc}, checked by the Lua layer) and
+ * applies them all; an unknown label raises, naming it, and changes nothing. */
+static int corpus_set_aliases(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    set_alias_rules(L, c, 2);
+    return 0;
+}
+
+/* c:alias_rules() -> the alias rules in the order set: {label, name, doc (or nil)} */
+static int corpus_alias_rules(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_createtable(L, (int)c->aliases.n, 0);
+    for (size_t k = 0; k < c->aliases.n; k++) {
+        const sm_alias *a = &c->aliases.v[k];
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, a->label);
+        lua_setfield(L, -2, "label");
+        lua_pushstring(L, a->name);
+        lua_setfield(L, -2, "name");
+        if (a->doc) {
+            lua_pushstring(L, a->doc);
+            lua_setfield(L, -2, "doc");
+        }
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
 static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
+                                          {"set_aliases", corpus_set_aliases},
+                                          {"alias_rules", corpus_alias_rules},
                                           {"stats", corpus_stats},
                                           {"document", corpus_document},
                                           {"speaker_list", corpus_speaker_list},

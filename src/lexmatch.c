@@ -204,16 +204,17 @@ int lexmatch_turns(const sm_corpus *c, const char *field, int how, const char *v
     }
     /* Match each distinct speaker and each document once, then mark their turns. */
     sm_set hit_spk = {0};
-    if (set_init(&hit_spk, (uint32_t)c->speaker_names.n)) {
+    uint32_t nspk = corpus_speaker_count(c); /* after aliases */
+    if (set_init(&hit_spk, nspk)) {
         matcher_free(&vm);
         set_free(out);
         return sm_errorf(err, "out of memory");
     }
     int rc = 0;
     if (which == 0) {
-        for (uint32_t s = 0; s < c->speaker_names.n; s++) {
+        for (uint32_t s = 0; s < nspk; s++) {
             size_t n;
-            const char *name = lex_str(&c->speaker_names, s, &n);
+            const char *name = corpus_speaker_name(c, s, &n);
             if (matches(&vm, name, n) > 0) set_add(&hit_spk, s);
         }
         /* Only the speaker of each turn is read, range-checked, so no document need be. */

@@ -245,7 +245,53 @@ static int tokenize_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, scratch *s
     return VEC_PUSH(c->turns, turn);
 }
 
+/* The name a layout turn is spoken by, after the alias rules set so far; NULL without label. */
+static const char *raw_speaker(const sm_corpus *c, uint32_t doc_id, const sm_rawturn *rt) {
+    if (rt->speaker == LAYOUT_NONE) return NULL;
+    const char *label = c->docs.v[doc_id].layout.names.s + rt->speaker;
+    const char *name = corpus_alias_for(c, doc_id, label);
+    return name ? name : label;
+}
+
+/* merge_turns: a layout turn whose speaker (after aliases) is the one of the turn before it joins
+ * that turn as a further paragraph, so the merged turn's range spans both and the second label
+ * stays outside its text. Only turns whose segments follow each other are joined, and never in a
+ * pre-tokenised document (VRT), whose tokens are read per segment. */
+static int merge_turns(sm_corpus *c, uint32_t doc_id) {
+    sm_layout *lay = &c->docs.v[doc_id].layout;
+    if (lay->pretokens.n || lay->turns.n < 2) return 0;
+    uint32_t *to = malloc(lay->turns.n * sizeof *to); /* old turn index -> new */
+    if (!to) return -1;
+    uint32_t out = 0;
+    to[0] = 0;
+    for (uint32_t t = 1; t < lay->turns.n; t++) {
+        sm_rawturn *prev = &lay->turns.v[out], *cur = &lay->turns.v[t];
+        const char *a = raw_speaker(c, doc_id, prev), *b = raw_speaker(c, doc_id, cur);
+        if (a && b && strcmp(a, b) == 0 && prev->seg_count && cur->seg_count &&
+            prev->seg_first + prev->seg_count == cur->seg_first) {
+            lay->segs.v[cur->seg_first].sep = SEP_PARAGRAPH;
+            prev->seg_count += cur->seg_count;
+            /* its label stays a label of the corpus, so the alias rules that name it hold */
+            const char *label = lay->names.s + cur->speaker;
+            if (lex_intern(&c->speaker_names, label, strlen(label), NULL) == LEX_NONE) {
+                free(to);
+                return -1;
+            }
+        } else {
+            lay->turns.v[++out] = *cur;
+        }
+        to[t] = out;
+    }
+    lay->turns.n = (size_t)out + 1;
+    for (size_t e = 0; e < lay->events.n; e++)
+        if (lay->events.v[e].turn != LAYOUT_NONE) lay->events.v[e].turn = to[lay->events.v[e].turn];
+    free(to);
+    return 0;
+}
+
 int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
+    if (c->opts.merge_turns && merge_turns(c, doc_id))
+        return sm_errorf(err, "%s: out of memory while merging turns", c->docs.v[doc_id].path);
     scratch sc;
     memset(&sc, 0, sizeof sc);
     sm_doc *d = &c->docs.v[doc_id];
