@@ -56,8 +56,8 @@ describe("samtal", function()
         "bad argument #1 to 'open' (path #2 is a boolean, not a string)")
       assert.has_error(function() samtal.open({}) end, "bad argument #1 to 'open' (empty list of paths)")
       assert.has_error(function() samtal.open("corpus", { invalidd = "replace" }) end,
-        "open: unknown option 'invalidd' (known: aliases, attributes, encoding, format, hyphens, invalid, language, "
-          .. "merge_turns, metadata, pattern, progress, recursive)")
+        "open: unknown option 'invalidd' (known: aliases, attributes, conventions, encoding, format, hyphens, invalid, "
+          .. "language, merge_turns, metadata, pattern, progress, recursive)")
       assert.has_error(function() samtal.open("corpus", { invalid = "drop" }) end,
         'open: option invalid must be "error" or "replace", not "drop"')
     end)

@@ -89,12 +89,57 @@ static void set_alias_rules(lua_State *L, sm_corpus *c, int idx) {
     }
 }
 
+/* The hook of the transcription conventions (corpus.h, sm_mark_fn): the Lua function at stack
+ * index fn, made by samtal.open from the samtal.convention patterns, is called with a document's
+ * text and path and returns its marks as a flat list {start, end, kind, ...}: 0-based byte
+ * offsets, end exclusive, kind 0 for an event, 1 hesitation, 2 truncated. Called in protected
+ * mode, so an error in a pattern's function becomes the load's error instead of a jump across
+ * the core's allocations. */
+typedef struct mark_hook {
+    lua_State *L;
+    int fn;
+} mark_hook;
+
+static int run_mark_hook(void *ud, const char *path, const sm_text *t, sm_marks *out,
+                         sm_error *err) {
+    const mark_hook *hk = ud;
+    lua_State *L = hk->L;
+    lua_pushvalue(L, hk->fn);
+    lua_pushlstring(L, t->s, t->len);
+    lua_pushstring(L, path);
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+        sm_errorf(err, "%s: convention: %s", path, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        return -1;
+    }
+    int rc = 0;
+    size_t n = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+    for (size_t i = 1; rc == 0 && i + 2 <= n; i += 3) {
+        lua_Integer v[3];
+        int ok = 1;
+        for (int k = 0; k < 3; k++) {
+            lua_rawgeti(L, -1, (lua_Integer)(i + (size_t)k));
+            int isnum;
+            v[k] = lua_tointegerx(L, -1, &isnum);
+            ok &= isnum;
+            lua_pop(L, 1);
+        }
+        if (!ok || v[0] < 0 || v[1] > (lua_Integer)t->len || v[0] >= v[1] || v[2] < 0 || v[2] > 2)
+            continue; /* not a span of this text: apply_marks would leave it out too */
+        static const int kinds[3] = {MARK_EVENT, KIND_HESITATION, KIND_TRUNCATED};
+        sm_mark m = {(uint32_t)v[0], (uint32_t)v[1], kinds[v[2]]};
+        if (VEC_PUSH(*out, m)) rc = sm_errorf(err, "%s: out of memory", path);
+    }
+    lua_pop(L, 1);
+    return rc;
+}
+
 static int core_open(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
     /* index 2 is the options or, without them, soon the corpus userdata */
     int has_opts = lua_istable(L, 2);
-    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO, 0};
+    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO, 0, NULL, NULL};
     if (!lua_isnoneornil(L, 2)) {
         lua_getfield(L, 2, "invalid");
         const char *inv = luaL_optstring(L, -1, "error");
@@ -143,6 +188,17 @@ static int core_open(lua_State *L) {
             }
         }
         lua_pop(L, 1);
+    }
+    mark_hook hook = {L, 0}; /* the conventions' function, kept on the stack while loading */
+    if (has_opts) {
+        lua_getfield(L, 2, "mark");
+        if (lua_isfunction(L, -1)) {
+            hook.fn = lua_gettop(L);
+            opts.mark = run_mark_hook;
+            opts.mark_ud = &hook;
+        } else {
+            lua_pop(L, 1);
+        }
     }
     corpus_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->c = NULL;
@@ -235,7 +291,9 @@ static int core_open(lua_State *L) {
             return lua_error(L);
         }
     }
-    u->c->vrt_names = NULL; /* it pointed into this frame */
+    u->c->vrt_names = NULL; /* it pointed into this frame, */
+    u->c->opts.mark = NULL; /* as the hook did */
+    u->c->opts.mark_ud = NULL;
     if (corpus_finish(u->c, &err)) {
         lua_pushstring(L, err.msg);
         return lua_error(L);
@@ -382,11 +440,8 @@ static int corpus_document(lua_State *L) {
         const sm_event *ev = &c->events.v[d->event_first + k];
         lua_createtable(L, 0, 6);
         set_str(L, "text", d->text.s + ev->start, ev->end - ev->start);
-        uint32_t na = ev->start + 1, nz = ev->end - 1; /* the name, without markup around it */
-        while (na < nz && strchr("*_\\", d->text.s[na]))
-            na++;
-        while (nz > na && strchr("*_\\", d->text.s[nz - 1]))
-            nz--;
+        uint32_t na, nz; /* the name, without brackets and markup around it */
+        corpus_event_name(c, ev, &na, &nz);
         set_str(L, "name", d->text.s + na, nz - na);
         /* a document's turns are its layout turns in order (the index of turn k is k), so the
          * turn's number needs no read of the turns: open checked the event's turn range */

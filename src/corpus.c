@@ -160,6 +160,94 @@ static int read_layout(const sm_corpus *c, const char *path, sm_doc *d, sm_error
     }
 }
 
+static int cmp_mark(const void *a, const void *b) {
+    const sm_mark *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int cmp_rawevent(const void *a, const void *b) {
+    const sm_rawevent *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The layout turn whose segment holds all of [start, end), or LAYOUT_NONE. */
+static uint32_t turn_holding(const sm_layout *lay, uint32_t start, uint32_t end) {
+    size_t lo = 0, hi = lay->segs.n; /* the last segment starting at or before `start` */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lay->segs.v[mid].start <= start)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (lo >= lay->segs.n || lay->segs.v[lo].start > start || lay->segs.v[lo].end < end)
+        return LAYOUT_NONE;
+    size_t a = 0, b = lay->turns.n; /* turns hold their segments in order: the last turn whose
+                                        first segment is at or before lo */
+    while (b - a > 1) {
+        size_t mid = a + (b - a) / 2;
+        if (lay->turns.v[mid].seg_first <= lo)
+            a = mid;
+        else
+            b = mid;
+    }
+    for (size_t t = a + 1; t-- > 0;) {
+        const sm_rawturn *rt = &lay->turns.v[t];
+        if (rt->seg_count && lo >= rt->seg_first && lo - rt->seg_first < rt->seg_count)
+            return (uint32_t)t;
+        if (rt->seg_count) break; /* another turn's segments: none holds lo */
+    }
+    return LAYOUT_NONE;
+}
+
+/* Whether [start, end) overlaps one of the n events (sorted by start). */
+static int overlaps_event(const sm_rawevent *ev, size_t n, uint32_t start, uint32_t end) {
+    size_t lo = 0, hi = n; /* the first event ending after start */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ev[mid].end <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ev[lo].start < end;
+}
+
+/* Runs the conventions' hook over a document: its event marks join the reader's events (in
+ * order; one that overlaps an event of the reader is left out), its token marks wait in
+ * c->token_marks for tokenize.c. Marks out of the text, empty or overlapping an earlier mark of
+ * the same document are left out. */
+static int apply_marks(sm_corpus *c, const char *path, sm_doc *d, sm_error *err) {
+    sm_marks m = {0};
+    if (c->opts.mark(c->opts.mark_ud, path, &d->text, &m, err)) {
+        VEC_FREE(m);
+        return -1;
+    }
+    if (m.n) qsort(m.v, m.n, sizeof *m.v, cmp_mark); /* qsort wants a pointer even for none */
+    sm_layout *lay = &d->layout;
+    /* the reader's events are in text order; sorted to be sure, since a query relies on it */
+    if (lay->events.n) qsort(lay->events.v, lay->events.n, sizeof *lay->events.v, cmp_rawevent);
+    size_t nreader = lay->events.n;
+    uint32_t last_end = 0;
+    int rc = 0;
+    for (size_t k = 0; k < m.n && rc == 0; k++) {
+        const sm_mark *mk = &m.v[k];
+        if (mk->start >= mk->end || mk->end > d->text.len || mk->start < last_end) continue;
+        if (overlaps_event(lay->events.v, nreader, mk->start, mk->end)) continue;
+        last_end = mk->end;
+        if (mk->kind == MARK_EVENT) {
+            sm_rawevent ev = {mk->start, mk->end, turn_holding(lay, mk->start, mk->end)};
+            rc = VEC_PUSH(lay->events, ev);
+        } else {
+            rc = VEC_PUSH(c->token_marks, *mk);
+        }
+    }
+    VEC_FREE(m);
+    if (rc) return sm_errorf(err, "%s: out of memory", path);
+    if (lay->events.n) qsort(lay->events.v, lay->events.n, sizeof *lay->events.v, cmp_rawevent);
+    return 0;
+}
+
 int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes, size_t n,
                      sm_error *err) {
     if (c->finished) return sm_errorf(err, "%s: the corpus is complete; no more documents", path);
@@ -203,7 +291,9 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
         return sm_errorf(err, "%s: no text in the file, only white space", path);
     }
     int rc = read_layout(c, path, &d, err);
+    if (rc == 0 && c->opts.mark) rc = apply_marks(c, path, &d, err);
     if (rc) {
+        c->token_marks.n = 0;
         doc_free(&d);
         return -1;
     }
@@ -214,6 +304,7 @@ int corpus_add_bytes(sm_corpus *c, const char *path, const unsigned char *bytes,
     size_t turns = c->turns.n, tokens = c->tokens.n, sentences = c->sentences.n,
            events = c->events.n;
     rc = tokenize_document(c, (uint32_t)c->docs.n - 1, err);
+    c->token_marks.n = 0; /* they were this document's */
     if (rc) {
         /* roll back, so a failed document leaves no trace */
         c->turns.n = turns;
@@ -283,6 +374,7 @@ void corpus_drop_aliases(sm_corpus *c, size_t keep) {
 void corpus_free(sm_corpus *c) {
     if (!c) return;
     free_alias_tables(c); /* malloc'd, mapped corpus or not */
+    VEC_FREE(c->token_marks);
     corpus_drop_aliases(c, 0);
     VEC_FREE(c->aliases);
     free(c->turn_starts); /* derived, malloc'd, mapped corpus or not */
@@ -636,4 +728,21 @@ int corpus_speaker_labels(const sm_corpus *c, uint64_t **pairs, size_t *n, sm_er
     *pairs = p;
     *n = u;
     return 0;
+}
+
+void corpus_event_name(const sm_corpus *c, const sm_event *ev, uint32_t *from, uint32_t *to) {
+    const char *text = c->docs.v[ev->doc].text.s;
+    uint32_t a = ev->start, z = ev->end;
+    static const char open[] = "[({<", close[] = "])}>";
+    const char *o = z - a >= 2 ? strchr(open, text[a]) : NULL;
+    if (o && *o && text[z - 1] == close[o - open]) { /* "[skratt]", "(ohörbart)" */
+        a++;
+        z--;
+    }
+    while (a < z && (text[a] == '*' || text[a] == '_' || text[a] == '\\'))
+        a++;
+    while (z > a && (text[z - 1] == '*' || text[z - 1] == '_' || text[z - 1] == '\\'))
+        z--;
+    *from = a;
+    *to = z;
 }

@@ -17,8 +17,17 @@
 
 #define SM_NONE UINT32_MAX
 
-/* Token kinds, from the characters of the form. */
-enum { KIND_WORD = 0, KIND_NUMBER, KIND_PUNCT, KIND_SYMBOL, KIND_COUNT };
+/* Token kinds: from the characters of the form, or (hesitation, truncated) from a transcription
+ * convention that marked the form (sm_mark). Only word and number tokens count as words. */
+enum {
+    KIND_WORD = 0,
+    KIND_NUMBER,
+    KIND_PUNCT,
+    KIND_SYMBOL,
+    KIND_HESITATION,
+    KIND_TRUNCATED,
+    KIND_COUNT
+};
 extern const char *const sm_kind_names[KIND_COUNT];
 
 typedef struct sm_token {
@@ -77,12 +86,30 @@ typedef struct sm_attr {
     VEC(uint32_t) tokens; /* value id of each token of the corpus, or LEX_NONE */
 } sm_attr;
 
+/* A mark of a transcription convention (samtal.convention) in a document's normalised text: an
+ * event (MARK_EVENT: masked out of the words, kept as an event), or a token of its own whose
+ * form gets the kind `kind` (KIND_HESITATION, KIND_TRUNCATED) if the form is new. */
+typedef struct sm_mark {
+    uint32_t start, end;
+    int kind;
+} sm_mark;
+#define MARK_EVENT (-1)
+typedef VEC(sm_mark) sm_marks;
+
+/* The hook that finds the marks of a document, after its reader and before tokenising (the
+ * binding runs the conventions' LPeg patterns over the text): appends them to *out in any order.
+ * Returns 0, or -1 with err set. */
+typedef int (*sm_mark_fn)(void *ud, const char *path, const sm_text *t, sm_marks *out,
+                          sm_error *err);
+
 typedef struct sm_load_opts {
     int invalid;        /* TEXT_INVALID_ERROR or TEXT_INVALID_REPLACE */
     int encoding;       /* ENC_* to force one, or -1 to detect (encoding.h) */
     unsigned seg_flags; /* segment.h flags, e.g. SEG_JOIN_HYPHENS */
     int format;         /* FORMAT_* (layout.h): a reader to force, or FORMAT_AUTO to detect */
     int merge_turns;    /* consecutive turns of one speaker (after the aliases set) become one */
+    sm_mark_fn mark;    /* NULL, or the hook of the transcription conventions */
+    void *mark_ud;
 } sm_load_opts;
 
 typedef struct sm_corpus {
@@ -102,6 +129,7 @@ typedef struct sm_corpus {
      * labels, so the turns (mapped read-only from a saved corpus) stay as they are. Everything
      * that asks who speaks goes through corpus_turn_speaker, corpus_speaker_of and
      * corpus_speaker_name below. All malloc'd, mapped corpus or not. */
+    sm_marks token_marks; /* while a document loads: its token marks, by start (tokenize.c) */
     VEC(sm_alias) aliases;
     int aliased; /* aliases.n > 0 and the tables below are built */
     sm_lexicon alias_names;
@@ -255,6 +283,11 @@ static inline uint32_t corpus_token_len(const sm_corpus *c, uint32_t tok) {
     CORPUS_EXPECT_CHECKED(c, corpus_token_doc(c, tok));
     return c->forms.entries[c->tokens.v[tok].form].len;
 }
+
+/* The name of an event: its text without the brackets around it (when it starts with an opening
+ * one and ends with the closing one) and without Markdown markup (*, _, \\) at its ends, as the
+ * document range [*from, *to). */
+void corpus_event_name(const sm_corpus *c, const sm_event *ev, uint32_t *from, uint32_t *to);
 
 /* Appends to b the text of `turn` between document offsets from and to (clipped to the turn),
  * with page breaks inside the range replaced by the separator that joins the segments. */

@@ -254,14 +254,9 @@ int lexmatch_events(const sm_corpus *c, int how, const char *value, size_t len, 
     }
     for (uint32_t e = 0; e < c->events.n; e++) {
         const sm_event *ev = &c->events.v[e];
-        const char *text = c->docs.v[ev->doc].text.s;
-        /* the name inside the brackets, without markdown emphasis around it */
-        uint32_t a = ev->start + 1, z = ev->end - 1;
-        while (a < z && (text[a] == '*' || text[a] == '_' || text[a] == '\\'))
-            a++;
-        while (z > a && (text[z - 1] == '*' || text[z - 1] == '_' || text[z - 1] == '\\'))
-            z--;
-        if (matches(&vm, text + a, z - a) > 0) set_add(out, e);
+        uint32_t a, z; /* the name inside the brackets, without markdown emphasis around it */
+        corpus_event_name(c, ev, &a, &z);
+        if (matches(&vm, c->docs.v[ev->doc].text.s + a, z - a) > 0) set_add(out, e);
     }
     matcher_free(&vm);
     return 0;

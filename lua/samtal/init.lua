@@ -5,6 +5,7 @@
 local core = require "samtal.core"
 local format = require "samtal.format"
 local metadata = require "samtal.metadata"
+local convention = require "samtal.convention"
 
 local samtal = { _VERSION = "0.1.0" }
 
@@ -252,15 +253,21 @@ end
 function samtal.open(source, opts)
   opts = check_opts("open", opts,
     { invalid = true, hyphens = true, language = true, progress = true, attributes = true, encoding = true,
-      metadata = true, format = true, pattern = true, recursive = true, aliases = true, merge_turns = true })
+      metadata = true, format = true, pattern = true, recursive = true, aliases = true, merge_turns = true,
+      conventions = true })
   check_file_opts(opts)
   if opts.merge_turns ~= nil and type(opts.merge_turns) ~= "boolean" then
     error("open: option merge_turns must be true or false", 2)
   end
-  if opts.aliases ~= nil then -- handed to the core before loading, which merge_turns needs
-    local rules = alias_rules("open", opts.aliases, nil, true, 3)
-    opts = setmetatable({ alias_rules = rules }, { __index = opts })
+  if opts.conventions ~= nil and opts.conventions ~= false then
+    error("open: option conventions can only be false (load without the conventions added by samtal.convention)", 2)
   end
+  -- what the core takes besides the options: alias rules before loading (merge_turns needs
+  -- them), the conventions' hook
+  local extra = {}
+  if opts.aliases ~= nil then extra.alias_rules = alias_rules("open", opts.aliases, nil, true, 3) end
+  if opts.conventions ~= false then extra.mark = convention.marker() end
+  if next(extra) then opts = setmetatable(extra, { __index = opts }) end
   local paths = {}
   if type(source) == "string" then
     expand(source, paths, opts)
@@ -322,6 +329,25 @@ end
 function samtal.fold(s)
   check_string("fold", 1, s)
   return core.fold(s)
+end
+
+--- Adds a transcription convention for the corpora opened after it (see samtal.convention's
+-- module comment): `samtal.convention{name = "unclear", pattern = lpeg.P"(ohörbart)", kind =
+-- "event"}`; kind "event" (default), "hesitation" or "truncated"; pattern an LPeg pattern or a
+-- literal string. A convention of the same name is replaced.
+function samtal.convention(spec)
+  convention.add(spec)
+end
+
+--- The conventions added, in order: each {name, pattern, kind}.
+function samtal.conventions()
+  return convention.list()
+end
+
+--- Removes the convention of that name; true if there was one.
+function samtal.remove_convention(name)
+  check_string("remove_convention", 1, name)
+  return convention.remove(name)
 end
 
 local c_document = Corpus.document

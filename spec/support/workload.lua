@@ -70,6 +70,18 @@ al:save(alp)
 assert(#samtal.open(alp):aliases() == 2)
 os.remove(alp)
 
+-- transcription conventions: an event, a hesitation, a pattern whose code fails
+samtal.convention { name = "unclear", pattern = "(ohörbart)" }
+samtal.convention { name = "hesitation", pattern = require("lpeg").P"eh" + "öh", kind = "hesitation" }
+local cvp = os.tmpname()
+write(cvp, "ANNA: jag eh vet (ohörbart) inte öh\n\nBO: ja\n")
+local cv = samtal.open(cvp)
+assert(cv:count('[kind = "hesitation"]') == 2 and #cv:document(1).events == 1)
+samtal.convention { name = "bad", pattern = require("lpeg").Cmt(require("lpeg").P"ja", function() error("x") end) }
+assert(not pcall(samtal.open, cvp))
+for _, name in ipairs { "unclear", "hesitation", "bad" } do samtal.remove_convention(name) end
+os.remove(cvp)
+
 -- every kind of bad input, each an error and no leak
 local tmp = os.tmpname()
 for _, bytes in ipairs { "", "A: hej\0", "LENA: på caf\xC3 ok\n", "\xFF\xFE", "\xFF\xFEA\0:" } do
