@@ -295,6 +295,13 @@ describe("speaker aliases", function()
       assert.are.equal(3, e:stats().turns)
     end)
 
+    it("joins turns of one label, keeping the speakers in order of first turn", function()
+      local c = open_text("ANNA: ett\n\nBO: två\n\nBO: tre\n\nANNA: fyra\n", { merge_turns = true })
+      assert.are.equal(3, c:stats().turns)
+      assert.are.same({ "ANNA", "BO" }, names(c))
+      assert.are.equal("två\n\ntre", c:turn(2).text)
+    end)
+
     it("merges nothing when no two consecutive turns share a speaker", function()
       local c = open_text(TWO, { merge_turns = true })
       assert.are.equal(4, c:stats().turns)

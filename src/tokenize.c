@@ -291,9 +291,12 @@ static int merge_turns(sm_corpus *c, uint32_t doc_id) {
             prev->seg_first + prev->seg_count == cur->seg_first) {
             lay->segs.v[cur->seg_first].sep = SEP_PARAGRAPH;
             prev->seg_count += cur->seg_count;
-            /* its label stays a label of the corpus, so the alias rules that name it hold */
+            /* a label of its own stays a label of the corpus, so the alias rules that name it
+             * hold (interned now, so only a label that no turn keeps gets an id out of turn order)
+             */
             const char *label = lay->names.s + cur->speaker;
-            if (lex_intern(&c->speaker_names, label, strlen(label), NULL) == LEX_NONE) {
+            if (strcmp(label, lay->names.s + prev->speaker) != 0 &&
+                lex_intern(&c->speaker_names, label, strlen(label), NULL) == LEX_NONE) {
                 free(to);
                 return -1;
             }
