@@ -8,7 +8,7 @@ local HEADER, ENTRY = 64, 32
 -- section ids, as store.c numbers them
 local SECTION = { documents = 1, text = 2, segments = 5, layout_turns = 6, turns = 11, tokens = 13, sentences = 14,
   fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29 }
-local VERSION, NSECTIONS = 3, 30
+local VERSION, NSECTIONS = 4, 31
 
 --- XXH64 with seed 0, the checksum of the header, the directory and every section.
 local P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
@@ -324,6 +324,44 @@ describe("samtal", function()
       local p = h.tempfile(b, ".samtal")
       assert.are.equal(("%s: format version %d, this samtal reads %d"):format(p, VERSION + 1, VERSION),
         h.error_of(samtal.open, p))
+    end)
+
+    it("reads a corpus saved in format 3, which has no aliases", function()
+      local c = samtal.open(h.tempfile("ANNA: hej på dig\n\nBO: hej hej\n\nCECILIA: tack\n"))
+      local p = os.tmpname() .. ".samtal"
+      c:save(p)
+      local b = h.read(p)
+      os.remove(p)
+      -- format 4 is format 3 and an aliases section last: take the section's directory entry
+      -- out, move every section 32 bytes down, and make the checksums right again
+      local nsec = string.unpack("<I4", b, 25)
+      assert.are.equal(31, nsec)
+      local dir = {}
+      for i = 0, nsec - 1 do
+        local id, elsize, off, count, sum = string.unpack("<I4I4I8I8i8", b, 65 + i * 32)
+        dir[#dir + 1] = { id = id, elsize = elsize, off = off, count = count, sum = sum }
+      end
+      assert.are.equal(0, dir[nsec].count) -- no aliases
+      local body = b:sub(65 + nsec * 32)
+      local last = dir[nsec - 1]
+      body = body:sub(1, last.off + last.count * last.elsize - (64 + nsec * 32))
+      local entries = {}
+      for i = 1, nsec - 1 do
+        local e = dir[i]
+        entries[i] = string.pack("<I4I4I8I8i8", e.id, e.elsize, e.off - 32, e.count, e.sum)
+      end
+      local dirbytes = table.concat(entries)
+      local head = string.pack("<c8I4I4I8I4I4I4I4i8I8", b:sub(1, 8), 3, 0x01020304,
+        64 + #dirbytes + #body, nsec - 1, 0, string.unpack("<I4", b, 33), string.unpack("<I4", b, 37),
+        xxh64(dirbytes), 0)
+      head = head .. string.pack("<i8", xxh64(head))
+      local old = h.tempfile(head .. dirbytes .. body, ".samtal")
+      local d = samtal.open(old)
+      assert.are.same({}, d:aliases())
+      assert.are.same(c:speakers(), d:speakers())
+      assert.are.equal(c:count("hej"), d:count("hej"))
+      d:alias { BO = "Bo" }
+      assert.are.equal("Bo", d:speakers()[2].name)
     end)
 
     it("raises on a foreign file renamed .samtal", function()

@@ -75,10 +75,91 @@ static int call_progress(void *ud, size_t done, size_t total, const char *path) 
     return 0;
 }
 
+/* Adds the rules of the list at idx ({label = , name = , doc = }, strings; doc may be nil), as
+ * the Lua layer checked them, to corpus c without applying them. */
+static void add_alias_rules(lua_State *L, sm_corpus *c, int idx) {
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, idx);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, idx, i);
+        luaL_checktype(L, -1, LUA_TTABLE);
+        lua_getfield(L, -1, "label");
+        lua_getfield(L, -2, "name");
+        lua_getfield(L, -3, "doc");
+        const char *label = lua_tostring(L, -3), *name = lua_tostring(L, -2),
+                   *doc = lua_tostring(L, -1);
+        if (!label || !name) luaL_error(L, "alias rule #%d: label and name expected", (int)i);
+        sm_error err;
+        if (corpus_add_alias(c, doc, label, name, &err)) raise_err(L, &err);
+        lua_pop(L, 4);
+    }
+}
+
+/* Adds the rules at idx to a finished corpus and applies them; if one names an unknown label,
+ * the corpus keeps the rules it had and the error is raised. */
+static void set_alias_rules(lua_State *L, sm_corpus *c, int idx) {
+    size_t keep = c->aliases.n;
+    sm_error err;
+    add_alias_rules(L, c, idx); /* raises only on bad input or memory: rules dropped below */
+    if (corpus_apply_aliases(c, &err)) {
+        sm_error ignored;
+        corpus_drop_aliases(c, keep);
+        (void)corpus_apply_aliases(c, &ignored); /* these passed before */
+        raise_err(L, &err);
+    }
+}
+
+/* The hook of the transcription conventions (corpus.h, sm_mark_fn): the Lua function at stack
+ * index fn, made by samtal.open from the samtal.convention patterns, is called with a document's
+ * text and path and returns its marks as a flat list {start, end, kind, ...}: 0-based byte
+ * offsets, end exclusive, kind 0 for an event, 1 hesitation, 2 truncated. Called in protected
+ * mode, so an error in a pattern's function becomes the load's error instead of a jump across
+ * the core's allocations. */
+typedef struct mark_hook {
+    lua_State *L;
+    int fn;
+} mark_hook;
+
+static int run_mark_hook(void *ud, const char *path, const sm_text *t, sm_marks *out,
+                         sm_error *err) {
+    const mark_hook *hk = ud;
+    lua_State *L = hk->L;
+    lua_pushvalue(L, hk->fn);
+    lua_pushlstring(L, t->s, t->len);
+    lua_pushstring(L, path);
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+        sm_errorf(err, "%s: convention: %s", path, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        return -1;
+    }
+    int rc = 0;
+    size_t n = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+    for (size_t i = 1; rc == 0 && i + 2 <= n; i += 3) {
+        lua_Integer v[3];
+        int ok = 1;
+        for (int k = 0; k < 3; k++) {
+            lua_rawgeti(L, -1, (lua_Integer)(i + (size_t)k));
+            int isnum;
+            v[k] = lua_tointegerx(L, -1, &isnum);
+            ok &= isnum;
+            lua_pop(L, 1);
+        }
+        if (!ok || v[0] < 0 || v[1] > (lua_Integer)t->len || v[0] >= v[1] || v[2] < 0 || v[2] > 2)
+            continue; /* not a span of this text: apply_marks would leave it out too */
+        static const int kinds[3] = {MARK_EVENT, KIND_HESITATION, KIND_TRUNCATED};
+        sm_mark m = {(uint32_t)v[0], (uint32_t)v[1], kinds[v[2]]};
+        if (VEC_PUSH(*out, m)) rc = sm_errorf(err, "%s: out of memory", path);
+    }
+    lua_pop(L, 1);
+    return rc;
+}
+
 static int core_open(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
-    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO, 0};
+    /* index 2 is the options or, without them, soon the corpus userdata */
+    int has_opts = lua_istable(L, 2);
+    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO, 0, 0, NULL, NULL};
     if (!lua_isnoneornil(L, 2)) {
         lua_getfield(L, 2, "invalid");
         const char *inv = luaL_optstring(L, -1, "error");
@@ -97,6 +178,7 @@ static int core_open(lua_State *L) {
             return luaL_error(L, "bad option on_error = \"%s\" (expected \"error\" or \"skip\")",
                               on_error);
         lua_pop(L, 1);
+        opts.merge_turns = get_bool_opt(L, 2, "merge_turns");
         lua_getfield(L, 2, "encoding");
         if (!lua_isnil(L, -1)) {
             const char *name = lua_tostring(L, -1);
@@ -135,6 +217,17 @@ static int core_open(lua_State *L) {
         }
         lua_pop(L, 1);
     }
+    mark_hook hook = {L, 0}; /* the conventions' function, kept on the stack while loading */
+    if (has_opts) {
+        lua_getfield(L, 2, "mark");
+        if (lua_isfunction(L, -1)) {
+            hook.fn = lua_gettop(L);
+            opts.mark = run_mark_hook;
+            opts.mark_ud = &hook;
+        } else {
+            lua_pop(L, 1);
+        }
+    }
     corpus_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->c = NULL;
     luaL_setmetatable(L, CORPUS_T);
@@ -166,6 +259,13 @@ static int core_open(lua_State *L) {
                             path);
             return lua_error(L);
         }
+        if (saved && opts.merge_turns) {
+            lua_pushfstring(L,
+                            "%s: a saved corpus keeps the turns it was built with; merge_turns "
+                            "applies when loading transcripts",
+                            path);
+            return lua_error(L);
+        }
         if (saved) {
             memset(u->c, 0, sizeof *u->c);
             if (store_open(u->c, path, &serr)) {
@@ -175,12 +275,22 @@ static int core_open(lua_State *L) {
                 return lua_error(L);
             }
             lua_pop(L, 1);
+            if (has_opts) { /* aliases given to open join the saved ones */
+                lua_getfield(L, 2, "alias_rules");
+                if (!lua_isnil(L, -1)) set_alias_rules(L, u->c, lua_gettop(L));
+                lua_pop(L, 1);
+            }
             return 1;
         }
         lua_pop(L, 1);
     }
+    if (has_opts) { /* aliases before loading, for merge_turns; applied at finish */
+        lua_getfield(L, 2, "alias_rules");
+        if (!lua_isnil(L, -1)) add_alias_rules(L, u->c, lua_gettop(L));
+        lua_pop(L, 1);
+    }
     int progress = 0; /* a function(done, total, path) called after each file, if given */
-    if (!lua_isnoneornil(L, 2)) {
+    if (has_opts) {
         lua_getfield(L, 2, "progress");
         if (lua_isfunction(L, -1))
             progress = lua_gettop(L);
@@ -217,6 +327,8 @@ static int core_open(lua_State *L) {
         u->c = NULL;
         return lua_error(L);
     }
+    u->c->opts.mark = NULL; /* it pointed into this frame, as vrt_names did */
+    u->c->opts.mark_ud = NULL;
     if (corpus_finish(u->c, &err)) {
         lua_pushstring(L, err.msg);
         return lua_error(L);
@@ -298,7 +410,10 @@ static int corpus_stats(lua_State *L) {
     set_int(L, "words", (lua_Integer)words);
     set_int(L, "forms", (lua_Integer)c->forms.n);
     set_int(L, "folds", (lua_Integer)c->folds.n);
-    set_int(L, "speakers", (lua_Integer)c->speaker_names.n);
+    lua_Integer speakers = 0; /* after aliases; a label merge_turns left without turns is none */
+    for (uint32_t k = 0; k < corpus_speaker_count(c); k++)
+        speakers += corpus_speaker_info(c, k)->turns > 0;
+    set_int(L, "speakers", speakers);
     set_int(L, "sentences", (lua_Integer)c->sentences.n);
     set_int(L, "events", (lua_Integer)c->events.n);
     return 1;
@@ -360,11 +475,8 @@ static int corpus_document(lua_State *L) {
         const sm_event *ev = &c->events.v[d->event_first + k];
         lua_createtable(L, 0, 6);
         set_str(L, "text", d->text.s + ev->start, ev->end - ev->start);
-        uint32_t na = ev->start + 1, nz = ev->end - 1; /* the name, without markup around it */
-        while (na < nz && strchr("*_\\", d->text.s[na]))
-            na++;
-        while (nz > na && strchr("*_\\", d->text.s[nz - 1]))
-            nz--;
+        uint32_t na, nz; /* the name, without brackets and markup around it */
+        corpus_event_name(c, ev, &na, &nz);
         set_str(L, "name", d->text.s + na, nz - na);
         /* a document's turns are its layout turns in order (the index of turn k is k), so the
          * turn's number needs no read of the turns: open checked the event's turn range */
@@ -378,18 +490,36 @@ static int corpus_document(lua_State *L) {
     return 1;
 }
 
+static void **anchor(lua_State *L, void *p);
+
 /* c:speaker_list() -> array of {name, turns, tokens, documents = {names}} in order of first turn */
 static int corpus_speaker_list(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
-    size_t ns = c->speakers.n;
+    size_t ns = corpus_speaker_count(c), npairs = 0;
+    uint64_t *pairs = NULL; /* speaker << 32 | label, sorted, when aliases are set */
+    if (c->aliased) {
+        sm_error err;
+        if (corpus_speaker_labels(c, &pairs, &npairs, &err)) raise_err(L, &err);
+        anchor(L, pairs);
+    }
     lua_createtable(L, (int)ns, 0);
     lua_Integer k = 0;
     for (size_t s = 0; s < ns; s++) {
-        const sm_speaker *sp = &c->speakers.v[s];
+        const sm_speaker *sp = corpus_speaker_info(c, (uint32_t)s);
         if (sp->turns == 0) continue;
-        lua_createtable(L, 0, 4);
-        lua_pushstring(L, lex_str(&c->speaker_names, (uint32_t)s, NULL));
+        lua_createtable(L, 0, 5);
+        lua_pushstring(L, corpus_speaker_name(c, (uint32_t)s, NULL));
         lua_setfield(L, -2, "name");
+        if (c->aliased) { /* the labels it stands for, in order of first turn */
+            lua_newtable(L);
+            lua_Integer nl = 0;
+            for (size_t i = 0; i < npairs; i++) {
+                if ((uint32_t)(pairs[i] >> 32) != s) continue;
+                lua_pushstring(L, lex_str(&c->speaker_names, (uint32_t)pairs[i], NULL));
+                lua_rawseti(L, -2, ++nl);
+            }
+            lua_setfield(L, -2, "labels");
+        }
         set_int(L, "turns", sp->turns);
         set_int(L, "tokens", (lua_Integer)sp->words);
         lua_newtable(L);
@@ -433,6 +563,16 @@ static void push_turn_text(lua_State *L, const sm_corpus *c, uint32_t turn, uint
     buf_free(&b);
 }
 
+/* Sets `speaker` (after aliases) and `label` (as the source writes it) of turn t, if it has one. */
+static void push_speaker(lua_State *L, const sm_corpus *c, uint32_t t) {
+    const sm_turn *tr = &c->turns.v[t];
+    if (tr->speaker == SM_NONE) return;
+    lua_pushstring(L, corpus_speaker_name(c, corpus_speaker_of(c, t), NULL));
+    lua_setfield(L, -2, "speaker");
+    lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
+    lua_setfield(L, -2, "label");
+}
+
 static void set_source_fields(lua_State *L, const sm_doc *d, uint32_t from, uint32_t to) {
     size_t a = text_source_offset(&d->text, from), z = text_source_offset(&d->text, to);
     set_int(L, "offset", (lua_Integer)a);
@@ -459,10 +599,7 @@ static int corpus_turn(lua_State *L) {
     lua_setfield(L, -2, "path");
     set_int(L, "id", t + 1);
     set_int(L, "index", tr->index + 1);
-    if (tr->speaker != SM_NONE) {
-        lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
-        lua_setfield(L, -2, "speaker");
-    }
+    push_speaker(L, c, t);
     push_turn_text(L, c, t, from, to);
     lua_setfield(L, -2, "text");
     set_source_fields(L, d, from, to);
@@ -483,8 +620,8 @@ static int corpus_turn_ids(lua_State *L) {
     const char *speaker = luaL_optstring(L, 2, NULL);
     uint32_t sid = SM_NONE, lo = 0, hi = (uint32_t)c->turns.n;
     if (speaker) {
-        sid = lex_find(&c->speaker_names, speaker, strlen(speaker));
-        if (sid == LEX_NONE) {
+        sid = corpus_find_speaker(c, speaker, strlen(speaker));
+        if (sid == SM_NONE) {
             lua_newtable(L);
             return 1;
         }
@@ -609,10 +746,7 @@ static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
     lua_setfield(L, -2, "doc");
     lua_pushstring(L, d->path);
     lua_setfield(L, -2, "path");
-    if (tr->speaker != SM_NONE) {
-        lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
-        lua_setfield(L, -2, "speaker");
-    }
+    push_speaker(L, c, turn);
     set_int(L, "turn", tr->index + 1);
     set_int(L, "turn_id", (lua_Integer)turn + 1);
     if (ko->chars)
@@ -942,6 +1076,19 @@ static int corpus_find(lua_State *L) {
     return 1;
 }
 
+/* c:check_matches(matches): raises the saved corpus's "corrupt" error if a document a match
+ * falls in is damaged, so that a lazy concordance fails at the query, as a whole one does. */
+static int corpus_check_matches(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
+    for (size_t h = 0; h < m->n; h++) {
+        if (m->lens[h] == 0 || m->starts[h] >= c->tokens.n) continue;
+        need_token(L, c, m->starts[h]);
+        need_token(L, c, m->starts[h] + m->lens[h] - 1);
+    }
+    return 0;
+}
+
 /* c:match_hit(matches, i, left, right, chars, clip) -> the hit table of match i (1-based) of a
  * samtal.Matches, as c:find(program, "hits", ...) builds it: a concordance builds its lines on
  * demand, so that counting or showing the first lines of a million matches costs no million
@@ -1168,10 +1315,7 @@ static void set_stretch(lua_State *L, const sm_corpus *c, const sm_stretch *s, s
     set_int(L, "doc_index", (lua_Integer)tr->doc + 1);
     set_int(L, "turn", (lua_Integer)tr->index + 1);
     set_int(L, "turn_id", (lua_Integer)s->turn_first + 1);
-    if (tr->speaker != SM_NONE) {
-        lua_pushstring(L, lex_str(&c->speaker_names, tr->speaker, NULL));
-        lua_setfield(L, -2, "speaker");
-    }
+    push_speaker(L, c, s->turn_first);
     if (rt->start >= 0) {
         lua_pushnumber(L, rt->start);
         lua_setfield(L, -2, "start");
@@ -1237,8 +1381,8 @@ static int corpus_speech_sentences(lua_State *L) {
     const char *speaker = luaL_optstring(L, 3, NULL);
     uint32_t sid = SM_NONE;
     if (speaker) {
-        sid = lex_find(&c->speaker_names, speaker, strlen(speaker));
-        if (sid == LEX_NONE) {
+        sid = corpus_find_speaker(c, speaker, strlen(speaker));
+        if (sid == SM_NONE) {
             lua_newtable(L);
             return 1;
         }
@@ -1308,7 +1452,37 @@ static int corpus_fingerprint(lua_State *L) {
     return 1;
 }
 
+/* c:set_aliases(rules): adds alias rules ({label, name, doc}, checked by the Lua layer) and
+ * applies them all; an unknown label raises, naming it, and changes nothing. */
+static int corpus_set_aliases(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    set_alias_rules(L, c, 2);
+    return 0;
+}
+
+/* c:alias_rules() -> the alias rules in the order set: {label, name, doc (or nil)} */
+static int corpus_alias_rules(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_createtable(L, (int)c->aliases.n, 0);
+    for (size_t k = 0; k < c->aliases.n; k++) {
+        const sm_alias *a = &c->aliases.v[k];
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, a->label);
+        lua_setfield(L, -2, "label");
+        lua_pushstring(L, a->name);
+        lua_setfield(L, -2, "name");
+        if (a->doc) {
+            lua_pushstring(L, a->doc);
+            lua_setfield(L, -2, "doc");
+        }
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
 static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
+                                          {"set_aliases", corpus_set_aliases},
+                                          {"alias_rules", corpus_alias_rules},
                                           {"stats", corpus_stats},
                                           {"document", corpus_document},
                                           {"speaker_list", corpus_speaker_list},
@@ -1325,6 +1499,7 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"eventset", corpus_eventset},
                                           {"find", corpus_find},
                                           {"match_hit", corpus_match_hit},
+                                          {"check_matches", corpus_check_matches},
                                           {"save", corpus_save},
                                           {"attrset", corpus_attrset},
                                           {"attributes", corpus_attributes},

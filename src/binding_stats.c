@@ -537,7 +537,8 @@ static int corpus_turn_columns(lua_State *L) {
         lua_createtable(L, nt, 0);
         for (int t = 0; t < nt; t++) {
             const sm_turn *tr = &c->turns.v[t];
-            if (col == 0) lua_pushinteger(L, tr->speaker == SM_NONE ? 0 : tr->speaker + 1);
+            uint32_t sp = col == 0 ? corpus_speaker_of(c, (uint32_t)t) : SM_NONE;
+            if (col == 0) lua_pushinteger(L, sp == SM_NONE ? 0 : (lua_Integer)sp + 1);
             if (col == 1) lua_pushinteger(L, (lua_Integer)tr->doc + 1);
             if (col == 2) lua_pushinteger(L, tr->words);
             if (col == 3) {
@@ -557,9 +558,10 @@ static int corpus_turn_columns(lua_State *L) {
 /* c:speaker_names() -> every speaker name by speaker id */
 static int corpus_speaker_names(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
-    lua_createtable(L, (int)c->speaker_names.n, 0);
-    for (uint32_t s = 0; s < c->speaker_names.n; s++) {
-        lua_pushstring(L, lex_str(&c->speaker_names, s, NULL));
+    uint32_t ns = corpus_speaker_count(c);
+    lua_createtable(L, (int)ns, 0);
+    for (uint32_t s = 0; s < ns; s++) {
+        lua_pushstring(L, corpus_speaker_name(c, s, NULL));
         lua_rawseti(L, -2, (lua_Integer)s + 1);
     }
     return 1;

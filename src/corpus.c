@@ -168,6 +168,94 @@ static int read_layout(const sm_corpus *c, const char *path, sm_doc *d, sm_error
     }
 }
 
+static int cmp_mark(const void *a, const void *b) {
+    const sm_mark *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int cmp_rawevent(const void *a, const void *b) {
+    const sm_rawevent *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The layout turn whose segment holds all of [start, end), or LAYOUT_NONE. */
+static uint32_t turn_holding(const sm_layout *lay, uint32_t start, uint32_t end) {
+    size_t lo = 0, hi = lay->segs.n; /* the last segment starting at or before `start` */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lay->segs.v[mid].start <= start)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (lo >= lay->segs.n || lay->segs.v[lo].start > start || lay->segs.v[lo].end < end)
+        return LAYOUT_NONE;
+    size_t a = 0, b = lay->turns.n; /* turns hold their segments in order: the last turn whose
+                                        first segment is at or before lo */
+    while (b - a > 1) {
+        size_t mid = a + (b - a) / 2;
+        if (lay->turns.v[mid].seg_first <= lo)
+            a = mid;
+        else
+            b = mid;
+    }
+    for (size_t t = a + 1; t-- > 0;) {
+        const sm_rawturn *rt = &lay->turns.v[t];
+        if (rt->seg_count && lo >= rt->seg_first && lo - rt->seg_first < rt->seg_count)
+            return (uint32_t)t;
+        if (rt->seg_count) break; /* another turn's segments: none holds lo */
+    }
+    return LAYOUT_NONE;
+}
+
+/* Whether [start, end) overlaps one of the n events (sorted by start). */
+static int overlaps_event(const sm_rawevent *ev, size_t n, uint32_t start, uint32_t end) {
+    size_t lo = 0, hi = n; /* the first event ending after start */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ev[mid].end <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ev[lo].start < end;
+}
+
+/* Runs the conventions' hook over a document: its event marks join the reader's events (in
+ * order; one that overlaps an event of the reader is left out), its token marks wait in
+ * c->token_marks for tokenize.c. Marks out of the text, empty or overlapping an earlier mark of
+ * the same document are left out. */
+static int apply_marks(sm_corpus *c, const char *path, sm_doc *d, sm_error *err) {
+    sm_marks m = {0};
+    if (c->opts.mark(c->opts.mark_ud, path, &d->text, &m, err)) {
+        VEC_FREE(m);
+        return -1;
+    }
+    if (m.n) qsort(m.v, m.n, sizeof *m.v, cmp_mark); /* qsort wants a pointer even for none */
+    sm_layout *lay = &d->layout;
+    /* the reader's events are in text order; sorted to be sure, since a query relies on it */
+    if (lay->events.n) qsort(lay->events.v, lay->events.n, sizeof *lay->events.v, cmp_rawevent);
+    size_t nreader = lay->events.n;
+    uint32_t last_end = 0;
+    int rc = 0;
+    for (size_t k = 0; k < m.n && rc == 0; k++) {
+        const sm_mark *mk = &m.v[k];
+        if (mk->start >= mk->end || mk->end > d->text.len || mk->start < last_end) continue;
+        if (overlaps_event(lay->events.v, nreader, mk->start, mk->end)) continue;
+        last_end = mk->end;
+        if (mk->kind == MARK_EVENT) {
+            sm_rawevent ev = {mk->start, mk->end, turn_holding(lay, mk->start, mk->end)};
+            rc = VEC_PUSH(lay->events, ev);
+        } else {
+            rc = VEC_PUSH(c->token_marks, *mk);
+        }
+    }
+    VEC_FREE(m);
+    if (rc) return sm_errorf(err, "%s: out of memory", path);
+    if (lay->events.n) qsort(lay->events.v, lay->events.n, sizeof *lay->events.v, cmp_rawevent);
+    return 0;
+}
+
 int corpus_warn(sm_corpus *c, const char *path, const char *msg) {
     size_t pl = strlen(path);
     uint32_t line = 0;
@@ -283,7 +371,9 @@ int corpus_add_doc(sm_corpus *c, sm_doc *d, sm_error *err) {
     added->tok_first = (uint32_t)c->tokens.n;
     added->sent_first = (uint32_t)c->sentences.n;
     added->event_first = (uint32_t)c->events.n;
-    if (tokenize_document(c, (uint32_t)c->docs.n - 1, err)) {
+    int rc = tokenize_document(c, (uint32_t)c->docs.n - 1, err);
+    c->token_marks.n = 0; /* they were this document's */
+    if (rc) {
         /* roll back, so a failed document leaves no trace */
         corpus_drop_docs(c, c->docs.n - 1);
         return -1;
@@ -296,6 +386,12 @@ int corpus_commit_doc(sm_corpus *c, sm_doc *prepared, const sm_notes *notes, sm_
     memset(prepared, 0, sizeof *prepared);
     if (c->finished) {
         sm_errorf(err, "%s: the corpus is complete; no more documents", d.path);
+        corpus_doc_free(&d);
+        return -1;
+    }
+    /* the transcription conventions run here, on the thread that calls Lua and owns the corpus */
+    if (c->opts.mark && apply_marks(c, d.path, &d, err)) {
+        c->token_marks.n = 0;
         corpus_doc_free(&d);
         return -1;
     }
@@ -353,11 +449,32 @@ int corpus_finish(sm_corpus *c, sm_error *err) {
     if (index_build(c) || index_build_fold_forms(c) || corpus_index_docs(c))
         return sm_errorf(err, "out of memory while building the index");
     c->finished = 1;
-    return 0;
+    return corpus_apply_aliases(c, err); /* aliases given before loading (merge_turns) */
+}
+
+static void free_alias_tables(sm_corpus *c) {
+    lex_free(&c->alias_names);
+    free(c->alias_turns);
+    c->alias_turns = NULL;
+    VEC_FREE(c->alias_speakers);
+    c->aliased = 0;
+}
+
+void corpus_drop_aliases(sm_corpus *c, size_t keep) {
+    while (c->aliases.n > keep) {
+        sm_alias *a = &c->aliases.v[--c->aliases.n];
+        free(a->doc);
+        free(a->label);
+        free(a->name);
+    }
 }
 
 void corpus_free(sm_corpus *c) {
     if (!c) return;
+    free_alias_tables(c); /* malloc'd, mapped corpus or not */
+    VEC_FREE(c->token_marks);
+    corpus_drop_aliases(c, 0);
+    VEC_FREE(c->aliases);
     free(c->turn_starts); /* derived, malloc'd, mapped corpus or not */
     free(c->doc_starts);
     c->turn_starts = NULL;
@@ -440,6 +557,14 @@ int corpus_check_turn(const sm_corpus *c, uint32_t turn, sm_error *err) {
 }
 
 int corpus_turn_speaker(const sm_corpus *c, uint32_t turn, uint32_t *speaker, sm_error *err) {
+    if (c->aliased) { /* built from range-checked labels */
+        *speaker = c->alias_turns[turn];
+        return 0;
+    }
+    return corpus_turn_label(c, turn, speaker, err);
+}
+
+int corpus_turn_label(const sm_corpus *c, uint32_t turn, uint32_t *speaker, sm_error *err) {
     uint32_t s = c->turns.v[turn].speaker;
     if (s != SM_NONE && s >= c->speaker_names.n) {
         if (c->store && store_check_doc(c, corpus_turn_doc(c, turn), err)) return -1; /* names it */
@@ -525,4 +650,202 @@ int corpus_turn_text(const sm_corpus *c, uint32_t turn, uint32_t from, uint32_t 
         if (lo < hi && buf_append(b, d->text.s + lo, hi - lo)) return -1;
     }
     return 0;
+}
+
+/* ---- speaker aliases --------------------------------------------------------------------------
+ */
+
+uint32_t corpus_find_speaker(const sm_corpus *c, const char *s, size_t len) {
+    uint32_t id = lex_find(c->aliased ? &c->alias_names : &c->speaker_names, s, len);
+    return id == LEX_NONE ? SM_NONE : id;
+}
+
+static int same_doc(const char *a, const char *b) {
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+int corpus_add_alias(sm_corpus *c, const char *doc, const char *label, const char *name,
+                     sm_error *err) {
+    sm_alias a = {doc ? dup_str(doc) : NULL, dup_str(label), dup_str(name)};
+    if ((doc && !a.doc) || !a.label || !a.name) goto oom;
+    for (size_t k = 0; k < c->aliases.n; k++) {
+        sm_alias *o = &c->aliases.v[k];
+        if (same_doc(o->doc, doc) && strcmp(o->label, label) == 0) { /* replaced */
+            free(a.doc);
+            free(a.label);
+            free(o->name);
+            o->name = a.name;
+            return 0;
+        }
+    }
+    if (VEC_PUSH(c->aliases, a)) goto oom;
+    return 0;
+oom:
+    free(a.doc);
+    free(a.label);
+    free(a.name);
+    return sm_errorf(err, "out of memory");
+}
+
+static int doc_matches(const sm_alias *a, const sm_doc *d) {
+    return !a->doc || strcmp(a->doc, d->name) == 0 || strcmp(a->doc, d->path) == 0;
+}
+
+const char *corpus_alias_for(const sm_corpus *c, uint32_t doc, const char *label) {
+    const char *all = NULL, *own = NULL;
+    for (size_t k = 0; k < c->aliases.n; k++) {
+        const sm_alias *a = &c->aliases.v[k];
+        if (strcmp(a->label, label) != 0) continue;
+        if (!a->doc)
+            all = a->name;
+        else if (doc_matches(a, &c->docs.v[doc]))
+            own = a->name;
+    }
+    return own ? own : all;
+}
+
+/* Whether rule a names a label of the corpus, in one of the documents it names: 0, or -1 with
+ * err naming the label (and the document). */
+static int check_alias(const sm_corpus *c, const sm_alias *a, sm_error *err) {
+    uint32_t id = lex_find(&c->speaker_names, a->label, strlen(a->label));
+    if (!a->doc) {
+        if (id == LEX_NONE) return sm_errorf(err, "alias: unknown speaker label \"%s\"", a->label);
+        return 0;
+    }
+    int doc_found = 0;
+    for (uint32_t d = 0; d < c->docs.n; d++) {
+        const sm_doc *doc = &c->docs.v[d];
+        if (!doc_matches(a, doc)) continue;
+        doc_found = 1;
+        for (uint32_t t = doc->turn_first; id != LEX_NONE && t < doc->turn_first + doc->turn_count;
+             t++) {
+            uint32_t l;
+            if (corpus_turn_label(c, t, &l, err)) return -1;
+            if (l == id) return 0;
+        }
+    }
+    if (!doc_found) return sm_errorf(err, "alias: no document \"%s\" in the corpus", a->doc);
+    /* a label whose turns merge_turns joined to the turns before them is in no turn, but still
+     * among the document's names */
+    for (uint32_t d = 0; id != LEX_NONE && d < c->docs.n; d++) {
+        const sm_layout *lay = &c->docs.v[d].layout;
+        if (!doc_matches(a, &c->docs.v[d])) continue;
+        for (size_t k = 0; k < lay->names.n; k += strlen(lay->names.s + k) + 1)
+            if (strcmp(lay->names.s + k, a->label) == 0) return 0;
+    }
+    return sm_errorf(err, "alias: unknown speaker label \"%s\" in document \"%s\"", a->label,
+                     a->doc);
+}
+
+int corpus_apply_aliases(sm_corpus *c, sm_error *err) {
+    for (size_t k = 0; k < c->aliases.n; k++)
+        if (check_alias(c, &c->aliases.v[k], err)) return -1;
+    if (c->aliases.n == 0) {
+        free_alias_tables(c);
+        return 0;
+    }
+    /* Documents with rules of their own look each turn's name up; the others share one name
+     * per label (cache: speaker id + 1, 0 while unknown). Names are interned in turn order, so
+     * speaker ids stay in order of first turn. */
+    size_t nl = c->speaker_names.n, nt = c->turns.n;
+    uint8_t *own = calloc(c->docs.n ? c->docs.n : 1, 1);
+    uint32_t *cache = calloc(nl ? nl : 1, sizeof *cache);
+    sm_lexicon names;
+    memset(&names, 0, sizeof names);
+    uint32_t *turns = malloc((nt ? nt : 1) * sizeof *turns);
+    VEC(sm_speaker) info = {0};
+    int rc = own && cache && turns ? 0 : -1;
+    for (uint32_t d = 0; rc == 0 && d < c->docs.n; d++)
+        for (size_t k = 0; k < c->aliases.n; k++)
+            if (c->aliases.v[k].doc && doc_matches(&c->aliases.v[k], &c->docs.v[d])) own[d] = 1;
+    for (uint32_t d = 0; rc == 0 && d < c->docs.n; d++) {
+        const sm_doc *doc = &c->docs.v[d];
+        for (uint32_t t = doc->turn_first; rc == 0 && t < doc->turn_first + doc->turn_count; t++) {
+            uint32_t l, s = SM_NONE;
+            if (corpus_turn_label(c, t, &l, err)) {
+                rc = -2; /* err says what */
+                break;
+            }
+            if (l != SM_NONE && !own[d] && cache[l]) {
+                s = cache[l] - 1;
+            } else if (l != SM_NONE) {
+                size_t len;
+                const char *label = lex_str(&c->speaker_names, l, &len);
+                const char *name = corpus_alias_for(c, d, label);
+                int is_new = 0;
+                s = name ? lex_intern(&names, name, strlen(name), &is_new)
+                         : lex_intern(&names, label, len, &is_new);
+                if (s == LEX_NONE) {
+                    rc = -1;
+                    break;
+                }
+                if (is_new && VEC_PUSH(info, ((sm_speaker){0, 0, d}))) rc = -1;
+                if (!own[d]) cache[l] = s + 1;
+            }
+            turns[t] = s;
+            if (rc == 0 && s != SM_NONE) {
+                info.v[s].turns++;
+                info.v[s].words += c->turns.v[t].words;
+            }
+        }
+    }
+    free(own);
+    free(cache);
+    if (rc) {
+        lex_free(&names);
+        free(turns);
+        VEC_FREE(info);
+        return rc == -2 ? -1 : sm_errorf(err, "out of memory while applying speaker aliases");
+    }
+    free_alias_tables(c);
+    c->alias_names = names;
+    c->alias_turns = turns;
+    c->alias_speakers.v = info.v;
+    c->alias_speakers.n = info.n;
+    c->alias_speakers.cap = info.cap;
+    c->aliased = 1;
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int corpus_speaker_labels(const sm_corpus *c, uint64_t **pairs, size_t *n, sm_error *err) {
+    uint64_t *p = malloc((c->turns.n ? c->turns.n : 1) * sizeof *p);
+    if (!p) return sm_errorf(err, "out of memory");
+    size_t k = 0;
+    for (uint32_t t = 0; t < c->turns.n; t++) {
+        uint32_t l, s;
+        if (corpus_turn_label(c, t, &l, err) || corpus_turn_speaker(c, t, &s, err)) {
+            free(p);
+            return -1;
+        }
+        if (l != SM_NONE && s != SM_NONE) p[k++] = (uint64_t)s << 32 | l;
+    }
+    qsort(p, k, sizeof *p, cmp_u64);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (u == 0 || p[u - 1] != p[i]) p[u++] = p[i];
+    *pairs = p;
+    *n = u;
+    return 0;
+}
+
+void corpus_event_name(const sm_corpus *c, const sm_event *ev, uint32_t *from, uint32_t *to) {
+    const char *text = c->docs.v[ev->doc].text.s;
+    uint32_t a = ev->start, z = ev->end;
+    static const char open[] = "[({<", close[] = "])}>";
+    const char *o = z - a >= 2 ? strchr(open, text[a]) : NULL;
+    if (o && *o && text[z - 1] == close[o - open]) { /* "[skratt]", "(ohörbart)" */
+        a++;
+        z--;
+    }
+    while (a < z && (text[a] == '*' || text[a] == '_' || text[a] == '\\'))
+        a++;
+    while (z > a && (text[z - 1] == '*' || text[z - 1] == '_' || text[z - 1] == '\\'))
+        z--;
+    *from = a;
+    *to = z;
 }

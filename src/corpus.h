@@ -17,8 +17,17 @@
 
 #define SM_NONE UINT32_MAX
 
-/* Token kinds, from the characters of the form. */
-enum { KIND_WORD = 0, KIND_NUMBER, KIND_PUNCT, KIND_SYMBOL, KIND_COUNT };
+/* Token kinds: from the characters of the form, or (hesitation, truncated) from a transcription
+ * convention that marked the form (sm_mark). Only word and number tokens count as words. */
+enum {
+    KIND_WORD = 0,
+    KIND_NUMBER,
+    KIND_PUNCT,
+    KIND_SYMBOL,
+    KIND_HESITATION,
+    KIND_TRUNCATED,
+    KIND_COUNT
+};
 extern const char *const sm_kind_names[KIND_COUNT];
 
 typedef struct sm_token {
@@ -66,11 +75,34 @@ typedef struct sm_speaker {
     uint32_t first_doc;
 } sm_speaker;
 
+/* A speaker alias: turns labelled `label` (as the source writes it) are spoken by `name`, in
+ * every document (doc NULL) or in the documents whose name or path is `doc`. A rule for one
+ * document wins over a corpus-wide one; a later rule for the same doc and label replaces one. */
+typedef struct sm_alias {
+    char *doc, *label, *name; /* malloc'd; doc may be NULL */
+} sm_alias;
+
 /* A positional attribute a pre-tokenised source brings (VRT: lemma, pos, msd...). */
 typedef struct sm_attr {
     sm_lexicon values;    /* its distinct values */
     VEC(uint32_t) tokens; /* value id of each token of the corpus, or LEX_NONE */
 } sm_attr;
+
+/* A mark of a transcription convention (samtal.convention) in a document's normalised text: an
+ * event (MARK_EVENT: masked out of the words, kept as an event), or a token of its own whose
+ * form gets the kind `kind` (KIND_HESITATION, KIND_TRUNCATED) if the form is new. */
+typedef struct sm_mark {
+    uint32_t start, end;
+    int kind;
+} sm_mark;
+#define MARK_EVENT (-1)
+typedef VEC(sm_mark) sm_marks;
+
+/* The hook that finds the marks of a document, after its reader and before tokenising (the
+ * binding runs the conventions' LPeg patterns over the text): appends them to *out in any order.
+ * Returns 0, or -1 with err set. */
+typedef int (*sm_mark_fn)(void *ud, const char *path, const sm_text *t, sm_marks *out,
+                          sm_error *err);
 
 typedef struct sm_load_opts {
     int invalid;        /* TEXT_INVALID_ERROR or TEXT_INVALID_REPLACE */
@@ -78,6 +110,9 @@ typedef struct sm_load_opts {
     unsigned seg_flags; /* segment.h flags, e.g. SEG_JOIN_HYPHENS */
     int format;         /* FORMAT_* (layout.h): a reader to force, or FORMAT_AUTO to detect */
     int skip;           /* on_error = "skip": damaged parts of a file are left out with a warning */
+    int merge_turns;    /* consecutive turns of one speaker (after the aliases set) become one */
+    sm_mark_fn mark;    /* NULL, or the hook of the transcription conventions */
+    void *mark_ud;
 } sm_load_opts;
 
 /* A damaged part of a file left out while loading (on_error = "skip"). */
@@ -92,12 +127,24 @@ typedef struct sm_corpus {
     VEC(sm_turn) turns;
     VEC(sm_event) events;
     VEC(sm_token) tokens;
-    VEC(uint32_t) sentences; /* first token of each sentence */
-    sm_lexicon forms;        /* exact forms */
-    VEC(sm_form) form_info;  /* by exact form id */
-    sm_lexicon folds;        /* case-folded forms */
-    sm_lexicon speaker_names;
-    VEC(sm_speaker) speakers; /* by speaker id (= id in speaker_names), in order of first turn */
+    VEC(uint32_t) sentences;  /* first token of each sentence */
+    sm_lexicon forms;         /* exact forms */
+    VEC(sm_form) form_info;   /* by exact form id */
+    sm_lexicon folds;         /* case-folded forms */
+    sm_lexicon speaker_names; /* the labels as the sources write them (turn.speaker) */
+    VEC(sm_speaker) speakers; /* by label id (= id in speaker_names), in order of first turn */
+    /* Speaker aliases (corpus_apply_aliases). Without any, a speaker is a label and every
+     * speaker id is a label id. With some, speaker ids are ids in alias_names, the speaker of
+     * turn t is alias_turns[t] and its figures are alias_speakers: a remap table beside the
+     * labels, so the turns (mapped read-only from a saved corpus) stay as they are. Everything
+     * that asks who speaks goes through corpus_turn_speaker, corpus_speaker_of and
+     * corpus_speaker_name below. All malloc'd, mapped corpus or not. */
+    sm_marks token_marks; /* while a document loads: its token marks, by start (tokenize.c) */
+    VEC(sm_alias) aliases;
+    int aliased; /* aliases.n > 0 and the tables below are built */
+    sm_lexicon alias_names;
+    uint32_t *alias_turns;
+    VEC(sm_speaker) alias_speakers;
     uint32_t
         *post_start; /* index: postings of fold f are postings[post_start[f] .. post_start[f+1]) */
     uint32_t *postings; /* token ids, ascending within each fold */
@@ -209,9 +256,58 @@ uint32_t corpus_turn_doc(const sm_corpus *c, uint32_t turn);
 int corpus_check_token(const sm_corpus *c, uint32_t tok, sm_error *err);
 int corpus_check_turn(const sm_corpus *c, uint32_t turn, sm_error *err);
 
-/* The speaker of turn `turn` (SM_NONE if none) for a scan that reads nothing else of the turn,
- * so that it needs no document check: a speaker id out of range is an error (-1, err). */
+/* The label of turn `turn` (a label id, SM_NONE if none) for a scan that reads nothing else of
+ * the turn, so that it needs no document check: a label id out of range is an error (-1, err). */
+int corpus_turn_label(const sm_corpus *c, uint32_t turn, uint32_t *label, sm_error *err);
+
+/* The same for the speaker of the turn, after aliases (a speaker id, SM_NONE if none). */
 int corpus_turn_speaker(const sm_corpus *c, uint32_t turn, uint32_t *speaker, sm_error *err);
+
+/* ---- speakers after aliases ------------------------------------------------------------------ */
+
+/* The number of speaker ids. */
+static inline uint32_t corpus_speaker_count(const sm_corpus *c) {
+    return (uint32_t)(c->aliased ? c->alias_names.n : c->speaker_names.n);
+}
+
+/* The name of speaker id s (< corpus_speaker_count); *len gets its length if len is given. */
+static inline const char *corpus_speaker_name(const sm_corpus *c, uint32_t s, size_t *len) {
+    return lex_str(c->aliased ? &c->alias_names : &c->speaker_names, s, len);
+}
+
+/* Turns, words and first document of speaker id s. */
+static inline const sm_speaker *corpus_speaker_info(const sm_corpus *c, uint32_t s) {
+    return c->aliased ? &c->alias_speakers.v[s] : &c->speakers.v[s];
+}
+
+/* The speaker id of a turn whose document is checked (or whose speaker was range-checked). */
+static inline uint32_t corpus_speaker_of(const sm_corpus *c, uint32_t turn) {
+    return c->aliased ? c->alias_turns[turn] : c->turns.v[turn].speaker;
+}
+
+/* The speaker id named s[0..len), or SM_NONE. */
+uint32_t corpus_find_speaker(const sm_corpus *c, const char *s, size_t len);
+
+/* Adds an alias rule (see sm_alias; doc NULL for every document) without applying it; a rule
+ * for the same doc and label is replaced. Returns 0, or -1 with err if memory ran out. */
+int corpus_add_alias(sm_corpus *c, const char *doc, const char *label, const char *name,
+                     sm_error *err);
+
+/* Drops the alias rules from the `keep`th on (to undo corpus_add_alias calls). */
+void corpus_drop_aliases(sm_corpus *c, size_t keep);
+
+/* Builds the speakers from the labels and the alias rules of a finished corpus (corpus_finish
+ * and store_open call it; call it again after corpus_add_alias). Each rule's label must be a
+ * label of the corpus (of a document `doc` names): otherwise -1, with err naming the label (and
+ * the document), and the speakers as they were. */
+int corpus_apply_aliases(sm_corpus *c, sm_error *err);
+
+/* Which labels each speaker stands for: *pairs gets a malloc'd array of speaker << 32 | label,
+ * sorted, each pair once (*n of them). Returns 0, or -1 with err. */
+int corpus_speaker_labels(const sm_corpus *c, uint64_t **pairs, size_t *n, sm_error *err);
+
+/* The name that rule set gives label `label` in document `doc`, or NULL if none does. */
+const char *corpus_alias_for(const sm_corpus *c, uint32_t doc, const char *label);
 
 /* The sanitised test build asserts that every document read was checked first. */
 #ifdef SAMTAL_CHECKED_ACCESS
@@ -236,6 +332,11 @@ static inline uint32_t corpus_token_len(const sm_corpus *c, uint32_t tok) {
     CORPUS_EXPECT_CHECKED(c, corpus_token_doc(c, tok));
     return c->forms.entries[c->tokens.v[tok].form].len;
 }
+
+/* The name of an event: its text without the brackets around it (when it starts with an opening
+ * one and ends with the closing one) and without Markdown markup (*, _, \\) at its ends, as the
+ * document range [*from, *to). */
+void corpus_event_name(const sm_corpus *c, const sm_event *ev, uint32_t *from, uint32_t *to);
 
 /* Appends to b the text of `turn` between document offsets from and to (clipped to the turn),
  * with page breaks inside the range replaced by the separator that joins the segments. */

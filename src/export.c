@@ -53,7 +53,7 @@ int export_vrt(const sm_corpus *c, const char *const *text_tags, FILE *f, sm_err
             rc |= put(&b, "<turn speaker=\"");
             if (tr->speaker != SM_NONE) {
                 size_t n;
-                const char *name = lex_str(&c->speaker_names, tr->speaker, &n);
+                const char *name = corpus_speaker_name(c, corpus_speaker_of(c, t), &n);
                 rc |= export_xml_escape(&b, name, n);
             }
             rc |= put(&b, "\" start=\"");

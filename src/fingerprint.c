@@ -173,7 +173,7 @@ static void put_turn(sm_xxh64_state *h, const sm_corpus *c, uint32_t t) {
         put_u64(h, UINT64_MAX);
     } else {
         size_t len;
-        const char *name = lex_str(&c->speaker_names, tr->speaker, &len);
+        const char *name = corpus_speaker_name(c, corpus_speaker_of(c, t), &len);
         put_str(h, name, len);
     }
     double start = c->docs.v[tr->doc].layout.turns.v[tr->index].start;

@@ -204,16 +204,17 @@ int lexmatch_turns(const sm_corpus *c, const char *field, int how, const char *v
     }
     /* Match each distinct speaker and each document once, then mark their turns. */
     sm_set hit_spk = {0};
-    if (set_init(&hit_spk, (uint32_t)c->speaker_names.n)) {
+    uint32_t nspk = corpus_speaker_count(c); /* after aliases */
+    if (set_init(&hit_spk, nspk)) {
         matcher_free(&vm);
         set_free(out);
         return sm_errorf(err, "out of memory");
     }
     int rc = 0;
     if (which == 0) {
-        for (uint32_t s = 0; s < c->speaker_names.n; s++) {
+        for (uint32_t s = 0; s < nspk; s++) {
             size_t n;
-            const char *name = lex_str(&c->speaker_names, s, &n);
+            const char *name = corpus_speaker_name(c, s, &n);
             if (matches(&vm, name, n) > 0) set_add(&hit_spk, s);
         }
         /* Only the speaker of each turn is read, range-checked, so no document need be. */
@@ -253,14 +254,9 @@ int lexmatch_events(const sm_corpus *c, int how, const char *value, size_t len, 
     }
     for (uint32_t e = 0; e < c->events.n; e++) {
         const sm_event *ev = &c->events.v[e];
-        const char *text = c->docs.v[ev->doc].text.s;
-        /* the name inside the brackets, without markdown emphasis around it */
-        uint32_t a = ev->start + 1, z = ev->end - 1;
-        while (a < z && (text[a] == '*' || text[a] == '_' || text[a] == '\\'))
-            a++;
-        while (z > a && (text[z - 1] == '*' || text[z - 1] == '_' || text[z - 1] == '\\'))
-            z--;
-        if (matches(&vm, text + a, z - a) > 0) set_add(out, e);
+        uint32_t a, z; /* the name inside the brackets, without markdown emphasis around it */
+        corpus_event_name(c, ev, &a, &z);
+        if (matches(&vm, c->docs.v[ev->doc].text.s + a, z - a) > 0) set_add(out, e);
     }
     matcher_free(&vm);
     return 0;

@@ -283,8 +283,8 @@ int quotes_sentences(const sm_corpus *c, uint32_t doc, uint32_t speaker, sm_span
         /* A turn that speech-to-text split off: same speaker as the turn right before it,
          * starting in lower case, continues that turn's last sentence. */
         int carry = open && t > d->turn_first && tr->speaker != SM_NONE &&
-                    c->turns.v[t - 1].speaker == tr->speaker && c->turns.v[t - 1].tok_count &&
-                    starts_lower(c, a);
+                    corpus_speaker_of(c, t - 1) == corpus_speaker_of(c, t) &&
+                    c->turns.v[t - 1].tok_count && starts_lower(c, a);
         uint32_t s0 = corpus_token_sentence(c, a), s1 = corpus_token_sentence(c, z);
         for (uint32_t s = s0; s <= s1; s++) {
             uint32_t lo, hi;
@@ -300,7 +300,7 @@ int quotes_sentences(const sm_corpus *c, uint32_t doc, uint32_t speaker, sm_span
             }
             if (open) {
                 span_close(c, &cur);
-                if ((speaker == SM_NONE || c->turns.v[cur.at.turn_first].speaker == speaker) &&
+                if ((speaker == SM_NONE || corpus_speaker_of(c, cur.at.turn_first) == speaker) &&
                     VEC_PUSH(*out, cur))
                     return sm_errorf(err, "out of memory");
             }
@@ -311,7 +311,7 @@ int quotes_sentences(const sm_corpus *c, uint32_t doc, uint32_t speaker, sm_span
     }
     if (open) {
         span_close(c, &cur);
-        if ((speaker == SM_NONE || c->turns.v[cur.at.turn_first].speaker == speaker) &&
+        if ((speaker == SM_NONE || corpus_speaker_of(c, cur.at.turn_first) == speaker) &&
             VEC_PUSH(*out, cur))
             return sm_errorf(err, "out of memory");
     }

@@ -378,7 +378,7 @@ static int grouped_push(sm_grouped *g, size_t *cap, uint32_t group, uint32_t key
 int stats_count_groups(const sm_corpus *c, const sm_keymap *km, int group, const sm_set *turns,
                        sm_grouped *out) {
     memset(out, 0, sizeof *out);
-    uint32_t ng = (uint32_t)(group == GROUP_DOC ? c->docs.n : c->speakers.n);
+    uint32_t ng = group == GROUP_DOC ? (uint32_t)c->docs.n : corpus_speaker_count(c);
     uint32_t nk = km->nkeys, nt = (uint32_t)c->turns.n;
     /* the turns of each group, in corpus order: a counting sort */
     uint32_t *first = calloc((size_t)ng + 1, sizeof *first), *order = malloc((nt ? nt : 1) * 4);
@@ -391,7 +391,7 @@ int stats_count_groups(const sm_corpus *c, const sm_keymap *km, int group, const
     if (rc == 0) {
         memset(last_doc, 0xff, (size_t)nk * 4);
         for (uint32_t t = next_turn(c, turns, 0); t < nt; t = next_turn(c, turns, t + 1)) {
-            uint32_t g = group == GROUP_DOC ? c->turns.v[t].doc : c->turns.v[t].speaker;
+            uint32_t g = group == GROUP_DOC ? c->turns.v[t].doc : corpus_speaker_of(c, t);
             if (g != SM_NONE) first[g + 1]++;
         }
         for (uint32_t g = 0; g < ng; g++)
@@ -401,7 +401,7 @@ int stats_count_groups(const sm_corpus *c, const sm_keymap *km, int group, const
         if (fill) {
             memcpy(fill, first, ((size_t)ng + 1) * sizeof *fill);
             for (uint32_t t = next_turn(c, turns, 0); t < nt; t = next_turn(c, turns, t + 1)) {
-                uint32_t g = group == GROUP_DOC ? c->turns.v[t].doc : c->turns.v[t].speaker;
+                uint32_t g = group == GROUP_DOC ? c->turns.v[t].doc : corpus_speaker_of(c, t);
                 if (g != SM_NONE) order[fill[g]++] = t;
             }
             free(fill);

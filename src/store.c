@@ -157,8 +157,13 @@ enum {
     S_POSTINGS,
     S_FOLD_FORMS_START,
     S_FOLD_FORMS,
+    S_ALIASES, /* since version 4: the speaker alias rules, doc NUL label NUL name NUL each */
     S_COUNT
 };
+
+/* The oldest version read: version 3 is version 4 without the aliases section. */
+#define STORE_OLDEST 3
+#define SECTIONS_OF(version) ((version) == 3 ? S_ALIASES : S_COUNT)
 
 /* What each section holds; `bulk` ones grow with the text and are checksummed by
  * store_verify() only (their indexes are checked at open or on first use, see above). */
@@ -197,6 +202,7 @@ static const struct {
     [S_POSTINGS] = {"postings", sizeof(uint32_t), 1},
     [S_FOLD_FORMS_START] = {"fold_forms_start", sizeof(uint32_t), 1},
     [S_FOLD_FORMS] = {"fold_forms", sizeof(uint32_t), 1},
+    [S_ALIASES] = {"aliases", 1, 0},
 };
 
 #define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
@@ -501,6 +507,15 @@ static void write_sections(writer *w, const sm_corpus *c) {
     w_section(w, S_POSTINGS, c->postings, c->post_start[c->folds.n]);
     w_section(w, S_FOLD_FORMS_START, c->fold_forms_start, c->folds.n + 1);
     w_section(w, S_FOLD_FORMS, c->fold_forms, c->fold_forms_start[c->folds.n]);
+    w_begin(w, S_ALIASES); /* the rules, not what they make: the labels stay as the sources say */
+    for (size_t k = 0; k < c->aliases.n; k++) {
+        const sm_alias *a = &c->aliases.v[k];
+        const char *doc = a->doc ? a->doc : ""; /* no document has an empty name */
+        w_put(w, doc, strlen(doc) + 1);
+        w_put(w, a->label, strlen(a->label) + 1);
+        w_put(w, a->name, strlen(a->name) + 1);
+    }
+    w_end(w);
 }
 
 static int write_all_at(int fd, const void *data, size_t n, off_t at) {
@@ -631,6 +646,7 @@ typedef struct opener {
     const unsigned char *base;
     size_t size;
     const file_section *dir;
+    int nsec; /* sections in this file's version (SECTIONS_OF) */
 } opener;
 
 static int failf(const opener *o, const char *fmt, ...)
@@ -672,9 +688,16 @@ static int check_frame(opener *o) {
                          o->path, o->size, sizeof *h);
     if (hash_bytes(h, offsetof(file_header, header_checksum)) != h->header_checksum)
         return failf(o, "header checksum mismatch");
-    if (h->version != STORE_VERSION)
+    if (h->version > STORE_VERSION)
         return sm_errorf(o->err, "%s: format version %u, this samtal reads %d", o->path,
                          (unsigned)h->version, STORE_VERSION);
+    if (h->version < STORE_OLDEST)
+        return sm_errorf(o->err,
+                         "%s: format version %u, older than %d, the oldest this samtal reads; save "
+                         "it again from its transcripts",
+                         o->path, (unsigned)h->version, STORE_OLDEST);
+    o->nsec = SECTIONS_OF(h->version);
+    size_t dir_end = sizeof(file_header) + (size_t)o->nsec * sizeof(file_section);
     if (h->byte_order != BYTE_ORDER_TAG)
         return sm_errorf(o->err, "%s: written with another byte order than this host's", o->path);
     if (h->file_size > o->size)
@@ -683,15 +706,15 @@ static int check_frame(opener *o) {
     if (h->file_size < o->size)
         return failf(o, "%zu bytes, the header says %llu", o->size,
                      (unsigned long long)h->file_size);
-    if (h->nsections != S_COUNT || h->flags != 0 || o->size < DIR_END)
+    if (h->nsections != (uint32_t)o->nsec || h->flags != 0 || o->size < dir_end)
         return failf(o, "unexpected header fields");
     o->dir = (const file_section *)(o->base + sizeof *h);
-    if (hash_bytes(o->dir, S_COUNT * sizeof *o->dir) != h->dir_checksum)
+    if (hash_bytes(o->dir, (size_t)o->nsec * sizeof *o->dir) != h->dir_checksum)
         return failf(o, "checksum mismatch in the section directory");
     /* sections follow one another with only the zero padding to 8 bytes between them, so every
      * byte of the file is covered by a checksum or known to be zero */
-    uint64_t end = DIR_END;
-    for (int i = 0; i < S_COUNT; i++) {
+    uint64_t end = dir_end;
+    for (int i = 0; i < o->nsec; i++) {
         const file_section *s = &o->dir[i];
         uint64_t at = (end + 7) & ~(uint64_t)7;
         if (s->id != (uint32_t)i || s->elsize != sections[i].elsize || s->offset != at ||
@@ -1112,10 +1135,10 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     if (nd >= SM_NONE || sec_count(o, S_TURNS) >= SM_NONE || sec_count(o, S_EVENTS) >= SM_NONE ||
         ntokens >= SM_NONE)
         return failf(o, "more elements than ids");
-    for (int s = 0; s < S_COUNT; s++)
+    for (int s = 0; s < o->nsec; s++)
         if (!sections[s].bulk && check_checksum_read(o, s)) return -1;
     /* the string sections end in a NUL, so no string read from them can run past them */
-    for (int s = 0; s < S_COUNT; s++)
+    for (int s = 0; s < o->nsec; s++)
         if (sections[s].elsize == 1 && sec_count(o, s) &&
             ((const char *)sec_data(o, s))[sec_count(o, s) - 1] != '\0')
             return failf(o, "section %s: not terminated", sections[s].name);
@@ -1322,6 +1345,24 @@ static void map_free(store_map *m) {
     free(m);
 }
 
+/* Reads the alias rules and applies them: the section ends in a NUL (checked), so the strings
+ * stay inside it; a rule that names no label of the corpus is corruption. */
+static int load_aliases(const opener *o, sm_corpus *c) {
+    const char *p = sec_data(o, S_ALIASES), *end = p + sec_count(o, S_ALIASES);
+    while (p < end) {
+        const char *doc = p, *label = doc + strlen(doc) + 1;
+        const char *name = label < end ? label + strlen(label) + 1 : end;
+        if (name >= end) return failf(o, "section aliases: a rule cut short");
+        sm_error e;
+        if (corpus_add_alias(c, *doc ? doc : NULL, label, name, &e))
+            return sm_errorf(o->err, "%s: %s", o->path, e.msg);
+        p = name + strlen(name) + 1;
+    }
+    sm_error e;
+    if (corpus_apply_aliases(c, &e)) return failf(o, "section aliases: %s", e.msg);
+    return 0;
+}
+
 int store_open(sm_corpus *c, const char *path, sm_error *err) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return sm_errorf(err, "cannot open %s: %s", path, strerror(errno));
@@ -1346,7 +1387,7 @@ int store_open(sm_corpus *c, const char *path, sm_error *err) {
         close(fd);
         return sm_errorf(err, "cannot map %s: %s", path, strerror(e));
     }
-    opener o = {path, err, fd, base, size, NULL};
+    opener o = {path, err, fd, base, size, NULL, 0};
     store_map *m = NULL;
     int rc;
     if (size < sizeof magic || memcmp(base, magic, sizeof magic) != 0)
@@ -1376,15 +1417,21 @@ int store_open(sm_corpus *c, const char *path, sm_error *err) {
         corpus_free(c);
         return sm_errorf(err, "%s: out of memory", path);
     }
+    if (o.nsec > S_ALIASES && load_aliases(&o, c)) {
+        corpus_free(c);
+        return -1;
+    }
     return 0;
 }
 
 int store_verify(const sm_corpus *c, sm_error *err) {
     const store_map *m = c->store;
     if (!m) return 0;
-    opener o = {m->path, err,     -1,
-                m->base, m->size, (const file_section *)(m->base + sizeof(file_header))};
-    for (int s = 0; s < S_COUNT; s++)
+    const file_header *h = (const file_header *)m->base;
+    opener o = {m->path,          err,     -1,
+                m->base,          m->size, (const file_section *)(m->base + sizeof *h),
+                (int)h->nsections};
+    for (int s = 0; s < o.nsec; s++)
         if (check_checksum(&o, s)) return -1;
     return 0;
 }

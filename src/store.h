@@ -10,8 +10,9 @@
 
 #include "corpus.h"
 
-/* The format version this samtal writes and reads; bumped whenever a stored array changes. */
-#define STORE_VERSION 3
+/* The format version this samtal writes; bumped whenever a stored array changes. Version 3 (the
+ * same without the speaker aliases) is read too. */
+#define STORE_VERSION 4
 
 /* Writes the finished corpus c to `path` atomically: a temporary file in the same directory is
  * written, fsync'd and renamed over `path`, so a crash or a failure never leaves half a file

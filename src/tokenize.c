@@ -12,7 +12,8 @@
 
 #include "segment.h"
 
-const char *const sm_kind_names[KIND_COUNT] = {"word", "number", "punctuation", "symbol"};
+const char *const sm_kind_names[KIND_COUNT] = {"word",   "number",     "punctuation",
+                                               "symbol", "hesitation", "truncated"};
 
 typedef struct seg_map {
     uint32_t joined, doc, len;
@@ -22,6 +23,7 @@ typedef struct scratch {
     sm_buf joined;
     VEC(seg_map) map;
     VEC(uint32_t) bounds; /* sentence boundaries in joined */
+    size_t mark;          /* the next of c->token_marks (by start) not passed yet */
 } scratch;
 
 int tokenize_kind(const char *s, size_t len) {
@@ -56,8 +58,9 @@ static int is_blank_segment(const char *s, size_t len) {
     return utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
 }
 
-/* The form id of s[0..len), interning it (with its fold and kind) if new. */
-static uint32_t intern_form(sm_corpus *c, const char *s, size_t len) {
+/* The form id of s[0..len), interning it (with its fold and kind) if new: the kind `kind`, or
+ * with kind < 0 the kind its characters give. */
+static uint32_t intern_form(sm_corpus *c, const char *s, size_t len, int kind) {
     int is_new;
     uint32_t id = lex_intern(&c->forms, s, len, &is_new);
     if (id == LEX_NONE || !is_new) return id;
@@ -66,7 +69,7 @@ static uint32_t intern_form(sm_corpus *c, const char *s, size_t len) {
     if (!folded) return LEX_NONE;
     uint32_t fold = lex_intern(&c->folds, folded, flen, NULL);
     free(folded);
-    sm_form info = {fold, (uint8_t)tokenize_kind(s, len)};
+    sm_form info = {fold, (uint8_t)(kind >= 0 ? kind : tokenize_kind(s, len))};
     if (fold == LEX_NONE || VEC_PUSH(c->form_info, info)) return LEX_NONE;
     return id;
 }
@@ -129,6 +132,22 @@ static int to_joined(const scratch *sc, uint32_t doc, uint32_t *joined) {
     return 0;
 }
 
+/* A convention's token mark (c->token_marks) starting at document offset doc_off, joined offset
+ * pos: if one does, and lies inside the same segment, it is the token: *end becomes its end and
+ * its kind is returned; else -1. Marks that start inside a token are passed over. */
+static int token_mark(const sm_corpus *c, scratch *sc, uint32_t doc_off, uint32_t pos,
+                      size_t *end) {
+    const sm_marks *m = &c->token_marks;
+    while (sc->mark < m->n && m->v[sc->mark].start < doc_off)
+        sc->mark++;
+    if (sc->mark >= m->n || m->v[sc->mark].start != doc_off) return -1;
+    const sm_mark *mk = &m->v[sc->mark++];
+    uint32_t last;
+    if (!to_joined(sc, mk->end - 1, &last) || last + 1 - pos != mk->end - mk->start) return -1;
+    *end = (size_t)last + 1;
+    return mk->kind;
+}
+
 /* The value id of attribute `name` for the token about to be pushed, padding the attribute's
  * array for the tokens before it that had none. */
 static int push_attr(sm_corpus *c, const char *name, const char *value) {
@@ -166,7 +185,7 @@ static int pretokenized_turn(sm_corpus *c, uint32_t doc_id, const sm_rawturn *rt
     for (size_t k = lo; k < lay->pretokens.n && lay->pretokens.v[k].end <= sg->end; k++) {
         const sm_pretoken *pt = &lay->pretokens.v[k];
         if (c->tokens.n >= UINT32_MAX - 1) return -1;
-        uint32_t form = intern_form(c, d->text.s + pt->start, pt->end - pt->start);
+        uint32_t form = intern_form(c, d->text.s + pt->start, pt->end - pt->start, -1);
         sm_token tok = {pt->start, form};
         if (form == LEX_NONE || VEC_PUSH(c->tokens, tok)) return -1;
         if ((first || pt->sentence_start) && VEC_PUSH(c->sentences, (uint32_t)c->tokens.n - 1))
@@ -234,7 +253,8 @@ static int tokenize_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, scratch *s
         if (!is_blank_segment(j + pos, end - pos)) {
             if (c->tokens.n >= UINT32_MAX - 1) return -1;
             uint32_t doc_off = to_doc(sc, (uint32_t)pos);
-            uint32_t form = intern_form(c, d->text.s + doc_off, end - pos);
+            int kind = token_mark(c, sc, doc_off, (uint32_t)pos, &end);
+            uint32_t form = intern_form(c, d->text.s + doc_off, end - pos, kind);
             sm_token tok = {doc_off, form};
             if (form == LEX_NONE || VEC_PUSH(c->tokens, tok)) return -1;
             if (new_sentence && VEC_PUSH(c->sentences, (uint32_t)c->tokens.n - 1)) return -1;
@@ -248,9 +268,58 @@ static int tokenize_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, scratch *s
     return VEC_PUSH(c->turns, turn);
 }
 
+/* The name a layout turn is spoken by, after the alias rules set so far; NULL without label. */
+static const char *raw_speaker(const sm_corpus *c, uint32_t doc_id, const sm_rawturn *rt) {
+    if (rt->speaker == LAYOUT_NONE) return NULL;
+    const char *label = c->docs.v[doc_id].layout.names.s + rt->speaker;
+    const char *name = corpus_alias_for(c, doc_id, label);
+    return name ? name : label;
+}
+
+/* merge_turns: a layout turn whose speaker (after aliases) is the one of the turn before it joins
+ * that turn as a further paragraph, so the merged turn's range spans both and the second label
+ * stays outside its text. Only turns whose segments follow each other are joined, and never in a
+ * pre-tokenised document (VRT), whose tokens are read per segment. */
+static int merge_turns(sm_corpus *c, uint32_t doc_id) {
+    sm_layout *lay = &c->docs.v[doc_id].layout;
+    if (lay->pretokens.n || lay->turns.n < 2) return 0;
+    uint32_t *to = malloc(lay->turns.n * sizeof *to); /* old turn index -> new */
+    if (!to) return -1;
+    uint32_t out = 0;
+    to[0] = 0;
+    for (uint32_t t = 1; t < lay->turns.n; t++) {
+        sm_rawturn *prev = &lay->turns.v[out], *cur = &lay->turns.v[t];
+        const char *a = raw_speaker(c, doc_id, prev), *b = raw_speaker(c, doc_id, cur);
+        if (a && b && strcmp(a, b) == 0 && prev->seg_count && cur->seg_count &&
+            prev->seg_first + prev->seg_count == cur->seg_first) {
+            lay->segs.v[cur->seg_first].sep = SEP_PARAGRAPH;
+            prev->seg_count += cur->seg_count;
+            /* a label of its own stays a label of the corpus, so the alias rules that name it
+             * hold (interned now, so only a label that no turn keeps gets an id out of turn order)
+             */
+            const char *label = lay->names.s + cur->speaker;
+            if (strcmp(label, lay->names.s + prev->speaker) != 0 &&
+                lex_intern(&c->speaker_names, label, strlen(label), NULL) == LEX_NONE) {
+                free(to);
+                return -1;
+            }
+        } else {
+            lay->turns.v[++out] = *cur;
+        }
+        to[t] = out;
+    }
+    lay->turns.n = (size_t)out + 1;
+    for (size_t e = 0; e < lay->events.n; e++)
+        if (lay->events.v[e].turn != LAYOUT_NONE) lay->events.v[e].turn = to[lay->events.v[e].turn];
+    free(to);
+    return 0;
+}
+
 int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
+    if (c->opts.merge_turns && merge_turns(c, doc_id))
+        return sm_errorf(err, "%s: out of memory while merging turns", c->docs.v[doc_id].path);
     scratch sc;
-    memset(&sc, 0, sizeof sc);
+    memset(&sc, 0, sizeof sc); /* sc.mark: the document's first token mark */
     sm_doc *d = &c->docs.v[doc_id];
     d->turn_first = (uint32_t)c->turns.n;
     d->tok_first = (uint32_t)c->tokens.n;

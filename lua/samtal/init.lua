@@ -5,6 +5,7 @@
 local core = require "samtal.core"
 local format = require "samtal.format"
 local metadata = require "samtal.metadata"
+local convention = require "samtal.convention"
 
 local samtal = { _VERSION = "0.1.0" }
 
@@ -195,6 +196,35 @@ local function check_file_opts(opts)
   end
 end
 
+--- Alias rules from a map of label = name: {label, name, doc}, sorted by label so that the
+-- order (kept with the corpus) does not depend on table traversal. A table value, where `nested`
+-- allows it, is a map of its own for the document that the key names.
+local function alias_rules(fname, map, doc, nested, level)
+  if type(map) ~= "table" then
+    error(("bad argument #1 to '%s' (table of label = name expected, got %s)"):format(fname, type(map)), level)
+  end
+  local rules = {}
+  for label, name in pairs(map) do
+    if type(label) ~= "string" then
+      error(("%s: a speaker label must be a string, not %s"):format(fname, type(label)), level)
+    end
+    if nested and type(name) == "table" then
+      for _, r in ipairs(alias_rules(fname, name, label, false, level + 1)) do rules[#rules + 1] = r end
+    elseif type(name) ~= "string" then
+      error(("%s: the name for speaker label %q must be a string, not %s"):format(fname, label, type(name)), level)
+    elseif name == "" then
+      error(("%s: the name for speaker label %q is empty"):format(fname, label), level)
+    else
+      rules[#rules + 1] = { label = label, name = name, doc = doc }
+    end
+  end
+  table.sort(rules, function(a, b)
+    if (a.doc or "") ~= (b.doc or "") then return (a.doc or "") < (b.doc or "") end
+    return a.label < b.label
+  end)
+  return rules
+end
+
 --- core.open, with a progress line on a terminal when a directory was expanded and the caller
 -- gave no progress function of its own (`progress = false` turns it off).
 local function load(paths, opts, from_directory)
@@ -226,8 +256,21 @@ end
 function samtal.open(source, opts)
   opts = check_opts("open", opts,
     { invalid = true, hyphens = true, language = true, progress = true, attributes = true, encoding = true,
-      metadata = true, format = true, pattern = true, recursive = true, on_error = true, warn = true })
+      metadata = true, format = true, pattern = true, recursive = true, on_error = true, warn = true,
+      aliases = true, merge_turns = true, conventions = true })
   check_file_opts(opts)
+  if opts.merge_turns ~= nil and type(opts.merge_turns) ~= "boolean" then
+    error("open: option merge_turns must be true or false", 2)
+  end
+  if opts.conventions ~= nil and opts.conventions ~= false then
+    error("open: option conventions can only be false (load without the conventions added by samtal.convention)", 2)
+  end
+  -- what the core takes besides the options: alias rules before loading (merge_turns needs
+  -- them), the conventions' hook
+  local extra = {}
+  if opts.aliases ~= nil then extra.alias_rules = alias_rules("open", opts.aliases, nil, true, 3) end
+  if opts.conventions ~= false then extra.mark = convention.marker() end
+  if next(extra) then opts = setmetatable(extra, { __index = opts }) end
   local paths = {}
   if type(source) == "string" then
     expand(source, paths, opts)
@@ -309,6 +352,25 @@ function samtal.fold(s)
   return core.fold(s)
 end
 
+--- Adds a transcription convention for the corpora opened after it (see samtal.convention's
+-- module comment): `samtal.convention{name = "unclear", pattern = lpeg.P"(ohörbart)", kind =
+-- "event"}`; kind "event" (default), "hesitation" or "truncated"; pattern an LPeg pattern or a
+-- literal string. A convention of the same name is replaced.
+function samtal.convention(spec)
+  convention.add(spec)
+end
+
+--- The conventions added, in order: each {name, pattern, kind}.
+function samtal.conventions()
+  return convention.list()
+end
+
+--- Removes the convention of that name; true if there was one.
+function samtal.remove_convention(name)
+  check_string("remove_convention", 1, name)
+  return convention.remove(name)
+end
+
 local c_document = Corpus.document
 --- Document i: name, path, title, preamble, participants, turns, tokens, words, pages,
 -- events, replacements, size, encoding, first_turn, first_token, and `meta`: the row of the
@@ -355,7 +417,8 @@ function Corpus:documents()
   return out
 end
 
---- The speakers in order of first appearance: name, turns, tokens (words), documents.
+--- The speakers in order of first appearance: name, turns, tokens (words), documents, and with
+-- aliases (c:alias) labels: the labels each stands for.
 function Corpus:speakers()
   return self:speaker_list()
 end
@@ -466,6 +529,7 @@ function Corpus:kwic(q, opts)
   local left, right, chars, clip = opts.left or width, opts.right or width, opts.chars or 0, opts.clip or "turn"
   local hit_opts = { left = left, right = right, collation = COLLATIONS[self:language()] }
   local matches = self:find(compile(self, "kwic", q, opts), "matches")
+  self:check_matches(matches) -- a damaged document of a saved corpus fails the query, not a later read
   if not opts.speaker and opts.meta == nil then -- each hit's table is built when it is read
     return Hits.lazy(self, q, #matches, function(i)
       return self:match_hit(matches, i, left, right, chars, clip)
@@ -536,6 +600,37 @@ function Corpus:fingerprint()
   fp = c_fingerprint(self)
   fingerprint_of[self] = fp
   return fp
+end
+
+--- Speaker aliases: `c:alias{["Speaker 1"] = "Lisbeth Löpare Johansson"}` gives every turn
+-- labelled "Speaker 1" that speaker, in every document; `c:alias(map, {doc = name_or_index})` in
+-- one document only (a rule for a document wins over a corpus-wide one). Keys are labels as the
+-- source writes them; two labels given one name are one speaker. Speakers, speaker filters,
+-- statistics, concordances, quotes, export and `@speaker` in queries then use the names; a
+-- turn's, hit's or quote's `label` keeps the source's label. The rules are saved with the corpus
+-- (`c:save`). An unknown label raises, naming it, and changes nothing. Returns the corpus.
+function Corpus:alias(map, opts)
+  opts = check_opts("alias", opts, { doc = true })
+  local doc = opts.doc
+  if doc ~= nil then
+    if type(doc) ~= "string" and math.type(doc) ~= "integer" then
+      error(("alias: option doc must be a document's name, path or index, not %s"):format(type(doc)), 2)
+    end
+    local i = self:document_index(doc)
+    if not i or i < 1 or i > self:stats().documents then
+      error(("alias: no document %s in the corpus"):format(type(doc) == "string" and ("%q"):format(doc)
+        or tostring(doc)), 2)
+    end
+    if math.type(doc) == "integer" then doc = self:document(i).path end
+  end
+  self:set_aliases(alias_rules("alias", map, doc, false, 3))
+  fingerprint_of[self] = nil -- who said what changed
+  return self
+end
+
+--- The alias rules in the order set: each {label, name, doc} (doc nil: every document).
+function Corpus:aliases()
+  return self:alias_rules()
 end
 
 --- samtal.script{...}: the declaration at the head of a shareable script (samtal.script).

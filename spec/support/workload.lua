@@ -70,6 +70,28 @@ local e = samtal.open(extra, { hyphens = true })
 assert(#e:kwic("the") > 0)
 assert(#e:dispersion("the", { parts = "time" }) == 1 and #e:talk() > 0 and #e:freq { by = "stem", language = "en" } > 0)
 
+-- speaker aliases and merged turns, saved and reopened; a bad alias is an error and no leak
+local al = samtal.open("corpus", { aliases = { MAGNUS = "LENA" }, merge_turns = true })
+al:alias({ ["Speaker 1"] = "Lisbeth" }, { doc = 2 })
+assert(#al:speakers() == 6 and al:count('vård @speaker = "Lisbeth"') > 0 and #al:talk() == 6)
+assert(not pcall(al.alias, al, { NOPE = "x" }) and not pcall(samtal.open, "corpus", { aliases = { NOPE = "x" } }))
+local alp = os.tmpname() .. ".samtal"
+al:save(alp)
+assert(#samtal.open(alp):aliases() == 2)
+os.remove(alp)
+
+-- transcription conventions: an event, a hesitation, a pattern whose code fails
+samtal.convention { name = "unclear", pattern = "(ohörbart)" }
+samtal.convention { name = "hesitation", pattern = require("lpeg").P"eh" + "öh", kind = "hesitation" }
+local cvp = os.tmpname()
+write(cvp, "ANNA: jag eh vet (ohörbart) inte öh\n\nBO: ja\n")
+local cv = samtal.open(cvp)
+assert(cv:count('[kind = "hesitation"]') == 2 and #cv:document(1).events == 1)
+samtal.convention { name = "bad", pattern = require("lpeg").Cmt(require("lpeg").P"ja", function() error("x") end) }
+assert(not pcall(samtal.open, cvp))
+for _, name in ipairs { "unclear", "hesitation", "bad" } do samtal.remove_convention(name) end
+os.remove(cvp)
+
 -- every kind of bad input, each an error and no leak
 local tmp = os.tmpname()
 for _, bytes in ipairs { "", "A: hej\0", "LENA: på caf\xC3 ok\n", "\xFF\xFE", "\xFF\xFEA\0:" } do
