@@ -13,6 +13,7 @@
 -- hands the core the spans (byte offsets and a kind); the core turns them into events and tokens
 -- (src/corpus.c apply_marks, src/tokenize.c token_mark). Without conventions nothing of this runs, and
 -- the readers' own rules (bracketed events such as "[skratt]", time marks) stay as they are.
+-- @module samtal.convention
 local lpeg = require "lpeg"
 
 local P, R, S, B, Cp, Cc, Ct = lpeg.P, lpeg.R, lpeg.S, lpeg.B, lpeg.Cp, lpeg.Cc, lpeg.Ct
