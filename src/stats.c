@@ -677,6 +677,8 @@ typedef struct colloc_job {
     colloc_part *parts;
 } colloc_job;
 
+enum { PREFETCH_AHEAD = 16 }; /* hits ahead whose windows are fetched into the cache */
+
 static void collocates_part(void *arg, unsigned p) {
     colloc_job *j = arg;
     colloc_part *part = &j->parts[p];
@@ -700,6 +702,16 @@ static void collocates_part(void *arg, unsigned p) {
     uint32_t turn = 0;
     for (size_t h = part->hit_first; h < part->hit_end; h++) {
         uint32_t s = j->starts[h], e = s + j->lens[h];
+        if (h + PREFETCH_AHEAD < part->hit_end) {
+            /* the windows of a later hit: tokens far apart miss the cache, and the loop below
+             * cannot run ahead by itself (each step waits for its key) */
+            uint32_t later = j->starts[h + PREFETCH_AHEAD];
+            if (later >= base + 8 && later + 8 < ntok) {
+                __builtin_prefetch(&toks[later - 8]);
+                __builtin_prefetch(&toks[later]);
+                __builtin_prefetch(&toks[later + 8]);
+            }
+        }
         if (s < base || s >= ntok || e > ntok || e <= s) continue;
         turn = turn_from(c, turn, s); /* the hits come in ascending order */
         uint32_t lo, hi, lo2, hi2;

@@ -446,9 +446,13 @@ local function keyword_row(form, a, b, tc, rc)
 end
 
 --- The frequencies of a selection: freq by key id and the total.
+-- The frequencies of a selection's keys, by key id, only those it uses (a dense list of every key
+-- would cost a table the size of the lexicon), and its token total.
 local function selection_counts(c, km, fname, sel)
-  local r, total = c:tally_keys(km, turnset(c, fname, sel), {})
-  return r.freq, total
+  local r, total = c:tally_keys(km, turnset(c, fname, sel), { sorted = true })
+  local freq, rfreq = {}, r.freq
+  for i, k in ipairs(r.keys) do freq[k] = rfreq[i] end
+  return freq, total
 end
 
 local function check_selection(fname, v, what)
@@ -512,9 +516,7 @@ function stats.keywords(c, opts)
     end
   else
     local target = check_selection("keywords", opts.target, "target")
-    local tfreq, ttotal = selection_counts(c, km, "keywords", target)
-    local sparse = {}
-    for k, n in ipairs(tfreq) do if n > 0 then sparse[k] = n end end
+    local sparse, ttotal = selection_counts(c, km, "keywords", target)
     local reference = opts.reference or "rest"
     local cmp = { freq = sparse, total = ttotal }
     if reference == "rest" then
@@ -525,7 +527,7 @@ function stats.keywords(c, opts)
       cmp.ref_total = all.total
     elseif type(reference) == "table" then
       local rfreq, rtotal = selection_counts(c, km, "keywords", check_selection("keywords", reference, "reference"))
-      cmp.ref = function(k) return rfreq[k] end
+      cmp.ref = function(k) return rfreq[k] or 0 end
       cmp.ref_total = rtotal
     elseif type(reference) == "string" or (type(reference) == "userdata" and reference.tally_keys) then
       local rfreq, rtotal
