@@ -58,6 +58,8 @@ print("fingerprint", c:fingerprint(), "forms", #forms, "first", forms[1], "last"
 print(c:freq{}:csv())
 print(c:collocates("och", {left = 3, right = 4, min = 1}):csv())
 print(c:collocates("vård", {min = 1, within = "sentence"}):csv())
+print(c:keywords{target = {speaker = "LENA"}, negative = true}:csv())
+print(c:freq{speaker = "KIM", min = 2}:csv())
 c:save(arg[2])
 ]]
 
@@ -79,6 +81,26 @@ describe("threads", function()
     assert.are.equal(helpers.read(one), helpers.read(two))
     os.remove(one)
     os.remove(two)
+  end)
+
+  it("count a speaker's words in parts as the keywords' target, the same as counted whole", function()
+    local c = samtal.open(dir, { progress = false })
+    assert.is_true(c:stats().tokens >= 100000) -- the size from which the turns are split
+    local r = c:keywords { target = { speaker = "KIM" }, min = 1, negative = true }
+    -- independently: the folded word forms of KIM's turns, from the token stream
+    local mine, rest = {}, {}
+    for tok in c:tokens { kinds = "word number" } do
+      local t = tok.speaker == "KIM" and mine or rest
+      t[tok.folded] = (t[tok.folded] or 0) + 1
+    end
+    local n = 0
+    for _, row in ipairs(r) do
+      assert.are.equal(mine[row.form] or 0, row.freq, row.form)
+      assert.are.equal(rest[row.form] or 0, row.ref_freq, row.form)
+      n = n + 1
+    end
+    assert.is_true(n > 20)
+    c:close()
   end)
 
   it("split collocates of a frequent word into parts and count every window token once", function()

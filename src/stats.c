@@ -305,6 +305,66 @@ int stats_check_corpus(const sm_corpus *c, sm_error *err) {
     return 0;
 }
 
+/* Frequencies only (no range): the turns split into a part per thread, each counting into an
+ * array of its own, added up in order. */
+typedef struct turns_part {
+    uint32_t first, end; /* turns */
+    uint32_t *freq;
+    uint64_t total;
+} turns_part;
+
+typedef struct turns_job {
+    const sm_corpus *c;
+    const sm_keymap *km;
+    const sm_set *turns;
+    turns_part *parts;
+} turns_job;
+
+static void count_turns_part(void *arg, unsigned p) {
+    turns_job *j = arg;
+    turns_part *part = &j->parts[p];
+    const sm_corpus *c = j->c;
+    const uint32_t *key = j->km->key;
+    uint64_t n = 0;
+    for (uint32_t t = next_turn(c, j->turns, part->first); t < part->end;
+         t = next_turn(c, j->turns, t + 1)) {
+        const sm_turn *tr = &c->turns.v[t];
+        const sm_token *tok = c->tokens.v + tr->tok_first;
+        for (uint32_t i = 0; i < tr->tok_count; i++) {
+            uint32_t k = key[tok[i].form];
+            if (k == SM_NONE) continue;
+            part->freq[k]++;
+            n++;
+        }
+    }
+    part->total = n;
+}
+
+static int count_in_parts(const sm_corpus *c, const sm_keymap *km, const sm_set *turns,
+                          uint64_t *freq, uint64_t *total, sm_error *err) {
+    enum { MAX_PARTS = 16 };
+    unsigned np = parallel_threads();
+    if (np > MAX_PARTS) np = MAX_PARTS;
+    turns_part parts[MAX_PARTS];
+    memset(parts, 0, sizeof parts);
+    uint32_t nt = (uint32_t)c->turns.n, nk = km->nkeys;
+    int rc = 0;
+    for (unsigned p = 0; p < np; p++) {
+        parts[p].first = (uint32_t)((uint64_t)nt * p / np);
+        parts[p].end = (uint32_t)((uint64_t)nt * (p + 1) / np);
+        if (!(parts[p].freq = calloc(nk ? nk : 1, sizeof *parts[p].freq))) rc = -1;
+    }
+    turns_job job = {c, km, turns, parts};
+    if (rc == 0) parallel_run(np, count_turns_part, &job);
+    for (unsigned p = 0; p < np; p++) {
+        for (uint32_t k = 0; rc == 0 && k < nk; k++)
+            freq[k] += parts[p].freq[k];
+        *total += parts[p].total;
+        free(parts[p].freq);
+    }
+    return rc ? sm_errorf(err, "out of memory") : 0;
+}
+
 int stats_count(const sm_corpus *c, const sm_keymap *km, const sm_set *turns, uint64_t *freq,
                 uint32_t *docs, uint32_t *turns_n, uint64_t *total, sm_error *err) {
     uint32_t nk = km->nkeys;
@@ -316,6 +376,8 @@ int stats_count(const sm_corpus *c, const sm_keymap *km, const sm_set *turns, ui
     if (from_postings && nk == c->folds.n) {
         return count_from_postings(c, km, freq, docs, total, err);
     }
+    if (!docs && !turns_n && c->tokens.n >= 100000 && parallel_threads() > 1)
+        return count_in_parts(c, km, turns, freq, total, err);
     uint32_t *last_doc = docs ? malloc((nk ? nk : 1) * sizeof *last_doc) : NULL;
     uint32_t *last_turn = turns_n ? malloc((nk ? nk : 1) * sizeof *last_turn) : NULL;
     if ((docs && !last_doc) || (turns_n && !last_turn)) {
