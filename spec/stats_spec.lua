@@ -1669,3 +1669,22 @@ describe("samtal statistics", function()
     end)
   end)
 end)
+
+describe("a speaker's turns as a set (c:speaker_turnset, the one-speaker selection)", function()
+  it("holds exactly the speaker's turns, also after an alias joins two labels", function()
+    local c = samtal.open("corpus")
+    for _, name in ipairs(c:speaker_names()) do
+      assert.are.equal(#c:turn_ids(name), #c:speaker_turnset(name), name)
+      -- the words counted through the set, against the token stream's own speaker filter
+      local words = 0
+      for _ in c:tokens { speaker = name, kinds = "word number" } do words = words + 1 end
+      local _, total = c:tally_keys(c:keymap("lower", "word number"), c:speaker_turnset(name), {})
+      assert.are.equal(words, total, name)
+    end
+    assert.are.equal(0, #c:speaker_turnset("NOBODY"))
+    local turns = #c:turn_ids("Speaker 1") + #c:turn_ids("Speaker 2")
+    c:alias { ["Speaker 1"] = "Värd", ["Speaker 2"] = "Värd" }
+    assert.are.equal(turns, #c:speaker_turnset("Värd"))
+    assert.are.equal(0, #c:speaker_turnset("Speaker 1"))
+  end)
+end)

@@ -526,6 +526,22 @@ static int corpus_turnset_of(lua_State *L) {
     return 1;
 }
 
+/* c:speaker_turnset(name) -> the Set of the turns of one speaker (after aliases), built in one
+ * pass over the turns; an unknown name gives the empty set */
+static int corpus_speaker_turnset(lua_State *L) {
+    sm_corpus *c = checked_corpus(L);
+    size_t len;
+    const char *name = luaL_checklstring(L, 2, &len);
+    uint32_t sid = corpus_find_speaker(c, name, len);
+    sm_set *set = lua_newuserdatauv(L, sizeof *set, 0);
+    memset(set, 0, sizeof *set);
+    luaL_setmetatable(L, SET_T);
+    if (set_init(set, (uint32_t)c->turns.n)) return luaL_error(L, "out of memory");
+    for (uint32_t t = 0; sid != SM_NONE && t < c->turns.n; t++)
+        if (corpus_speaker_of(c, t) == sid) set_add(set, t);
+    return 1;
+}
+
 /* c:turn_columns() -> {speaker, doc, words, start}: one array each, by turn id; speaker is a
  * speaker id (1-based, as in c:speaker_names()) or 0; start is a time in seconds or false */
 static int corpus_turn_columns(lua_State *L) {
@@ -624,6 +640,7 @@ static const luaL_Reg stats_methods[] = {{"keymap", corpus_keymap},
                                          {"part_counts", corpus_part_counts},
                                          {"diversity_counts", corpus_diversity},
                                          {"turnset_of", corpus_turnset_of},
+                                         {"speaker_turnset", corpus_speaker_turnset},
                                          {"turn_columns", corpus_turn_columns},
                                          {"speaker_names", corpus_speaker_names},
                                          {"form_table", corpus_form_table},

@@ -92,10 +92,17 @@ local function turn_ids(c, fname, filter)
       if not known[s] then argerror(fname, ("no speaker %q in this corpus"):format(s)) end
     end
   end
-  local ids = {}
-  for _, s in ipairs(speakers or { false }) do
-    for _, d in ipairs(docs or { false }) do
-      for _, t in ipairs(c:turn_ids(s or nil, d or nil)) do ids[#ids + 1] = t end
+  speakers, docs = speakers or { false }, docs or { false }
+  if #speakers == 1 and #docs == 1 then -- one list, ascending as c:turn_ids gives it
+    return c:turn_ids(speakers[1] or nil, docs[1] or nil)
+  end
+  local ids, n = {}, 0
+  for _, s in ipairs(speakers) do
+    for _, d in ipairs(docs) do
+      for _, t in ipairs(c:turn_ids(s or nil, d or nil)) do
+        n = n + 1
+        ids[n] = t
+      end
     end
   end
   table.sort(ids)
@@ -104,6 +111,13 @@ end
 
 --- The same selection as a Set of turns (nil: every turn).
 local function turnset(c, fname, filter)
+  local speaker = filter and filter.speaker
+  if type(speaker) == "string" and filter.doc == nil and filter.meta == nil then
+    local known = false
+    for _, name in ipairs(c:speaker_names()) do known = known or name == speaker end
+    if not known then argerror(fname, ("no speaker %q in this corpus"):format(speaker)) end
+    return c:speaker_turnset(speaker) -- one pass in C, no list of turn ids
+  end
   local ids = turn_ids(c, fname, filter)
   return ids and c:turnset_of(ids)
 end
