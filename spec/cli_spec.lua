@@ -134,8 +134,8 @@ describe("samtal.cli", function()
       local out, err, code = samtal_run("kwic --format csv nära corpus")
       assert.are.equal(0, code, err)
       local rows, header = records(out)
-      assert.are.same({ "doc", "speaker", "turn", "line", "column", "offset", "length", "start", "left", "match",
-        "right" }, header)
+      assert.are.same({ "doc", "speaker", "turn", "line", "column", "offset", "length", "start", "stop", "left",
+        "match", "right" }, header)
       local hits = c:kwic("nära")
       assert.are.equal(#hits, #rows)
       for i, hit in ipairs(hits) do

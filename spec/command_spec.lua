@@ -76,7 +76,7 @@ describe("scripts/kwic.lua", function()
     assert.are.equal(0, code)
     local lines = {}
     for l in out:gmatch("[^\r\n]+") do lines[#lines + 1] = l end
-    assert.are.equal("doc,speaker,turn,line,column,offset,length,start,left,match,right", lines[1])
+    assert.are.equal("doc,speaker,turn,line,column,offset,length,start,stop,left,match,right", lines[1])
     assert.truthy(lines[2]:find(",det vill säga,", 1, true))
     out, _, code = h.run(samtal_cmd .. " scripts/kwic.lua --sort speaker --width 1 nära corpus")
     assert.are.equal(0, code)

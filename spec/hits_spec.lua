@@ -199,7 +199,7 @@ describe("samtal.hits", function()
       assert.are.equal(0, #none:count("speaker"))
       assert.are.equal('no hits for "blåbärssoppa"', tostring(none))
       assert.are.equal("[]\n", none:json())
-      assert.are.equal("doc,speaker,turn,line,column,offset,length,start,left,match,right\r\n", none:csv())
+      assert.are.equal("doc,speaker,turn,line,column,offset,length,start,stop,left,match,right\r\n", none:csv())
     end)
 
     it("names a query that is no string (a function, a pattern) in its text and page", function()
@@ -565,13 +565,13 @@ describe("samtal.hits", function()
       for _, q in ipairs { '" hej ,', "sa", "gick" } do
         local hits = kwic(c2, q)
         local records = read_csv(hits:csv())
-        assert.are.same({ "doc", "speaker", "turn", "line", "column", "offset", "length", "start", "left",
-          "match", "right" }, records[1])
+        assert.are.same({ "doc", "speaker", "turn", "line", "column", "offset", "length", "start", "stop",
+          "left", "match", "right" }, records[1])
         assert.are.equal(#hits + 1, #records)
         for i, hit in ipairs(hits) do
           local r = records[i + 1]
           assert.are.same({ hit.doc, hit.speaker, tostring(hit.turn), tostring(hit.line), tostring(hit.column),
-            tostring(hit.offset), tostring(hit.length), "", hit.left, hit.match, hit.right }, r)
+            tostring(hit.offset), tostring(hit.length), "", "", hit.left, hit.match, hit.right }, r)
         end
       end
       assert.are.equal('"hej,', kwic(c2, '" hej ,')[1].match)
@@ -594,10 +594,10 @@ describe("samtal.hits", function()
       assert.are.equal(2, #lines)
       local fields = {}
       for f in (lines[2] .. "\t"):gmatch("([^\t]*)\t") do fields[#fields + 1] = f end
-      assert.are.equal(11, #fields)
-      assert.are.equal("ett\\ttvå ", fields[9])
-      assert.are.equal("sa", fields[10])
-      assert.are.equal(" tre\\nfyra", fields[11])
+      assert.are.equal(12, #fields)
+      assert.are.equal("ett\\ttvå ", fields[10])
+      assert.are.equal("sa", fields[11])
+      assert.are.equal(" tre\\nfyra", fields[12])
     end)
   end)
 

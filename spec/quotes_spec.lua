@@ -276,7 +276,7 @@ describe("samtal", function()
     it("writes CSV and JSON with attribution and byte range", function()
       local list = c:quotes { speaker = "MAGNUS", match = "det vill säga" }
       local csv = list:csv()
-      assert.truthy(csv:find("^doc,path,speaker,name,role,title,page,start,turn,line,column,offset,length,words,text\r\n"))
+      assert.truthy(csv:find("^doc,path,speaker,name,role,title,page,start,stop,turn,line,column,offset,length,words,text\r\n"))
       assert.truthy(csv:find("MAGNUS,Magnus Johansson,", 1, true))
       local json = list:json()
       assert.truthy(json:find('"speaker":"MAGNUS"', 1, true))

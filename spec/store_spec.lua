@@ -8,7 +8,7 @@ local HEADER, ENTRY = 64, 32
 -- section ids, as store.c numbers them
 local SECTION = { documents = 1, text = 2, segments = 5, layout_turns = 6, turns = 11, tokens = 13, sentences = 14,
   fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29 }
-local VERSION, NSECTIONS = 4, 31
+local VERSION, NSECTIONS = 5, 32
 
 --- XXH64 with seed 0, the checksum of the header, the directory and every section.
 local P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
@@ -326,42 +326,70 @@ describe("samtal", function()
         h.error_of(samtal.open, p))
     end)
 
-    it("reads a corpus saved in format 3, which has no aliases", function()
-      local c = samtal.open(h.tempfile("ANNA: hej på dig\n\nBO: hej hej\n\nCECILIA: tack\n"))
-      local p = os.tmpname() .. ".samtal"
-      c:save(p)
-      local b = h.read(p)
-      os.remove(p)
-      -- format 4 is format 3 and an aliases section last: take the section's directory entry
-      -- out, move every section 32 bytes down, and make the checksums right again
+    -- An older format from a file of this one: format 4 is format 5 without its last section
+    -- (the turns' stop times), format 3 format 4 without its last (the aliases). Takes the
+    -- last `drop` directory entries out, moves every section down, makes the checksums right.
+    local function older(b, drop, version)
       local nsec = string.unpack("<I4", b, 25)
-      assert.are.equal(31, nsec)
+      assert.are.equal(NSECTIONS, nsec)
       local dir = {}
       for i = 0, nsec - 1 do
         local id, elsize, off, count, sum = string.unpack("<I4I4I8I8i8", b, 65 + i * 32)
         dir[#dir + 1] = { id = id, elsize = elsize, off = off, count = count, sum = sum }
       end
-      assert.are.equal(0, dir[nsec].count) -- no aliases
+      local keep, shift = nsec - drop, drop * 32
+      for i = keep + 1, nsec do assert.are.equal(0, dir[i].count) end -- nothing in what goes
       local body = b:sub(65 + nsec * 32)
-      local last = dir[nsec - 1]
+      local last = dir[keep]
       body = body:sub(1, last.off + last.count * last.elsize - (64 + nsec * 32))
       local entries = {}
-      for i = 1, nsec - 1 do
+      for i = 1, keep do
         local e = dir[i]
-        entries[i] = string.pack("<I4I4I8I8i8", e.id, e.elsize, e.off - 32, e.count, e.sum)
+        entries[i] = string.pack("<I4I4I8I8i8", e.id, e.elsize, e.off - shift, e.count, e.sum)
       end
       local dirbytes = table.concat(entries)
-      local head = string.pack("<c8I4I4I8I4I4I4I4i8I8", b:sub(1, 8), 3, 0x01020304,
-        64 + #dirbytes + #body, nsec - 1, 0, string.unpack("<I4", b, 33), string.unpack("<I4", b, 37),
+      local head = string.pack("<c8I4I4I8I4I4I4I4i8I8", b:sub(1, 8), version, 0x01020304,
+        64 + #dirbytes + #body, keep, 0, string.unpack("<I4", b, 33), string.unpack("<I4", b, 37),
         xxh64(dirbytes), 0)
-      head = head .. string.pack("<i8", xxh64(head))
-      local old = h.tempfile(head .. dirbytes .. body, ".samtal")
-      local d = samtal.open(old)
-      assert.are.same({}, d:aliases())
-      assert.are.same(c:speakers(), d:speakers())
-      assert.are.equal(c:count("hej"), d:count("hej"))
-      d:alias { BO = "Bo" }
-      assert.are.equal("Bo", d:speakers()[2].name)
+      return head .. string.pack("<i8", xxh64(head)) .. dirbytes .. body
+    end
+
+    it("reads corpora saved in formats 3 (no aliases) and 4 (no stop times)", function()
+      local c = samtal.open(h.tempfile("ANNA: hej på dig\n\nBO: hej hej\n\nCECILIA: tack\n"))
+      local p = os.tmpname() .. ".samtal"
+      c:save(p)
+      local b = h.read(p)
+      os.remove(p)
+      for _, v in ipairs { { 2, 3 }, { 1, 4 } } do
+        local d = samtal.open(h.tempfile(older(b, v[1], v[2]), ".samtal"))
+        assert.are.same({}, d:aliases())
+        assert.are.same(c:speakers(), d:speakers())
+        assert.are.equal(c:count("hej"), d:count("hej"))
+        d:alias { BO = "Bo" }
+        assert.are.equal("Bo", d:speakers()[2].name)
+      end
+    end)
+
+    it("keeps the turns' stop times, and refuses a count that is not one per turn", function()
+      local vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n<v Anna>Hej.\n\n"
+        .. "00:00:02.500 --> 00:00:04.000\n<v Anna>Vård.\n\n00:00:04.000 --> 00:00:06.250\n<v Bo>Tack.\n"
+      local c = samtal.open(h.tempfile(vtt, ".vtt"))
+      local p = os.tmpname() .. ".samtal"
+      c:save(p)
+      local d = samtal.open(p)
+      local stops = {}
+      for t in d:turns() do stops[#stops + 1] = t.stop end
+      assert.are.same({ 4.0, 6.25 }, stops)
+      local b = h.read(p)
+      os.remove(p)
+      -- the last section says one stop time for two turns (its checksums made right)
+      local at = HEADER + ENTRY * (NSECTIONS - 1)
+      assert.are.equal(2, (select(4, string.unpack("<I4I4I8I8", b, at + 1))))
+      b = patch(b, at + 16, string.pack("<I8", 1)):sub(1, #b - 8) -- the second time cut off
+      b = patch(b, 16, string.pack("<I8", #b)) -- the file's size in the header
+      local bad = h.tempfile(resum(b, NSECTIONS - 1), ".samtal")
+      local err = h.error_of(samtal.open, bad)
+      assert.truthy(err:find("section turn_stops: 1 stop times for 2 turns", 1, true), err)
     end)
 
     it("raises on a foreign file renamed .samtal", function()

@@ -337,6 +337,15 @@ static int core_open(lua_State *L) {
     return 1;
 }
 
+/* Sets field "stop" of the table on top to the stop time of turn t, where its source gives one. */
+static void push_stop(lua_State *L, const sm_corpus *c, uint32_t t) {
+    double stop = corpus_turn_stop(c, t);
+    if (stop >= 0) {
+        lua_pushnumber(L, stop);
+        lua_setfield(L, -2, "stop");
+    }
+}
+
 static void set_str(lua_State *L, const char *k, const char *s, size_t n) {
     lua_pushlstring(L, s, n);
     lua_setfield(L, -2, k);
@@ -608,6 +617,7 @@ static int corpus_turn(lua_State *L) {
         lua_pushnumber(L, rt->start);
         lua_setfield(L, -2, "start");
     }
+    push_stop(L, c, t);
     set_int(L, "tokens", tr->tok_count);
     set_int(L, "words", tr->words);
     set_int(L, "first_token", (lua_Integer)tr->tok_first + 1);
@@ -770,6 +780,7 @@ static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
         lua_pushnumber(L, rt->start);
         lua_setfield(L, -2, "start");
     }
+    push_stop(L, c, turn);
 }
 
 static void check_widths(lua_State *L, int arg, lua_Integer *left, lua_Integer *right) {
@@ -1320,6 +1331,7 @@ static void set_stretch(lua_State *L, const sm_corpus *c, const sm_stretch *s, s
         lua_pushnumber(L, rt->start);
         lua_setfield(L, -2, "start");
     }
+    push_stop(L, c, s->turn_first);
     uint32_t first, last;
     if (quotes_tokens(c, s, &first, &last)) {
         set_int(L, "sentence", (lua_Integer)corpus_token_sentence(c, first) + 1);

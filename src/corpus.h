@@ -125,6 +125,9 @@ typedef struct sm_warning {
 typedef struct sm_corpus {
     VEC(sm_doc) docs;
     VEC(sm_turn) turns;
+    /* stop time of each turn in seconds (-1: not known), by turn id; empty while no document
+     * has stop times */
+    VEC(double) turn_stops;
     VEC(sm_event) events;
     VEC(sm_token) tokens;
     VEC(uint32_t) sentences;  /* first token of each sentence */
@@ -281,6 +284,11 @@ static inline const sm_speaker *corpus_speaker_info(const sm_corpus *c, uint32_t
 }
 
 /* The speaker id of a turn whose document is checked (or whose speaker was range-checked). */
+/* The stop time of turn t in seconds, or -1 if its source gives none. */
+static inline double corpus_turn_stop(const sm_corpus *c, uint32_t t) {
+    return t < c->turn_stops.n ? c->turn_stops.v[t] : -1;
+}
+
 static inline uint32_t corpus_speaker_of(const sm_corpus *c, uint32_t turn) {
     return c->aliased ? c->alias_turns[turn] : c->turns.v[turn].speaker;
 }

@@ -235,6 +235,15 @@ static int put_layout(sm_buf *b, const sm_corpus *c, const sm_doc *d) {
         } else {
             rc |= put_fast(b, "null");
         }
+        double stop = corpus_turn_stop(c, turn);
+        rc |= put_fast(b, ", \"stop\": ");
+        if (stop >= 0) {
+            char num[32];
+            json_format_double(stop, num);
+            rc |= put_fast(b, num);
+        } else {
+            rc |= put_fast(b, "null");
+        }
         rc |= put_fast(b, ", \"text\": ") | put_range(b, from, to);
         rc |= put_fast(b, ", \"source\": ") |
               put_range(b, text_source_offset(t, from), text_source_offset(t, to));

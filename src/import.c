@@ -226,6 +226,7 @@ static int read_turns(reader *r, sm_layout *lay) {
     int end = array_begin(r, "expected '[' after \"turns\":");
     while (end == 0) {
         sm_rawturn t = {LAYOUT_NONE, (uint32_t)lay->segs.n, 0, 0, -1};
+        double stop = -1;
         int oend = object_begin(r, "expected '{' (a turn)");
         while (oend == 0) {
             if (json_key(&r->j, &r->key)) return -1;
@@ -234,6 +235,8 @@ static int read_turns(reader *r, sm_layout *lay) {
                 rc = read_name(r, lay, &t.speaker, "expected a string or null for \"speaker\"");
             } else if (strcmp(r->key.s, "start") == 0) {
                 rc = read_start(r, &t.start);
+            } else if (strcmp(r->key.s, "stop") == 0) {
+                rc = read_start(r, &stop);
             } else if (strcmp(r->key.s, "label") == 0) {
                 rc = read_u32(r, &t.label, "expected an offset for \"label\"");
             } else if (strcmp(r->key.s, "segments") == 0) {
@@ -262,9 +265,13 @@ static int read_turns(reader *r, sm_layout *lay) {
         }
         if (oend < 0) return -1;
         t.seg_count = (uint32_t)lay->segs.n - t.seg_first; /* none: a label without speech */
-        if (VEC_PUSH(lay->turns, t)) return oom(r);
+        if (VEC_PUSH(lay->turns, t) || VEC_PUSH(lay->stops, stop)) return oom(r);
         end = json_next_element(&r->j);
     }
+    int any = 0; /* without a stop time at all, none is kept, as a reader keeps none */
+    for (size_t k = 0; k < lay->stops.n; k++)
+        any |= lay->stops.v[k] >= 0;
+    if (!any) lay->stops.n = 0;
     return end < 0 ? -1 : 0;
 }
 

@@ -49,6 +49,7 @@ typedef struct sm_pretoken {
 typedef struct sm_layout {
     VEC(sm_segment) segs;
     VEC(sm_rawturn) turns;
+    VEC(double) stops; /* per turn, its stop time in seconds or -1; empty: the reader knows none */
     VEC(sm_rawevent) events;
     VEC(sm_participant) participants;
     VEC(uint32_t) pages;             /* offset where each page starts; pages.n is the page count */

@@ -94,7 +94,8 @@ static int open_turn(builder *b) {
     double start = b->want_turn ? b->want_start : -1;
     sm_rawturn turn = {who, (uint32_t)b->lay.segs.n, 1, (uint32_t)b->syn.n, start};
     sm_segment seg = {(uint32_t)b->syn.n, (uint32_t)b->syn.n, SEP_NONE};
-    if (VEC_PUSH(b->lay.turns, turn) || VEC_PUSH(b->lay.segs, seg)) return -1;
+    if (VEC_PUSH(b->lay.turns, turn) || VEC_PUSH(b->lay.stops, -1.0) || VEC_PUSH(b->lay.segs, seg))
+        return -1;
     b->cur = (uint32_t)b->lay.turns.n - 1;
     b->want_turn = 0;
     return 0;
@@ -338,7 +339,7 @@ static int json_time(sm_json *j, const char *key, double *t) {
  * order, so the body is only checked here and decoded once the speaker is known. */
 static int json_segment(sm_json *j, builder *b, sm_buf *key) {
     size_t body = SIZE_MAX;
-    double start = -1;
+    double start = -1, stop = -1;
     sm_buf speaker = {0};
     int named = 0, rc = -1;
     j->p++;
@@ -372,6 +373,8 @@ static int json_segment(sm_json *j, builder *b, sm_buf *key) {
             }
         } else if (strcmp(key->s, "startTime") == 0) {
             if (json_time(j, "startTime", &start)) goto done;
+        } else if (strcmp(key->s, "endTime") == 0) {
+            if (json_time(j, "endTime", &stop)) goto done;
         } else if (json_value(j)) {
             goto done;
         }
@@ -395,6 +398,8 @@ static int json_segment(sm_json *j, builder *b, sm_buf *key) {
         }
         j->p = after;
         b->space = 1; /* the next segment's text goes on after a space */
+        /* a turn of several segments stops where the last of them does */
+        if (stop >= 0 && b->cur != LAYOUT_NONE) b->lay.stops.v[b->cur] = stop;
     }
     rc = 0;
 done:

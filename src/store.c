@@ -157,13 +157,15 @@ enum {
     S_POSTINGS,
     S_FOLD_FORMS_START,
     S_FOLD_FORMS,
-    S_ALIASES, /* since version 4: the speaker alias rules, doc NUL label NUL name NUL each */
+    S_ALIASES,    /* since version 4: the speaker alias rules, doc NUL label NUL name NUL each */
+    S_TURN_STOPS, /* since version 5: each turn's stop time (double), or none at all */
     S_COUNT
 };
 
-/* The oldest version read: version 3 is version 4 without the aliases section. */
+/* The oldest version read: version 3 is version 4 without the aliases section, version 4 is
+ * version 5 without the turns' stop times. */
 #define STORE_OLDEST 3
-#define SECTIONS_OF(version) ((version) == 3 ? S_ALIASES : S_COUNT)
+#define SECTIONS_OF(version) ((version) == 3 ? S_ALIASES : (version) == 4 ? S_TURN_STOPS : S_COUNT)
 
 /* What each section holds; `bulk` ones grow with the text and are checksummed by
  * store_verify() only (their indexes are checked at open or on first use, see above). */
@@ -203,6 +205,7 @@ static const struct {
     [S_FOLD_FORMS_START] = {"fold_forms_start", sizeof(uint32_t), 1},
     [S_FOLD_FORMS] = {"fold_forms", sizeof(uint32_t), 1},
     [S_ALIASES] = {"aliases", 1, 0},
+    [S_TURN_STOPS] = {"turn_stops", sizeof(double), 0},
 };
 
 #define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
@@ -516,6 +519,7 @@ static void write_sections(writer *w, const sm_corpus *c) {
         w_put(w, a->name, strlen(a->name) + 1);
     }
     w_end(w);
+    w_section(w, S_TURN_STOPS, c->turn_stops.v, c->turn_stops.n); /* none, or one per turn */
 }
 
 static int write_all_at(int fd, const void *data, size_t n, off_t at) {
@@ -1185,6 +1189,14 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
 
     c->turns.v = (sm_turn *)sec_data(o, S_TURNS);
     c->turns.n = c->turns.cap = (size_t)sec_count(o, S_TURNS);
+    if (o->nsec > S_TURN_STOPS) { /* version 5 on: none, or a stop time per turn */
+        uint64_t nstops = sec_count(o, S_TURN_STOPS);
+        if (nstops != 0 && nstops != c->turns.n)
+            return failf(o, "section turn_stops: %llu stop times for %zu turns",
+                         (unsigned long long)nstops, c->turns.n);
+        c->turn_stops.v = (double *)sec_data(o, S_TURN_STOPS);
+        c->turn_stops.n = c->turn_stops.cap = (size_t)nstops;
+    }
     c->events.v = (sm_event *)sec_data(o, S_EVENTS);
     c->events.n = c->events.cap = (size_t)sec_count(o, S_EVENTS);
     if (load_docs(o, c, m)) return -1;

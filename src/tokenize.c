@@ -294,6 +294,7 @@ static int merge_turns(sm_corpus *c, uint32_t doc_id) {
             prev->seg_first + prev->seg_count == cur->seg_first) {
             lay->segs.v[cur->seg_first].sep = SEP_PARAGRAPH;
             prev->seg_count += cur->seg_count;
+            if (lay->stops.n == lay->turns.n) lay->stops.v[out] = lay->stops.v[t];
             /* a label of its own stays a label of the corpus, so the alias rules that name it
              * hold (interned now, so only a label that no turn keeps gets an id out of turn order)
              */
@@ -305,9 +306,11 @@ static int merge_turns(sm_corpus *c, uint32_t doc_id) {
             }
         } else {
             lay->turns.v[++out] = *cur;
+            if (lay->stops.n == lay->turns.n) lay->stops.v[out] = lay->stops.v[t];
         }
         to[t] = out;
     }
+    if (lay->stops.n == lay->turns.n) lay->stops.n = (size_t)out + 1;
     lay->turns.n = (size_t)out + 1;
     for (size_t e = 0; e < lay->events.n; e++)
         if (lay->events.v[e].turn != LAYOUT_NONE) lay->events.v[e].turn = to[lay->events.v[e].turn];
@@ -331,6 +334,17 @@ int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
         d = &c->docs.v[doc_id];
     }
     d->turn_count = (uint32_t)c->turns.n - d->turn_first;
+    /* stop times, by corpus turn: kept once a document has any, -1 for turns without */
+    const sm_layout *lay = &d->layout;
+    if (rc == 0 && (lay->stops.n || c->turn_stops.n)) {
+        while (rc == 0 && c->turn_stops.n < d->turn_first)
+            rc = VEC_PUSH(c->turn_stops, -1.0);
+        for (uint32_t t = d->turn_first; rc == 0 && t < c->turns.n; t++) {
+            uint32_t raw = c->turns.v[t].index;
+            rc = VEC_PUSH(c->turn_stops, raw < lay->stops.n ? lay->stops.v[raw] : -1.0);
+        }
+        if (rc) rc = sm_errorf(err, "%s: out of memory", d->path);
+    }
     d->tok_count = (uint32_t)c->tokens.n - d->tok_first;
     d->sent_count = (uint32_t)c->sentences.n - d->sent_first;
     /* Events learn the first token after them, so a query can ask what follows laughter. */

@@ -31,7 +31,7 @@ typedef struct cue_reader {
      * a label that differs from the current speaker, or a dash), with this speaker. */
     int want_turn;
     uint32_t want_speaker;
-    double cue_start;
+    double cue_start, cue_end;
     int space; /* a space is due before the next character */
 } cue_reader;
 
@@ -113,9 +113,8 @@ static int parse_time(const char *s, size_t n, size_t *p, double *secs) {
 }
 
 /* A timing line: start "-->" end, then cue settings (ignored). */
-static int parse_timing(const char *s, size_t n, double *start) {
+static int parse_timing(const char *s, size_t n, double *start, double *end) {
     size_t p = strspn(s, " \t");
-    double end;
     if (!parse_time(s, n, &p, start)) return 0;
     while (p < n && (s[p] == ' ' || s[p] == '\t'))
         p++;
@@ -123,7 +122,7 @@ static int parse_timing(const char *s, size_t n, double *start) {
     p += 3;
     while (p < n && (s[p] == ' ' || s[p] == '\t'))
         p++;
-    return parse_time(s, n, &p, &end) && (p == n || s[p] == ' ' || s[p] == '\t');
+    return parse_time(s, n, &p, end) && (p == n || s[p] == ' ' || s[p] == '\t');
 }
 
 /* The length of a "Name: " label at the start of s[0..n) (the name is s[0..*name_len)), or 0.
@@ -168,7 +167,9 @@ static int open_turn(cue_reader *r) {
     uint32_t who = r->want_turn ? r->want_speaker : LAYOUT_NONE;
     sm_rawturn turn = {who, (uint32_t)r->lay.segs.n, 1, (uint32_t)r->syn.n, r->cue_start};
     sm_segment seg = {(uint32_t)r->syn.n, (uint32_t)r->syn.n, SEP_NONE};
-    if (VEC_PUSH(r->lay.turns, turn) || VEC_PUSH(r->lay.segs, seg)) return -1;
+    if (VEC_PUSH(r->lay.turns, turn) || VEC_PUSH(r->lay.stops, r->cue_end) ||
+        VEC_PUSH(r->lay.segs, seg))
+        return -1;
     r->cur = (uint32_t)r->lay.turns.n - 1;
     r->speaker = who;
     r->want_turn = 0;
@@ -188,6 +189,7 @@ static int emit(cue_reader *r, char c, size_t a, size_t z, size_t line) {
         buf_putc(&r->syn, c) || text_map_point(&r->map, r->syn.n, text_source_offset(r->t, z)))
         return -1;
     r->lay.segs.v[r->lay.segs.n - 1].end = (uint32_t)r->syn.n;
+    r->lay.stops.v[r->cur] = r->cue_end; /* a turn stops where the last cue with its text does */
     return 0;
 }
 
@@ -441,7 +443,7 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
         }
         size_t ta, tz;
         line_range(t, timing, &ta, &tz);
-        if (!parse_timing(s + ta, tz - ta, &r.cue_start)) {
+        if (!parse_timing(s + ta, tz - ta, &r.cue_start, &r.cue_end)) {
             sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"%s", name,
                       timing + 1, example, (int)(tz - ta > 60 ? 60 : tz - ta), s + ta,
                       err->skip ? "; cue left out" : "");

@@ -654,10 +654,10 @@ Examples:
 -- quotes
 
 -- The columns of quotes and quotations, as Quotes:csv() and Quotations:csv() write them.
-local QUOTE_FIELDS = { "doc", "path", "speaker", "name", "role", "title", "page", "start", "turn", "line", "column",
-  "offset", "length", "words", "text" }
-local QUOTATION_FIELDS = { "doc", "path", "speaker", "turn", "sentence", "depth", "page", "start", "line", "column",
-  "offset", "length", "text" }
+local QUOTE_FIELDS = { "doc", "path", "speaker", "name", "role", "title", "page", "start", "stop", "turn", "line",
+  "column", "offset", "length", "words", "text" }
+local QUOTATION_FIELDS = { "doc", "path", "speaker", "turn", "sentence", "depth", "page", "start", "stop", "line",
+  "column", "offset", "length", "text" }
 
 commands.quotes = {
   summary = "whole sentences fit to quote, with attribution, checked against the source",

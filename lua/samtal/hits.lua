@@ -128,7 +128,7 @@ end
 -- Hit fields a level may name even when no hit in the result carries them.
 local FIELDS = {}
 for _, f in ipairs { "doc", "path", "speaker", "turn", "turn_id", "left", "match", "right", "offset", "length",
-  "line", "column", "position", "sentence", "start", "tokens" } do
+  "line", "column", "position", "sentence", "start", "stop", "tokens" } do
   FIELDS[f] = true
 end
 
@@ -542,7 +542,8 @@ function Hits:__tostring()
   return self:text()
 end
 
-local COLUMNS = { "doc", "speaker", "turn", "line", "column", "offset", "length", "start", "left", "match", "right" }
+local COLUMNS = { "doc", "speaker", "turn", "line", "column", "offset", "length", "start", "stop", "left", "match",
+  "right" }
 
 --- Every hit as CSV (RFC 4180: CRLF line ends, a field with a comma, quote or line break quoted),
 -- one header row. With a path, writes the file and returns the path. `{provenance = true}` (the
@@ -582,7 +583,7 @@ local json_string = format.json_string
 local json_value = format.json_value
 
 local JSON_FIELDS = { "doc", "path", "speaker", "turn", "turn_id", "line", "column", "offset", "length", "start",
-  "position", "sentence", "left", "match", "right" }
+  "stop", "position", "sentence", "left", "match", "right" }
 
 --- Every hit as a JSON array of objects, one a line; a field the hit lacks (speaker, start)
 -- is null. With a path, writes the file and returns the path. With {provenance = ...} the array

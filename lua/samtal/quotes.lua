@@ -215,10 +215,10 @@ local csv_field = format.csv_field
 
 local json_value = format.json_value
 
-local QUOTE_FIELDS = { "doc", "path", "speaker", "name", "role", "title", "page", "start", "turn", "line", "column",
-  "offset", "length", "words", "text" }
-local QUOTATION_FIELDS = { "doc", "path", "speaker", "turn", "sentence", "depth", "page", "start", "line", "column",
-  "offset", "length", "text" }
+local QUOTE_FIELDS = { "doc", "path", "speaker", "name", "role", "title", "page", "start", "stop", "turn", "line",
+  "column", "offset", "length", "words", "text" }
+local QUOTATION_FIELDS = { "doc", "path", "speaker", "turn", "sentence", "depth", "page", "start", "stop", "line",
+  "column", "offset", "length", "text" }
 
 -- csv() and json() take ([path] [, {provenance = true or a corpus}]): with provenance, CSV has
 -- the columns samtal and fingerprint last and JSON is {"samtal", "fingerprint", "rows"}.
