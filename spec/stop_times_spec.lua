@@ -101,4 +101,28 @@ describe("stop times", function()
     assert.are.same({ 1.0, 3.0 }, { t[1].start, t[1].stop })
     assert.are.same({ 3.0, 4.5 }, { t[2].start, t[2].stop })
   end)
+  it("of word-level segments go to their tokens, also through c:save and the JSON export", function()
+    -- episode.json, by hand: "Hej" 0.5-0.9, "och" 1.0-1.4, "välkommen!" 1.5-2.25 (both tokens),
+    -- "Idag:" 2.3-2.8; Bo's sentence is one segment, 3-5.5, for each of its tokens
+    local c = samtal.open(JSON)
+    local p = os.tmpname() .. ".samtal"
+    c:save(p)
+    local json = os.tmpname() .. ".json"
+    c:export(json)
+    local want = { { "Hej", 0.5, 0.9 }, { "och", 1.0, 1.4 }, { "välkommen", 1.5, 2.25 }, { "!", 1.5, 2.25 },
+      { "Idag", 2.3, 2.8 }, { ":", 2.3, 2.8 }, { "Tack", 3.0, 5.5 } }
+    for _, corpus in ipairs { c, samtal.open(p), samtal.open(json) } do
+      for i, w in ipairs(want) do
+        local t = corpus:token(i)
+        assert.are.same(w, { t.form, t.start, t.stop })
+      end
+      local hit = corpus:kwic("och välkommen")[1]
+      assert.are.same({ 1.0, 2.25 }, { hit.match_start, hit.match_stop })
+      assert.are.same({ 0.5, 2.8 }, { hit.start, hit.stop }) -- its turn's
+    end
+    os.remove(p)
+    os.remove(json)
+    -- plain text has no token times
+    assert.is_nil(samtal.open("corpus"):token(1).start)
+  end)
 end)

@@ -8,7 +8,7 @@ local HEADER, ENTRY = 64, 32
 -- section ids, as store.c numbers them
 local SECTION = { documents = 1, text = 2, segments = 5, layout_turns = 6, turns = 11, tokens = 13, sentences = 14,
   fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29 }
-local VERSION, NSECTIONS = 5, 32
+local VERSION, NSECTIONS = 6, 33
 
 --- XXH64 with seed 0, the checksum of the header, the directory and every section.
 local P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
@@ -326,8 +326,9 @@ describe("samtal", function()
         h.error_of(samtal.open, p))
     end)
 
-    -- An older format from a file of this one: format 4 is format 5 without its last section
-    -- (the turns' stop times), format 3 format 4 without its last (the aliases). Takes the
+    -- An older format from a file of this one: format 5 is format 6 without its last section
+    -- (the tokens' times), format 4 format 5 without its last (the turns' stop times), format 3
+    -- format 4 without its last (the aliases). Takes the
     -- last `drop` directory entries out, moves every section down, makes the checksums right.
     local function older(b, drop, version)
       local nsec = string.unpack("<I4", b, 25)
@@ -354,13 +355,13 @@ describe("samtal", function()
       return head .. string.pack("<i8", xxh64(head)) .. dirbytes .. body
     end
 
-    it("reads corpora saved in formats 3 (no aliases) and 4 (no stop times)", function()
+    it("reads corpora saved in formats 3 (no aliases), 4 (no stop times) and 5 (no token times)", function()
       local c = samtal.open(h.tempfile("ANNA: hej på dig\n\nBO: hej hej\n\nCECILIA: tack\n"))
       local p = os.tmpname() .. ".samtal"
       c:save(p)
       local b = h.read(p)
       os.remove(p)
-      for _, v in ipairs { { 2, 3 }, { 1, 4 } } do
+      for _, v in ipairs { { 3, 3 }, { 2, 4 }, { 1, 5 } } do
         local d = samtal.open(h.tempfile(older(b, v[1], v[2]), ".samtal"))
         assert.are.same({}, d:aliases())
         assert.are.same(c:speakers(), d:speakers())
@@ -382,12 +383,17 @@ describe("samtal", function()
       assert.are.same({ 4.0, 6.25 }, stops)
       local b = h.read(p)
       os.remove(p)
-      -- the last section says one stop time for two turns (its checksums made right)
-      local at = HEADER + ENTRY * (NSECTIONS - 1)
+      -- the stop times' section (the last but one) says one stop time for two turns: the second
+      -- is cut off, the empty last section moves down, the checksums are made right
+      local at = HEADER + ENTRY * (NSECTIONS - 2)
       assert.are.equal(2, (select(4, string.unpack("<I4I4I8I8", b, at + 1))))
-      b = patch(b, at + 16, string.pack("<I8", 1)):sub(1, #b - 8) -- the second time cut off
+      local last = HEADER + ENTRY * (NSECTIONS - 1)
+      local last_off, last_count = select(3, string.unpack("<I4I4I8I8", b, last + 1))
+      assert.are.equal(0, last_count)
+      b = patch(b, at + 16, string.pack("<I8", 1)):sub(1, #b - 8)
+      b = patch(b, last + 8, string.pack("<I8", last_off - 8))
       b = patch(b, 16, string.pack("<I8", #b)) -- the file's size in the header
-      local bad = h.tempfile(resum(b, NSECTIONS - 1), ".samtal")
+      local bad = h.tempfile(resum(b, NSECTIONS - 2), ".samtal")
       local err = h.error_of(samtal.open, bad)
       assert.truthy(err:find("section turn_stops: 1 stop times for 2 turns", 1, true), err)
     end)

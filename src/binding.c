@@ -337,6 +337,17 @@ static int core_open(lua_State *L) {
     return 1;
 }
 
+/* Sets fields `start_key` and `stop_key` of the table on top to the start of token `first` and
+ * the stop of token `last`, where the source times its tokens (word-level segments). */
+static void push_token_times(lua_State *L, const sm_corpus *c, uint32_t first, uint32_t last,
+                             const char *start_key, const char *stop_key) {
+    double start, stop, ignored;
+    corpus_token_times(c, first, &start, &ignored);
+    corpus_token_times(c, last, &ignored, &stop);
+    if (start >= 0) lua_pushnumber(L, start), lua_setfield(L, -2, start_key);
+    if (stop >= 0) lua_pushnumber(L, stop), lua_setfield(L, -2, stop_key);
+}
+
 /* Sets field "stop" of the table on top to the stop time of turn t, where its source gives one. */
 static void push_stop(lua_State *L, const sm_corpus *c, uint32_t t) {
     double stop = corpus_turn_stop(c, t);
@@ -781,6 +792,7 @@ static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
         lua_setfield(L, -2, "start");
     }
     push_stop(L, c, turn);
+    push_token_times(L, c, s, e, "match_start", "match_stop");
 }
 
 static void check_widths(lua_State *L, int arg, lua_Integer *left, lua_Integer *right) {
@@ -1146,6 +1158,7 @@ static int corpus_token(lua_State *L) {
     lua_pushstring(L, d->name);
     lua_setfield(L, -2, "doc");
     set_source_fields(L, d, off, off + corpus_token_len(c, t));
+    push_token_times(L, c, t, t, "start", "stop");
     return 1;
 }
 

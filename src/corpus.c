@@ -351,6 +351,7 @@ void corpus_drop_docs(sm_corpus *c, size_t ndocs) {
     const sm_doc *first = &c->docs.v[ndocs]; /* what the corpus held before it */
     c->turns.n = first->turn_first;
     if (c->turn_stops.n > c->turns.n) c->turn_stops.n = c->turns.n;
+    if (c->token_times.n > c->tokens.n) c->token_times.n = c->tokens.n;
     c->tokens.n = first->tok_first;
     c->sentences.n = first->sent_first;
     c->events.n = first->event_first;
@@ -495,6 +496,7 @@ void corpus_free(sm_corpus *c) {
     VEC_FREE(c->warnings);
     VEC_FREE(c->turns);
     VEC_FREE(c->turn_stops);
+    VEC_FREE(c->token_times);
     VEC_FREE(c->events);
     VEC_FREE(c->tokens);
     VEC_FREE(c->sentences);

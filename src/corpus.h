@@ -128,6 +128,9 @@ typedef struct sm_corpus {
     /* stop time of each turn in seconds (-1: not known), by turn id; empty while no document
      * has stop times */
     VEC(double) turn_stops;
+    /* start and stop of each token in seconds (-1: not known), by token id, where the source
+     * times stretches shorter than a turn (word-level segments); empty while no document does */
+    VEC(sm_times) token_times;
     VEC(sm_event) events;
     VEC(sm_token) tokens;
     VEC(uint32_t) sentences;  /* first token of each sentence */
@@ -284,6 +287,13 @@ static inline const sm_speaker *corpus_speaker_info(const sm_corpus *c, uint32_t
 }
 
 /* The speaker id of a turn whose document is checked (or whose speaker was range-checked). */
+/* The start and stop of token t in seconds (-1 each where its source gives none). */
+static inline void corpus_token_times(const sm_corpus *c, uint32_t t, double *start, double *stop) {
+    int known = t < c->token_times.n;
+    *start = known ? c->token_times.v[t].start : -1;
+    *stop = known ? c->token_times.v[t].stop : -1;
+}
+
 /* The stop time of turn t in seconds, or -1 if its source gives none. */
 static inline double corpus_turn_stop(const sm_corpus *c, uint32_t t) {
     return t < c->turn_stops.n ? c->turn_stops.v[t] : -1;

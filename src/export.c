@@ -331,6 +331,16 @@ int export_json(const sm_corpus *c, const char *version, const char *const *meta
             rc |= put_fast(&b, ", ") | put_range(&b, tok->off, tok->off + n);
             rc |= put_fast(&b, ", ") | put_range(&b, text_source_offset(t, tok->off),
                                                  text_source_offset(t, tok->off + n));
+            if (c->token_times.n) { /* the source timed its tokens: [start, stop], null unknown */
+                double tt[2];
+                corpus_token_times(c, d->tok_first + i, &tt[0], &tt[1]);
+                for (int k = 0; k < 2; k++) {
+                    char num[32] = "null";
+                    if (tt[k] >= 0) json_format_double(tt[k], num);
+                    rc |= put_fast(&b, k ? ", " : ", [") | put_fast(&b, num);
+                }
+                rc |= appc(&b, ']');
+            }
             rc |= appc(&b, ']');
             if (rc == 0 && flush(&b, f, 0, err)) rc = failed_write = -1;
         }

@@ -436,6 +436,49 @@ static int check_sentences(reader *r, uint32_t di, size_t at) {
     return 0;
 }
 
+/* The token times in the "tokens" array at `at` (a sixth element [start, stop] of a token, as
+ * the export writes it where the source timed its tokens), as stretches of the text for the
+ * tokeniser to give back to the same tokens: consecutive tokens of the same times make one. */
+static int read_token_times(reader *r, size_t at, sm_layout *lay) {
+    size_t was = r->j.p;
+    r->j.p = at;
+    int end = array_begin(r, "expected '[' after \"tokens\":");
+    while (end == 0) {
+        const char *what = "expected a token: [form, folded form, kind, [start, end], [source "
+                           "start, source end], [start time, stop time]]";
+        uint32_t a, b;
+        if (expect(r, '[', what) || read_string(r, what) || expect(r, ',', what) ||
+            read_string(r, what) || expect(r, ',', what) || read_string(r, what) ||
+            expect(r, ',', what) || read_range(r, &a, &b, what))
+            return -1;
+        int tend = json_next_element(&r->j), k = 0;
+        double t[2] = {-1, -1};
+        while (tend == 0) {
+            if (k++ == 1) { /* the times, after the source range */
+                if (expect(r, '[', what) || read_start(r, &t[0]) || expect(r, ',', what) ||
+                    read_start(r, &t[1]) || expect(r, ']', what))
+                    return -1;
+            } else if (json_value(&r->j)) {
+                return -1;
+            }
+            tend = json_next_element(&r->j);
+        }
+        if (tend < 0) return -1;
+        if (t[0] >= 0 || t[1] >= 0) {
+            sm_timespan *last = lay->timed.n ? &lay->timed.v[lay->timed.n - 1] : NULL;
+            if (last && last->t_start == t[0] && last->t_end == t[1] && last->end <= a) {
+                last->end = b;
+            } else {
+                sm_timespan span = {a, b, t[0], t[1]};
+                if (VEC_PUSH(lay->timed, span)) return oom(r);
+            }
+        }
+        end = json_next_element(&r->j);
+    }
+    r->j.p = was;
+    return end < 0 ? -1 : 0;
+}
+
 static int check_tokens(reader *r, uint32_t di, size_t at) {
     const sm_corpus *c = r->c;
     const sm_doc *d = &c->docs.v[di];
@@ -599,6 +642,10 @@ static int read_doc(reader *r) {
     t->source_len = dp.source_size;
     t->replacements = dp.replacements;
     size_t after = r->j.p;
+    if (dp.tokens_at != SIZE_MAX && read_token_times(r, dp.tokens_at, &dp.d.layout)) {
+        corpus_doc_free(&dp.d);
+        return -1;
+    }
     if (corpus_add_doc(r->c, &dp.d, r->j.err)) return -1; /* it freed the document */
     uint32_t di = (uint32_t)r->c->docs.n - 1;
     if (check_sentences(r, di, dp.sentences_at) || check_tokens(r, di, dp.tokens_at)) return -1;

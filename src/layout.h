@@ -39,6 +39,18 @@ typedef struct sm_participant {
     uint32_t kind, name, role; /* offsets in names, or LAYOUT_NONE */
 } sm_participant;
 
+/* A stretch of the text the source gives times for (a word-level segment of a Podcasting 2.0
+ * transcript): its tokens take these times. */
+typedef struct sm_timespan {
+    uint32_t start, end;   /* the range in the text */
+    double t_start, t_end; /* seconds, or -1 */
+} sm_timespan;
+
+/* A start and a stop in seconds (-1: not known). */
+typedef struct sm_times {
+    double start, stop;
+} sm_times;
+
 /* A token given by the source (VRT), not found by UAX #29. */
 typedef struct sm_pretoken {
     uint32_t start, end;    /* its form in the (synthetic) text */
@@ -50,6 +62,7 @@ typedef struct sm_layout {
     VEC(sm_segment) segs;
     VEC(sm_rawturn) turns;
     VEC(double) stops; /* per turn, its stop time in seconds or -1; empty: the reader knows none */
+    VEC(sm_timespan) timed; /* stretches with times of their own, in text order; usually none */
     VEC(sm_rawevent) events;
     VEC(sm_participant) participants;
     VEC(uint32_t) pages;             /* offset where each page starts; pages.n is the page count */

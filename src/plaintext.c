@@ -63,6 +63,7 @@ void layout_free(sm_layout *lay) {
     VEC_FREE(lay->segs);
     VEC_FREE(lay->turns);
     VEC_FREE(lay->stops);
+    VEC_FREE(lay->timed);
     VEC_FREE(lay->events);
     VEC_FREE(lay->participants);
     VEC_FREE(lay->pages);

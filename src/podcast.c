@@ -390,13 +390,19 @@ static int json_segment(sm_json *j, builder *b, sm_buf *key) {
         goto done;
     }
     if (body != SIZE_MAX) {
-        size_t after = j->p;
+        size_t after = j->p, from = b->syn.n;
         j->p = body;
         if (json_string(j, builder_char, b, NULL) || flush_text(b)) {
             oom(b);
             goto done;
         }
         j->p = after;
+        /* the segment's own times go to its tokens (a separator before it holds none) */
+        sm_timespan span = {(uint32_t)from, (uint32_t)b->syn.n, start, stop};
+        if ((start >= 0 || stop >= 0) && b->syn.n > from && VEC_PUSH(b->lay.timed, span)) {
+            oom(b);
+            goto done;
+        }
         b->space = 1; /* the next segment's text goes on after a space */
         /* a turn of several segments stops where the last of them does */
         if (stop >= 0 && b->cur != LAYOUT_NONE) b->lay.stops.v[b->cur] = stop;

@@ -157,15 +157,20 @@ enum {
     S_POSTINGS,
     S_FOLD_FORMS_START,
     S_FOLD_FORMS,
-    S_ALIASES,    /* since version 4: the speaker alias rules, doc NUL label NUL name NUL each */
-    S_TURN_STOPS, /* since version 5: each turn's stop time (double), or none at all */
+    S_ALIASES,     /* since version 4: the speaker alias rules, doc NUL label NUL name NUL each */
+    S_TURN_STOPS,  /* since version 5: each turn's stop time (double), or none at all */
+    S_TOKEN_TIMES, /* since version 6: each token's start and stop (sm_times), or none at all */
     S_COUNT
 };
 
 /* The oldest version read: version 3 is version 4 without the aliases section, version 4 is
  * version 5 without the turns' stop times. */
 #define STORE_OLDEST 3
-#define SECTIONS_OF(version) ((version) == 3 ? S_ALIASES : (version) == 4 ? S_TURN_STOPS : S_COUNT)
+#define SECTIONS_OF(version)                                                                       \
+    ((version) == 3   ? S_ALIASES                                                                  \
+     : (version) == 4 ? S_TURN_STOPS                                                               \
+     : (version) == 5 ? S_TOKEN_TIMES                                                              \
+                      : S_COUNT)
 
 /* What each section holds; `bulk` ones grow with the text and are checksummed by
  * store_verify() only (their indexes are checked at open or on first use, see above). */
@@ -206,6 +211,7 @@ static const struct {
     [S_FOLD_FORMS] = {"fold_forms", sizeof(uint32_t), 1},
     [S_ALIASES] = {"aliases", 1, 0},
     [S_TURN_STOPS] = {"turn_stops", sizeof(double), 0},
+    [S_TOKEN_TIMES] = {"token_times", sizeof(sm_times), 1},
 };
 
 #define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
@@ -519,7 +525,8 @@ static void write_sections(writer *w, const sm_corpus *c) {
         w_put(w, a->name, strlen(a->name) + 1);
     }
     w_end(w);
-    w_section(w, S_TURN_STOPS, c->turn_stops.v, c->turn_stops.n); /* none, or one per turn */
+    w_section(w, S_TURN_STOPS, c->turn_stops.v, c->turn_stops.n);    /* none, or one per turn */
+    w_section(w, S_TOKEN_TIMES, c->token_times.v, c->token_times.n); /* none, or one per token */
 }
 
 static int write_all_at(int fd, const void *data, size_t n, off_t at) {
@@ -1196,6 +1203,14 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
                          (unsigned long long)nstops, c->turns.n);
         c->turn_stops.v = (double *)sec_data(o, S_TURN_STOPS);
         c->turn_stops.n = c->turn_stops.cap = (size_t)nstops;
+    }
+    if (o->nsec > S_TOKEN_TIMES) { /* version 6 on: none, or a start and stop per token */
+        uint64_t ntimes = sec_count(o, S_TOKEN_TIMES);
+        if (ntimes != 0 && ntimes != c->tokens.n)
+            return failf(o, "section token_times: %llu times for %zu tokens",
+                         (unsigned long long)ntimes, c->tokens.n);
+        c->token_times.v = (sm_times *)sec_data(o, S_TOKEN_TIMES);
+        c->token_times.n = c->token_times.cap = (size_t)ntimes;
     }
     c->events.v = (sm_event *)sec_data(o, S_EVENTS);
     c->events.n = c->events.cap = (size_t)sec_count(o, S_EVENTS);

@@ -12,7 +12,7 @@
 
 /* The format version this samtal writes; bumped whenever a stored array changes. Version 3 (the
  * same without the speaker aliases) is read too. */
-#define STORE_VERSION 5
+#define STORE_VERSION 6
 
 /* Writes the finished corpus c to `path` atomically: a temporary file in the same directory is
  * written, fsync'd and renamed over `path`, so a crash or a failure never leaves half a file

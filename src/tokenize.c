@@ -345,6 +345,23 @@ int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
         }
         if (rc) rc = sm_errorf(err, "%s: out of memory", d->path);
     }
+    /* token times, by token: from the stretch of the text each token starts in */
+    if (rc == 0 && (lay->timed.n || c->token_times.n)) {
+        sm_times none = {-1, -1};
+        while (rc == 0 && c->token_times.n < d->tok_first)
+            rc = VEC_PUSH(c->token_times, none);
+        size_t s = 0;
+        for (uint32_t i = d->tok_first; rc == 0 && i < c->tokens.n; i++) {
+            uint32_t off = c->tokens.v[i].off;
+            while (s < lay->timed.n && lay->timed.v[s].end <= off)
+                s++;
+            sm_times tt = none;
+            if (s < lay->timed.n && lay->timed.v[s].start <= off)
+                tt = (sm_times){lay->timed.v[s].t_start, lay->timed.v[s].t_end};
+            rc = VEC_PUSH(c->token_times, tt);
+        }
+        if (rc) rc = sm_errorf(err, "%s: out of memory", d->path);
+    }
     d->tok_count = (uint32_t)c->tokens.n - d->tok_first;
     d->sent_count = (uint32_t)c->sentences.n - d->sent_first;
     /* Events learn the first token after them, so a query can ask what follows laughter. */
