@@ -987,6 +987,10 @@ describe("samtal statistics", function()
       check_collocates(seed, "det", { window = 3, min = 1 }) -- frequent: windows overlap everywhere
       check_collocates(seed, "nära vård", { window = 4, min = 1, within = "sentence" })
       check_collocates(seed, "vi", { left = 1, right = 0, min = 2, measure = "mi" })
+      -- matches of different lengths that overlap, share a start, and fall in each other's windows
+      check_collocates(seed, '[lower="det|och"] []{0,2} [lower="är|och"]', { window = 3, min = 1 })
+      check_collocates(seed, '"det" | "det" "är"', { window = 2, min = 1 })
+      check_collocates(seed, '[]{1,3} "vård"', { left = 3, right = 2, min = 1, within = "sentence" })
     end)
 
     it("matches reference windows on six bitcointranscripts documents", function()
@@ -1002,6 +1006,43 @@ describe("samtal statistics", function()
         assert_sorted_desc(res, m)
         assert.is_true(#res > 0)
       end
+    end)
+
+    it("computes every measure as samtal.measures does, to the last bit, and breaks ties by name", function()
+      for _, case in ipairs {
+        { seed, "det", { window = 3, min = 1 } },
+        { seed, "vård", { min = 1, by = "stem", measure = "mi" } },
+        { bitcoin, "the", { window = 2, min = 2, measure = "ll" } },
+      } do
+        local c, q, opts = case[1], case[2], case[3]
+        local res = c:collocates(q, opts)
+        local slots, n, hits = res.meta.window_tokens, res.meta.tokens, res.meta.hits
+        assert.is_true(#res > 20, "too few rows to compare")
+        local ties = 0
+        for i, row in ipairs(res) do
+          local t = measures.contingency(row.freq, slots, row.total, n)
+          local what = ("%s, row %d (%s)"):format(q, i, row.collocate)
+          assert.are.equal(slots * row.total / n, row.expected, what .. " expected")
+          for _, name in ipairs { "mi", "mi3", "t", "z" } do
+            assert.are.equal(measures.score(name, t), row[name], what .. " " .. name)
+          end
+          assert.are.equal(measures.score("ll", t, { signed = true }), row.ll, what .. " ll")
+          local w = measures.window(row.freq, hits, (opts.window or 4) * 2, row.total, n)
+          assert.are.equal(measures.score("logdice", w), row.logdice, what .. " logdice")
+          local prev, by = res[i - 1], opts.measure or "logdice"
+          if prev and prev[by] == row[by] and prev.freq == row.freq then
+            ties = ties + 1
+            assert.is_true(prev.collocate < row.collocate, what .. ": ties go by name")
+          end
+        end
+        assert.is_true(ties > 0, q .. ": no ties, so their order went untested")
+      end
+      -- stems are the names of a stem collocates result
+      local stems = seed:collocates("vård", { min = 1, by = "stem" })
+      local stem_of = {}
+      for _, w in ipairs { "vården", "vårdens", "regionerna", "regionen" } do stem_of[w] = true end
+      assert.is_true(#stems > 0)
+      for _, row in ipairs(stems) do assert.is_nil(stem_of[row.collocate], row.collocate .. " is no stem") end
     end)
 
     it("applies min (O11) and min_freq (C1)", function()

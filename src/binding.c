@@ -1073,6 +1073,10 @@ static int corpus_find(lua_State *L) {
         sm_matches *m = lua_newuserdatauv(L, sizeof *m, 0);
         m->starts = starts, m->lens = lens, m->n = n;
         luaL_setmetatable(L, MATCHES_T);
+        /* Lua's collector sees only the userdata, not the arrays it owns: a step as if they
+         * were Lua's own lets it free the matches of earlier queries before memory piles up */
+        size_t kb = n * 2 * sizeof *starts / 1024;
+        lua_gc(L, LUA_GCSTEP, kb > INT32_MAX ? INT32_MAX : (int)kb);
         return 1;
     }
     void **b1 = anchor(L, starts), **b2 = anchor(L, lens);

@@ -20,6 +20,12 @@ typedef struct keymap_ud {
     sm_keymap km;
     sm_lexicon stems; /* BY_STEM: the stems, by key id */
     int by;
+    uint64_t *totals; /* each key's corpus frequency, counted on first need (NULL: not yet) */
+    uint64_t total;   /* the counted tokens of the corpus, with totals */
+    /* a collocates job's counts (nkeys) and its threads' arrays, kept for the next job: fresh
+     * pages of a lexicon-sized array cost more than the counting of a rare word */
+    uint64_t *colloc_freq;
+    sm_colloc_work colloc_work;
 } keymap_ud;
 
 static keymap_ud *new_keymap(lua_State *L, int corpus) {
@@ -35,6 +41,11 @@ static int keymap_gc(lua_State *L) {
     keymap_ud *u = luaL_checkudata(L, 1, KEYMAP_T);
     keymap_free(&u->km);
     lex_free(&u->stems);
+    free(u->totals);
+    u->totals = NULL;
+    free(u->colloc_freq);
+    u->colloc_freq = NULL;
+    stats_colloc_work_free(&u->colloc_work);
     return 0;
 }
 
@@ -191,7 +202,7 @@ static const sm_matches *check_matches(lua_State *L, int i) {
 }
 
 static void *alloc_or_raise(lua_State *L, size_t n, size_t size) {
-    void *p = calloc(n ? n : 1, size);
+    void *p = size && n > SIZE_MAX / size ? NULL : vec_zalloc_big(n * size);
     if (!p) luaL_error(L, "out of memory");
     return p;
 }
@@ -396,6 +407,14 @@ static int corpus_ngram_counts(lua_State *L) {
     return 1;
 }
 
+/* The key map's array for a collocates job's counts (made on first use). */
+static uint64_t *colloc_freq(lua_State *L, keymap_ud *u) {
+    if (!u->colloc_freq &&
+        !(u->colloc_freq = vec_alloc_big((size_t)u->km.nkeys * sizeof *u->colloc_freq)))
+        luaL_error(L, "out of memory");
+    return u->colloc_freq;
+}
+
 /* c:collocate_counts(km, matches, left, right, within, min) -> keys, freq (the keys seen in the
  * windows at least `min` times, by key id), distinct window tokens in all */
 static int corpus_collocate_counts(lua_State *L) {
@@ -407,10 +426,10 @@ static int corpus_collocate_counts(lua_State *L) {
     luaL_argcheck(L, right >= 0 && right <= 1000, 5, "right out of range 0..1000");
     int within = check_within(L, 6);
     lua_Integer min = luaL_optinteger(L, 7, 1);
-    scratch *s = push_scratch(L);
-    uint64_t *freq = s->p[0] = alloc_or_raise(L, km->nkeys, sizeof *freq), slots;
+    keymap_ud *u = luaL_checkudata(L, 2, KEYMAP_T);
+    uint64_t *freq = colloc_freq(L, u), slots;
     if (stats_collocates(c, km, m->starts, m->lens, m->n, (uint32_t)left, (uint32_t)right, within,
-                         freq, &slots))
+                         freq, &slots, &u->colloc_work))
         return luaL_error(L, "out of memory");
     lua_newtable(L);
     lua_newtable(L);
@@ -423,6 +442,73 @@ static int corpus_collocate_counts(lua_State *L) {
         lua_rawseti(L, -2, k);
     }
     lua_pushinteger(L, (lua_Integer)slots);
+    return 3;
+}
+
+/* c:collocate_rows(km, matches, left, right, within, min, min_freq, measure) -> columns, slots,
+ * total: the rows of a collocates result (stats_collocate_rows), sorted by `measure`, as
+ * parallel arrays {keys, freq, total, expected, mi, mi3, t, z, ll, logdice}; slots is R1 (the
+ * distinct window tokens), total N (the counted tokens of the corpus). */
+static int corpus_collocate_rows(lua_State *L) {
+    sm_corpus *c = checked_corpus(L);
+    check_keymap(L, 2);
+    keymap_ud *u = luaL_checkudata(L, 2, KEYMAP_T);
+    luaL_argcheck(L, u->by != BY_CUSTOM, 2, "a custom key map has no names");
+    const sm_keymap *km = &u->km;
+    const sm_matches *m = check_matches(L, 3);
+    lua_Integer left = luaL_checkinteger(L, 4), right = luaL_checkinteger(L, 5);
+    luaL_argcheck(L, left >= 0 && left <= 1000, 4, "left out of range 0..1000");
+    luaL_argcheck(L, right >= 0 && right <= 1000, 5, "right out of range 0..1000");
+    int within = check_within(L, 6);
+    lua_Integer min = luaL_checkinteger(L, 7), min_freq = luaL_checkinteger(L, 8);
+    luaL_argcheck(L, min >= 1, 7, "min must be at least 1");
+    luaL_argcheck(L, min_freq >= 1, 8, "min_freq must be at least 1");
+    int measure = luaL_checkoption(L, 9, "logdice", association_names);
+    if (!u->totals) {
+        uint64_t *totals = vec_alloc_big((size_t)km->nkeys * sizeof *totals);
+        if (!totals) return luaL_error(L, "out of memory");
+        sm_error err;
+        if (stats_count(c, km, NULL, totals, NULL, NULL, &u->total, &err)) {
+            free(totals);
+            raise_err(L, &err);
+        }
+        u->totals = totals;
+    }
+    uint64_t *freq = colloc_freq(L, u), slots;
+    if (stats_collocates(c, km, m->starts, m->lens, m->n, (uint32_t)left, (uint32_t)right, within,
+                         freq, &slots, &u->colloc_work))
+        return luaL_error(L, "out of memory");
+    const sm_lexicon *names = u->by == BY_STEM    ? &u->stems
+                              : u->by == BY_LOWER ? &c->folds
+                                                  : &c->forms;
+    sm_collocate_rows r;
+    if (stats_collocate_rows(freq, u->totals, km->nkeys, slots, u->total, m->n, (uint64_t)min,
+                             (uint64_t)min_freq, measure, names, &r))
+        return luaL_error(L, "out of memory");
+    scratch *s2 = push_scratch(L); /* frees the rows if a Lua error comes first */
+    s2->p[0] = r.key, s2->p[1] = r.freq, s2->p[2] = r.total, s2->p[3] = r.score;
+    lua_createtable(L, 0, 10);
+    push_u32s(L, r.key, r.n, 1);
+    lua_setfield(L, -2, "keys");
+    push_u64s(L, r.freq, r.n);
+    lua_setfield(L, -2, "freq");
+    push_u64s(L, r.total, r.n);
+    lua_setfield(L, -2, "total");
+    static const char *const cols[] = {"expected", "mi", "mi3", "t", "z", "ll", "logdice"};
+    for (int a = 0; a < 7; a++) {
+        lua_createtable(L, (int)r.n, 0);
+        for (size_t i = 0; i < r.n; i++) {
+            const sm_association *sc = &r.score[i];
+            double v = a == 0 ? sc->expected : association_get(sc, a - 1);
+            lua_pushnumber(L, v);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        lua_setfield(L, -2, cols[a]);
+    }
+    stats_collocate_rows_free(&r);
+    memset(s2->p, 0, sizeof s2->p);
+    lua_pushinteger(L, (lua_Integer)slots);
+    lua_pushinteger(L, (lua_Integer)u->total);
     return 3;
 }
 
@@ -637,6 +723,7 @@ static const luaL_Reg stats_methods[] = {{"keymap", corpus_keymap},
                                          {"tally_groups", corpus_tally_groups},
                                          {"ngram_counts", corpus_ngram_counts},
                                          {"collocate_counts", corpus_collocate_counts},
+                                         {"collocate_rows", corpus_collocate_rows},
                                          {"part_counts", corpus_part_counts},
                                          {"diversity_counts", corpus_diversity},
                                          {"turnset_of", corpus_turnset_of},

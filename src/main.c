@@ -12,6 +12,7 @@
  * gives it what only C can: GNU readline (line editing, history, the Tab key), and Ctrl-C, which
  * interrupts the Lua code being evaluated (as lua.c does) or clears the line being typed. */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -567,6 +568,12 @@ static int run(lua_State *L) {
 }
 
 int main(int argc, char **argv) {
+    /* A query's arrays (the matches of a common word, counts per form) are tens of MB, made and
+     * freed again and again. Kept in the heap rather than given back to the system, they are
+     * reused without page faults: on a VM, faulting in 46 MB of fresh memory took 143 ms, and
+     * reusing it 1.4 ms. Arrays over 256 MB (the corpus's own) still come straight from mmap. */
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
     lua_State *L = luaL_newstate();
     if (!L) {
         fputs("samtal: cannot create Lua state: out of memory\n", stderr);

@@ -243,7 +243,7 @@ static int anchor_positions(const sm_corpus *c, const sm_set *forms, uint32_t of
         total += cnt;
         nfolds++;
     }
-    uint32_t *pos = malloc((total ? total : 1) * sizeof *pos);
+    uint32_t *pos = vec_alloc_big(total * sizeof *pos);
     if (!pos) {
         set_free(&folds);
         return sm_errorf(err, "out of memory");
@@ -483,7 +483,7 @@ int pattern_find(const sm_corpus *c, const sm_pattern *p, int count_only, uint32
             }
             if (!closed) goto general; /* some tokens of those folds have other forms */
             if (anchor_positions(c, forms, 0, &cand, &ncand, err)) goto done;
-            uint32_t *ones = malloc((ncand ? ncand : 1) * sizeof *ones);
+            uint32_t *ones = vec_alloc_big(ncand * sizeof *ones);
             if (!ones) {
                 sm_errorf(err, "out of memory while matching");
                 goto done;

@@ -724,7 +724,7 @@ void stats_ngrams_free(sm_ngrams *g) {
 typedef struct colloc_part {
     size_t hit_first, hit_end;
     uint32_t tok_first, tok_end;
-    uint32_t *freq; /* by key: the part's own counts (NULL: the job's shared array, one part) */
+    uint32_t *freq; /* by key: the part's own counts (NULL: the job's array, the first part) */
     uint64_t counted;
     int failed;
 } colloc_part;
@@ -739,66 +739,90 @@ typedef struct colloc_job {
     colloc_part *parts;
 } colloc_job;
 
-enum { PREFETCH_AHEAD = 16 }; /* hits ahead whose windows are fetched into the cache */
+/* Hits ahead whose window tokens are fetched into the cache, and nearer ones whose tokens' keys
+ * are: the loop below waits on neither. */
+enum { PREFETCH_AHEAD = 16, KEYS_AHEAD = 6 };
 
+/* Counts the windows of a part's hits. A window is a contiguous range of tokens around its hit,
+ * and the hits come in ascending order, so a window never starts before the windows of earlier
+ * hits do: every token below `reached` (the furthest any earlier window or hit reached) that a
+ * window holds is counted already, or is a hit's own. A token at or past `reached` is a hit's
+ * own only if a later hit, starting at or before it, covers it. No table of seen tokens is
+ * needed, and each window token is read once. */
 static void collocates_part(void *arg, unsigned p) {
     colloc_job *j = arg;
     colloc_part *part = &j->parts[p];
     const sm_corpus *c = j->c;
     const uint32_t *key = j->km->key;
     const sm_token *toks = c->tokens.v;
+    const uint32_t *starts = j->starts, *lens = j->lens;
     uint32_t base = part->tok_first, ntok = part->tok_end;
-    /* a bit per token of the part: a hit's own token, or one already counted in a window */
-    uint8_t *seen = calloc((ntok - base) / 8 + 1, 1);
-    if (!seen) {
-        part->failed = 1;
-        return;
-    }
-#define SEEN(i) ((seen[((i)-base) >> 3] >> (((i)-base) & 7)) & 1)
-#define MARK(i) (seen[((i)-base) >> 3] |= (uint8_t)(1u << (((i)-base) & 7)))
-#define COUNT(k) (part->freq ? (uint64_t)part->freq[k]++ : j->freq[k]++)
-    for (size_t h = part->hit_first; h < part->hit_end; h++)
-        for (uint32_t i = j->starts[h]; i < j->starts[h] + j->lens[h] && i < ntok; i++)
-            if (i >= base) MARK(i);
+    uint32_t *own = part->freq;
+    uint64_t *shared = j->freq;
+#define COUNT(k) (own ? (void)own[k]++ : (void)shared[k]++)
     uint64_t counted = 0;
-    uint32_t turn = 0;
+    uint32_t turn = 0, reached = base, turn_first = 1, turn_end = 0; /* no turn yet */
+    if (own) memset(own, 0, j->km->nkeys * sizeof *own);
     for (size_t h = part->hit_first; h < part->hit_end; h++) {
-        uint32_t s = j->starts[h], e = s + j->lens[h];
+        uint32_t s = starts[h], e = s + lens[h];
         if (h + PREFETCH_AHEAD < part->hit_end) {
             /* the windows of a later hit: tokens far apart miss the cache, and the loop below
              * cannot run ahead by itself (each step waits for its key) */
-            uint32_t later = j->starts[h + PREFETCH_AHEAD];
+            uint32_t later = starts[h + PREFETCH_AHEAD];
             if (later >= base + 8 && later + 8 < ntok) {
                 __builtin_prefetch(&toks[later - 8]);
                 __builtin_prefetch(&toks[later]);
                 __builtin_prefetch(&toks[later + 8]);
             }
         }
+        if (h + KEYS_AHEAD < part->hit_end) {
+            /* the keys of a nearer hit's window, whose tokens are in the cache by now */
+            uint32_t near = starts[h + KEYS_AHEAD];
+            uint32_t from = near > base + j->left ? near - j->left : base;
+            uint32_t to = near + lens[h + KEYS_AHEAD] + j->right;
+            if (to > ntok) to = ntok;
+            for (uint32_t i = from; i < to; i++)
+                __builtin_prefetch(&key[toks[i].form]);
+        }
         if (s < base || s >= ntok || e > ntok || e <= s) continue;
-        turn = turn_from(c, turn, s); /* the hits come in ascending order */
-        uint32_t lo, hi, lo2, hi2;
-        unit_of(c, turn, s, j->within, &lo, &hi);
-        unit_of(c, turn, e - 1, j->within, &lo2, &hi2);
-        /* the window holds `left` and `right` counted tokens, whoever counted them first */
+        if (s < turn_first || s >= turn_end) {
+            turn = turn_from(c, turn, s); /* the hits come in ascending order */
+            turn_first = c->turns.v[turn].tok_first;
+            turn_end = turn_first + c->turns.v[turn].tok_count;
+        }
+        uint32_t lo = turn_first, hi = turn_end;
+        if (j->within == WITHIN_SENTENCE) {
+            uint32_t lo2;
+            unit_of(c, turn, s, j->within, &lo, &hi);
+            if (e - 1 > s) unit_of(c, turn, e - 1, j->within, &lo2, &hi);
+        }
+        /* the window holds `left` and `right` counting tokens, whoever counted them first */
         uint32_t got = 0;
-        for (uint32_t i = s; i > lo && got < j->left; i--) {
+        for (uint32_t i = s; i > lo && i > reached && got < j->left; i--) {
             uint32_t k = key[toks[i - 1].form];
             if (k == SM_NONE) continue;
             got++;
-            if (!SEEN(i - 1)) MARK(i - 1), COUNT(k), counted++;
+            COUNT(k), counted++;
         }
         got = 0;
-        for (uint32_t i = e; i < hi2 && got < j->right; i++) {
+        uint32_t i = e;
+        for (; i < hi && got < j->right; i++) {
             uint32_t k = key[toks[i].form];
             if (k == SM_NONE) continue;
             got++;
-            if (!SEEN(i)) MARK(i), COUNT(k), counted++;
+            if (i < reached) continue;
+            int own_token = 0;
+            for (size_t x = h + 1; x < part->hit_end && starts[x] <= i; x++)
+                if (i < starts[x] + lens[x]) {
+                    own_token = 1;
+                    break;
+                }
+            if (!own_token) COUNT(k), counted++;
         }
+        if (i < e) i = e;
+        if (i > reached) reached = i;
     }
-#undef SEEN
-#undef MARK
 #undef COUNT
-    free(seen);
     part->counted = counted;
 }
 
@@ -838,19 +862,31 @@ static unsigned collocates_split(const sm_corpus *c, const uint32_t *starts, con
 
 int stats_collocates(const sm_corpus *c, const sm_keymap *km, const uint32_t *starts,
                      const uint32_t *lens, size_t nhits, uint32_t left, uint32_t right, int within,
-                     uint64_t *freq, uint64_t *slots) {
+                     uint64_t *freq, uint64_t *slots, sm_colloc_work *work) {
     memset(freq, 0, km->nkeys * sizeof *freq);
     *slots = 0;
     if (c->turns.n == 0 || nhits == 0) return 0;
     /* threads pay from some ten thousand hits on; below that one part does it all */
     unsigned want = nhits >= 20000 ? parallel_threads() : 1;
-    if (want > 16) want = 16;
-    colloc_part parts[16];
+    if (want > STATS_MAX_PARTS) want = STATS_MAX_PARTS;
+    colloc_part parts[STATS_MAX_PARTS];
     memset(parts, 0, sizeof parts);
     unsigned np = collocates_split(c, starts, lens, nhits, want, parts);
+    sm_colloc_work own = {{NULL}, 0};
+    if (!work) work = &own;
+    if (work->nkeys != km->nkeys) {
+        stats_colloc_work_free(work);
+        work->nkeys = km->nkeys;
+    }
     int rc = 0;
-    for (unsigned p = 0; np > 1 && p < np; p++)
-        if (!(parts[p].freq = calloc(km->nkeys ? km->nkeys : 1, sizeof *parts[p].freq))) rc = -1;
+    /* the first part counts into freq itself; the others into arrays of their own, zeroed by
+     * their threads and kept in `work` for the next job (fresh pages cost a fault each) */
+    for (unsigned p = 1; p < np; p++) {
+        if (!work->part[p] &&
+            !(work->part[p] = vec_alloc_big((size_t)km->nkeys * sizeof *work->part[p])))
+            rc = -1;
+        parts[p].freq = work->part[p];
+    }
     colloc_job job = {c, km, starts, lens, left, right, within, freq, parts};
     if (rc == 0) parallel_run(np, collocates_part, &job);
     for (unsigned p = 0; p < np; p++) {
@@ -859,9 +895,90 @@ int stats_collocates(const sm_corpus *c, const sm_keymap *km, const uint32_t *st
         if (parts[p].freq && rc == 0)
             for (uint32_t k = 0; k < km->nkeys; k++)
                 freq[k] += parts[p].freq[k];
-        free(parts[p].freq);
     }
+    if (work == &own) stats_colloc_work_free(&own);
     return rc;
+}
+
+void stats_colloc_work_free(sm_colloc_work *w) {
+    for (unsigned p = 0; p < STATS_MAX_PARTS; p++) {
+        free(w->part[p]);
+        w->part[p] = NULL;
+    }
+    w->nkeys = 0;
+}
+
+typedef struct collocate_row {
+    double score;
+    uint64_t freq;
+    const char *name;
+    size_t len;
+    uint32_t key;
+    size_t at; /* its measures in the scores before sorting */
+} collocate_row;
+
+/* The order of samtal.stats before this moved to C: score, then O11, descending; then name. */
+static int collocate_row_cmp(const void *pa, const void *pb) {
+    const collocate_row *a = pa, *b = pb;
+    if (a->score != b->score) return a->score > b->score ? -1 : 1;
+    if (a->freq != b->freq) return a->freq > b->freq ? -1 : 1;
+    int d = memcmp(a->name, b->name, a->len < b->len ? a->len : b->len);
+    if (d) return d;
+    return a->len < b->len ? -1 : a->len > b->len;
+}
+
+int stats_collocate_rows(const uint64_t *freq, const uint64_t *totals, uint32_t nkeys,
+                         uint64_t slots, uint64_t n, uint64_t nhits, uint64_t min,
+                         uint64_t min_freq, int measure, const sm_lexicon *names,
+                         sm_collocate_rows *out) {
+    memset(out, 0, sizeof *out);
+    size_t kept = 0;
+    for (uint32_t k = 0; k < nkeys; k++)
+        if (freq[k] && freq[k] >= min && totals[k] >= min_freq) kept++;
+    size_t cap = kept ? kept : 1;
+    out->key = malloc(cap * sizeof *out->key);
+    out->freq = malloc(cap * sizeof *out->freq);
+    out->total = malloc(cap * sizeof *out->total);
+    out->score = malloc(cap * sizeof *out->score);
+    collocate_row *rows = malloc(cap * sizeof *rows);
+    sm_association *scores = malloc(cap * sizeof *scores);
+    if (!out->key || !out->freq || !out->total || !out->score || !rows || !scores) {
+        free(rows), free(scores);
+        stats_collocate_rows_free(out);
+        return -1;
+    }
+    size_t i = 0;
+    for (uint32_t k = 0; k < nkeys; k++) {
+        if (!freq[k] || freq[k] < min || totals[k] < min_freq) continue;
+        association_window((double)freq[k], (double)slots, (double)totals[k], (double)n,
+                           (double)nhits, &scores[i]);
+        rows[i].score = association_get(&scores[i], measure);
+        rows[i].freq = freq[k];
+        rows[i].name = lex_str(names, k, &rows[i].len);
+        rows[i].key = k;
+        rows[i].at = i;
+        i++;
+    }
+    qsort(rows, kept, sizeof *rows, collocate_row_cmp);
+    for (i = 0; i < kept; i++) {
+        uint32_t k = rows[i].key;
+        out->key[i] = k;
+        out->freq[i] = freq[k];
+        out->total[i] = totals[k];
+        out->score[i] = scores[rows[i].at];
+    }
+    out->n = kept;
+    free(rows);
+    free(scores);
+    return 0;
+}
+
+void stats_collocate_rows_free(sm_collocate_rows *r) {
+    free(r->key);
+    free(r->freq);
+    free(r->total);
+    free(r->score);
+    memset(r, 0, sizeof *r);
 }
 
 /* ---- dispersion ---------------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "association.h"
 #include "corpus.h"
 #include "pattern.h"
 
@@ -91,10 +92,33 @@ void stats_ngrams_free(sm_ngrams *g);
  * each hit, within its turn or sentence. Each token counts once, however many windows hold it,
  * and the hits' own tokens never count, so that the counts form a true 2x2 table (Evert 2008,
  * 5.2): freq[key] (nkeys, zeroed here) is O11 of each key and *slots the distinct window
- * tokens, R1. Returns 0, or -1 if memory ran out. */
+ * tokens, R1. `work` (NULL: none) keeps the threads' scratch arrays from one job to the next;
+ * stats_colloc_work_free frees them. Returns 0, or -1 if memory ran out. */
+enum { STATS_MAX_PARTS = 16 }; /* the most threads a collocates job splits into */
+typedef struct sm_colloc_work {
+    uint32_t *part[STATS_MAX_PARTS]; /* counts of the threads' parts, kept between jobs */
+    uint32_t nkeys;                  /* of the key map they were made for */
+} sm_colloc_work;
 int stats_collocates(const sm_corpus *c, const sm_keymap *km, const uint32_t *starts,
                      const uint32_t *lens, size_t nhits, uint32_t left, uint32_t right, int within,
-                     uint64_t *freq, uint64_t *slots);
+                     uint64_t *freq, uint64_t *slots, sm_colloc_work *work);
+void stats_colloc_work_free(sm_colloc_work *w);
+
+/* The rows of a collocates result: the keys with O11 = freq[key] >= min and C1 = totals[key] >=
+ * min_freq, each with its measures (association.h: R1 = slots, N = n, f_node = nhits), sorted
+ * by measure `measure` (ASSOC_*) from the highest, then by O11 from the highest, then by the
+ * key's name in `names` (bytes; the same lexicon the key ids index) from the lowest. */
+typedef struct sm_collocate_rows {
+    size_t n;
+    uint32_t *key;
+    uint64_t *freq, *total;
+    sm_association *score;
+} sm_collocate_rows;
+int stats_collocate_rows(const uint64_t *freq, const uint64_t *totals, uint32_t nkeys,
+                         uint64_t slots, uint64_t n, uint64_t nhits, uint64_t min,
+                         uint64_t min_freq, int measure, const sm_lexicon *names,
+                         sm_collocate_rows *out);
+void stats_collocate_rows_free(sm_collocate_rows *r);
 
 /* Dispersion of hits (token ids, ascending) over parts: documents (PART_DOC) or turns
  * (PART_TURN), each part's size its counted tokens. hits_in[part] (nparts, zeroed here) gets

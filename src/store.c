@@ -835,24 +835,6 @@ static int check_checksum_read(const opener *o, int sec) {
     return rc;
 }
 
-/* A zeroed array of n bytes for open's tables of documents and speakers. Large ones are asked for
- * in huge pages where the system grants them (madvise), so filling them costs a few page faults
- * rather than one per 4 KiB page: in a VM, where a fault is dear, the 9 MB for the 24,809
- * documents of a 1 GB corpus took 24 ms to fault in, half of a first open. Freed with free(). */
-static void *zalloc_big(size_t n) {
-#ifdef MADV_HUGEPAGE
-    const size_t huge = (size_t)2 << 20;
-    void *p = NULL;
-    size_t rounded = (n + huge - 1) / huge * huge;
-    if (n >= huge / 4 && posix_memalign(&p, huge, rounded) == 0) {
-        madvise(p, rounded, MADV_HUGEPAGE); /* only a hint: 4 KiB pages work too */
-        memset(p, 0, n);
-        return p;
-    }
-#endif
-    return calloc(n ? n : 1, 1);
-}
-
 /* Whether entry e follows entry p in the pool: it starts right after p's string and NUL, and
  * after p's start (so the sum did not wrap). */
 static inline uint32_t entry_follows(const sm_lexentry *p, const sm_lexentry *e) {
@@ -1091,7 +1073,7 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
 /* The documents, walked in order with the sections they own. */
 static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
     uint64_t nd = sec_count(o, S_DOCS);
-    m->docs = zalloc_big((size_t)nd * sizeof *m->docs);
+    m->docs = vec_zalloc_big((size_t)nd * sizeof *m->docs);
     stream *st = stream_open(o, S_DOCS); /* the records are read, not mapped: not needed later */
     if (!m->docs || !st) {
         stream_close(st);
@@ -1183,7 +1165,7 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
 
     uint64_t nspeakers = sec_count(o, S_SPEAKERS);
     if (nspeakers != c->speaker_names.n) return failf(o, "section speakers: wrong count");
-    m->speakers = zalloc_big((size_t)nspeakers * sizeof *m->speakers);
+    m->speakers = vec_zalloc_big((size_t)nspeakers * sizeof *m->speakers);
     if (!m->speakers) return no_memory(o);
     const file_speaker *fs = sec_data(o, S_SPEAKERS);
     for (uint64_t s = 0; s < nspeakers; s++) {

@@ -1,8 +1,32 @@
 /* vec.c: growable arrays and byte buffers (see vec.h). */
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE), where the system has it */
 #include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+void *vec_alloc_big(size_t n) {
+#ifdef MADV_HUGEPAGE
+    const size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    if (n >= huge / 4 && n <= SIZE_MAX - huge) {
+        size_t rounded = (n + huge - 1) / huge * huge;
+        if (posix_memalign(&p, huge, rounded) == 0) {
+            madvise(p, rounded, MADV_HUGEPAGE); /* only a hint: 4 KiB pages work too */
+            return p;
+        }
+        return NULL;
+    }
+#endif
+    return malloc(n ? n : 1);
+}
+
+void *vec_zalloc_big(size_t n) {
+    void *p = vec_alloc_big(n);
+    if (p) memset(p, 0, n);
+    return p;
+}
 
 int vec_reserve(void **data, size_t *cap, size_t need, size_t elsize) {
     if (need <= *cap) return 0;

@@ -73,8 +73,9 @@ sandbox.CORE_CHECKED = { open = true, listdir = true, filetype = true }
 -- for the sandbox's own use (resolving paths), refused to the script: they tell about any path
 sandbox.CORE_REFUSED = { readlink = true, cwd = true }
 sandbox.CORPUS_SAFE = {}
-for name in sgmatch([[attributes attrset close collocate_counts context count diversity_counts diversity_of
-  document eventset find fingerprint form_table forms formset formset_ids imported_meta keymap keymap_custom kwic_hits
+for name in sgmatch([[attributes attrset close collocate_counts collocate_rows context count diversity_counts
+  diversity_of document eventset find fingerprint form_table forms formset formset_ids imported_meta keymap
+  keymap_custom kwic_hits
   match_hit check_matches speaker_turnset
   ngram_counts part_counts quotation_list speaker_list speaker_names speech_sentences stats tally_groups
   tally_keys token turn turn_columns turn_ids turnset turnset_of verify warnings set_aliases alias_rules]], "%S+") do

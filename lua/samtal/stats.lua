@@ -344,7 +344,6 @@ end
 -- Collocates -----------------------------------------------------------------------------------
 
 local ASSOCIATION = { "mi", "mi3", "t", "z", "ll", "logdice" }
-local SIGNED = { signed = true } -- G² below zero where a word occurs less often than expected
 local ASSOCIATION_SET = {}
 for _, name in ipairs(ASSOCIATION) do ASSOCIATION_SET[name] = true end
 
@@ -386,31 +385,21 @@ function stats.collocates(c, q, opts)
   local min_freq = check_min("collocates", opts.min_freq, 1)
   local km, by = keymap(c, "collocates", opts)
   local m = c:find(compile(c, "collocates", q, opts), "matches")
-  local keys, freq, slots = c:collocate_counts(km, m, left, right, check_within("collocates", opts.within), min)
-  local totals = corpus_totals(c, km)
-  local names, rows, n = lazy_names(km), {}, totals.total
-  for i, k in ipairs(keys) do
-    local o11, c1 = freq[i], totals.freq[k]
-    if o11 >= min and c1 >= min_freq then
-      local row = { collocate = names[k], freq = o11, total = c1, expected = slots * c1 / n }
-      local t = measures.contingency(o11, slots, c1, n)
-      for _, name in ipairs(ASSOCIATION) do
-        if name ~= "logdice" then row[name] = measures.score(name, t, name == "ll" and SIGNED or nil) end
-      end
-      -- logDice is Rychlý's: of the node's frequency (the matches) and the collocate's
-      row.logdice = measures.score("logdice", measures.window(o11, #m, left + right, c1, n))
-      rows[#rows + 1] = row
+  -- counting, the measures (the same operations as samtal.measures, checked against it in
+  -- spec/collocates_spec.lua) and the sort run in C; a row is made when it is first read
+  local cols, slots, n = c:collocate_rows(km, m, left, right, check_within("collocates", opts.within), min,
+    min_freq, measure)
+  local names, keys = lazy_names(km), cols.keys
+  local meta = { title = ("collocates of %s (%d left, %d right, by %s, %s)"):format(tostring(q), left, right,
+    measure, by), query = q, hits = #m, window_tokens = slots, tokens = n, measure = measure }
+  return resulttable.lazy({ "rank", "collocate", "freq", "total", "expected", "mi", "mi3", "t", "z", "ll",
+    "logdice" }, #keys, function(i)
+    local row = { rank = i, collocate = names[keys[i]] }
+    for name, col in pairs(cols) do
+      if name ~= "keys" then row[name] = col[i] end
     end
-  end
-  table.sort(rows, function(a, b)
-    if a[measure] ~= b[measure] then return a[measure] > b[measure] end
-    if a.freq ~= b.freq then return a.freq > b.freq end
-    return a.collocate < b.collocate
-  end)
-  for i, row in ipairs(rows) do row.rank = i end
-  return resulttable.new({ "rank", "collocate", "freq", "total", "expected", "mi", "mi3", "t", "z", "ll", "logdice" },
-    rows, { title = ("collocates of %s (%d left, %d right, by %s, %s)"):format(tostring(q), left, right, measure, by),
-      query = q, hits = #m, window_tokens = slots, tokens = n, measure = measure })
+    return row
+  end, meta)
 end
 
 -- Keywords -------------------------------------------------------------------------------------
