@@ -1116,7 +1116,14 @@ describe("samtal statistics", function()
 
     it("takes the whole corpus, or another selection, as the reference", function()
       local target, tc, b, d = counts(seed, { speaker = "MAGNUS" }, "corpus")
-      for _, row in ipairs(seed:keywords { target = { speaker = "MAGNUS" }, reference = "corpus", min = 5 }) do
+      local whole = seed:keywords { target = { speaker = "MAGNUS" }, reference = "corpus", min = 5 }
+      local want = 0
+      for k, e in pairs(target) do
+        if e.freq >= 5 and e.freq * d >= b(k) * tc then want = want + 1 end
+      end
+      assert.is_true(want > 0)
+      assert.are.equal(want, #whole)
+      for _, row in ipairs(whole) do
         assert_keyword_row(row, target[row.form].freq, b(row.form), tc, d)
       end
       local ref, rc = ref_freq(seed, { speaker = "LENA" })
@@ -1148,6 +1155,22 @@ describe("samtal statistics", function()
       assert.is_true(minus > 0)
       assert.is_true(absent > 0) -- words LENA never says
       assert.are.equal(#seed:keywords { target = { speaker = "LENA" } }, plus)
+      -- worked out here: every word LENA uses 3 times or more is tested; so is every word she uses
+      -- less but the others 3 times or more and relatively more often; those and the tested words
+      -- she uses relatively less are the negative rows
+      local all = ref_freq(seed)
+      local want_tested, want_minus = 0, 0
+      for k in pairs(all) do
+        local a = target[k] and target[k].freq or 0
+        if a >= 3 then
+          want_tested = want_tested + 1
+          if a * d < b(k) * tc then want_minus = want_minus + 1 end
+        elseif b(k) >= 3 and a * d < b(k) * tc then
+          want_tested, want_minus = want_tested + 1, want_minus + 1
+        end
+      end
+      assert.are.equal(want_tested, res.meta.tested)
+      assert.are.equal(want_minus, minus)
     end)
 
     it("gives one group per speaker with each = \"speaker\", each against the others", function()

@@ -1108,10 +1108,19 @@ static int corpus_find(lua_State *L) {
 static int corpus_check_matches(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
+    if (!c->doc_checked) return 0; /* loaded, not mapped: nothing is checked on use */
+    uint32_t lo = 1, hi = 0;       /* the tokens of the document checked last */
     for (size_t h = 0; h < m->n; h++) {
         if (m->lens[h] == 0 || m->starts[h] >= c->tokens.n) continue;
-        need_token(L, c, m->starts[h]);
-        need_token(L, c, m->starts[h] + m->lens[h] - 1);
+        const uint32_t ends[2] = {m->starts[h], m->starts[h] + m->lens[h] - 1};
+        for (int k = 0; k < 2; k++) {
+            uint32_t t = ends[k];
+            if (t >= lo && t < hi) continue; /* the matches come in order: mostly the same one */
+            need_token(L, c, t);
+            uint32_t d = corpus_token_doc(c, t);
+            lo = c->doc_starts[d];
+            hi = d + 1 < c->docs.n ? c->doc_starts[d + 1] : (uint32_t)c->tokens.n;
+        }
     }
     return 0;
 }

@@ -407,6 +407,21 @@ static int corpus_ngram_counts(lua_State *L) {
     return 1;
 }
 
+/* The key map's corpus frequencies (counted on first use and kept). */
+static const uint64_t *keymap_totals(lua_State *L, sm_corpus *c, keymap_ud *u) {
+    if (!u->totals) {
+        uint64_t *totals = vec_alloc_big((size_t)u->km.nkeys * sizeof *totals);
+        if (!totals) luaL_error(L, "out of memory");
+        sm_error err;
+        if (stats_count(c, &u->km, NULL, totals, NULL, NULL, &u->total, &err)) {
+            free(totals);
+            raise_err(L, &err);
+        }
+        u->totals = totals;
+    }
+    return u->totals;
+}
+
 /* The key map's array for a collocates job's counts (made on first use). */
 static uint64_t *colloc_freq(lua_State *L, keymap_ud *u) {
     if (!u->colloc_freq &&
@@ -464,16 +479,7 @@ static int corpus_collocate_rows(lua_State *L) {
     luaL_argcheck(L, min >= 1, 7, "min must be at least 1");
     luaL_argcheck(L, min_freq >= 1, 8, "min_freq must be at least 1");
     int measure = luaL_checkoption(L, 9, "logdice", association_names);
-    if (!u->totals) {
-        uint64_t *totals = vec_alloc_big((size_t)km->nkeys * sizeof *totals);
-        if (!totals) return luaL_error(L, "out of memory");
-        sm_error err;
-        if (stats_count(c, km, NULL, totals, NULL, NULL, &u->total, &err)) {
-            free(totals);
-            raise_err(L, &err);
-        }
-        u->totals = totals;
-    }
+    keymap_totals(L, c, u);
     uint64_t *freq = colloc_freq(L, u), slots;
     if (stats_collocates(c, km, m->starts, m->lens, m->n, (uint32_t)left, (uint32_t)right, within,
                          freq, &slots, &u->colloc_work))
@@ -510,6 +516,64 @@ static int corpus_collocate_rows(lua_State *L) {
     lua_pushinteger(L, (lua_Integer)slots);
     lua_pushinteger(L, (lua_Integer)u->total);
     return 3;
+}
+
+/* c:keyword_counts(km, turnset, "rest"|"corpus", min, negative) -> {keys, a, b}, tested, tc, rc:
+ * the words a keyness test of the selection against the rest of the corpus (or the whole
+ * corpus) reports. Tested: the keys the target uses at least `min` times; of them, those used
+ * relatively more in the target (a * rc >= b * tc) or, with `negative`, all; with `negative`
+ * also the keys the target uses less than min times but the reference at least min times and
+ * relatively more (these count as tested too). a and b are the frequencies in the target and
+ * the reference, tc and rc their sizes; the keys come in key order. */
+static int corpus_keyword_counts(lua_State *L) {
+    sm_corpus *c = checked_corpus(L);
+    check_keymap(L, 2);
+    keymap_ud *u = luaL_checkudata(L, 2, KEYMAP_T);
+    const sm_set *turns = opt_turnset(L, 3);
+    static const char *const refs[] = {"rest", "corpus", NULL};
+    int corpus_ref = luaL_checkoption(L, 4, NULL, refs);
+    lua_Integer min = luaL_checkinteger(L, 5);
+    luaL_argcheck(L, min >= 1, 5, "min must be at least 1");
+    int negative = lua_toboolean(L, 6);
+    const uint64_t *totals = keymap_totals(L, c, u);
+    uint32_t nk = u->km.nkeys;
+    scratch *s = push_scratch(L);
+    uint64_t *freq = s->p[0] = alloc_or_raise(L, nk, sizeof *freq), tc;
+    sm_error err;
+    if (stats_count(c, &u->km, turns, freq, NULL, NULL, &tc, &err)) raise_err(L, &err);
+    uint64_t rc = corpus_ref ? u->total : u->total - tc;
+    uint32_t *keep = s->p[1] = alloc_or_raise(L, nk, sizeof *keep);
+    size_t kept = 0;
+    uint64_t tested = 0, umin = (uint64_t)min;
+    for (uint32_t k = 0; k < nk; k++) {
+        uint64_t a = freq[k], b = corpus_ref ? totals[k] : totals[k] - a;
+        /* the products stay below 2^64: both factors are token counts of one corpus (< 2^32) */
+        if (a >= umin) {
+            tested++;
+            if (negative || a * rc >= b * tc) keep[kept++] = k;
+        } else if (negative && totals[k] > 0 && b >= umin && a * rc < b * tc) {
+            tested++;
+            keep[kept++] = k;
+        }
+    }
+    lua_createtable(L, 0, 3);
+    push_u32s(L, keep, kept, 1);
+    lua_setfield(L, -2, "keys");
+    for (int col = 0; col < 2; col++) {
+        lua_createtable(L, kept > INT32_MAX ? INT32_MAX : (int)kept, 0);
+        for (size_t i = 0; i < kept; i++) {
+            uint64_t a = freq[keep[i]];
+            lua_pushinteger(L, (lua_Integer)(col == 0     ? a
+                                             : corpus_ref ? totals[keep[i]]
+                                                          : totals[keep[i]] - a));
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        lua_setfield(L, -2, col == 0 ? "a" : "b");
+    }
+    lua_pushinteger(L, (lua_Integer)tested);
+    lua_pushinteger(L, (lua_Integer)tc);
+    lua_pushinteger(L, (lua_Integer)rc);
+    return 4;
 }
 
 /* c:part_counts(km|nil, matches, "doc"|"turn") -> hits per part, size of each part (counted
@@ -724,6 +788,7 @@ static const luaL_Reg stats_methods[] = {{"keymap", corpus_keymap},
                                          {"ngram_counts", corpus_ngram_counts},
                                          {"collocate_counts", corpus_collocate_counts},
                                          {"collocate_rows", corpus_collocate_rows},
+                                         {"keyword_counts", corpus_keyword_counts},
                                          {"part_counts", corpus_part_counts},
                                          {"diversity_counts", corpus_diversity},
                                          {"turnset_of", corpus_turnset_of},

@@ -75,6 +75,7 @@ sandbox.CORE_REFUSED = { readlink = true, cwd = true }
 sandbox.CORPUS_SAFE = {}
 for name in sgmatch([[attributes attrset close collocate_counts collocate_rows context count diversity_counts
   diversity_of document eventset find fingerprint form_table forms formset formset_ids imported_meta keymap
+  keyword_counts
   keymap_custom kwic_hits
   match_hit check_matches speaker_turnset
   ngram_counts part_counts quotation_list speaker_list speaker_names speech_sentences stats tally_groups

@@ -492,7 +492,7 @@ function stats.keywords(c, opts)
   local min = check_min("keywords", opts.min, 3)
   local km, by = keymap(c, "keywords", opts)
   local names = lazy_names(km)
-  local all = corpus_totals(c, km)
+  local all -- the corpus totals, where Lua needs them
 
   -- the comparisons: {label, target freq by key, target total, reference lookup, reference total}
   local comparisons = {}
@@ -501,6 +501,7 @@ function stats.keywords(c, opts)
       argerror("keywords", "each must be \"speaker\" or \"doc\"")
     end
     if opts.target ~= nil then argerror("keywords", "give either each or target, not both") end
+    all = corpus_totals(c, km)
     local g, totals = c:tally_groups(km, opts.each, nil)
     local labels = opts.each == "speaker" and c:speaker_names() or {}
     if opts.each == "doc" then for i = 1, c:stats().documents do labels[i] = c:document(i).name end end
@@ -519,16 +520,21 @@ function stats.keywords(c, opts)
     end
   else
     local target = check_selection("keywords", opts.target, "target")
-    local sparse, ttotal = selection_counts(c, km, "keywords", target)
     local reference = opts.reference or "rest"
+    if reference == "rest" or reference == "corpus" then
+      -- the whole test in C: it hands over only the words a row is made for
+      local counted, tested, tc, rc = c:keyword_counts(km, turnset(c, "keywords", target), reference, min,
+        opts.negative)
+      comparisons[1] = { counted = counted, tested = tested, total = tc, ref_total = rc }
+    end
+  end
+  if opts.each == nil and not comparisons[1] then
+    local target = check_selection("keywords", opts.target, "target")
+    local sparse, ttotal = selection_counts(c, km, "keywords", target)
+    local reference = opts.reference
+    all = corpus_totals(c, km)
     local cmp = { freq = sparse, total = ttotal }
-    if reference == "rest" then
-      cmp.ref = function(k) return all.freq[k] - (sparse[k] or 0) end
-      cmp.ref_total = all.total - ttotal
-    elseif reference == "corpus" then
-      cmp.ref = function(k) return all.freq[k] end
-      cmp.ref_total = all.total
-    elseif type(reference) == "table" then
+    if type(reference) == "table" then
       local rfreq, rtotal = selection_counts(c, km, "keywords", check_selection("keywords", reference, "reference"))
       cmp.ref = function(k) return rfreq[k] or 0 end
       cmp.ref_total = rtotal
@@ -558,7 +564,12 @@ function stats.keywords(c, opts)
     if cmp.ref_total == 0 then argerror("keywords", "the reference has no tokens") end
     local group_rows = {}
     local tc, rc = cmp.total, cmp.ref_total
-    for k, a in pairs(cmp.freq) do
+    local counted = cmp.counted or { keys = {} }
+    ntested = ntested + (cmp.tested or 0)
+    for i, k in ipairs(counted.keys) do
+      group_rows[i] = keyword_row(names[k], counted.a[i], counted.b[i], tc, rc)
+    end
+    for k, a in pairs(cmp.freq or {}) do
       if a >= min then
         ntested = ntested + 1
         local b = cmp.ref(k) or 0
@@ -570,7 +581,7 @@ function stats.keywords(c, opts)
         end
       end
     end
-    if opts.negative then
+    if opts.negative and cmp.freq then
       -- words far more frequent in the reference, also those the target never uses
       local seen = {} -- tested above: used at least min times by the target
       for k, a in pairs(cmp.freq) do
