@@ -1076,7 +1076,8 @@ static int corpus_find(lua_State *L) {
         /* Lua's collector sees only the userdata, not the arrays it owns: a step as if they
          * were Lua's own lets it free the matches of earlier queries before memory piles up */
         size_t kb = n * 2 * sizeof *starts / 1024;
-        lua_gc(L, LUA_GCSTEP, kb > INT32_MAX ? INT32_MAX : (int)kb);
+        if (kb >= 1024) /* from a MB on: a step costs more than a few matches take */
+            lua_gc(L, LUA_GCSTEP, kb > INT32_MAX ? INT32_MAX : (int)kb);
         return 1;
     }
     void **b1 = anchor(L, starts), **b2 = anchor(L, lens);
