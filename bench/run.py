@@ -36,6 +36,12 @@ def run(cmd, **kw):
     return out, wall, usage.ru_maxrss / 1024
 
 
+def ratio(peer_ms, samtal_ms):
+    """peer / samtal, with a decimal below 10 (0.3x: samtal is the slower)."""
+    r = peer_ms / max(samtal_ms, 1e-3)
+    return f"{r:.1f}x" if r < 10 else f"{r:.0f}x"
+
+
 def corpus(size):
     path = os.path.join(ROOT, "build", "bench", size)
     if not os.path.isdir(path):
@@ -139,17 +145,17 @@ def main():
             row = [name.replace("|", "\\|"), f"{q['ms']:.2f}", str(q["hits"])]
             if have_rg and name in words:
                 ms, hits = rg_count(path, words[name])
-                row += [f"{ms:.1f}", str(hits), f"{ms / max(q['ms'], 1e-3):.0f}x"]
+                row += [f"{ms:.1f}", str(hits), ratio(ms, q['ms'])]
             else:
                 row += ["", "", ""]
             if have_grep and name in words:
                 ms, hits = grep_count(path, words[name])
-                row += [f"{ms:.1f}", str(hits), f"{ms / max(q['ms'], 1e-3):.0f}x"]
+                row += [f"{ms:.1f}", str(hits), ratio(ms, q['ms'])]
             else:
                 row += ["", "", ""]
             nq = nltk and nltk["queries"].get(nkeys.get(name))
             if nq:
-                row += [f"{nq['median_s'] * 1000:.1f}", str(nq["hits"]), f"{nq['median_s'] * 1000 / max(q['ms'], 1e-3):.0f}x"]
+                row += [f"{nq['median_s'] * 1000:.1f}", str(nq["hits"]), ratio(nq['median_s'] * 1000, q['ms'])]
             else:
                 row += ["", "", ""]
             print("| " + " | ".join(row) + " |")

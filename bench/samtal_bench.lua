@@ -19,6 +19,7 @@ local stats = c:stats()
 
 local results = {}
 local function measure(name, fn)
+  collectgarbage() -- each figure starts from a collected heap, not with the garbage of the last one
   local times, n = {}, nil
   for _ = 1, reps do
     local a = clock()
@@ -70,6 +71,7 @@ end
 -- statistics: the first run of each builds the key map and the corpus totals it caches, so it
 -- is timed on its own as well as in the median
 local function cold(name, fn)
+  collectgarbage()
   local a = clock()
   local n = fn()
   results[#results + 1] = ('"%s (first run)": {"ms": %.3f, "hits": %d}'):format(name, (clock() - a) * 1000, n)

@@ -13,6 +13,7 @@
 #include "stats.h"
 
 #define KEYMAP_T "samtal.Keymap"
+#define ROWS_T "samtal.CollocateRows"
 
 enum { BY_FORM, BY_LOWER, BY_STEM, BY_CUSTOM };
 
@@ -460,10 +461,11 @@ static int corpus_collocate_counts(lua_State *L) {
     return 3;
 }
 
-/* c:collocate_rows(km, matches, left, right, within, min, min_freq, measure) -> columns, slots,
- * total: the rows of a collocates result (stats_collocate_rows), sorted by `measure`, as
- * parallel arrays {keys, freq, total, expected, mi, mi3, t, z, ll, logdice}; slots is R1 (the
- * distinct window tokens), total N (the counted tokens of the corpus). */
+/* c:collocate_rows(km, matches, left, right, within, min, min_freq, measure) -> rows, slots,
+ * total: the rows of a collocates result (stats_collocate_rows), sorted by `measure`, in a
+ * samtal.CollocateRows (#rows; rows:row(i) gives one row's numbers, so a result of tens of
+ * thousands of rows costs Lua no table until a row is read); slots is R1 (the distinct window
+ * tokens), total N (the counted tokens of the corpus). */
 static int corpus_collocate_rows(lua_State *L) {
     sm_corpus *c = checked_corpus(L);
     check_keymap(L, 2);
@@ -487,35 +489,40 @@ static int corpus_collocate_rows(lua_State *L) {
     const sm_lexicon *names = u->by == BY_STEM    ? &u->stems
                               : u->by == BY_LOWER ? &c->folds
                                                   : &c->forms;
-    sm_collocate_rows r;
+    sm_collocate_rows *r = lua_newuserdatauv(L, sizeof *r, 0); /* it owns the rows */
+    memset(r, 0, sizeof *r);
+    luaL_setmetatable(L, ROWS_T);
     if (stats_collocate_rows(freq, u->totals, km->nkeys, slots, u->total, m->n, (uint64_t)min,
-                             (uint64_t)min_freq, measure, names, &r))
+                             (uint64_t)min_freq, measure, names, r))
         return luaL_error(L, "out of memory");
-    scratch *s2 = push_scratch(L); /* frees the rows if a Lua error comes first */
-    s2->p[0] = r.key, s2->p[1] = r.freq, s2->p[2] = r.total, s2->p[3] = r.score;
-    lua_createtable(L, 0, 10);
-    push_u32s(L, r.key, r.n, 1);
-    lua_setfield(L, -2, "keys");
-    push_u64s(L, r.freq, r.n);
-    lua_setfield(L, -2, "freq");
-    push_u64s(L, r.total, r.n);
-    lua_setfield(L, -2, "total");
-    static const char *const cols[] = {"expected", "mi", "mi3", "t", "z", "ll", "logdice"};
-    for (int a = 0; a < 7; a++) {
-        lua_createtable(L, (int)r.n, 0);
-        for (size_t i = 0; i < r.n; i++) {
-            const sm_association *sc = &r.score[i];
-            double v = a == 0 ? sc->expected : association_get(sc, a - 1);
-            lua_pushnumber(L, v);
-            lua_rawseti(L, -2, (lua_Integer)i + 1);
-        }
-        lua_setfield(L, -2, cols[a]);
-    }
-    stats_collocate_rows_free(&r);
-    memset(s2->p, 0, sizeof s2->p);
     lua_pushinteger(L, (lua_Integer)slots);
     lua_pushinteger(L, (lua_Integer)u->total);
     return 3;
+}
+
+static int rows_gc(lua_State *L) {
+    stats_collocate_rows_free(luaL_checkudata(L, 1, ROWS_T));
+    return 0;
+}
+
+static int rows_len(lua_State *L) {
+    lua_pushinteger(L, (lua_Integer)((sm_collocate_rows *)luaL_checkudata(L, 1, ROWS_T))->n);
+    return 1;
+}
+
+/* rows:row(i) -> key (1-based), freq, total, expected, mi, mi3, t, z, ll, logdice of row i */
+static int rows_row(lua_State *L) {
+    const sm_collocate_rows *r = luaL_checkudata(L, 1, ROWS_T);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, i >= 1 && (size_t)i <= r->n, 2, "no such row");
+    const sm_association *sc = &r->score[i - 1];
+    lua_pushinteger(L, (lua_Integer)r->key[i - 1] + 1);
+    lua_pushinteger(L, (lua_Integer)r->freq[i - 1]);
+    lua_pushinteger(L, (lua_Integer)r->total[i - 1]);
+    lua_pushnumber(L, sc->expected);
+    for (int m = 0; m < ASSOC_COUNT; m++)
+        lua_pushnumber(L, association_get(sc, m));
+    return 4 + ASSOC_COUNT;
 }
 
 /* c:keyword_counts(km, turnset, "rest"|"corpus", min, negative) -> {keys, a, b}, tested, tc, rc:
@@ -822,6 +829,16 @@ void binding_stats_register(lua_State *L) {
     lua_createtable(L, 0, 1);
     lua_pushcfunction(L, matches_get);
     lua_setfield(L, -2, "get");
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, ROWS_T);
+    lua_pushcfunction(L, rows_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, rows_len);
+    lua_setfield(L, -2, "__len");
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, rows_row);
+    lua_setfield(L, -2, "row");
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
     luaL_newmetatable(L, "samtal.Scratch");

@@ -387,18 +387,16 @@ function stats.collocates(c, q, opts)
   local m = c:find(compile(c, "collocates", q, opts), "matches")
   -- counting, the measures (the same operations as samtal.measures, checked against it in
   -- spec/collocates_spec.lua) and the sort run in C; a row is made when it is first read
-  local cols, slots, n = c:collocate_rows(km, m, left, right, check_within("collocates", opts.within), min,
+  local found, slots, n = c:collocate_rows(km, m, left, right, check_within("collocates", opts.within), min,
     min_freq, measure)
-  local names, keys = lazy_names(km), cols.keys
+  local names = lazy_names(km)
   local meta = { title = ("collocates of %s (%d left, %d right, by %s, %s)"):format(tostring(q), left, right,
     measure, by), query = q, hits = #m, window_tokens = slots, tokens = n, measure = measure }
   return resulttable.lazy({ "rank", "collocate", "freq", "total", "expected", "mi", "mi3", "t", "z", "ll",
-    "logdice" }, #keys, function(i)
-    local row = { rank = i, collocate = names[keys[i]] }
-    for name, col in pairs(cols) do
-      if name ~= "keys" then row[name] = col[i] end
-    end
-    return row
+    "logdice" }, #found, function(i)
+    local key, freq, total, expected, mi, mi3, t, z, ll, logdice = found:row(i)
+    return { rank = i, collocate = names[key], freq = freq, total = total, expected = expected, mi = mi, mi3 = mi3,
+      t = t, z = z, ll = ll, logdice = logdice }
   end, meta)
 end
 
