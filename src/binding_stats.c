@@ -103,7 +103,7 @@ static int corpus_keymap_custom(lua_State *L) {
     luaL_argcheck(L, nk >= 0 && nk < UINT32_MAX, 3, "key count out of range");
     keymap_ud *u = new_keymap(L, 1);
     u->by = BY_CUSTOM;
-    u->km.key = malloc((c->forms.n ? c->forms.n : 1) * sizeof *u->km.key);
+    u->km.key = vec_alloc_big(c->forms.n * sizeof *u->km.key);
     if (!u->km.key) return luaL_error(L, "out of memory");
     u->km.nkeys = (uint32_t)nk;
     for (size_t f = 0; f < c->forms.n; f++) {

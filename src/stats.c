@@ -12,7 +12,7 @@
 int keymap_build(const sm_corpus *c, int by, unsigned kinds, sm_keymap *km) {
     memset(km, 0, sizeof *km);
     size_t nf = c->forms.n;
-    km->key = malloc((nf ? nf : 1) * sizeof *km->key);
+    km->key = vec_alloc_big((size_t)nf * sizeof *km->key); /* read at random: huge pages */
     if (!km->key) return -1;
     for (size_t f = 0; f < nf; f++) {
         const sm_form *fi = &c->form_info.v[f];
@@ -62,7 +62,7 @@ int keymap_stems(const sm_corpus *c, unsigned kinds, const char *language, sm_le
         return -1;
     }
     uint32_t *of_fold = malloc((c->folds.n ? c->folds.n : 1) * sizeof *of_fold);
-    km->key = malloc((c->forms.n ? c->forms.n : 1) * sizeof *km->key);
+    km->key = vec_alloc_big(c->forms.n * sizeof *km->key);
     int rc = of_fold && km->key ? 0 : -1;
     for (size_t f = 0; rc == 0 && f < c->folds.n; f++) {
         size_t len;
