@@ -684,10 +684,10 @@ describe("samtal.hits", function()
       local hits = one:kwic("nära")
       assert.is_true(#hits > 20)
       assert.are.equal(0, rawlen(hits)) -- counted, none built
-      local fifth = hits[5]
+      local fifth = hits[5] -- builds the first block of 64 (here every hit)
       assert.are.equal(fifth, rawget(hits, 5))
       assert.are.equal(fifth, hits[5])
-      assert.is_nil(rawget(hits, 4))
+      assert.are.equal("table", type(rawget(hits, 4)))
       assert.is_nil(hits[#hits + 1])
       assert.is_nil(hits[0])
     end)
@@ -715,12 +715,47 @@ describe("samtal.hits", function()
     end)
 
     it("reports a closed corpus when a hit is first read after closing it", function()
-      local one = samtal.open(h.seed_inline)
-      local hits = one:kwic("nära")
-      local first = hits[1]
+      local one = samtal.open("corpus")
+      local hits = one:kwic("och")
+      assert.is_true(#hits > 64 * 2)
+      local first = hits[1] -- builds hits 1 to 64, a block
+      assert.are.equal("table", type(rawget(hits, 64)))
+      assert.is_nil(rawget(hits, 65))
       one:close()
       assert.are.equal(first, hits[1]) -- built before: still there
-      assert.truthy(h.error_of(function() return hits[2] end):find("closed", 1, true))
+      assert.are.equal("table", type(hits[64]))
+      assert.truthy(h.error_of(function() return hits[65] end):find("closed", 1, true))
+    end)
+
+    it("builds the block of 64 hits a read hit is in, once, and keeps the tables it gave out", function()
+      local c2 = samtal.open("corpus")
+      local hits = c2:kwic("och")
+      assert.is_true(#hits > 200)
+      local h70 = hits[70]
+      assert.is_nil(rawget(hits, 64))
+      assert.are.equal("table", type(rawget(hits, 65)))
+      assert.are.equal("table", type(rawget(hits, 128)))
+      assert.is_nil(rawget(hits, 129))
+      local h65 = rawget(hits, 65)
+      assert.are.equal(h65, hits[65])
+      local _ = hits[1] -- another block: those built stay as they were
+      assert.are.equal(h70, hits[70])
+      assert.are.equal(h65, hits[65])
+      -- the last block is short: it ends at the last hit
+      local last = hits[#hits]
+      assert.are.equal(c2:positions("och")[#hits][1], last.position)
+      assert.is_nil(rawget(hits, #hits + 1))
+      -- every hit as c:kwic builds it without laziness (a speaker filter builds the whole list)
+      local sp = hits[1].speaker
+      local whole = c2:kwic("och", { speaker = sp })
+      local k = 0
+      for _, hit in ipairs(hits) do
+        if hit.speaker == sp then
+          k = k + 1
+          assert.are.same(whole[k], hit)
+        end
+      end
+      assert.are.equal(#whole, k)
     end)
   end)
 end)

@@ -1126,6 +1126,38 @@ static int corpus_check_matches(lua_State *L) {
     return 0;
 }
 
+/* c:match_hits(matches, from, to, left, right, chars, clip, hits): the hit tables of matches
+ * from..to (1-based) of a samtal.Matches, as c:match_hit builds them, stored as hits[i] where
+ * hits[i] is still nil: a lazy concordance builds its lines a block at a time, which costs one
+ * call and one reading of the options per block rather than per line. */
+static int corpus_match_hits(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
+    lua_Integer from = luaL_checkinteger(L, 3), to = luaL_checkinteger(L, 4);
+    luaL_argcheck(L, from >= 1 && from <= to && (size_t)to <= m->n, 3, "no such matches");
+    lua_Integer left, right;
+    check_widths(L, 5, &left, &right);
+    lua_Integer chars = luaL_optinteger(L, 7, 0);
+    luaL_argcheck(L, chars >= 0 && chars <= 1000000, 7, "chars out of range 0..1000000");
+    static const char *const clips[] = {"turn", "sentence", NULL};
+    kwic_opts ko = {(uint32_t)left, (uint32_t)right, (uint32_t)chars,
+                    luaL_checkoption(L, 8, "turn", clips)};
+    luaL_checktype(L, 9, LUA_TTABLE);
+    for (lua_Integer i = from; i <= to; i++) {
+        uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
+        if (len == 0 || s >= c->tokens.n || len > c->tokens.n - s)
+            return luaL_error(L, "match_hits: match %d is not of this corpus", (int)i);
+        if (lua_rawgeti(L, 9, i) != LUA_TNIL) { /* built already: kept as it is */
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pop(L, 1);
+        push_hit(L, c, s, len, &ko);
+        lua_rawseti(L, 9, i);
+    }
+    return 0;
+}
+
 /* c:match_hit(matches, i, left, right, chars, clip) -> the hit table of match i (1-based) of a
  * samtal.Matches, as c:find(program, "hits", ...) builds it: a concordance builds its lines on
  * demand, so that counting or showing the first lines of a million matches costs no million
@@ -1538,6 +1570,7 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"eventset", corpus_eventset},
                                           {"find", corpus_find},
                                           {"match_hit", corpus_match_hit},
+                                          {"match_hits", corpus_match_hits},
                                           {"check_matches", corpus_check_matches},
                                           {"save", corpus_save},
                                           {"attrset", corpus_attrset},

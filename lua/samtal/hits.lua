@@ -14,13 +14,21 @@ local provenance = require "samtal.script" -- what CSV, TSV and JSON carry with 
 local Hits = {}
 Hits.__name = "samtal.Hits"
 
--- A concordance straight from a query is lazy: its hit tables are built the first time each is
--- read (see Hits.lazy), so `#hits` and the first lines of a million matches cost no million tables.
+local LAZY_BLOCK = 64 -- hits a lazy concordance builds at once (Hits.lazy_blocks)
+
+-- A concordance straight from a query is lazy: its hit tables are built a block at a time, when a
+-- hit of the block is first read (see Hits.lazy_blocks), so `#hits` and the first lines of a million
+-- matches cost no million tables.
 -- Integer keys past what is built come from the builder; every other key is a method.
 function Hits.__index(self, k)
   if math.type(k) == "integer" then
     local lazy = rawget(self, "_lazy")
     if lazy and k >= 1 and k <= lazy.n then
+      if lazy.fill then -- the block of hits k is in, built at once (those built already stay)
+        local first = (k - 1) // LAZY_BLOCK * LAZY_BLOCK + 1
+        lazy.fill(self, first, math.min(first + LAZY_BLOCK - 1, lazy.n))
+        return rawget(self, k)
+      end
       local h = lazy.build(k)
       rawset(self, k, h)
       return h
@@ -60,6 +68,12 @@ end
 --- A Hits of `n` hits whose i-th hit table is `build(i)`, built when it is first read (and kept).
 function Hits.lazy(corpus, query, n, build, opts)
   return Hits.new(corpus, query, { _lazy = { n = n, build = build } }, opts)
+end
+
+--- A Hits of `n` hits built a block at a time: `fill(hits, first, last)` stores hit tables as
+-- hits[first] .. hits[last], leaving those already there, when one of them is first read.
+function Hits.lazy_blocks(corpus, query, n, fill, opts)
+  return Hits.new(corpus, query, { _lazy = { n = n, fill = fill } }, opts)
 end
 
 --- A new Hits over `list` that shares self's corpus, query and collation.

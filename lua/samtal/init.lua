@@ -531,8 +531,8 @@ function Corpus:kwic(q, opts)
   local matches = self:find(compile(self, "kwic", q, opts), "matches")
   self:check_matches(matches) -- a damaged document of a saved corpus fails the query, not a later read
   if not opts.speaker and opts.meta == nil then -- each hit's table is built when it is read
-    return Hits.lazy(self, q, #matches, function(i)
-      return self:match_hit(matches, i, left, right, chars, clip)
+    return Hits.lazy_blocks(self, q, #matches, function(hits, first, last)
+      self:match_hits(matches, first, last, left, right, chars, clip, hits)
     end, hit_opts)
   end
   local hits = {}
