@@ -335,6 +335,7 @@ describe("samtal.cli", function()
       local want = c:ngrams { n = 2, min = 3 }
       assert.are.equal(#want, #rows)
       assert.are.equal(want[1].ngram, rows[1].ngram)
+      assert.are.equal(out, samtal_run("freq --ngram 2 --min 3 --format csv corpus")) -- the long name
       out = samtal_run("freq --by stem --limit 10 --format csv corpus")
       rows = records(out)
       want = c:freq { by = "stem" }

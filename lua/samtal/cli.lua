@@ -473,7 +473,7 @@ Examples:
     paths_argument(p)
     p:group("Counting",
       by_option(p),
-      p:option("-n --n", "Count n-grams of N words (default 1: single words)."):convert(whole("-n", 1))
+      p:option("-n --ngram", "Count n-grams of N words (default 1: single words)."):argname("N"):convert(whole("-n", 1))
         :argname("N"),
       p:option("--min", "Leave out forms less frequent than N."):convert(whole("--min", 1)):argname("N"),
       p:option("--range", "What the range column counts: docs (default) or turns.")
@@ -494,10 +494,10 @@ Examples:
     local c = open(a)
     local filter = { speaker = one_or_list(a.speaker), doc = one_or_list(a.doc), meta = meta_filter(a.meta) }
     local res
-    if a.n and a.n > 1 then
+    if a.ngram and a.ngram > 1 then
       if a.group then fail("--group counts single words only: leave out -n, or --group") end
       if a.range then fail("--range is for single words: n-grams count their range in documents") end
-      res = try(c.ngrams, c, { n = a.n, min = a.min, within = a.within, by = a.by, speaker = filter.speaker,
+      res = try(c.ngrams, c, { n = a.ngram, min = a.min, within = a.within, by = a.by, speaker = filter.speaker,
         doc = filter.doc, meta = filter.meta })
     else
       if a.within then fail("--within is for n-grams (-n 2 or more)") end
