@@ -1598,6 +1598,45 @@ describe("samtal statistics", function()
   end)
 
   describe("errors", function()
+    it("checks the arguments of the low-level collocates, keyness and concordance calls", function()
+      local km = seed:keymap("lower", "word number")
+      local m = seed:find(require("samtal.query").compile(seed, require("samtal.cql").parse("vård"), "vård", {}),
+        "matches")
+      assert.is_true(#m > 10)
+      local function fails(want, f, ...)
+        local msg = h.error_of(f, seed, ...)
+        assert.truthy(msg:find(want, 1, true), msg)
+      end
+      fails("min must be at least 1", seed.collocate_rows, km, m, 4, 4, "turn", 0, 1, "logdice")
+      fails("min_freq must be at least 1", seed.collocate_rows, km, m, 4, 4, "turn", 1, 0, "logdice")
+      fails("invalid option 'dice'", seed.collocate_rows, km, m, 4, 4, "turn", 1, 1, "dice")
+      fails("left out of range", seed.collocate_rows, km, m, -1, 4, "turn", 1, 1, "mi")
+      fails("custom key map has no names", seed.collocate_rows, seed:keymap_custom({}, 1), m, 4, 4, "turn", 1, 1,
+        "mi")
+      local rows = seed:collocate_rows(km, m, 4, 4, "turn", 1, 1, "mi")
+      assert.truthy(h.error_of(rows.row, rows, #rows + 1):find("no such row", 1, true))
+      assert.truthy(h.error_of(rows.row, rows, 0):find("no such row", 1, true))
+      fails("invalid option 'others'", seed.keyword_counts, km, nil, "others", 3)
+      fails("min must be at least 1", seed.keyword_counts, km, nil, "rest", 0)
+      fails("key map of another corpus", seed.keyword_counts, samtal.open(h.seed_inline):keymap("lower", "word"),
+        nil, "rest", 3)
+      local hits = {}
+      fails("no such matches", seed.match_hits, m, 0, 2, 6, 6, 0, "turn", hits)
+      fails("no such matches", seed.match_hits, m, 3, 2, 6, 6, 0, "turn", hits)
+      fails("no such matches", seed.match_hits, m, 1, #m + 1, 6, 6, 0, "turn", hits)
+      fails("table expected", seed.match_hits, m, 1, 2, 6, 6, 0, "turn", "hits")
+      assert.is_nil(next(hits)) -- nothing stored by a refused call
+      seed:match_hits(m, 2, 3, 6, 6, 0, "turn", hits)
+      assert.is_nil(hits[1])
+      assert.is_nil(hits[4])
+      assert.are.equal(m:get(2), hits[2].position)
+      assert.are.equal(m:get(3), hits[3].position)
+      local kept = hits[2]
+      seed:match_hits(m, 1, 3, 6, 6, 0, "turn", hits) -- those stored already stay
+      assert.are.equal(kept, hits[2])
+      assert.are.equal(m:get(1), hits[1].position)
+    end)
+
     it("rejects unknown options, naming them", function()
       for _, f in ipairs { "freq", "talk", "ngrams", "diversity", "tokens", "keywords" } do
         local msg = h.error_of(seed[f], seed, { colour = true })
