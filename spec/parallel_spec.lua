@@ -83,6 +83,67 @@ describe("threads", function()
     os.remove(two)
   end)
 
+  -- Loading on several threads segments each document on a worker (a lexicon of its own, merged
+  -- into the corpus's in the order given); a turn merge_turns joins, a convention's marks and a
+  -- pre-tokenised VRT file are segmented on the committing thread as one thread does.
+  local SAVE = [[
+local samtal = require "samtal"
+local paths, opts = {}, {progress = false, on_error = "skip", warn = function() end}
+for line in io.lines(arg[1]) do paths[#paths + 1] = line end
+if arg[3] == "merge" then
+  opts.merge_turns = true
+  opts.aliases = {LENA = "KIM", ["Speaker 1"] = "Speaker 2"}
+elseif arg[3] == "convention" then
+  samtal.convention{name = "hesitation", pattern = "och", kind = "hesitation"}
+  samtal.convention{name = "pause", pattern = "(paus)", kind = "event"}
+end
+local c = samtal.open(paths, opts)
+local s = c:stats()
+print(#c:documents(), s.turns, s.tokens, #c:warnings(), c:fingerprint())
+c:save(arg[2])
+]]
+
+  local function real_paths()
+    local paths = {}
+    for i = 1, 24 do paths[#paths + 1] = ("%s/%03d.txt"):format(dir, i) end
+    for _, root in ipairs { "corpus", "../shared/corpora" } do
+      local p = assert(io.popen("find " .. root .. " -type f | sort"))
+      for path in p:lines() do
+        local name = path:match("[^/]+$")
+        if not (name:match("^SOURCE") or name:match("^LICENSE") or name:match("^INDEX") or name:match("%.tsv$")) then
+          paths[#paths + 1] = path
+        end
+      end
+      p:close()
+    end
+    return paths
+  end
+
+  for _, mode in ipairs { "plain", "merge", "convention" } do
+    it("give the same saved corpus as one thread for transcripts of every format (" .. mode .. ")", function()
+      local list = helpers.tempfile(table.concat(real_paths(), "\n") .. "\n", ".txt")
+      local script = helpers.tempfile(SAVE, ".lua")
+      local out = {}
+      for threads = 1, 2 do
+        out[threads] = os.tmpname()
+        local stdout, stderr, code = helpers.run(("SAMTAL_THREADS=%d %s %s %s %s %s"):format(threads, SAMTAL,
+          helpers.q(script), helpers.q(list), helpers.q(out[threads]), mode))
+        assert(code == 0, stderr)
+        out[threads .. "report"] = stdout
+      end
+      local docs, turns, tokens = out["1report"]:match("^(%d+)%s+(%d+)%s+(%d+)")
+      assert.is_true(tonumber(docs) > 30 and tonumber(tokens) > 200000)
+      assert.are.equal(out["1report"], out["2report"])
+      assert.are.equal(helpers.read(out[1]), helpers.read(out[2]))
+      if mode == "merge" then -- turns were merged, so that path ran
+        local plain = samtal.open(real_paths(), { progress = false, on_error = "skip", warn = function() end })
+        assert.is_true(tonumber(turns) < plain:stats().turns)
+      end
+      os.remove(out[1])
+      os.remove(out[2])
+    end)
+  end
+
   it("count a speaker's words in parts as the keywords' target, the same as counted whole", function()
     local c = samtal.open(dir, { progress = false })
     assert.is_true(c:stats().tokens >= 100000) -- the size from which the turns are split

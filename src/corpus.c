@@ -118,6 +118,8 @@ void corpus_doc_free(sm_doc *d) {
     free(d->name);
     text_free(&d->text);
     layout_free(&d->layout);
+    tokenize_presegment_free(d->pre);
+    d->pre = NULL;
     buf_free(&d->meta);
 }
 
@@ -430,6 +432,10 @@ int corpus_add_file(sm_corpus *c, const char *path, sm_error *err) {
 
 int corpus_finish(sm_corpus *c, sm_error *err) {
     if (c->finished) return 0;
+    if (c->tokens.cap > c->tokens.n + c->tokens.n / 8 + 1024) { /* room left from the load */
+        sm_token *fit = realloc(c->tokens.v, (c->tokens.n ? c->tokens.n : 1) * sizeof *fit);
+        if (fit) c->tokens.v = fit, c->tokens.cap = c->tokens.n ? c->tokens.n : 1;
+    }
     size_t ns = c->speaker_names.n;
     if (vec_reserve((void **)&c->speakers.v, &c->speakers.cap, ns ? ns : 1, sizeof *c->speakers.v))
         return sm_errorf(err, "out of memory while counting speakers");

@@ -46,6 +46,8 @@ typedef struct sm_doc {
     sm_text text;
     const char *encoding; /* the source's encoding (sm_encoding_names), NULL if not known */
     sm_layout layout;
+    struct sm_presegment *pre; /* while loading: its tokens segmented ahead on a worker thread
+                                * (tokenize_presegment), or NULL; freed once tokenised */
     uint32_t turn_first, turn_count;
     uint32_t event_first, event_count;
     uint32_t tok_first, tok_count;

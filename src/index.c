@@ -3,27 +3,66 @@
 
 #include <stdlib.h>
 
+#include "parallel.h"
 #include "store.h"
+
+/* index_build counts and places the tokens of each part on its own thread: part p's tokens go
+ * after those of the parts before it within each fold, so the postings are the serial ones. */
+typedef struct build_job {
+    const sm_corpus *c;
+    unsigned nparts;
+    size_t nf;
+    uint32_t *at;   /* by part: nf + 1 counts, then the cursors where its tokens go */
+    uint32_t *post; /* NULL while counting */
+} build_job;
+
+static void build_part(void *arg, unsigned part) {
+    build_job *j = arg;
+    const sm_token *tok = j->c->tokens.v;
+    const sm_form *info = j->c->form_info.v;
+    size_t nt = j->c->tokens.n;
+    size_t from = nt * part / j->nparts, to = nt * (part + 1) / j->nparts;
+    uint32_t *at = j->at + (size_t)part * (j->nf + 1);
+    if (!j->post) {
+        for (size_t t = from; t < to; t++)
+            at[info[tok[t].form].fold]++;
+        return;
+    }
+    for (size_t t = from; t < to; t++)
+        j->post[at[info[tok[t].form].fold]++] = (uint32_t)t;
+}
+
+enum { BUILD_PART_TOKENS = 1 << 20 }; /* fewer tokens a part: threads cost more than they save */
 
 int index_build(sm_corpus *c) {
     size_t nf = c->folds.n, nt = c->tokens.n;
+    unsigned nparts = parallel_threads();
+    if (nparts > nt / BUILD_PART_TOKENS) nparts = (unsigned)(nt / BUILD_PART_TOKENS);
+    if (nparts < 1) nparts = 1;
     uint32_t *start = calloc(nf + 1, sizeof *start);
     uint32_t *post = malloc((nt ? nt : 1) * sizeof *post);
-    if (!start || !post) {
+    uint32_t *at = calloc((size_t)nparts * (nf + 1), sizeof *at);
+    if (!start || !post || !at) {
         free(start);
         free(post);
+        free(at);
         return -1;
     }
-    for (size_t t = 0; t < nt; t++)
-        start[c->form_info.v[c->tokens.v[t].form].fold + 1]++;
-    for (size_t f = 0; f < nf; f++)
-        start[f + 1] += start[f];
-    /* fill using start[] as cursors, then shift back */
-    for (size_t t = 0; t < nt; t++)
-        post[start[c->form_info.v[c->tokens.v[t].form].fold]++] = (uint32_t)t;
-    for (size_t f = nf; f > 0; f--)
-        start[f] = start[f - 1];
-    start[0] = 0;
+    build_job j = {c, nparts, nf, at, NULL};
+    parallel_run(nparts, build_part, &j);
+    uint32_t sum = 0; /* the counts become cursors: fold by fold, part by part */
+    for (size_t f = 0; f < nf; f++) {
+        start[f] = sum;
+        for (unsigned p = 0; p < nparts; p++) {
+            uint32_t n = at[(size_t)p * (nf + 1) + f];
+            at[(size_t)p * (nf + 1) + f] = sum;
+            sum += n;
+        }
+    }
+    start[nf] = sum;
+    j.post = post;
+    parallel_run(nparts, build_part, &j);
+    free(at);
     free(c->post_start);
     free(c->postings);
     c->post_start = start;

@@ -48,9 +48,12 @@ static int grow_slots(sm_lexicon *lx) {
 }
 
 uint32_t lex_intern(sm_lexicon *lx, const char *s, size_t len, int *is_new) {
+    return lex_intern_hashed(lx, s, len, hash_bytes(s, len), is_new);
+}
+
+uint32_t lex_intern_hashed(sm_lexicon *lx, const char *s, size_t len, uint32_t h, int *is_new) {
     if (is_new) *is_new = 0;
     if ((lx->n + 1) * 2 > lx->nslots && grow_slots(lx)) return LEX_NONE;
-    uint32_t h = hash_bytes(s, len);
     size_t slot;
     uint32_t id = lookup(lx, s, len, h, &slot);
     if (id != LEX_NONE) return id;

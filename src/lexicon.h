@@ -29,6 +29,11 @@ typedef struct sm_lexicon {
  * Returns LEX_NONE if memory ran out or the pool would pass 4 GiB. */
 uint32_t lex_intern(sm_lexicon *lx, const char *s, size_t len, int *is_new);
 
+/* lex_intern with the string's hash already known: h must be the hash another lexicon's entry
+ * of the same string holds (sm_lexentry.hash; every lexicon hashes alike), so a form interned in
+ * a document's own lexicon on another thread is not hashed again. */
+uint32_t lex_intern_hashed(sm_lexicon *lx, const char *s, size_t len, uint32_t h, int *is_new);
+
 /* The id of s[0..len), or LEX_NONE if absent. */
 uint32_t lex_find(const sm_lexicon *lx, const char *s, size_t len);
 

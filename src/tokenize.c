@@ -58,12 +58,9 @@ static int is_blank_segment(const char *s, size_t len) {
     return utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
 }
 
-/* The form id of s[0..len), interning it (with its fold and kind) if new: the kind `kind`, or
- * with kind < 0 the kind its characters give. */
-static uint32_t intern_form(sm_corpus *c, const char *s, size_t len, int kind) {
-    int is_new;
-    uint32_t id = lex_intern(&c->forms, s, len, &is_new);
-    if (id == LEX_NONE || !is_new) return id;
+/* The form info of a form just interned (its fold and kind): the kind `kind`, or with kind < 0
+ * the kind its characters give. Returns id, or LEX_NONE if memory ran out. */
+static uint32_t new_form(sm_corpus *c, uint32_t id, const char *s, size_t len, int kind) {
     size_t flen;
     char *folded = corpus_fold(s, len, &flen);
     if (!folded) return LEX_NONE;
@@ -72,6 +69,25 @@ static uint32_t intern_form(sm_corpus *c, const char *s, size_t len, int kind) {
     sm_form info = {fold, (uint8_t)(kind >= 0 ? kind : tokenize_kind(s, len))};
     if (fold == LEX_NONE || VEC_PUSH(c->form_info, info)) return LEX_NONE;
     return id;
+}
+
+/* The form id of s[0..len), interning it (with its fold and kind) if new: the kind `kind`, or
+ * with kind < 0 the kind its characters give. */
+static uint32_t intern_form(sm_corpus *c, const char *s, size_t len, int kind) {
+    int is_new;
+    uint32_t id = lex_intern(&c->forms, s, len, &is_new);
+    if (id == LEX_NONE || !is_new) return id;
+    return new_form(c, id, s, len, kind);
+}
+
+/* intern_form for an entry of a document's own lexicon, whose hash is known. */
+static uint32_t intern_entry(sm_corpus *c, const sm_lexicon *own, uint32_t local) {
+    const sm_lexentry *e = &own->entries[local];
+    const char *s = own->pool.s + e->off;
+    int is_new;
+    uint32_t id = lex_intern_hashed(&c->forms, s, e->len, e->hash, &is_new);
+    if (id == LEX_NONE || !is_new) return id;
+    return new_form(c, id, s, e->len, -1);
 }
 
 /* An asterisk that marks emphasis touches a word on one side ("*nära*", "**Name:**"); one
@@ -135,9 +151,8 @@ static int to_joined(const scratch *sc, uint32_t doc, uint32_t *joined) {
 /* A convention's token mark (c->token_marks) starting at document offset doc_off, joined offset
  * pos: if one does, and lies inside the same segment, it is the token: *end becomes its end and
  * its kind is returned; else -1. Marks that start inside a token are passed over. */
-static int token_mark(const sm_corpus *c, scratch *sc, uint32_t doc_off, uint32_t pos,
-                      size_t *end) {
-    const sm_marks *m = &c->token_marks;
+static int token_mark(const sm_marks *m, scratch *sc, uint32_t doc_off, uint32_t pos, size_t *end) {
+    if (!m) return -1;
     while (sc->mark < m->n && m->v[sc->mark].start < doc_off)
         sc->mark++;
     if (sc->mark >= m->n || m->v[sc->mark].start != doc_off) return -1;
@@ -204,8 +219,15 @@ static int pretokenized_turn(sm_corpus *c, uint32_t doc_id, const sm_rawturn *rt
     return VEC_PUSH(c->turns, *turn);
 }
 
-static int tokenize_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, scratch *sc) {
-    sm_doc *d = &c->docs.v[doc_id];
+/* What segment_turn does with a token: its start in the document's text, its length, its kind
+ * from a convention's mark (or -1), and whether it starts a sentence. Returns 0 or -1. */
+typedef int (*emit_fn)(void *ud, uint32_t off, size_t len, int kind, int new_sentence);
+
+/* Segments layout turn `raw` of document d into words and sentences (UAX #29) and hands each
+ * token, in order, to emit; white space is no token. marks: the convention's token marks of the
+ * document, by start, or NULL. Reads nothing of the corpus, so a worker thread may run it. */
+static int segment_turn(const sm_doc *d, uint32_t raw, int seg_flags, const sm_marks *marks,
+                        scratch *sc, emit_fn emit, void *ud) {
     const sm_rawturn *rt = &d->layout.turns.v[raw];
     sc->joined.n = 0;
     sc->map.n = 0;
@@ -235,37 +257,142 @@ static int tokenize_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, scratch *s
         pos = seg_next_sentence(j, len, pos);
         if (VEC_PUSH(sc->bounds, (uint32_t)pos)) return -1;
     }
-    sm_turn turn = {doc_id, SM_NONE, raw, (uint32_t)c->tokens.n, 0, 0};
-    if (rt->speaker != LAYOUT_NONE) {
-        const char *name = d->layout.names.s + rt->speaker;
-        turn.speaker = lex_intern(&c->speaker_names, name, strlen(name), NULL);
-        if (turn.speaker == LEX_NONE) return -1;
-    }
-    if (d->layout.pretokens.n) return pretokenized_turn(c, doc_id, rt, &turn);
     size_t next_bound = 0;
     int new_sentence = 1;
     for (size_t pos = 0; pos < len;) {
-        size_t end = seg_next_word(j, len, pos, c->opts.seg_flags);
+        size_t end = seg_next_word(j, len, pos, seg_flags);
         while (next_bound < sc->bounds.n && sc->bounds.v[next_bound] <= pos) {
             next_bound++;
             new_sentence = 1;
         }
         if (!is_blank_segment(j + pos, end - pos)) {
-            if (c->tokens.n >= UINT32_MAX - 1) return -1;
             uint32_t doc_off = to_doc(sc, (uint32_t)pos);
-            int kind = token_mark(c, sc, doc_off, (uint32_t)pos, &end);
-            uint32_t form = intern_form(c, d->text.s + doc_off, end - pos, kind);
-            sm_token tok = {doc_off, form};
-            if (form == LEX_NONE || VEC_PUSH(c->tokens, tok)) return -1;
-            if (new_sentence && VEC_PUSH(c->sentences, (uint32_t)c->tokens.n - 1)) return -1;
+            int kind = token_mark(marks, sc, doc_off, (uint32_t)pos, &end);
+            if (emit(ud, doc_off, end - pos, kind, new_sentence)) return -1;
             new_sentence = 0;
-            turn.tok_count++;
-            if (c->form_info.v[form].kind <= KIND_NUMBER) turn.words++;
         }
         pos = end;
     }
-    d->words += turn.words;
+    return 0;
+}
+
+/* The speaker of corpus turn `turn` (layout turn turn->index of its document), interned. */
+static int turn_speaker(sm_corpus *c, const sm_rawturn *rt, const sm_doc *d, sm_turn *turn) {
+    if (rt->speaker == LAYOUT_NONE) return 0;
+    const char *name = d->layout.names.s + rt->speaker;
+    turn->speaker = lex_intern(&c->speaker_names, name, strlen(name), NULL);
+    return turn->speaker == LEX_NONE ? -1 : 0;
+}
+
+typedef struct to_corpus {
+    sm_corpus *c;
+    const char *text; /* the document's */
+    sm_turn *turn;
+} to_corpus;
+
+/* emit_fn: the token joins the corpus, its form interned. */
+static int emit_to_corpus(void *ud, uint32_t off, size_t len, int kind, int new_sentence) {
+    to_corpus *x = ud;
+    sm_corpus *c = x->c;
+    if (c->tokens.n >= UINT32_MAX - 1) return -1;
+    uint32_t form = intern_form(c, x->text + off, len, kind);
+    sm_token tok = {off, form};
+    if (form == LEX_NONE || VEC_PUSH(c->tokens, tok)) return -1;
+    if (new_sentence && VEC_PUSH(c->sentences, (uint32_t)c->tokens.n - 1)) return -1;
+    x->turn->tok_count++;
+    if (c->form_info.v[form].kind <= KIND_NUMBER) x->turn->words++;
+    return 0;
+}
+
+static int tokenize_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, scratch *sc) {
+    sm_doc *d = &c->docs.v[doc_id];
+    const sm_rawturn *rt = &d->layout.turns.v[raw];
+    sm_turn turn = {doc_id, SM_NONE, raw, (uint32_t)c->tokens.n, 0, 0};
+    if (turn_speaker(c, rt, d, &turn)) return -1;
+    if (d->layout.pretokens.n) return pretokenized_turn(c, doc_id, rt, &turn);
+    to_corpus x = {c, d->text.s, &turn};
+    if (segment_turn(d, raw, c->opts.seg_flags, &c->token_marks, sc, emit_to_corpus, &x)) return -1;
+    c->docs.v[doc_id].words += turn.words;
     return VEC_PUSH(c->turns, turn);
+}
+
+/* A turn whose tokens the document's presegment holds (tokens first..end of it): they join the
+ * corpus, each distinct form interned once (remap: the document's form id -> the corpus's, or
+ * LEX_NONE while not met yet). */
+static int commit_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, uint32_t first, uint32_t end,
+                       uint32_t *remap) {
+    const sm_doc *d = &c->docs.v[doc_id];
+    const sm_presegment *p = d->pre;
+    sm_turn turn = {doc_id, SM_NONE, raw, (uint32_t)c->tokens.n, 0, 0};
+    if (turn_speaker(c, &d->layout.turns.v[raw], d, &turn)) return -1;
+    for (uint32_t k = first; k < end; k++) {
+        if (c->tokens.n >= UINT32_MAX - 1) return -1;
+        uint32_t v = p->form.v[k], local = v & ~PRESEG_SENTENCE, form = remap[local];
+        if (form == LEX_NONE &&
+            (form = remap[local] = intern_entry(c, &p->forms, local)) == LEX_NONE)
+            return -1;
+        sm_token tok = {p->off.v[k], form};
+        if (VEC_PUSH(c->tokens, tok)) return -1;
+        if ((v & PRESEG_SENTENCE) && VEC_PUSH(c->sentences, (uint32_t)c->tokens.n - 1)) return -1;
+        turn.tok_count++;
+        if (c->form_info.v[form].kind <= KIND_NUMBER) turn.words++;
+    }
+    c->docs.v[doc_id].words += turn.words;
+    return VEC_PUSH(c->turns, turn);
+}
+
+typedef struct to_presegment {
+    sm_presegment *p;
+    const char *text;
+} to_presegment;
+
+/* emit_fn: the token joins the presegment, its form interned in the document's own lexicon. */
+static int emit_to_presegment(void *ud, uint32_t off, size_t len, int kind, int new_sentence) {
+    (void)kind; /* no marks before the commit */
+    to_presegment *x = ud;
+    sm_presegment *p = x->p;
+    uint32_t id = lex_intern(&p->forms, x->text + off, len, NULL);
+    if (id == LEX_NONE || id >= PRESEG_SENTENCE) return -1;
+    if (new_sentence) id |= PRESEG_SENTENCE;
+    return VEC_PUSH(p->off, off) || VEC_PUSH(p->form, id) ? -1 : 0;
+}
+
+void tokenize_presegment_free(sm_presegment *p) {
+    if (!p) return;
+    lex_free(&p->forms);
+    VEC_FREE(p->off);
+    VEC_FREE(p->form);
+    VEC_FREE(p->turn_tok);
+    free(p);
+}
+
+static void scratch_free(scratch *sc) {
+    buf_free(&sc->joined);
+    VEC_FREE(sc->map);
+    VEC_FREE(sc->bounds);
+}
+
+void tokenize_presegment(const sm_corpus *c, sm_doc *d) {
+    d->pre = NULL;
+    if (c->opts.mark || d->layout.pretokens.n || d->text.len > ((size_t)64 << 20)) return;
+    sm_presegment *p = calloc(1, sizeof *p);
+    if (!p) return;
+    scratch sc;
+    memset(&sc, 0, sizeof sc);
+    to_presegment x = {p, d->text.s};
+    size_t guess = d->text.len / 4 + 16; /* a token every five or six bytes: grown once at most */
+    int rc = vec_reserve((void **)&p->off.v, &p->off.cap, guess, sizeof *p->off.v) ||
+             vec_reserve((void **)&p->form.v, &p->form.cap, guess, sizeof *p->form.v);
+    for (uint32_t t = 0; t < d->layout.turns.n && rc == 0; t++) {
+        rc = VEC_PUSH(p->turn_tok, (uint32_t)p->off.n);
+        if (rc == 0) rc = segment_turn(d, t, c->opts.seg_flags, NULL, &sc, emit_to_presegment, &x);
+    }
+    if (rc == 0) rc = VEC_PUSH(p->turn_tok, (uint32_t)p->off.n);
+    scratch_free(&sc);
+    if (rc)
+        tokenize_presegment_free(p);
+    else
+        d->pre = p;
 }
 
 /* The name a layout turn is spoken by, after the alias rules set so far; NULL without label. */
@@ -279,8 +406,10 @@ static const char *raw_speaker(const sm_corpus *c, uint32_t doc_id, const sm_raw
 /* merge_turns: a layout turn whose speaker (after aliases) is the one of the turn before it joins
  * that turn as a further paragraph, so the merged turn's range spans both and the second label
  * stays outside its text. Only turns whose segments follow each other are joined, and never in a
- * pre-tokenised document (VRT), whose tokens are read per segment. */
-static int merge_turns(sm_corpus *c, uint32_t doc_id) {
+ * pre-tokenised document (VRT), whose tokens are read per segment. origin, if given (room for a
+ * value per layout turn and one more): the first layout turn of each turn after the merge, then
+ * the number of layout turns before it, so turn t was made of origin[t + 1] - origin[t]. */
+static int merge_turns(sm_corpus *c, uint32_t doc_id, uint32_t *origin) {
     sm_layout *lay = &c->docs.v[doc_id].layout;
     if (lay->pretokens.n || lay->turns.n < 2) return 0;
     uint32_t *to = malloc(lay->turns.n * sizeof *to); /* old turn index -> new */
@@ -306,11 +435,13 @@ static int merge_turns(sm_corpus *c, uint32_t doc_id) {
             }
         } else {
             lay->turns.v[++out] = *cur;
+            if (origin) origin[out] = t;
             if (lay->stops.n == lay->turns.n) lay->stops.v[out] = lay->stops.v[t];
         }
         to[t] = out;
     }
     if (lay->stops.n == lay->turns.n) lay->stops.n = (size_t)out + 1;
+    if (origin) origin[out + 1] = (uint32_t)lay->turns.n;
     lay->turns.n = (size_t)out + 1;
     for (size_t e = 0; e < lay->events.n; e++)
         if (lay->events.v[e].turn != LAYOUT_NONE) lay->events.v[e].turn = to[lay->events.v[e].turn];
@@ -318,21 +449,60 @@ static int merge_turns(sm_corpus *c, uint32_t doc_id) {
     return 0;
 }
 
+/* A presegmented document's turns: those that stayed one layout turn take their tokens from the
+ * presegment; a turn merged from several is segmented again as one (a sentence may run across
+ * the joined paragraphs). Forms are interned in the order their tokens come, as a serial load's. */
+static int commit_presegmented(sm_corpus *c, uint32_t doc_id, const uint32_t *origin, scratch *sc) {
+    const sm_presegment *p = c->docs.v[doc_id].pre;
+    uint32_t *remap = malloc((p->forms.n ? p->forms.n : 1) * sizeof *remap);
+    if (!remap) return -1;
+    memset(remap, 0xff, p->forms.n * sizeof *remap); /* LEX_NONE: not met yet */
+    int rc = 0;
+    size_t nturns = c->docs.v[doc_id].layout.turns.n;
+    for (uint32_t t = 0; t < nturns && rc == 0; t++) {
+        uint32_t o = origin[t];
+        if (origin[t + 1] - o == 1)
+            rc = commit_turn(c, doc_id, t, p->turn_tok.v[o], p->turn_tok.v[o + 1], remap);
+        else
+            rc = tokenize_turn(c, doc_id, t, sc);
+    }
+    free(remap);
+    return rc;
+}
+
 int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
-    if (c->opts.merge_turns && merge_turns(c, doc_id))
+    sm_doc *d = &c->docs.v[doc_id];
+    uint32_t *origin = NULL; /* with a presegment: see merge_turns */
+    if (d->pre &&
+        (c->token_marks.n || !(origin = malloc((d->layout.turns.n + 1) * sizeof *origin)))) {
+        tokenize_presegment_free(d->pre); /* marks after all, or no memory: segmented here */
+        d->pre = NULL;
+    }
+    for (uint32_t t = 0; origin && t <= d->layout.turns.n; t++)
+        origin[t] = t;
+    if (c->opts.merge_turns && merge_turns(c, doc_id, origin)) {
+        free(origin);
         return sm_errorf(err, "%s: out of memory while merging turns", c->docs.v[doc_id].path);
+    }
     scratch sc;
     memset(&sc, 0, sizeof sc); /* sc.mark: the document's first token mark */
-    sm_doc *d = &c->docs.v[doc_id];
+    d = &c->docs.v[doc_id];
     d->turn_first = (uint32_t)c->turns.n;
     d->tok_first = (uint32_t)c->tokens.n;
     d->sent_first = (uint32_t)c->sentences.n;
     d->event_first = (uint32_t)c->events.n;
     int rc = 0;
-    for (uint32_t t = 0; t < d->layout.turns.n && rc == 0; t++) {
+    if (d->pre) {
+        rc = commit_presegmented(c, doc_id, origin, &sc);
+        d = &c->docs.v[doc_id];
+        tokenize_presegment_free(d->pre);
+        d->pre = NULL;
+    }
+    for (uint32_t t = 0; !origin && t < d->layout.turns.n && rc == 0; t++) {
         rc = tokenize_turn(c, doc_id, t, &sc);
         d = &c->docs.v[doc_id];
     }
+    free(origin);
     d->turn_count = (uint32_t)c->turns.n - d->turn_first;
     /* stop times, by corpus turn: kept once a document has any, -1 for turns without */
     const sm_layout *lay = &d->layout;
@@ -380,9 +550,7 @@ int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
         rc = VEC_PUSH(c->events, out);
     }
     d->event_count = (uint32_t)c->events.n - d->event_first;
-    buf_free(&sc.joined);
-    VEC_FREE(sc.map);
-    VEC_FREE(sc.bounds);
+    scratch_free(&sc);
     if (rc) return sm_errorf(err, "%s: out of memory while tokenising", d->path);
     return 0;
 }
