@@ -56,6 +56,14 @@ describe("samtal", function()
       }, got)
     end)
 
+    it("leave out time marks, Markdown-escaped ones too, and the backslashes of escaped events", function()
+      local c = samtal.open(h.tempfile("ANNA: hej \\[04:22\\] där \\[skratt\\] och (01:02) [00:12:34] så \\[1:2\\].\n"))
+      local got = {}
+      for tok in c:tokens() do got[#got + 1] = tok.form end
+      -- "\[1:2\]" has too few digits for a time mark: its brackets are words' neighbours
+      assert.are.equal("hej där och så [ 1 : 2 ] .", table.concat(got, " "))
+    end)
+
     it("never cross a turn into one sentence", function()
       local c = samtal.open(h.tempfile("ANNA: utan punkt\nBO: ny mening\n"))
       assert.are_not.equal(c:token(2).sentence, c:token(3).sentence)
@@ -91,6 +99,23 @@ describe("samtal", function()
       assert.are.equal("ångström", samtal.fold("ÅNGSTRÖM"))
       assert.are.equal("strasse", samtal.fold("STRAßE"))
       assert.are.equal("å", samtal.fold("A\u{30A}"))
+    end)
+
+    -- Forms of ASCII and U+00C0..U+00FF alone are folded without utf8proc (src/corpus.c
+    -- fold_latin1); each rule of that path, and where it must hand over to utf8proc.
+    it("folds ASCII and Latin-1 letters as Unicode does, and hands every other string on", function()
+      assert.are.equal("azaz09 -_[]", samtal.fold("AZaz09 -_[]"))
+      assert.are.equal("àáâãäåæçèéêëìíîïðñòóôõö", samtal.fold("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ"))
+      assert.are.equal("×øùúûüýþ", samtal.fold("×ØÙÚÛÜÝÞ")) -- U+00D7 is no letter
+      assert.are.equal("ss", samtal.fold("ß"))
+      assert.are.equal("ßss", "ß" .. samtal.fold("ß")) -- the same length, two bytes for two
+      assert.are.equal("÷ÿ", samtal.fold("÷ÿ")) -- lower case and signs stay
+      assert.are.equal("\u{3BC}", samtal.fold("\u{B5}")) -- micro sign: utf8proc's path
+      assert.are.equal("ÿ", samtal.fold("\u{178}")) -- Ÿ: outside U+00C0..U+00FF
+      assert.are.equal("'\"", samtal.fold("\u{B4}\u{AB}")) -- typography: utf8proc's path
+      assert.are.equal("ä", samtal.fold("A\u{308}")) -- a combining mark composes
+      assert.matches("invalid UTF%-8", h.error_of(samtal.fold, "ab\xC3"))
+      assert.matches("invalid UTF%-8", h.error_of(samtal.fold, "\xC3("))
     end)
   end)
 end)

@@ -119,9 +119,13 @@ static void mask_time_marks(char *s, size_t len) {
     }
 }
 
-static void mask_emphasis(char *s, size_t len) {
-    for (size_t i = 0; i + 1 < len; i++) /* Markdown escapes of brackets: \[laughs\] */
+/* Markdown escapes of brackets: \[laughs\] */
+static void mask_escapes(char *s, size_t len) {
+    for (size_t i = 0; i + 1 < len; i++)
         if (s[i] == '\\' && (s[i + 1] == '[' || s[i + 1] == ']')) s[i] = ' ';
+}
+
+static void mask_emphasis(char *s, size_t len) {
     for (size_t i = 0; i < len; i++) {
         if (s[i] != '*') continue;
         unsigned char prev = i ? (unsigned char)s[i - 1] : ' ';
@@ -244,6 +248,8 @@ static int segment_turn(const sm_doc *d, uint32_t raw, int seg_flags, const sm_m
     }
     char *j = sc->joined.s;
     size_t len = sc->joined.n;
+    mask_time_marks(j, len); /* before the escapes go: "\[04:22\]" is a time mark */
+    mask_escapes(j, len);    /* before the events: an event "[laughs\]" leaves no "\" */
     for (size_t e = 0; e < d->layout.events.n; e++) {
         const sm_rawevent *ev = &d->layout.events.v[e];
         uint32_t js;
@@ -251,7 +257,6 @@ static int segment_turn(const sm_doc *d, uint32_t raw, int seg_flags, const sm_m
         memset(j + js, ' ', ev->end - ev->start);
     }
     mask_emphasis(j, len);
-    mask_time_marks(j, len);
 
     for (size_t pos = 0; pos < len;) {
         pos = seg_next_sentence(j, len, pos);
