@@ -97,10 +97,17 @@ static int wordish(unsigned char ch) {
            ch == '*';
 }
 
-/* Time marks inside speech ("[00:12:34]", "(01:02)") are positions, not words. */
-static void mask_time_marks(char *s, size_t len) {
+/* Time marks inside speech ("[00:12:34]", "(01:02)", Markdown's "\\[04:22\\]") are positions, not
+ * words; and Markdown's escapes of brackets ("\\[laughs\\]") go before the events are masked, so
+ * an escaped event leaves no "\\". One pass, since most bytes are none of '[', '(' and '\\'. */
+static void mask_marks(char *s, size_t len) {
+    static const unsigned char starts[256] = {['['] = 1, ['('] = 1, ['\\'] = 1};
     for (size_t i = 0; i < len; i++) {
-        if (s[i] != '[' && s[i] != '(') continue;
+        if (!starts[(unsigned char)s[i]]) continue;
+        if (s[i] == '\\') {
+            if (i + 1 < len && (s[i + 1] == '[' || s[i + 1] == ']')) s[i] = ' ';
+            continue;
+        }
         char close = s[i] == '[' ? ']' : ')';
         size_t q = i + 1, colons = 0, digits = 0;
         while (q < len && q - i <= 13 &&
@@ -109,28 +116,20 @@ static void mask_time_marks(char *s, size_t len) {
             digits += s[q] >= '0' && s[q] <= '9';
             q++;
         }
-        if (q + 1 < len && s[q] == '\\' && s[q + 1] == close) q++; /* Markdown: \[04:22\] */
+        if (q + 1 < len && s[q] == '\\' && s[q + 1] == close) q++; /* Markdown: \\[04:22\\] */
         if (q < len && s[q] == close && colons >= 1 && colons <= 2 && digits >= 3 &&
             s[i + 1] != ':') {
             memset(s + i, ' ', q - i + 1);
-            if (i > 0 && s[i - 1] == '\\') s[i - 1] = ' ';
             i = q;
         }
     }
 }
 
-/* Markdown escapes of brackets: \[laughs\] */
-static void mask_escapes(char *s, size_t len) {
-    for (size_t i = 0; i + 1 < len; i++)
-        if (s[i] == '\\' && (s[i + 1] == '[' || s[i + 1] == ']')) s[i] = ' ';
-}
-
 static void mask_emphasis(char *s, size_t len) {
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] != '*') continue;
-        unsigned char prev = i ? (unsigned char)s[i - 1] : ' ';
-        unsigned char next = i + 1 < len ? (unsigned char)s[i + 1] : ' ';
-        if (wordish(prev) || wordish(next)) s[i] = ' ';
+    for (char *p = memchr(s, '*', len); p; p = memchr(p + 1, '*', (size_t)(s + len - p - 1))) {
+        unsigned char prev = p > s ? (unsigned char)p[-1] : ' ';
+        unsigned char next = p + 1 < s + len ? (unsigned char)p[1] : ' ';
+        if (wordish(prev) || wordish(next)) *p = ' ';
     }
 }
 
@@ -248,8 +247,7 @@ static int segment_turn(const sm_doc *d, uint32_t raw, int seg_flags, const sm_m
     }
     char *j = sc->joined.s;
     size_t len = sc->joined.n;
-    mask_time_marks(j, len); /* before the escapes go: "\[04:22\]" is a time mark */
-    mask_escapes(j, len);    /* before the events: an event "[laughs\]" leaves no "\" */
+    mask_marks(j, len); /* before the events: an event "[laughs\]" leaves no "\" */
     for (size_t e = 0; e < d->layout.events.n; e++) {
         const sm_rawevent *ev = &d->layout.events.v[e];
         uint32_t js;
