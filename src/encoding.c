@@ -44,22 +44,21 @@ static size_t utf8_seq(const unsigned char *b, size_t n) {
 int encoding_detect(const unsigned char *b, size_t n) {
     if (n >= 2 && b[0] == 0xFF && b[1] == 0xFE) return ENC_UTF16LE;
     if (n >= 2 && b[0] == 0xFE && b[1] == 0xFF) return ENC_UTF16BE;
-    int invalid = 0, multibyte = 0;
+    int invalid = 0;
     for (size_t i = 0; i < n;) {
-        if (b[i] < 0x80) {
-            i++;
+        if (b[i] < 0x80) { /* ASCII, most bytes: eight at a time */
+            uint64_t w;
+            while (i + 8 <= n && (memcpy(&w, b + i, 8), !(w & 0x8080808080808080ULL)))
+                i += 8;
+            while (i < n && b[i] < 0x80)
+                i++;
             continue;
         }
-        size_t len = utf8_seq(b + i, n - i);
-        if (len) {
-            multibyte = 1;
-            i += len;
-        } else {
-            invalid = 1;
-            i++;
-        }
+        if (utf8_seq(b + i, n - i)) return ENC_UTF8; /* one sequence makes it UTF-8 */
+        invalid = 1;
+        i++;
     }
-    return invalid && !multibyte ? ENC_CP1252 : ENC_UTF8;
+    return invalid ? ENC_CP1252 : ENC_UTF8;
 }
 
 static int put_utf8(sm_buf *out, uint32_t cp) {

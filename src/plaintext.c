@@ -40,6 +40,7 @@
 
 #include "layout.h"
 #include "lexicon.h"
+#include "scan.h"
 
 #define MAX_LABEL_WORDS 4
 #define MAX_LABEL_BYTES 60
@@ -365,8 +366,7 @@ static int read_participants(const char *s, const line_info *lines, size_t from,
 /* Records the event marks inside [p, end) (one line) as standing in `turn`. */
 static int add_events(const char *s, size_t p, size_t end, uint32_t turn, sm_layout *lay) {
     int parens = layout_events_only(s, p, end);
-    for (; p < end; p++) {
-        if (s[p] != '[' && s[p] != '(') continue;
+    for (; (p = scan_any3(s, p, end, '[', '(', '[')) < end; p++) {
         size_t e = layout_event_end(s, p, end, parens);
         if (!e) continue;
         sm_rawevent ev = {(uint32_t)p, (uint32_t)e, turn};

@@ -101,6 +101,24 @@ static size_t source_column(const decoder *d, size_t at) {
     return col;
 }
 
+/* The end of a run of plain ASCII from i: the first line end, NUL or non-ASCII byte at or after
+ * i, or n. Eight bytes at a time while none of them ends it (most lines are long runs). */
+static size_t ascii_run_end(const unsigned char *src, size_t i, size_t n) {
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, src + i, 8);
+        uint64_t lf = w ^ (ones * '\n'), cr = w ^ (ones * '\r');
+        /* a byte of w, lf or cr that is zero (or w's high bit): the run ends in this word */
+        uint64_t stop = w | ((w - ones) & ~w) | ((lf - ones) & ~lf) | ((cr - ones) & ~cr);
+        if (stop & highs) break;
+        i += 8;
+    }
+    while (i < n && src[i] < 0x80 && src[i] != '\n' && src[i] != '\r' && src[i] != 0)
+        i++;
+    return i;
+}
+
 int text_decode(const char *name, const unsigned char *src, size_t n, int invalid, sm_text *out,
                 sm_error *err) {
     if (n > UINT32_MAX - 16)
@@ -141,9 +159,7 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
                       VEC_PUSH(d.lines, (uint32_t)d.out.n);
                 d.ascii_last = 0; /* a line end is no base for a combining mark */
             } else { /* the whole run of plain ASCII up to the next line end, NUL or non-ASCII */
-                size_t j = i + 1;
-                while (j < n && src[j] < 0x80 && src[j] != '\n' && src[j] != '\r' && src[j] != 0)
-                    j++;
+                size_t j = ascii_run_end(src, i + 1, n);
                 oom = buf_append(&d.out, src + i, j - i);
                 d.ascii_out = d.out.n - 1;
                 d.ascii_src = j - 1;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "scan.h"
 #include "segment.h"
 
 const char *const sm_kind_names[KIND_COUNT] = {"word",   "number",     "punctuation",
@@ -101,9 +102,7 @@ static int wordish(unsigned char ch) {
  * words; and Markdown's escapes of brackets ("\\[laughs\\]") go before the events are masked, so
  * an escaped event leaves no "\\". One pass, since most bytes are none of '[', '(' and '\\'. */
 static void mask_marks(char *s, size_t len) {
-    static const unsigned char starts[256] = {['['] = 1, ['('] = 1, ['\\'] = 1};
-    for (size_t i = 0; i < len; i++) {
-        if (!starts[(unsigned char)s[i]]) continue;
+    for (size_t i = 0; (i = scan_any3(s, i, len, '[', '(', '\\')) < len; i++) {
         if (s[i] == '\\') {
             if (i + 1 < len && (s[i + 1] == '[' || s[i + 1] == ']')) s[i] = ' ';
             continue;
