@@ -72,8 +72,11 @@ end
 
 --- A Hits of `n` hits built a block at a time: `fill(hits, first, last)` stores hit tables as
 -- hits[first] .. hits[last], leaving those already there, when one of them is first read.
-function Hits.lazy_blocks(corpus, query, n, fill, opts)
-  return Hits.new(corpus, query, { _lazy = { n = n, fill = fill } }, opts)
+-- `lines(hits, first, last, context [, out])`, when given, returns out (a new array if none)
+-- with the concordance lines of those hits as out[first] .. out[last], shaped as Hits:lines
+-- shapes them, building no hit table.
+function Hits.lazy_blocks(corpus, query, n, fill, opts, lines)
+  return Hits.new(corpus, query, { _lazy = { n = n, fill = fill, lines = lines } }, opts)
 end
 
 --- A new Hits over `list` that shares self's corpus, query and collation.
@@ -508,6 +511,20 @@ end
 
 local BOLD_RED, RESET = "\27[1;31m", "\27[0m"
 
+local DEFAULT_CONTEXT = 60 -- characters each side of a line, in text() and lines()
+
+--- A hit's left context, match and right context as a line shows them: white space squeezed,
+-- the left's leading space dropped, a side wider than `cols` characters cut to its cols - 1
+-- characters nearest the match with "…" outside them. src/kwic_lines.c does the same in C.
+local function shape(h, cols)
+  local width, squeeze = format.width, format.squeeze
+  local left = squeeze(h.left):gsub("^ ", "")
+  left = width(left) > cols and ("…" .. tail(left, cols - 1)) or left
+  local right = squeeze(h.right)
+  right = width(right) > cols and (head(right, cols - 1) .. "…") or right
+  return left, squeeze(h.match), right
+end
+
 --- Every hit as aligned text: document:line, time (when a hit has one), speaker, the left
 -- context right-aligned, the match in brackets (or in bold red, without brackets, with
 -- `{color = true}`), the right context; then the count. `context` is the number of characters
@@ -516,7 +533,7 @@ function Hits:text(opts)
   check_hits(self, "text")
   opts = opts or {}
   if #self == 0 then return "no hits for " .. query_name(self.query or "") end
-  local cols = opts.context or 60
+  local cols = opts.context or DEFAULT_CONTEXT
   local timed = false
   for _, h in ipairs(self) do
     if h.start then
@@ -524,16 +541,13 @@ function Hits:text(opts)
       break
     end
   end
-  local width, squeeze = format.width, format.squeeze
+  local width = format.width
   local rows, wloc, wtime, wspk, wleft = {}, 0, 0, 0, 0
   for i, h in ipairs(self) do
     local loc = ("%s:%d"):format(h.doc, h.line)
-    local left = squeeze(h.left):gsub("^ ", "")
-    left = width(left) > cols and ("…" .. tail(left, cols - 1)) or left
-    local right = squeeze(h.right)
-    right = width(right) > cols and (head(right, cols - 1) .. "…") or right
+    local left, match, right = shape(h, cols)
     local time = h.start and clock(h.start) or ""
-    rows[i] = { loc, time, h.speaker or "-", left, squeeze(h.match), right }
+    rows[i] = { loc, time, h.speaker or "-", left, match, right }
     wloc = math.max(wloc, width(loc))
     wtime = math.max(wtime, width(time))
     wspk = math.max(wspk, width(rows[i][3]))
@@ -549,6 +563,41 @@ function Hits:text(opts)
   end
   out[#out + 1] = ("%d hit%s"):format(#self, #self == 1 and "" or "s")
   return table.concat(out, "\n")
+end
+
+--- Every hit as one line of text, `left .. "[" .. match .. "]" .. right`, in a plain array of
+-- strings: NLTK's ConcordanceLine.line without its padding. The parts are shaped as text() shapes
+-- them (white space squeezed, each side cut to `context` characters with "…" where it was cut),
+-- so a line is the end of text()'s row for the same hit. A concordance straight from c:kwic
+-- builds its lines in C, without a hit table per hit; sorted or filtered hits build the same
+-- lines from their tables.
+-- @tparam[opt] table opts `context`: characters each side, an integer from 1 (default 60)
+-- @treturn {string,...} one line per hit, in the hits' order
+-- @usage for _, line in ipairs(c:kwic("nära vård"):lines{context = 40}) do print(line) end
+function Hits:lines(opts)
+  check_hits(self, "lines")
+  if opts ~= nil and type(opts) ~= "table" then
+    error(("bad argument #1 to 'lines' (table expected, got %s)"):format(type(opts)), 2)
+  end
+  opts = opts or {}
+  for k in pairs(opts) do
+    if k ~= "context" then error(("lines: unknown option '%s' (known: context)"):format(tostring(k)), 2) end
+  end
+  local cols = opts.context or DEFAULT_CONTEXT
+  if math.type(cols) ~= "integer" or cols < 1 then
+    error(("lines: context must be an integer of at least 1, not %s"):format(tostring(cols)), 2)
+  end
+  local lazy = rawget(self, "_lazy")
+  if lazy and lazy.lines then
+    if lazy.n == 0 then return {} end
+    return lazy.lines(self, 1, lazy.n, cols)
+  end
+  local out = {}
+  for i, h in ipairs(self) do
+    local left, match, right = shape(h, cols)
+    out[i] = left .. "[" .. match .. "]" .. right
+  end
+  return out
 end
 
 --- tostring(hits): the aligned text, never coloured.
