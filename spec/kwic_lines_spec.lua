@@ -158,6 +158,36 @@ describe("samtal.hits", function()
     end)
   end)
 
+  describe("text()", function()
+    it("gives the same text straight from c:kwic (C) as from the hit tables, timed or not", function()
+      local cases = {
+        { "corpus", { "och", "nära vård" } },
+        { SHARED .. "talkpython-en", { "the", "and" } }, -- turns with and without times
+        { SHARED .. "virtualcoffee-en", { "the", "you know" } },
+        { SHARED .. "bitcointranscripts-en", { "the", "I" } },
+      }
+      for _, case in ipairs(cases) do
+        local c = samtal.open(case[1])
+        for _, q in ipairs(case[2]) do
+          for _, kopts in ipairs { {}, { chars = 20 }, { width = 2, clip = "sentence" } } do
+            for _, topts in ipairs { {}, { context = 1 }, { context = 9, color = true }, { context = 400 } } do
+              local want = tables(c:kwic(q, kopts)):text(topts)
+              assert.are.equal(want, c:kwic(q, kopts):text(topts))
+              local some = c:kwic(q, kopts)
+              local _ = some[#some] -- the last block built, the others not
+              assert.are.equal(want, some:text(topts))
+            end
+          end
+        end
+      end
+    end)
+
+    it("keeps the Lua path for a context C does not take", function()
+      local c = corpus("LENA: ett två tre fyra\n")
+      assert.are.equal(tables(c:kwic("tre")):text { context = 0 }, c:kwic("tre"):text { context = 0 })
+    end)
+  end)
+
   describe("c:match_lines()", function()
     it("checks its arguments before it stores anything", function()
       local seed = samtal.open("corpus")
@@ -195,6 +225,16 @@ describe("samtal.hits", function()
       assert.are.equal(want[3], out[3])
       local fresh = seed:match_lines(m, 1, #m, 6, 6, 0, "turn", 60, {})
       assert.are.same(want, fresh)
+      local cols = { {}, {}, {}, {}, {}, {} }
+      assert.truthy(h.error_of(seed.match_rows, seed, m, 1, 2, 6, 6, 0, "turn", 60, {}, { {}, {} })
+        :find("six arrays expected", 1, true))
+      assert.truthy(h.error_of(seed.match_rows, seed, matches(other, "och"), 1, 2, 6, 6, 0, "turn", 60, {}, cols)
+        :find("matches of another corpus", 1, true))
+      assert.truthy(h.error_of(seed.match_rows, seed, m, 2, 1, 6, 6, 0, "turn", 60, {}, cols)
+        :find("no such matches", 1, true))
+      seed:match_rows(m, 1, 2, 6, 6, 0, "turn", 60, { [1] = want }, cols) -- a built hit is left out
+      assert.is_nil(cols[1][1])
+      assert.are.equal(want[2], cols[4][2] .. "[" .. cols[5][2] .. "]" .. cols[6][2])
       other:close()
       assert.truthy(h.error_of(other.match_lines, other, m, 1, 1, 6, 6, 0, "turn", 60, {})
         :find("closed samtal.Corpus", 1, true))

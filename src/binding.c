@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1170,39 +1171,56 @@ static const char *hit_text(lua_State *L, lua_Integer i, const char *k, size_t *
  * (kwic_lines.h), `context` characters each side. A hit whose table is built already (hits[i]) is
  * shaped from the table's left, match and right; the others straight from the corpus, building no
  * table. */
-static int corpus_match_lines(lua_State *L) {
-    sm_corpus *c = check_corpus(L, 1);
+/* The arguments c:match_lines and c:match_rows share (2 to 10), checked; the matches' tokens
+ * checked to lie in the corpus, so that a refused call stores nothing. */
+static const sm_matches *check_line_args(lua_State *L, const sm_corpus *c, const char *fname,
+                                         lua_Integer *from, lua_Integer *to, kwic_opts *ko,
+                                         lua_Integer *cols) {
     const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
     lua_getiuservalue(L, 2, 1);
     int same = lua_rawequal(L, -1, 1);
     lua_pop(L, 1);
     luaL_argcheck(L, same, 2, "matches of another corpus");
-    lua_Integer from = luaL_checkinteger(L, 3), to = luaL_checkinteger(L, 4);
-    luaL_argcheck(L, from >= 1 && from <= to && (size_t)to <= m->n, 3, "no such matches");
+    *from = luaL_checkinteger(L, 3), *to = luaL_checkinteger(L, 4);
+    luaL_argcheck(L, *from >= 1 && *from <= *to && (size_t)*to <= m->n, 3, "no such matches");
     lua_Integer left, right;
     check_widths(L, 5, &left, &right);
     lua_Integer chars = luaL_optinteger(L, 7, 0);
     luaL_argcheck(L, chars >= 0 && chars <= 1000000, 7, "chars out of range 0..1000000");
     static const char *const clips[] = {"turn", "sentence", NULL};
-    kwic_opts ko = {(uint32_t)left, (uint32_t)right, (uint32_t)chars,
-                    luaL_checkoption(L, 8, "turn", clips)};
-    lua_Integer cols = luaL_checkinteger(L, 9);
-    luaL_argcheck(L, cols >= 1, 9, "context must be at least 1");
+    *ko = (kwic_opts){(uint32_t)left, (uint32_t)right, (uint32_t)chars,
+                      luaL_checkoption(L, 8, "turn", clips)};
+    *cols = luaL_checkinteger(L, 9);
+    luaL_argcheck(L, *cols >= 1, 9, "context must be at least 1");
     luaL_checktype(L, 10, LUA_TTABLE);
+    for (lua_Integer i = *from; i <= *to; i++) {
+        uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
+        if (len == 0 || s >= c->tokens.n || len > c->tokens.n - s)
+            luaL_error(L, "%s: match %d is not of this corpus", fname, (int)i);
+    }
+    return m;
+}
+
+/* A new line_bufs userdata on the stack. */
+static line_bufs *push_line_bufs(lua_State *L) {
+    line_bufs *lb = lua_newuserdatauv(L, sizeof *lb, 0);
+    memset(lb, 0, sizeof *lb);
+    luaL_setmetatable(L, LINEBUFS_T);
+    return lb;
+}
+
+static int corpus_match_lines(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_Integer from, to, cols;
+    kwic_opts ko;
+    const sm_matches *m = check_line_args(L, c, "match_lines", &from, &to, &ko, &cols);
     if (lua_isnoneornil(L, 11)) { /* a new array, sized at once */
         lua_settop(L, 10);
         lua_createtable(L, to > INT32_MAX ? INT32_MAX : (int)to, 0);
     }
     luaL_checktype(L, 11, LUA_TTABLE);
-    for (lua_Integer i = from; i <= to; i++) { /* all refused before anything is stored */
-        uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
-        if (len == 0 || s >= c->tokens.n || len > c->tokens.n - s)
-            return luaL_error(L, "match_lines: match %d is not of this corpus", (int)i);
-    }
     /* the buffers live in a userdata, so an error (a damaged document, no memory) frees them */
-    line_bufs *lb = lua_newuserdatauv(L, sizeof *lb, 0);
-    memset(lb, 0, sizeof *lb);
-    luaL_setmetatable(L, LINEBUFS_T);
+    line_bufs *lb = push_line_bufs(L);
     for (lua_Integer i = from; i <= to; i++) {
         uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
         int rc;
@@ -1224,6 +1242,71 @@ static int corpus_match_lines(lua_State *L) {
     line_bufs_free(lb);
     lua_pushvalue(L, 11);
     return 1;
+}
+
+/* Pushes format.clock's text of t seconds: h:mm:ss. */
+static void push_clock(lua_State *L, double t) {
+    lua_Integer sec = t >= 0 && t < 9.2e18 ? (lua_Integer)t : 0; /* floor, t being >= 0 */
+    char s[64];
+    snprintf(s, sizeof s, "%lld:%02lld:%02lld", (long long)(sec / 3600),
+             (long long)(sec % 3600 / 60), (long long)(sec % 60));
+    lua_pushstring(L, s);
+}
+
+/* c:match_rows(matches, from, to, left, right, chars, clip, context, hits, rows): what Hits:text
+ * shows of matches from..to, each as rows[1][i] .. rows[6][i]: "doc:line", the turn's start as
+ * h:mm:ss (false without one), the speaker ("-" without one), the shaped left context, match and
+ * right context (kwic_lines.h). A hit whose table is built already (hits[i]) is left out, for
+ * the caller to take from its table. */
+static int corpus_match_rows(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_Integer from, to, cols;
+    kwic_opts ko;
+    const sm_matches *m = check_line_args(L, c, "match_rows", &from, &to, &ko, &cols);
+    luaL_checktype(L, 11, LUA_TTABLE);
+    lua_settop(L, 11);
+    for (int k = 1; k <= 6; k++)
+        if (lua_rawgeti(L, 11, k) != LUA_TTABLE) return luaL_argerror(L, 11, "six arrays expected");
+    /* rows[1] .. rows[6] at 12 .. 17 */
+    line_bufs *lb = push_line_bufs(L);
+    for (lua_Integer i = from; i <= to; i++) {
+        if (lua_rawgeti(L, 10, i) != LUA_TNIL) { /* built already */
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pop(L, 1);
+        uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
+        need_token(L, c, s);
+        need_token(L, c, s + len - 1);
+        if (kwic_line(c, s, len, &ko, (size_t)cols, lb->scratch, &lb->line))
+            return luaL_error(L, "out of memory");
+        uint32_t turn = corpus_token_turn(c, s);
+        const sm_turn *tr = &c->turns.v[turn];
+        const sm_doc *d = &c->docs.v[tr->doc];
+        const sm_rawturn *rt = &d->layout.turns.v[tr->index];
+        lua_pushfstring(L, "%s:%I", d->name,
+                        (lua_Integer)text_line_of(&d->text, c->tokens.v[s].off));
+        lua_rawseti(L, 12, i);
+        if (rt->start >= 0)
+            push_clock(L, rt->start);
+        else
+            lua_pushboolean(L, 0);
+        lua_rawseti(L, 13, i);
+        if (tr->speaker == SM_NONE)
+            lua_pushliteral(L, "-");
+        else
+            lua_pushstring(L, corpus_speaker_name(c, corpus_speaker_of(c, turn), NULL));
+        lua_rawseti(L, 14, i);
+        const sm_kwic_line *ln = &lb->line;
+        lua_pushlstring(L, ln->out.s, ln->left_end);
+        lua_rawseti(L, 15, i);
+        lua_pushlstring(L, ln->out.s + ln->match_start, ln->match_end - ln->match_start);
+        lua_rawseti(L, 16, i);
+        lua_pushlstring(L, ln->out.s + ln->right_start, ln->out.n - ln->right_start);
+        lua_rawseti(L, 17, i);
+    }
+    line_bufs_free(lb);
+    return 0;
 }
 
 /* c:match_hit(matches, i, left, right, chars, clip) -> the hit table of match i (1-based) of a
@@ -1640,6 +1723,7 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"match_hit", corpus_match_hit},
                                           {"match_hits", corpus_match_hits},
                                           {"match_lines", corpus_match_lines},
+                                          {"match_rows", corpus_match_rows},
                                           {"check_matches", corpus_check_matches},
                                           {"save", corpus_save},
                                           {"attrset", corpus_attrset},

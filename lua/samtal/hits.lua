@@ -75,8 +75,10 @@ end
 -- `lines(hits, first, last, context [, out])`, when given, returns out (a new array if none)
 -- with the concordance lines of those hits as out[first] .. out[last], shaped as Hits:lines
 -- shapes them, building no hit table.
-function Hits.lazy_blocks(corpus, query, n, fill, opts, lines)
-  return Hits.new(corpus, query, { _lazy = { n = n, fill = fill, lines = lines } }, opts)
+-- `rows(hits, first, last, context, columns)` fills the six arrays of columns with what text()
+-- shows of the hits not built yet (location, time or false, speaker, left, match, right).
+function Hits.lazy_blocks(corpus, query, n, fill, opts, lines, rows)
+  return Hits.new(corpus, query, { _lazy = { n = n, fill = fill, lines = lines, rows = rows } }, opts)
 end
 
 --- A new Hits over `list` that shares self's corpus, query and collation.
@@ -534,32 +536,42 @@ function Hits:text(opts)
   opts = opts or {}
   if #self == 0 then return "no hits for " .. query_name(self.query or "") end
   local cols = opts.context or DEFAULT_CONTEXT
-  local timed = false
-  for _, h in ipairs(self) do
-    if h.start then
-      timed = true
-      break
+  local n = #self
+  -- the parts of each row, in columns: location, time (false without one), speaker, left, match,
+  -- right; a concordance straight from c:kwic has C fill them for the hits it has not built
+  local locs, times, spks, lefts, matches, rights = {}, {}, {}, {}, {}, {}
+  local lazy = rawget(self, "_lazy")
+  local from_c = lazy and lazy.rows and math.type(cols) == "integer" and cols >= 1
+  if from_c then lazy.rows(self, 1, n, cols, { locs, times, spks, lefts, matches, rights }) end
+  for i = 1, n do
+    local h
+    if from_c then h = rawget(self, i) else h = self[i] end
+    if h then
+      locs[i] = ("%s:%d"):format(h.doc, h.line)
+      times[i] = h.start and clock(h.start) or false
+      spks[i] = h.speaker or "-"
+      lefts[i], matches[i], rights[i] = shape(h, cols)
     end
   end
   local width = format.width
-  local rows, wloc, wtime, wspk, wleft = {}, 0, 0, 0, 0
-  for i, h in ipairs(self) do
-    local loc = ("%s:%d"):format(h.doc, h.line)
-    local left, match, right = shape(h, cols)
-    local time = h.start and clock(h.start) or ""
-    rows[i] = { loc, time, h.speaker or "-", left, match, right }
-    wloc = math.max(wloc, width(loc))
-    wtime = math.max(wtime, width(time))
-    wspk = math.max(wspk, width(rows[i][3]))
-    wleft = math.max(wleft, width(left))
+  local timed, wloc, wtime, wspk, wleft = false, 0, 0, 0, 0
+  for i = 1, n do
+    if times[i] then
+      timed = true
+      wtime = math.max(wtime, width(times[i]))
+    end
+    wloc = math.max(wloc, width(locs[i]))
+    wspk = math.max(wspk, width(spks[i]))
+    wleft = math.max(wleft, width(lefts[i]))
   end
   local out = {}
-  for i, r in ipairs(rows) do
-    local match = opts.color and (BOLD_RED .. r[5] .. RESET) or ("[" .. r[5] .. "]")
-    out[i] = r[1] .. (" "):rep(wloc - width(r[1]) + 2)
-      .. (timed and (r[2] .. (" "):rep(wtime - width(r[2]) + 2)) or "")
-      .. r[3] .. (" "):rep(wspk - width(r[3]) + 2)
-      .. (" "):rep(wleft - width(r[4])) .. r[4] .. match .. r[6]
+  for i = 1, n do
+    local match = opts.color and (BOLD_RED .. matches[i] .. RESET) or ("[" .. matches[i] .. "]")
+    local time = times[i] or ""
+    out[i] = locs[i] .. (" "):rep(wloc - width(locs[i]) + 2)
+      .. (timed and (time .. (" "):rep(wtime - width(time) + 2)) or "")
+      .. spks[i] .. (" "):rep(wspk - width(spks[i]) + 2)
+      .. (" "):rep(wleft - width(lefts[i])) .. lefts[i] .. match .. rights[i]
   end
   out[#out + 1] = ("%d hit%s"):format(#self, #self == 1 and "" or "s")
   return table.concat(out, "\n")

@@ -535,6 +535,8 @@ function Corpus:kwic(q, opts)
       self:match_hits(matches, first, last, left, right, chars, clip, hits)
     end, hit_opts, function(hits, first, last, context, out)
       return self:match_lines(matches, first, last, left, right, chars, clip, context, hits, out)
+    end, function(hits, first, last, context, columns)
+      self:match_rows(matches, first, last, left, right, chars, clip, context, hits, columns)
     end)
   end
   local hits = {}
