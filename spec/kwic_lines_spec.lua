@@ -134,6 +134,18 @@ describe("samtal.hits", function()
       for i, line in ipairs(kept:lines()) do assert.are.equal(by_pos[kept[i].position], line) end
     end)
 
+    it("gives the same lines from a saved corpus, its documents checked as they are read", function()
+      local c = samtal.open("corpus")
+      local path = h.tempfile("")
+      c:save(path)
+      local m = samtal.open(path)
+      for _, q in ipairs { "och", "nära vård" } do
+        assert.are.same(c:kwic(q):lines(), m:kwic(q):lines())
+        assert.are.equal(c:kwic(q):text(), m:kwic(q):text())
+      end
+      m:close()
+    end)
+
     it("gives an empty array for no hits and keeps its corpus alive", function()
       local c = samtal.open("corpus")
       assert.are.same({}, c:kwic("zzzyxq"):lines())
