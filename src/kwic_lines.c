@@ -15,9 +15,9 @@
 void kwic_span(const sm_corpus *c, uint32_t start, uint32_t len, const sm_kwic_opts *o,
                sm_kwic_span *sp) {
     uint32_t e = start + len - 1, first, last;
-    sp->turn =
-        corpus_token_turn(c, start); /* found once: a binary search, at 100 MB cache misses */
-    if (o->chars)                    /* the whole clip span: cut by characters once it is text */
+    /* the turn is found once (a binary search: at 100 MB, cache misses) for both uses */
+    sp->turn = corpus_token_turn(c, start);
+    if (o->chars) /* the whole clip span: cut by characters once it is text */
         kwic_context_in(c, sp->turn, start, len, UINT32_MAX / 2, UINT32_MAX / 2, o->sentence,
                         &first, &last);
     else
