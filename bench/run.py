@@ -139,8 +139,9 @@ def main():
                  "kwic samverkan": "samverkan", "kwic nära vård": "nära vård", "count nära vård": "nära vård",
                  "count vård*": "vård\\w*", "kwic och": "och"}
         # NLTK's find_concordance builds every line: it is compared with samtal's concordances that
-        # build every line too, not with a count
-        nkeys = {f"kwic {w}, every line": w for w in ("vi", "och", "tillgänglighet", "samverkan", "nära vård")}
+        # build every line too, not with a count: as hit tables, and as text (hits:lines())
+        nkeys = {f"kwic {w}, every line{kind}": w for w in ("vi", "och", "tillgänglighet", "samverkan", "nära vård")
+                 for kind in ("", " as text")}
         for name, q in s["queries"].items():
             row = [name.replace("|", "\\|"), f"{q['ms']:.2f}", str(q["hits"])]
             if have_rg and name in words:

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 #include "fingerprint.h"
 #include "stats.h"
 #include "index.h"
+#include "kwic_lines.h"
 #include "lexmatch.h"
 #include "pattern.h"
 #include "query.h"
@@ -716,52 +718,26 @@ static void push_turn_text_chars(lua_State *L, const sm_corpus *c, uint32_t turn
         buf_free(&b);
         luaL_error(L, "out of memory");
     }
-    size_t a = 0, z = b.n, count = 0;
-    if (tail) {
-        size_t k = z; /* walk back over `chars` code points */
-        while (k > 0 && count < chars) {
-            k--;
-            if ((b.s[k] & 0xC0) != 0x80) count++;
-        }
-        a = k;
-    } else {
-        size_t k = 0;
-        while (k < z && count <= chars) {
-            if ((b.s[k] & 0xC0) != 0x80 && ++count > chars) break;
-            k++;
-        }
-        z = k;
-    }
-    lua_pushlstring(L, b.s ? b.s + a : "", z - a);
+    const char *p = b.s ? b.s : "";
+    size_t n = b.n;
+    kwic_cut_chars(&p, &n, chars, tail);
+    lua_pushlstring(L, p, n);
     buf_free(&b);
 }
 
-typedef struct kwic_opts {
-    uint32_t left, right; /* words each side */
-    uint32_t chars;       /* when not 0: characters each side instead of words */
-    int sentence;         /* clip the context at the match's sentence(s), not only the turn */
-} kwic_opts;
+typedef sm_kwic_opts kwic_opts;
 
 /* Pushes the hit table of a match of `len` tokens at token s, with its context. */
 static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
                      const kwic_opts *ko) {
-    uint32_t e = s + len - 1, first, last;
+    uint32_t e = s + len - 1;
     need_token(L, c, s);
     need_token(L, c, e);
-    if (ko->chars)
-        kwic_context(c, s, len, UINT32_MAX / 2, UINT32_MAX / 2, ko->sentence, &first, &last);
-    else
-        kwic_context(c, s, len, ko->left, ko->right, ko->sentence, &first, &last);
-    uint32_t turn = corpus_token_turn(c, s);
+    sm_kwic_span sp; /* the same parts as a concordance line's (kwic_lines.c) */
+    kwic_span(c, s, len, ko, &sp);
+    uint32_t turn = sp.turn;
     const sm_turn *tr = &c->turns.v[turn];
     const sm_doc *d = &c->docs.v[tr->doc];
-    uint32_t ms = c->tokens.v[s].off, me = c->tokens.v[e].off + corpus_token_len(c, e);
-    uint32_t ls = c->tokens.v[first].off, re = c->tokens.v[last].off + corpus_token_len(c, last);
-    if (ko->chars) { /* whole context up to the clip edges, then cut by characters */
-        uint32_t from, to;
-        corpus_turn_bounds(c, turn, &from, &to);
-        if (!ko->sentence) ls = from, re = to;
-    }
     lua_createtable(L, 0, 16);
     lua_pushstring(L, d->name);
     lua_setfield(L, -2, "doc");
@@ -771,18 +747,18 @@ static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
     set_int(L, "turn", tr->index + 1);
     set_int(L, "turn_id", (lua_Integer)turn + 1);
     if (ko->chars)
-        push_turn_text_chars(L, c, turn, ls, ms, ko->chars, 1);
+        push_turn_text_chars(L, c, turn, sp.ls, sp.ms, ko->chars, 1);
     else
-        push_turn_text(L, c, turn, ls, ms);
+        push_turn_text(L, c, turn, sp.ls, sp.ms);
     lua_setfield(L, -2, "left");
-    push_turn_text(L, c, turn, ms, me);
+    push_turn_text(L, c, turn, sp.ms, sp.me);
     lua_setfield(L, -2, "match");
     if (ko->chars)
-        push_turn_text_chars(L, c, turn, me, re, ko->chars, 0);
+        push_turn_text_chars(L, c, turn, sp.me, sp.re, ko->chars, 0);
     else
-        push_turn_text(L, c, turn, me, re);
+        push_turn_text(L, c, turn, sp.me, sp.re);
     lua_setfield(L, -2, "right");
-    set_source_fields(L, d, ms, me);
+    set_source_fields(L, d, sp.ms, sp.me);
     set_int(L, "position", (lua_Integer)s + 1);
     set_int(L, "tokens", len);
     set_int(L, "sentence", (lua_Integer)corpus_token_sentence(c, s) + 1);
@@ -1070,9 +1046,11 @@ static int corpus_find(lua_State *L) {
     if (bad) return luaL_error(L, "pattern: bad program (sets must be samtal.Set values)");
     if (rc) raise_err(L, &err);
     if (mode == 3) {
-        sm_matches *m = lua_newuserdatauv(L, sizeof *m, 0);
+        sm_matches *m = lua_newuserdatauv(L, sizeof *m, 1);
         m->starts = starts, m->lens = lens, m->n = n;
         luaL_setmetatable(L, MATCHES_T);
+        lua_pushvalue(L, 1); /* its corpus: c:match_lines refuses the matches of another */
+        lua_setiuservalue(L, -2, 1);
         /* Lua's collector sees only the userdata, not the arrays it owns: a step as if they
          * were Lua's own lets it free the matches of earlier queries before memory piles up */
         size_t kb = n * 2 * sizeof *starts / 1024;
@@ -1155,6 +1133,179 @@ static int corpus_match_hits(lua_State *L) {
         push_hit(L, c, s, len, &ko);
         lua_rawseti(L, 9, i);
     }
+    return 0;
+}
+
+#define LINEBUFS_T "samtal.LineBuffers"
+
+/* The working buffers of c:match_lines, freed when it returns or by the collector after an
+ * error. */
+typedef struct line_bufs {
+    sm_buf scratch[3];
+    sm_kwic_line line;
+} line_bufs;
+
+static void line_bufs_free(line_bufs *lb) {
+    for (int k = 0; k < 3; k++)
+        buf_free(&lb->scratch[k]);
+    buf_free(&lb->line.out);
+}
+
+static int line_bufs_gc(lua_State *L) {
+    line_bufs_free(luaL_checkudata(L, 1, LINEBUFS_T));
+    return 0;
+}
+
+/* The text field k of the hit table at the top of the stack, for hit i. */
+static const char *hit_text(lua_State *L, lua_Integer i, const char *k, size_t *n) {
+    if (lua_getfield(L, -1, k) != LUA_TSTRING)
+        luaL_error(L, "match_lines: hit %d has no %s text", (int)i, k);
+    const char *s = lua_tolstring(L, -1, n);
+    lua_pop(L, 1); /* the hit table keeps the string */
+    return s;
+}
+
+/* c:match_lines(matches, from, to, left, right, chars, clip, context, hits [, out]) -> out: the
+ * concordance lines of matches from..to (1-based) of a samtal.Matches of this corpus, stored as
+ * out[i] (out a new array if not given), each `left[match]right` shaped as Hits:text shapes a hit
+ * (kwic_lines.h), `context` characters each side. A hit whose table is built already (hits[i]) is
+ * shaped from the table's left, match and right; the others straight from the corpus, building no
+ * table. */
+/* The arguments c:match_lines and c:match_rows share (2 to 10), checked; the matches' tokens
+ * checked to lie in the corpus, so that a refused call stores nothing. */
+static const sm_matches *check_line_args(lua_State *L, const sm_corpus *c, const char *fname,
+                                         lua_Integer *from, lua_Integer *to, kwic_opts *ko,
+                                         lua_Integer *cols) {
+    const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
+    lua_getiuservalue(L, 2, 1);
+    int same = lua_rawequal(L, -1, 1);
+    lua_pop(L, 1);
+    luaL_argcheck(L, same, 2, "matches of another corpus");
+    *from = luaL_checkinteger(L, 3), *to = luaL_checkinteger(L, 4);
+    luaL_argcheck(L, *from >= 1 && *from <= *to && (size_t)*to <= m->n, 3, "no such matches");
+    lua_Integer left, right;
+    check_widths(L, 5, &left, &right);
+    lua_Integer chars = luaL_optinteger(L, 7, 0);
+    luaL_argcheck(L, chars >= 0 && chars <= 1000000, 7, "chars out of range 0..1000000");
+    static const char *const clips[] = {"turn", "sentence", NULL};
+    *ko = (kwic_opts){(uint32_t)left, (uint32_t)right, (uint32_t)chars,
+                      luaL_checkoption(L, 8, "turn", clips)};
+    *cols = luaL_checkinteger(L, 9);
+    luaL_argcheck(L, *cols >= 1, 9, "context must be at least 1");
+    luaL_checktype(L, 10, LUA_TTABLE);
+    for (lua_Integer i = *from; i <= *to; i++) {
+        uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
+        if (len == 0 || s >= c->tokens.n || len > c->tokens.n - s)
+            luaL_error(L, "%s: match %d is not of this corpus", fname, (int)i);
+    }
+    return m;
+}
+
+/* A new line_bufs userdata on the stack. */
+static line_bufs *push_line_bufs(lua_State *L) {
+    line_bufs *lb = lua_newuserdatauv(L, sizeof *lb, 0);
+    memset(lb, 0, sizeof *lb);
+    luaL_setmetatable(L, LINEBUFS_T);
+    return lb;
+}
+
+static int corpus_match_lines(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_Integer from, to, cols;
+    kwic_opts ko;
+    const sm_matches *m = check_line_args(L, c, "match_lines", &from, &to, &ko, &cols);
+    if (lua_isnoneornil(L, 11)) { /* a new array, sized at once */
+        lua_settop(L, 10);
+        lua_createtable(L, to > INT32_MAX ? INT32_MAX : (int)to, 0);
+    }
+    luaL_checktype(L, 11, LUA_TTABLE);
+    /* the buffers live in a userdata, so an error (a damaged document, no memory) frees them */
+    line_bufs *lb = push_line_bufs(L);
+    for (lua_Integer i = from; i <= to; i++) {
+        uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
+        int rc;
+        if (lua_rawgeti(L, 10, i) == LUA_TTABLE) { /* built already: its own text */
+            size_t ln, mn, rn;
+            const char *l = hit_text(L, i, "left", &ln), *mt = hit_text(L, i, "match", &mn),
+                       *r = hit_text(L, i, "right", &rn);
+            rc = kwic_shape(&lb->line, l, ln, mt, mn, r, rn, (size_t)cols);
+        } else {
+            need_token(L, c, s);
+            need_token(L, c, s + len - 1);
+            rc = kwic_line(c, s, len, &ko, (size_t)cols, lb->scratch, &lb->line);
+        }
+        lua_pop(L, 1);
+        if (rc) return luaL_error(L, "out of memory");
+        lua_pushlstring(L, lb->line.out.s, lb->line.out.n);
+        lua_rawseti(L, 11, i);
+    }
+    line_bufs_free(lb);
+    lua_pushvalue(L, 11);
+    return 1;
+}
+
+/* Pushes format.clock's text of t seconds: h:mm:ss. */
+static void push_clock(lua_State *L, double t) {
+    lua_Integer sec = t >= 0 && t < 9.2e18 ? (lua_Integer)t : 0; /* floor, t being >= 0 */
+    char s[64];
+    snprintf(s, sizeof s, "%lld:%02lld:%02lld", (long long)(sec / 3600),
+             (long long)(sec % 3600 / 60), (long long)(sec % 60));
+    lua_pushstring(L, s);
+}
+
+/* c:match_rows(matches, from, to, left, right, chars, clip, context, hits, rows): what Hits:text
+ * shows of matches from..to, each as rows[1][i] .. rows[6][i]: "doc:line", the turn's start as
+ * h:mm:ss (false without one), the speaker ("-" without one), the shaped left context, match and
+ * right context (kwic_lines.h). A hit whose table is built already (hits[i]) is left out, for
+ * the caller to take from its table. */
+static int corpus_match_rows(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    lua_Integer from, to, cols;
+    kwic_opts ko;
+    const sm_matches *m = check_line_args(L, c, "match_rows", &from, &to, &ko, &cols);
+    luaL_checktype(L, 11, LUA_TTABLE);
+    lua_settop(L, 11);
+    for (int k = 1; k <= 6; k++)
+        if (lua_rawgeti(L, 11, k) != LUA_TTABLE) return luaL_argerror(L, 11, "six arrays expected");
+    /* rows[1] .. rows[6] at 12 .. 17 */
+    line_bufs *lb = push_line_bufs(L);
+    for (lua_Integer i = from; i <= to; i++) {
+        if (lua_rawgeti(L, 10, i) != LUA_TNIL) { /* built already */
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pop(L, 1);
+        uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
+        need_token(L, c, s);
+        need_token(L, c, s + len - 1);
+        if (kwic_line(c, s, len, &ko, (size_t)cols, lb->scratch, &lb->line))
+            return luaL_error(L, "out of memory");
+        uint32_t turn = corpus_token_turn(c, s);
+        const sm_turn *tr = &c->turns.v[turn];
+        const sm_doc *d = &c->docs.v[tr->doc];
+        const sm_rawturn *rt = &d->layout.turns.v[tr->index];
+        lua_pushfstring(L, "%s:%I", d->name,
+                        (lua_Integer)text_line_of(&d->text, c->tokens.v[s].off));
+        lua_rawseti(L, 12, i);
+        if (rt->start >= 0)
+            push_clock(L, rt->start);
+        else
+            lua_pushboolean(L, 0);
+        lua_rawseti(L, 13, i);
+        if (tr->speaker == SM_NONE)
+            lua_pushliteral(L, "-");
+        else
+            lua_pushstring(L, corpus_speaker_name(c, corpus_speaker_of(c, turn), NULL));
+        lua_rawseti(L, 14, i);
+        const sm_kwic_line *ln = &lb->line;
+        lua_pushlstring(L, ln->out.s, ln->left_end);
+        lua_rawseti(L, 15, i);
+        lua_pushlstring(L, ln->out.s + ln->match_start, ln->match_end - ln->match_start);
+        lua_rawseti(L, 16, i);
+        lua_pushlstring(L, ln->out.s + ln->right_start, ln->out.n - ln->right_start);
+        lua_rawseti(L, 17, i);
+    }
+    line_bufs_free(lb);
     return 0;
 }
 
@@ -1571,6 +1722,8 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"find", corpus_find},
                                           {"match_hit", corpus_match_hit},
                                           {"match_hits", corpus_match_hits},
+                                          {"match_lines", corpus_match_lines},
+                                          {"match_rows", corpus_match_rows},
                                           {"check_matches", corpus_check_matches},
                                           {"save", corpus_save},
                                           {"attrset", corpus_attrset},
@@ -1614,6 +1767,10 @@ int luaopen_samtal_core(lua_State *L) {
     lua_setfield(L, -2, "__gc");
     lua_pushcfunction(L, set_len);
     lua_setfield(L, -2, "__len");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, LINEBUFS_T);
+    lua_pushcfunction(L, line_bufs_gc);
+    lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
     luaL_newmetatable(L, OWNED_T);
     lua_pushcfunction(L, owned_gc);

@@ -115,7 +115,12 @@ int phrase_find(const sm_corpus *c, const sm_phrase *p, uint32_t **starts, size_
 
 void kwic_context(const sm_corpus *c, uint32_t start, uint32_t n, uint32_t left, uint32_t right,
                   int sentence, uint32_t *first, uint32_t *last) {
-    const sm_turn *tr = &c->turns.v[corpus_token_turn(c, start)];
+    kwic_context_in(c, corpus_token_turn(c, start), start, n, left, right, sentence, first, last);
+}
+
+void kwic_context_in(const sm_corpus *c, uint32_t turn, uint32_t start, uint32_t n, uint32_t left,
+                     uint32_t right, int sentence, uint32_t *first, uint32_t *last) {
+    const sm_turn *tr = &c->turns.v[turn];
     uint32_t lo = tr->tok_first, hi = tr->tok_first + tr->tok_count - 1;
     if (sentence) { /* the sentences of the match's first and last token, inside the turn */
         uint32_t e = start + n - 1 > hi ? hi : start + n - 1, from, to, end;

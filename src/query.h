@@ -35,4 +35,8 @@ void phrase_free(sm_phrase *p);
 void kwic_context(const sm_corpus *c, uint32_t start, uint32_t n, uint32_t left, uint32_t right,
                   int sentence, uint32_t *first, uint32_t *last);
 
+/* kwic_context for a caller that knows the match's turn already (corpus_token_turn of start). */
+void kwic_context_in(const sm_corpus *c, uint32_t turn, uint32_t start, uint32_t n, uint32_t left,
+                     uint32_t right, int sentence, uint32_t *first, uint32_t *last);
+
 #endif

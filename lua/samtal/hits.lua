@@ -72,8 +72,13 @@ end
 
 --- A Hits of `n` hits built a block at a time: `fill(hits, first, last)` stores hit tables as
 -- hits[first] .. hits[last], leaving those already there, when one of them is first read.
-function Hits.lazy_blocks(corpus, query, n, fill, opts)
-  return Hits.new(corpus, query, { _lazy = { n = n, fill = fill } }, opts)
+-- `lines(hits, first, last, context [, out])`, when given, returns out (a new array if none)
+-- with the concordance lines of those hits as out[first] .. out[last], shaped as Hits:lines
+-- shapes them, building no hit table.
+-- `rows(hits, first, last, context, columns)` fills the six arrays of columns with what text()
+-- shows of the hits not built yet (location, time or false, speaker, left, match, right).
+function Hits.lazy_blocks(corpus, query, n, fill, opts, lines, rows)
+  return Hits.new(corpus, query, { _lazy = { n = n, fill = fill, lines = lines, rows = rows } }, opts)
 end
 
 --- A new Hits over `list` that shares self's corpus, query and collation.
@@ -508,6 +513,20 @@ end
 
 local BOLD_RED, RESET = "\27[1;31m", "\27[0m"
 
+local DEFAULT_CONTEXT = 60 -- characters each side of a line, in text() and lines()
+
+--- A hit's left context, match and right context as a line shows them: white space squeezed,
+-- the left's leading space dropped, a side wider than `cols` characters cut to its cols - 1
+-- characters nearest the match with "…" outside them. src/kwic_lines.c does the same in C.
+local function shape(h, cols)
+  local width, squeeze = format.width, format.squeeze
+  local left = squeeze(h.left):gsub("^ ", "")
+  left = width(left) > cols and ("…" .. tail(left, cols - 1)) or left
+  local right = squeeze(h.right)
+  right = width(right) > cols and (head(right, cols - 1) .. "…") or right
+  return left, squeeze(h.match), right
+end
+
 --- Every hit as aligned text: document:line, time (when a hit has one), speaker, the left
 -- context right-aligned, the match in brackets (or in bold red, without brackets, with
 -- `{color = true}`), the right context; then the count. `context` is the number of characters
@@ -516,39 +535,81 @@ function Hits:text(opts)
   check_hits(self, "text")
   opts = opts or {}
   if #self == 0 then return "no hits for " .. query_name(self.query or "") end
-  local cols = opts.context or 60
-  local timed = false
-  for _, h in ipairs(self) do
-    if h.start then
-      timed = true
-      break
+  local cols = opts.context or DEFAULT_CONTEXT
+  local n = #self
+  -- the parts of each row, in columns: location, time (false without one), speaker, left, match,
+  -- right; a concordance straight from c:kwic has C fill them for the hits it has not built
+  local locs, times, spks, lefts, matches, rights = {}, {}, {}, {}, {}, {}
+  local lazy = rawget(self, "_lazy")
+  local from_c = lazy and lazy.rows and math.type(cols) == "integer" and cols >= 1
+  if from_c then lazy.rows(self, 1, n, cols, { locs, times, spks, lefts, matches, rights }) end
+  for i = 1, n do
+    local h
+    if from_c then h = rawget(self, i) else h = self[i] end
+    if h then
+      locs[i] = ("%s:%d"):format(h.doc, h.line)
+      times[i] = h.start and clock(h.start) or false
+      spks[i] = h.speaker or "-"
+      lefts[i], matches[i], rights[i] = shape(h, cols)
     end
   end
-  local width, squeeze = format.width, format.squeeze
-  local rows, wloc, wtime, wspk, wleft = {}, 0, 0, 0, 0
-  for i, h in ipairs(self) do
-    local loc = ("%s:%d"):format(h.doc, h.line)
-    local left = squeeze(h.left):gsub("^ ", "")
-    left = width(left) > cols and ("…" .. tail(left, cols - 1)) or left
-    local right = squeeze(h.right)
-    right = width(right) > cols and (head(right, cols - 1) .. "…") or right
-    local time = h.start and clock(h.start) or ""
-    rows[i] = { loc, time, h.speaker or "-", left, squeeze(h.match), right }
-    wloc = math.max(wloc, width(loc))
-    wtime = math.max(wtime, width(time))
-    wspk = math.max(wspk, width(rows[i][3]))
-    wleft = math.max(wleft, width(left))
+  local width = format.width
+  local timed, wloc, wtime, wspk, wleft = false, 0, 0, 0, 0
+  for i = 1, n do
+    if times[i] then
+      timed = true
+      wtime = math.max(wtime, width(times[i]))
+    end
+    wloc = math.max(wloc, width(locs[i]))
+    wspk = math.max(wspk, width(spks[i]))
+    wleft = math.max(wleft, width(lefts[i]))
   end
   local out = {}
-  for i, r in ipairs(rows) do
-    local match = opts.color and (BOLD_RED .. r[5] .. RESET) or ("[" .. r[5] .. "]")
-    out[i] = r[1] .. (" "):rep(wloc - width(r[1]) + 2)
-      .. (timed and (r[2] .. (" "):rep(wtime - width(r[2]) + 2)) or "")
-      .. r[3] .. (" "):rep(wspk - width(r[3]) + 2)
-      .. (" "):rep(wleft - width(r[4])) .. r[4] .. match .. r[6]
+  for i = 1, n do
+    local match = opts.color and (BOLD_RED .. matches[i] .. RESET) or ("[" .. matches[i] .. "]")
+    local time = times[i] or ""
+    out[i] = locs[i] .. (" "):rep(wloc - width(locs[i]) + 2)
+      .. (timed and (time .. (" "):rep(wtime - width(time) + 2)) or "")
+      .. spks[i] .. (" "):rep(wspk - width(spks[i]) + 2)
+      .. (" "):rep(wleft - width(lefts[i])) .. lefts[i] .. match .. rights[i]
   end
   out[#out + 1] = ("%d hit%s"):format(#self, #self == 1 and "" or "s")
   return table.concat(out, "\n")
+end
+
+--- Every hit as one line of text, `left .. "[" .. match .. "]" .. right`, in a plain array of
+-- strings: NLTK's ConcordanceLine.line without its padding. The parts are shaped as text() shapes
+-- them (white space squeezed, each side cut to `context` characters with "…" where it was cut),
+-- so a line is the end of text()'s row for the same hit. A concordance straight from c:kwic
+-- builds its lines in C, without a hit table per hit; sorted or filtered hits build the same
+-- lines from their tables.
+-- @tparam[opt] table opts `context`: characters each side, an integer from 1 (default 60)
+-- @treturn {string,...} one line per hit, in the hits' order
+-- @usage for _, line in ipairs(c:kwic("nära vård"):lines{context = 40}) do print(line) end
+function Hits:lines(opts)
+  check_hits(self, "lines")
+  if opts ~= nil and type(opts) ~= "table" then
+    error(("bad argument #1 to 'lines' (table expected, got %s)"):format(type(opts)), 2)
+  end
+  opts = opts or {}
+  for k in pairs(opts) do
+    if k ~= "context" then error(("lines: unknown option '%s' (known: context)"):format(tostring(k)), 2) end
+  end
+  local cols = opts.context or DEFAULT_CONTEXT
+  if math.type(cols) ~= "integer" or cols < 1 then
+    error(("lines: context must be an integer of at least 1, not %s"):format(tostring(cols)), 2)
+  end
+  local lazy = rawget(self, "_lazy")
+  if lazy and lazy.lines then
+    if lazy.n == 0 then return {} end
+    return lazy.lines(self, 1, lazy.n, cols)
+  end
+  local out = {}
+  for i, h in ipairs(self) do
+    local left, match, right = shape(h, cols)
+    out[i] = left .. "[" .. match .. "]" .. right
+  end
+  return out
 end
 
 --- tostring(hits): the aligned text, never coloured.

@@ -533,7 +533,11 @@ function Corpus:kwic(q, opts)
   if not opts.speaker and opts.meta == nil then -- each hit's table is built when it is read
     return Hits.lazy_blocks(self, q, #matches, function(hits, first, last)
       self:match_hits(matches, first, last, left, right, chars, clip, hits)
-    end, hit_opts)
+    end, hit_opts, function(hits, first, last, context, out)
+      return self:match_lines(matches, first, last, left, right, chars, clip, context, hits, out)
+    end, function(hits, first, last, context, columns)
+      self:match_rows(matches, first, last, left, right, chars, clip, context, hits, columns)
+    end)
   end
   local hits = {}
   for i = 1, #matches do hits[i] = self:match_hit(matches, i, left, right, chars, clip) end

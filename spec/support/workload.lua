@@ -21,6 +21,7 @@ local saved = os.tmpname()
 c:save(saved)
 local m = samtal.open(saved)
 assert(m:verify() and m:count("det vill säga") == 1 and #m:kwic("nära vård") == c:count("nära vård"))
+assert(m:kwic("nära vård"):lines()[1] == c:kwic("nära vård"):lines()[1]) -- mapped: documents checked on use
 m:close()
 local f = assert(io.open(saved, "rb"))
 local head = f:read(200) -- a truncated saved corpus
@@ -30,6 +31,8 @@ assert(not pcall(samtal.open, saved))
 os.remove(saved)
 assert(#c:kwic('[lower="vård.*"] []{0,2} [kind="punctuation"] within sentence @speaker = "LENA"') > 0)
 assert(c:kwic("nära"):sort("R1", "L1"):count("speaker"))
+assert(#c:kwic("nära", { chars = 20 }):lines { context = 12 } == c:count("nära")) -- lines built in C
+assert(#c:kwic("nära"):sort("R1"):lines() == c:count("nära"))
 assert(c:count(function(form) return #form > 15 end) > 0)
 assert(#c:quotations() > 0 and #c:quotations().unmatched == 1)
 -- statistics: every counting entry point
