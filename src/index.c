@@ -40,7 +40,7 @@ int index_build(sm_corpus *c) {
     if (nparts > nt / BUILD_PART_TOKENS) nparts = (unsigned)(nt / BUILD_PART_TOKENS);
     if (nparts < 1) nparts = 1;
     uint32_t *start = calloc(nf + 1, sizeof *start);
-    uint32_t *post = malloc((nt ? nt : 1) * sizeof *post);
+    uint32_t *post = vec_alloc_big((nt ? nt : 1) * sizeof *post); /* 2 MiB pages: fewer faults */
     uint32_t *at = calloc((size_t)nparts * (nf + 1), sizeof *at);
     if (!start || !post || !at) {
         free(start);
