@@ -16,6 +16,7 @@
 #include "segment.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "break_props.h"
 
@@ -227,6 +228,26 @@ static size_t sb8_lower_ahead(const unsigned char *s, size_t len, size_t i) {
     return 0;
 }
 
+/* The end of a run of ASCII inside a sentence from i: the first byte at or after i that is not
+ * ASCII or is a terminator or separator ('.', '!', '?', CR, LF: the ASCII characters whose
+ * Sentence_Break is ATerm, STerm, CR or LF), or len. Eight bytes at a time while none is. */
+static size_t sentence_text_end(const unsigned char *s, size_t i, size_t len) {
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t a = w ^ (ones * '.'), b = w ^ (ones * '!'), c = w ^ (ones * '?');
+        uint64_t d = w ^ (ones * '\n'), e = w ^ (ones * '\r');
+        uint64_t zero = ((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) |
+                        ((d - ones) & ~d) | ((e - ones) & ~e);
+        if ((zero | w) & highs) break;
+        i += 8;
+    }
+    while (i < len && s[i] < 0x80 && !(BIT(brk_sb_latin1[s[i]]) & (SB_SATERM | SB_PARASEP)))
+        i++;
+    return i;
+}
+
 size_t seg_next_sentence(const char *text, size_t len, size_t pos) {
     const unsigned char *s = (const unsigned char *)text;
     int prev = SB_OTHER;               /* the last class, SB5's Extend/Format skipped */
@@ -239,8 +260,8 @@ size_t seg_next_sentence(const char *text, size_t len, size_t pos) {
              * Extend or Format, so the others just become prev. */
             int c = brk_sb_latin1[s[i]];
             if (!(BIT(c) & (SB_SATERM | SB_PARASEP))) {
-                prev = c;
-                i++;
+                i = sentence_text_end(s, i + 1, len);
+                prev = brk_sb_latin1[s[i - 1]];
                 continue;
             }
         }
