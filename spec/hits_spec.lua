@@ -322,6 +322,103 @@ describe("samtal.hits", function()
       assert.are.equal("nära", sorted.query)
     end)
 
+    -- A concordance straight from c:kwic, none of its hit tables read yet, sorted by word levels
+    -- alone, reads the words from the corpus (c:match_words) and comes back lazy, over the same
+    -- matches in the new order (c:match_permute); any other sort reads the hit tables.
+    local function signature(hit)
+      return table.concat({ hit.path, hit.position, hit.tokens, hit.offset, hit.length, hit.left, hit.match,
+        hit.right, hit.speaker or "-", hit.turn, hit.line, hit.column }, "|")
+    end
+    local function all_signatures(hits)
+      local out = {}
+      for i = 1, #hits do out[i] = signature(hits[i]) end
+      return out
+    end
+
+    it("sorts an unread concordance by word levels from the corpus, as from the hit tables", function()
+      local bitcoin = samtal.open("../shared/corpora/bitcointranscripts-en", { progress = false })
+      local n = 0
+      for _, case in ipairs {
+        { c, "och" }, { c, "nära vård" }, { c, "att", { right = 1, left = 2 } }, { c, "det", { chars = 30 } },
+        { bitcoin, "the" }, { bitcoin, "taproot" }, { bitcoin, "you know" },
+      } do
+        local cor, q, opts = case[1], case[2], case[3]
+        for _, levels in ipairs { { "R1" }, { "L1" }, { "-R1", "L2" }, { "R2", "-L1", "R1" }, { "M1" }, { "M2", "R1" },
+          { "L9" }, { "R7", "-M1" }, { "3R", "2L" } } do
+          local fast = cor:kwic(q, opts):sort(table.unpack(levels))
+          local read = cor:kwic(q, opts)
+          for i = 1, #read do local _ = read[i] end -- every table read: the sort reads the tables
+          local slow = read:sort(table.unpack(levels))
+          assert.is_true(#slow > 0)
+          assert.are.same(all_signatures(slow), all_signatures(fast))
+          -- sorted again (by a second level after the first), and as lines and text, the same
+          local again = fast:sort("L1")
+          assert.are.same(all_signatures(slow:sort("L1")), all_signatures(again))
+          assert.are.same(slow:lines(), fast:lines())
+          assert.are.equal(slow:text(), fast:text())
+          n = n + 1
+        end
+      end
+      assert.are.equal(63, n)
+      bitcoin:close()
+    end)
+
+    it("keeps the hit tables read already, and the result's window and collation", function()
+      local hits = c:kwic("nära", { left = 3, right = 2 })
+      local first = hits[1] -- read: the sort reads the tables, and keeps this one
+      local sorted = hits:sort("R1")
+      local found = false
+      for i = 1, #sorted do found = found or rawequal(sorted[i], first) end
+      assert.is_true(found)
+      local unread = c:kwic("nära", { left = 3, right = 2 })
+      unread.collation = nil -- sorted by bytes now
+      local by_bytes = unread:sort("R1")
+      assert.are.equal(3, by_bytes.left)
+      assert.are.equal(2, by_bytes.right)
+      assert.is_nil(by_bytes.collation)
+      local read = c:kwic("nära", { left = 3, right = 2 })
+      for i = 1, #read do local _ = read[i] end
+      read.collation = nil
+      assert.are.same(all_signatures(read:sort("R1")), all_signatures(by_bytes))
+    end)
+
+    it("checks the arguments of c:match_words and c:match_permute", function()
+      local m = c:find(require("samtal.query").compile(c, require("samtal.cql").parse("nära"), "nära", {}), "matches")
+      assert.is_true(#m > 5)
+      local function fails(want, f, ...)
+        local msg = h.error_of(f, c, ...)
+        assert.truthy(msg:find(want, 1, true), msg)
+      end
+      fails("invalid option 'X'", c.match_words, m, "X", 1, 6)
+      fails("k must be at least 1", c.match_words, m, "R", 0, 6)
+      fails("limit must not be negative", c.match_words, m, "R", 1, -1)
+      local other = samtal.open(h.seed_inline)
+      local om = other:find(require("samtal.query").compile(other, require("samtal.cql").parse("och"), "och", {}),
+        "matches")
+      fails("matches of another corpus", c.match_words, om, "R", 1, 6)
+      fails("matches of another corpus", c.match_permute, om, {})
+      local words = c:match_words(m, "R", 1, 6)
+      assert.are.equal(#m, #words)
+      local none = c:match_words(m, "R", 2, 1) -- beyond the window: no word
+      for i = 1, #m do assert.is_false(none[i]) end
+      local order = {}
+      for i = 1, #m do order[i] = #m + 1 - i end
+      fails("one entry a match", c.match_permute, m, { 1 })
+      local twice = { table.unpack(order) }
+      twice[2] = twice[1]
+      fails("no permutation", c.match_permute, m, twice)
+      local zero = { table.unpack(order) }
+      zero[1] = 0
+      fails("no permutation", c.match_permute, m, zero)
+      local reversed = c:match_permute(m, order)
+      assert.are.equal(#m, #reversed)
+      assert.are.same({ m:get(#m) }, { reversed:get(1) })
+      -- the statistics count windows in corpus order: they refuse permuted matches
+      fails("matches in corpus order expected", c.collocate_rows, c:keymap("lower", "word number"), reversed, 4, 4,
+        "turn", 1, 1, "mi")
+      other:close()
+    end)
+
     it("raises on an unknown level and a bad key", function()
       local hits = kwic(c, "nära")
       assert.truthy(h.error_of(hits.sort, hits, "R0"):find("sort: unknown level 'R0'", 1, true))

@@ -1047,7 +1047,7 @@ static int corpus_find(lua_State *L) {
     if (rc) raise_err(L, &err);
     if (mode == 3) {
         sm_matches *m = lua_newuserdatauv(L, sizeof *m, 1);
-        m->starts = starts, m->lens = lens, m->n = n;
+        m->starts = starts, m->lens = lens, m->n = n, m->permuted = 0;
         luaL_setmetatable(L, MATCHES_T);
         lua_pushvalue(L, 1); /* its corpus: c:match_lines refuses the matches of another */
         lua_setiuservalue(L, -2, 1);
@@ -1134,6 +1134,95 @@ static int corpus_match_hits(lua_State *L) {
         lua_rawseti(L, 9, i);
     }
     return 0;
+}
+
+/* c:match_words(matches, side, k, limit) -> array: for each match of a samtal.Matches of this
+ * corpus, the case-folded form of its k-th word (a word or number token) counting outwards from
+ * the match within its turn, "L" leftwards, "R" rightwards, or "M" inside the match; false where
+ * there is none or k > limit (the hits' window). What Hits:sort's word levels read from the hit
+ * tables, without building them. */
+static int corpus_match_words(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
+    lua_getiuservalue(L, 2, 1);
+    int same = lua_rawequal(L, -1, 1);
+    lua_pop(L, 1);
+    luaL_argcheck(L, same, 2, "matches of another corpus");
+    static const char *const sides[] = {"L", "R", "M", NULL};
+    int side = luaL_checkoption(L, 3, NULL, sides);
+    lua_Integer k = luaL_checkinteger(L, 4), limit = luaL_checkinteger(L, 5);
+    luaL_argcheck(L, k >= 1, 4, "k must be at least 1");
+    luaL_argcheck(L, limit >= 0, 5, "limit must not be negative");
+    lua_createtable(L, m->n > INT32_MAX ? INT32_MAX : (int)m->n, 0);
+    for (size_t h = 0; h < m->n; h++) {
+        uint32_t s = m->starts[h], len = m->lens[h];
+        if (len == 0 || s >= c->tokens.n || len > c->tokens.n - s)
+            return luaL_error(L, "match_words: match %d is not of this corpus", (int)h + 1);
+        const char *word = NULL;
+        size_t wlen = 0;
+        if (k <= limit) {
+            need_token(L, c, s);
+            uint32_t t = corpus_token_turn(c, s);
+            uint32_t first = c->turns.v[t].tok_first, end = first + c->turns.v[t].tok_count;
+            int64_t i = side == 0 ? (int64_t)s - 1 : side == 1 ? (int64_t)s + len : (int64_t)s;
+            int64_t stop = side == 0   ? (int64_t)first - 1
+                           : side == 1 ? (int64_t)end
+                                       : (int64_t)s + len;
+            int step = side == 0 ? -1 : 1;
+            if (side == 2 && stop > end) stop = end;
+            lua_Integer seen = 0;
+            for (; i != stop; i += step) {
+                const sm_form *f = &c->form_info.v[c->tokens.v[i].form];
+                if (f->kind > KIND_NUMBER || ++seen < k) continue;
+                word = lex_str(&c->folds, f->fold, &wlen);
+                break;
+            }
+        }
+        if (word)
+            lua_pushlstring(L, word, wlen);
+        else
+            lua_pushboolean(L, 0);
+        lua_rawseti(L, -2, (lua_Integer)h + 1);
+    }
+    return 1;
+}
+
+/* c:match_permute(matches, order) -> samtal.Matches: the matches in the order given (order[i]
+ * the index of the i-th, a permutation of 1..#matches), marked as out of corpus order, so that
+ * the statistics, which rely on that order, refuse them. A sorted lazy concordance is built
+ * over them. */
+static int corpus_match_permute(lua_State *L) {
+    check_corpus(L, 1);
+    const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
+    lua_getiuservalue(L, 2, 1);
+    int same = lua_rawequal(L, -1, 1);
+    lua_pop(L, 1);
+    luaL_argcheck(L, same, 2, "matches of another corpus");
+    luaL_checktype(L, 3, LUA_TTABLE);
+    luaL_argcheck(L, luaL_len(L, 3) == (lua_Integer)m->n, 3, "order must have one entry a match");
+    size_t n = m->n ? m->n : 1;
+    uint32_t *starts = malloc(n * sizeof *starts), *lens = malloc(n * sizeof *lens);
+    uint8_t *seen = calloc(n, 1);
+    void **b1 = anchor(L, starts), **b2 = anchor(L, lens), **b3 = anchor(L, seen);
+    if (!starts || !lens || !seen) return luaL_error(L, "out of memory");
+    for (size_t i = 0; i < m->n; i++) {
+        lua_Integer o = (lua_rawgeti(L, 3, (lua_Integer)i + 1), lua_tointeger(L, -1));
+        lua_pop(L, 1);
+        if (o < 1 || (size_t)o > m->n || seen[o - 1])
+            return luaL_error(L, "match_permute: order is no permutation of 1..%d (entry %d)",
+                              (int)m->n, (int)i + 1);
+        seen[o - 1] = 1;
+        starts[i] = m->starts[o - 1], lens[i] = m->lens[o - 1];
+    }
+    sm_matches *out = lua_newuserdatauv(L, sizeof *out, 1);
+    out->starts = starts, out->lens = lens, out->n = m->n, out->permuted = 1;
+    *b1 = *b2 = NULL; /* the userdata owns them now */
+    luaL_setmetatable(L, MATCHES_T);
+    lua_getiuservalue(L, 2, 1);
+    lua_setiuservalue(L, -2, 1);
+    free(seen);
+    *b3 = NULL;
+    return 1;
 }
 
 #define LINEBUFS_T "samtal.LineBuffers"
@@ -1722,6 +1811,8 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"find", corpus_find},
                                           {"match_hit", corpus_match_hit},
                                           {"match_hits", corpus_match_hits},
+                                          {"match_words", corpus_match_words},
+                                          {"match_permute", corpus_match_permute},
                                           {"match_lines", corpus_match_lines},
                                           {"match_rows", corpus_match_rows},
                                           {"check_matches", corpus_check_matches},

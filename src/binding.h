@@ -20,6 +20,7 @@ typedef struct corpus_ud {
 typedef struct sm_matches {
     uint32_t *starts, *lens;
     size_t n;
+    int permuted; /* 1: out of corpus order (c:match_permute), refused where order counts */
 } sm_matches;
 
 /* The open corpus at stack index i; raises "samtal.Corpus expected" or "closed". */

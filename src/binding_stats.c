@@ -199,7 +199,9 @@ static const sm_set *opt_turnset(lua_State *L, int i) {
 }
 
 static const sm_matches *check_matches(lua_State *L, int i) {
-    return luaL_checkudata(L, i, MATCHES_T);
+    const sm_matches *m = luaL_checkudata(L, i, MATCHES_T);
+    luaL_argcheck(L, !m->permuted, i, "matches in corpus order expected (these are permuted)");
+    return m;
 }
 
 static void *alloc_or_raise(lua_State *L, size_t n, size_t size) {
@@ -774,13 +776,13 @@ static int matches_gc(lua_State *L) {
 }
 
 static int matches_len(lua_State *L) {
-    lua_pushinteger(L, (lua_Integer)check_matches(L, 1)->n);
+    lua_pushinteger(L, (lua_Integer)((const sm_matches *)luaL_checkudata(L, 1, MATCHES_T))->n);
     return 1;
 }
 
 /* m:get(i) -> first token id (1-based), length of match i */
 static int matches_get(lua_State *L) {
-    const sm_matches *m = check_matches(L, 1);
+    const sm_matches *m = luaL_checkudata(L, 1, MATCHES_T);
     lua_Integer i = luaL_checkinteger(L, 2);
     luaL_argcheck(L, i >= 1 && (size_t)i <= m->n, 2, "no such match");
     lua_pushinteger(L, (lua_Integer)m->starts[i - 1] + 1);

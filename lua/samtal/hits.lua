@@ -25,6 +25,7 @@ function Hits.__index(self, k)
     local lazy = rawget(self, "_lazy")
     if lazy and k >= 1 and k <= lazy.n then
       if lazy.fill then -- the block of hits k is in, built at once (those built already stay)
+        lazy.built = true
         local first = (k - 1) // LAZY_BLOCK * LAZY_BLOCK + 1
         lazy.fill(self, first, math.min(first + LAZY_BLOCK - 1, lazy.n))
         return rawget(self, k)
@@ -77,8 +78,13 @@ end
 -- shapes them, building no hit table.
 -- `rows(hits, first, last, context, columns)` fills the six arrays of columns with what text()
 -- shows of the hits not built yet (location, time or false, speaker, left, match, right).
-function Hits.lazy_blocks(corpus, query, n, fill, opts, lines, rows)
-  return Hits.new(corpus, query, { _lazy = { n = n, fill = fill, lines = lines, rows = rows } }, opts)
+-- `words(side, k, limit)`, when given, returns for every hit the folded k-th word on side "L",
+-- "R" or "M" (false if none or k > limit), as the sort's word levels read it from the tables, and
+-- `permute(order)` a lazy Hits of the same matches in that order: Hits:sort by word levels then
+-- builds no hit table.
+function Hits.lazy_blocks(corpus, query, n, fill, opts, lines, rows, words, permute)
+  return Hits.new(corpus, query,
+    { _lazy = { n = n, fill = fill, lines = lines, rows = rows, words = words, permute = permute } }, opts)
 end
 
 --- A new Hits over `list` that shares self's corpus, query and collation.
@@ -274,13 +280,26 @@ function Hits:sort(...)
   local specs = key_functions(self, levels, "sort", "sort")
   local collate = collator(self.collation)
   local kinds, values = {}, {}
+  -- a concordance straight from c:kwic, no hit table read yet, sorted by word levels only: the
+  -- words come from the corpus and the result is a lazy concordance of the same matches
+  local lazy = rawget(self, "_lazy")
+  local fast = lazy and lazy.words and not lazy.built
+  for _, spec in ipairs(specs) do fast = fast and spec.side ~= nil end
   for l, spec in ipairs(specs) do
     local ks, vs = {}, {}
-    for i, h in ipairs(self) do
-      local v = spec.fn(h)
-      local kind = kind_of(v, "sort")
-      ks[i] = kind
-      vs[i] = kind == 4 and collate(v) or kind == 3 and v or false
+    if fast then
+      local limit = spec.side == "L" and self.left or spec.side == "R" and self.right or math.maxinteger
+      for i, v in ipairs(lazy.words(spec.side, spec.k, limit)) do
+        ks[i] = v and 4 or 0
+        vs[i] = v and collate(v) or false
+      end
+    else
+      for i, h in ipairs(self) do
+        local v = spec.fn(h)
+        local kind = kind_of(v, "sort")
+        ks[i] = kind
+        vs[i] = kind == 4 and collate(v) or kind == 3 and v or false
+      end
     end
     kinds[l], values[l] = ks, vs
   end
@@ -304,6 +323,11 @@ function Hits:sort(...)
     end
     return a < b -- ties keep their order
   end)
+  if fast then
+    local sorted = lazy.permute(order)
+    sorted.left, sorted.right, sorted.collation = self.left, self.right, self.collation
+    return sorted
+  end
   local list = {}
   for i, k in ipairs(order) do list[i] = self[k] end
   return derive(self, list)

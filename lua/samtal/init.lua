@@ -531,13 +531,20 @@ function Corpus:kwic(q, opts)
   local matches = self:find(compile(self, "kwic", q, opts), "matches")
   self:check_matches(matches) -- a damaged document of a saved corpus fails the query, not a later read
   if not opts.speaker and opts.meta == nil then -- each hit's table is built when it is read
-    return Hits.lazy_blocks(self, q, #matches, function(hits, first, last)
-      self:match_hits(matches, first, last, left, right, chars, clip, hits)
-    end, hit_opts, function(hits, first, last, context, out)
-      return self:match_lines(matches, first, last, left, right, chars, clip, context, hits, out)
-    end, function(hits, first, last, context, columns)
-      self:match_rows(matches, first, last, left, right, chars, clip, context, hits, columns)
-    end)
+    local function lazy_over(ms) -- ms: the matches, or the same sorted (Hits:sort)
+      return Hits.lazy_blocks(self, q, #ms, function(hits, first, last)
+        self:match_hits(ms, first, last, left, right, chars, clip, hits)
+      end, hit_opts, function(hits, first, last, context, out)
+        return self:match_lines(ms, first, last, left, right, chars, clip, context, hits, out)
+      end, function(hits, first, last, context, columns)
+        self:match_rows(ms, first, last, left, right, chars, clip, context, hits, columns)
+      end, function(side, k, limit)
+        return self:match_words(ms, side, k, limit)
+      end, function(order)
+        return lazy_over(self:match_permute(ms, order))
+      end)
+    end
+    return lazy_over(matches)
   end
   local hits = {}
   for i = 1, #matches do hits[i] = self:match_hit(matches, i, left, right, chars, clip) end
