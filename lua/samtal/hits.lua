@@ -271,7 +271,8 @@ end
 -- "position", any other hit field, or a function key(hit) -> string|number|boolean|nil.
 -- Words compare case-folded. Text follows the result's collation (Swedish: a to z, then å ä ö).
 -- A missing key (a context with fewer words, a hit without a speaker) sorts first. A "-" before a
--- name reverses that level. No level restores corpus order.
+-- name reverses that level. No level restores corpus order. A concordance straight from c:kwic,
+-- none of its hits read yet, sorted by word levels alone stays lazy: no hit table is built.
 function Hits:sort(...)
   check_hits(self, "sort")
   local levels = table.pack(...)
