@@ -1136,6 +1136,17 @@ static int corpus_match_hits(lua_State *L) {
     return 0;
 }
 
+/* The samtal.Matches at stack index 2, refused unless it came from the corpus at index 1 (its
+ * uservalue): the calls that read tokens through it trust its positions. */
+static const sm_matches *own_matches(lua_State *L) {
+    const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
+    lua_getiuservalue(L, 2, 1);
+    int same = lua_rawequal(L, -1, 1);
+    lua_pop(L, 1);
+    luaL_argcheck(L, same, 2, "matches of another corpus");
+    return m;
+}
+
 /* c:match_words(matches, side, k, limit) -> array: for each match of a samtal.Matches of this
  * corpus, the case-folded form of its k-th word (a word or number token) counting outwards from
  * the match within its turn, "L" leftwards, "R" rightwards, or "M" inside the match; false where
@@ -1143,11 +1154,7 @@ static int corpus_match_hits(lua_State *L) {
  * tables, without building them. */
 static int corpus_match_words(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
-    const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
-    lua_getiuservalue(L, 2, 1);
-    int same = lua_rawequal(L, -1, 1);
-    lua_pop(L, 1);
-    luaL_argcheck(L, same, 2, "matches of another corpus");
+    const sm_matches *m = own_matches(L);
     static const char *const sides[] = {"L", "R", "M", NULL};
     int side = luaL_checkoption(L, 3, NULL, sides);
     lua_Integer k = luaL_checkinteger(L, 4), limit = luaL_checkinteger(L, 5);
@@ -1193,11 +1200,7 @@ static int corpus_match_words(lua_State *L) {
  * over them. */
 static int corpus_match_permute(lua_State *L) {
     check_corpus(L, 1);
-    const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
-    lua_getiuservalue(L, 2, 1);
-    int same = lua_rawequal(L, -1, 1);
-    lua_pop(L, 1);
-    luaL_argcheck(L, same, 2, "matches of another corpus");
+    const sm_matches *m = own_matches(L);
     luaL_checktype(L, 3, LUA_TTABLE);
     luaL_argcheck(L, luaL_len(L, 3) == (lua_Integer)m->n, 3, "order must have one entry a match");
     size_t n = m->n ? m->n : 1;
@@ -1265,11 +1268,7 @@ static const char *hit_text(lua_State *L, lua_Integer i, const char *k, size_t *
 static const sm_matches *check_line_args(lua_State *L, const sm_corpus *c, const char *fname,
                                          lua_Integer *from, lua_Integer *to, kwic_opts *ko,
                                          lua_Integer *cols) {
-    const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
-    lua_getiuservalue(L, 2, 1);
-    int same = lua_rawequal(L, -1, 1);
-    lua_pop(L, 1);
-    luaL_argcheck(L, same, 2, "matches of another corpus");
+    const sm_matches *m = own_matches(L);
     *from = luaL_checkinteger(L, 3), *to = luaL_checkinteger(L, 4);
     luaL_argcheck(L, *from >= 1 && *from <= *to && (size_t)*to <= m->n, 3, "no such matches");
     lua_Integer left, right;
