@@ -151,6 +151,13 @@ describe("JSON export", function()
       assert.are.equal('say "hi", \\ path', back:document(1).meta.note)
       assert.are.same({ "doc", "year", "note" }, back:metadata_columns())
       assert.are.equal(1, #back:kwic("hej", { meta = { year = "2024" } }))
+      -- and saved from the import: the metadata the JSON brought is kept too
+      local saved = h.tempfile("", ".samtal")
+      back:save(saved)
+      local mapped = samtal.open(saved)
+      assert.are.same(back:metadata_columns(), mapped:metadata_columns())
+      assert.are.same(back:document(1).meta, mapped:document(1).meta)
+      assert.are.equal(1, #mapped:kwic("hej", { meta = { year = "2024" } }))
     end)
   end)
 

@@ -81,6 +81,57 @@ describe("metadata sidecar", function()
     assert.are.equal(0, #c:freq { meta = { year = "1066" } })
   end)
 
+  describe("in a saved corpus", function()
+    local function saved(c)
+      local path = h.tempfile("", ".samtal")
+      c:save(path)
+      return samtal.open(path), path
+    end
+
+    it("keeps every document's row and the columns in order, and the filters answer alike", function()
+      local c = samtal.open(corpus_dir("metadata.json",
+        '[{"doc": "' .. A .. '", "year": 2023, "note": "a\\u0000b, \\"q\\""}, {"file": "' .. B .. '", "zeta": "z"}]'))
+      local d = saved(c)
+      assert.are.same(c:metadata_columns(), d:metadata_columns())
+      assert.are.equal(5, #d:metadata_columns()) -- doc, year, note, file, zeta
+      for i = 1, 2 do assert.are.same(c:document(i).meta, d:document(i).meta) end
+      assert.are.equal('a\0b, "q"', d:document(1).meta.note)
+      assert.are.same({ file = B, zeta = "z" }, d:document(2).meta)
+      local expected = samtal.open("corpus/" .. A):count("vård")
+      assert.are.equal(expected, d:count('vård @year = "2023"'))
+      assert.are.equal(expected, #d:kwic("vård", { meta = { year = "2023" } }))
+      assert.are.equal(d:count("vård") - expected, d:count('vård @zeta = "z"'))
+      -- saved again from the mapped corpus: the same again
+      local e = saved(d)
+      assert.are.same(d:metadata_columns(), e:metadata_columns())
+      for i = 1, 2 do assert.are.same(d:document(i).meta, e:document(i).meta) end
+    end)
+
+    it("keeps a CSV sidecar's rows, with a document that has none", function()
+      local dir = corpus_dir("metadata.csv", "doc,year\n" .. B .. ",2024\n")
+      local d = saved(samtal.open(dir))
+      assert.are.same({}, d:document(1).meta)
+      assert.are.same({ doc = B, year = "2024" }, d:document(2).meta)
+      assert.are.same({ "doc", "year" }, d:metadata_columns())
+    end)
+
+    it("drops it with {metadata = false}, and a sidecar named at open replaces it", function()
+      local _, path = saved(samtal.open(corpus_dir("metadata.csv", CSV)))
+      assert.are.same({}, samtal.open(path, { metadata = false }):document(1).meta)
+      assert.are.same({}, samtal.open(path, { metadata = false }):metadata_columns())
+      local tsv = h.tempfile("name\tyear\n" .. A .. "\t1999\n", ".tsv")
+      local d = samtal.open(path, { metadata = tsv })
+      assert.are.same({ name = A, year = "1999" }, d:document(1).meta)
+      assert.are.same({}, d:document(2).meta)
+    end)
+
+    it("keeps none when the corpus has none", function()
+      local d = saved(samtal.open("corpus"))
+      assert.is_nil(d:saved_metadata())
+      assert.are.same({}, d:metadata_columns())
+    end)
+  end)
+
   it("names an unknown column, a row that names no document, and a malformed file", function()
     local c = samtal.open(corpus_dir("metadata.csv", CSV))
     assert.matches("no metadata column 'yeer' %(known: doc, episode, year, host%)",

@@ -7,8 +7,9 @@ local h = require "helpers"
 local HEADER, ENTRY = 64, 32
 -- section ids, as store.c numbers them
 local SECTION = { documents = 1, text = 2, segments = 5, layout_turns = 6, turns = 11, tokens = 13, sentences = 14,
-  fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29 }
-local VERSION, NSECTIONS = 6, 33
+  fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29,
+  turn_stops = 31, metadata = 33 }
+local VERSION, NSECTIONS = 7, 34
 
 --- XXH64 with seed 0, the checksum of the header, the directory and every section.
 local P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
@@ -326,9 +327,10 @@ describe("samtal", function()
         h.error_of(samtal.open, p))
     end)
 
-    -- An older format from a file of this one: format 5 is format 6 without its last section
-    -- (the tokens' times), format 4 format 5 without its last (the turns' stop times), format 3
-    -- format 4 without its last (the aliases). Takes the
+    -- An older format from a file of this one: format 6 is format 7 without its last section
+    -- (the metadata), format 5 format 6 without its last (the tokens' times), format 4 format 5
+    -- without its last (the turns' stop times), format 3 format 4 without its last (the
+    -- aliases). Takes the
     -- last `drop` directory entries out, moves every section down, makes the checksums right.
     local function older(b, drop, version)
       local nsec = string.unpack("<I4", b, 25)
@@ -355,13 +357,13 @@ describe("samtal", function()
       return head .. string.pack("<i8", xxh64(head)) .. dirbytes .. body
     end
 
-    it("reads corpora saved in formats 3 (no aliases), 4 (no stop times) and 5 (no token times)", function()
+    it("reads corpora saved in formats 3 (no aliases), 4 (no stop times), 5 (no token times) and 6 (no metadata)", function()
       local c = samtal.open(h.tempfile("ANNA: hej på dig\n\nBO: hej hej\n\nCECILIA: tack\n"))
       local p = os.tmpname() .. ".samtal"
       c:save(p)
       local b = h.read(p)
       os.remove(p)
-      for _, v in ipairs { { 3, 3 }, { 2, 4 }, { 1, 5 } } do
+      for _, v in ipairs { { 4, 3 }, { 3, 4 }, { 2, 5 }, { 1, 6 } } do
         local d = samtal.open(h.tempfile(older(b, v[1], v[2]), ".samtal"))
         assert.are.same({}, d:aliases())
         assert.are.same(c:speakers(), d:speakers())
@@ -369,6 +371,35 @@ describe("samtal", function()
         d:alias { BO = "Bo" }
         assert.are.equal("Bo", d:speakers()[2].name)
       end
+    end)
+
+    it("keeps the metadata checksummed, and names a damaged one", function()
+      local tsv = h.tempfile("name\tyear\n000_e744d110473e4ebd.txt\t1999\n", ".tsv")
+      local c = samtal.open("corpus", { metadata = tsv })
+      local p = os.tmpname() .. ".samtal"
+      c:save(p)
+      local b = h.read(p)
+      os.remove(p)
+      local sec = directory(b)[SECTION.metadata]
+      assert.is_true(sec.count > 0)
+      local at = sec.offset + 4 -- the tag's first byte, after its length
+      assert.are.equal("samtal metadata", b:sub(at + 1, at + 15))
+      local flipped = patch(b, at, "x")
+      local err = h.error_of(samtal.open, h.tempfile(flipped, ".samtal"))
+      assert.truthy(err:find("corrupt (checksum mismatch in section metadata)", 1, true), err)
+      local bad = h.tempfile(resum(flipped, SECTION.metadata), ".samtal")
+      err = h.error_of(samtal.open, bad)
+      assert.are.equal(bad .. ': corrupt (metadata: unknown tag "xamtal metadata 1")', err)
+      -- the number of columns (after the tag and the sidecar's path) made far too large
+      local ncols_at = at + #"samtal metadata 1" + 4 + #tsv
+      assert.are.equal(2, (string.unpack("<I4", b, ncols_at + 1)))
+      bad = h.tempfile(resum(patch(b, ncols_at, string.pack("<I4", 1000)), SECTION.metadata), ".samtal")
+      err = h.error_of(samtal.open, bad)
+      assert.truthy(err:find(bad .. ": corrupt (metadata: ", 1, true), err)
+      -- a sound file opens with it
+      local good = samtal.open(h.tempfile(b, ".samtal"))
+      assert.are.equal("1999", good:document(1).meta.year)
+      assert.is_true(good:verify())
     end)
 
     it("keeps the turns' stop times, and refuses a count that is not one per turn", function()
@@ -383,17 +414,19 @@ describe("samtal", function()
       assert.are.same({ 4.0, 6.25 }, stops)
       local b = h.read(p)
       os.remove(p)
-      -- the stop times' section (the last but one) says one stop time for two turns: the second
-      -- is cut off, the empty last section moves down, the checksums are made right
-      local at = HEADER + ENTRY * (NSECTIONS - 2)
+      -- the stop times' section says one stop time for two turns: the second is cut off, the
+      -- empty sections after it move down, the checksums are made right
+      local at = HEADER + ENTRY * SECTION.turn_stops
       assert.are.equal(2, (select(4, string.unpack("<I4I4I8I8", b, at + 1))))
-      local last = HEADER + ENTRY * (NSECTIONS - 1)
-      local last_off, last_count = select(3, string.unpack("<I4I4I8I8", b, last + 1))
-      assert.are.equal(0, last_count)
       b = patch(b, at + 16, string.pack("<I8", 1)):sub(1, #b - 8)
-      b = patch(b, last + 8, string.pack("<I8", last_off - 8))
+      for id = SECTION.turn_stops + 1, NSECTIONS - 1 do
+        local later = HEADER + ENTRY * id
+        local later_off, later_count = select(3, string.unpack("<I4I4I8I8", b, later + 1))
+        assert.are.equal(0, later_count)
+        b = patch(b, later + 8, string.pack("<I8", later_off - 8))
+      end
       b = patch(b, 16, string.pack("<I8", #b)) -- the file's size in the header
-      local bad = h.tempfile(resum(b, NSECTIONS - 2), ".samtal")
+      local bad = h.tempfile(resum(b, SECTION.turn_stops), ".samtal")
       local err = h.error_of(samtal.open, bad)
       assert.truthy(err:find("section turn_stops: 1 stop times for 2 turns", 1, true), err)
     end)

@@ -397,17 +397,32 @@ static uint32_t turn_speaker(lua_State *L, const sm_corpus *c, uint32_t t) {
     return sp;
 }
 
-/* c:save(path): writes the corpus to one file that samtal.open maps back (see store.h) */
+/* c:save_file(path [, metadata]) (c:save in init.lua gives the metadata): writes the corpus to one
+ * file that samtal.open maps back (see store.h); metadata, a string, is kept as the file's metadata
+ * section (c:saved_metadata()) */
 static int corpus_save(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     luaL_checktype(L, 2, LUA_TSTRING); /* a number would silently name a file "42" */
     const char *path = lua_tostring(L, 2);
+    size_t meta_n = 0;
+    const char *meta = lua_isnoneornil(L, 3) ? NULL : luaL_checklstring(L, 3, &meta_n);
     if (c->attrs.n)
         return luaL_error(
             L, "cannot save %s: saving a corpus with VRT attributes is not supported yet", path);
     sm_error err;
-    if (store_save(c, path, &err)) raise_err(L, &err);
+    if (store_save(c, path, meta, meta_n, &err)) raise_err(L, &err);
     return 0;
+}
+
+/* c:saved_metadata() -> string or nil: the metadata section of a corpus mapped from a saved file
+ * (what c:save was given), nil when it has none or was not mapped */
+static int corpus_saved_metadata(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    size_t n;
+    const char *meta = store_metadata(c, &n);
+    if (!meta) return 0;
+    lua_pushlstring(L, meta, n);
+    return 1;
 }
 
 /* c:verify() -> true: checks every section checksum of a corpus opened from a saved file */
@@ -1815,7 +1830,8 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"match_lines", corpus_match_lines},
                                           {"match_rows", corpus_match_rows},
                                           {"check_matches", corpus_check_matches},
-                                          {"save", corpus_save},
+                                          {"save_file", corpus_save},
+                                          {"saved_metadata", corpus_saved_metadata},
                                           {"attrset", corpus_attrset},
                                           {"attributes", corpus_attributes},
                                           {"warnings", corpus_warnings},

@@ -160,6 +160,7 @@ enum {
     S_ALIASES,     /* since version 4: the speaker alias rules, doc NUL label NUL name NUL each */
     S_TURN_STOPS,  /* since version 5: each turn's stop time (double), or none at all */
     S_TOKEN_TIMES, /* since version 6: each token's start and stop (sm_times), or none at all */
+    S_METADATA,    /* since version 7: the documents' metadata as the Lua layer serialised it */
     S_COUNT
 };
 
@@ -170,6 +171,7 @@ enum {
     ((version) == 3   ? S_ALIASES                                                                  \
      : (version) == 4 ? S_TURN_STOPS                                                               \
      : (version) == 5 ? S_TOKEN_TIMES                                                              \
+     : (version) == 6 ? S_METADATA                                                                 \
                       : S_COUNT)
 
 /* What each section holds; `bulk` ones grow with the text and are checksummed by
@@ -212,6 +214,7 @@ static const struct {
     [S_ALIASES] = {"aliases", 1, 0},
     [S_TURN_STOPS] = {"turn_stops", sizeof(double), 0},
     [S_TOKEN_TIMES] = {"token_times", sizeof(sm_times), 1},
+    [S_METADATA] = {"metadata", 1, 0},
 };
 
 #define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
@@ -410,7 +413,7 @@ static void w_lexicon(writer *w, int sec, const sm_lexicon *lx) {
 }
 
 /* Writes the sections in order; the header and directory are filled in afterwards. */
-static void write_sections(writer *w, const sm_corpus *c) {
+static void write_sections(writer *w, const sm_corpus *c, const char *meta, size_t meta_n) {
     const sm_doc *docs = c->docs.v;
     size_t nd = c->docs.n;
     w_begin(w, S_STRINGS);
@@ -527,6 +530,7 @@ static void write_sections(writer *w, const sm_corpus *c) {
     w_end(w);
     w_section(w, S_TURN_STOPS, c->turn_stops.v, c->turn_stops.n);    /* none, or one per turn */
     w_section(w, S_TOKEN_TIMES, c->token_times.v, c->token_times.n); /* none, or one per token */
+    w_section(w, S_METADATA, meta, meta ? meta_n : 0);
 }
 
 static int write_all_at(int fd, const void *data, size_t n, off_t at) {
@@ -585,7 +589,8 @@ static void sync_parent(const char *path) {
     }
 }
 
-int store_save(const sm_corpus *c, const char *path, sm_error *err) {
+int store_save(const sm_corpus *c, const char *path, const char *meta, size_t meta_n,
+               sm_error *err) {
     if (!c->finished)
         return sm_errorf(err, "cannot save %s: the corpus is not finished (no index yet)", path);
     if (!host_is_little_endian())
@@ -604,7 +609,7 @@ int store_save(const sm_corpus *c, const char *path, sm_error *err) {
     /* header and directory are written last, once the checksums are known */
     static const unsigned char zeros[DIR_END] = {0};
     w_raw(w, zeros, sizeof zeros);
-    write_sections(w, c);
+    write_sections(w, c, meta, meta_n);
     w_flush(w);
     if (!w->err) {
         file_header h;
@@ -647,6 +652,8 @@ typedef struct store_map {
     /* what has been checked since open: a bit per document (c->doc_checked points here), per
      * fold for its postings, per fold for its forms */
     uint8_t *doc_checked, *post_checked, *forms_checked;
+    const char *meta; /* the metadata section (in the mapping; checked at open), or NULL */
+    size_t meta_n;
 } store_map;
 
 /* What open is working on: the mapping, its directory, and where errors go. */
@@ -1130,9 +1137,10 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
         return failf(o, "more elements than ids");
     for (int s = 0; s < o->nsec; s++)
         if (!sections[s].bulk && check_checksum_read(o, s)) return -1;
-    /* the string sections end in a NUL, so no string read from them can run past them */
+    /* the string sections end in a NUL, so no string read from them can run past them (the
+     * metadata is bytes with lengths, which only the Lua layer reads, as a Lua string) */
     for (int s = 0; s < o->nsec; s++)
-        if (sections[s].elsize == 1 && sec_count(o, s) &&
+        if (sections[s].elsize == 1 && s != S_METADATA && sec_count(o, s) &&
             ((const char *)sec_data(o, s))[sec_count(o, s) - 1] != '\0')
             return failf(o, "section %s: not terminated", sections[s].name);
     if (check_lexicon(o, S_FORMS, &c->forms) || check_lexicon(o, S_FOLDS, &c->folds) ||
@@ -1420,6 +1428,10 @@ int store_open(sm_corpus *c, const char *path, sm_error *err) {
     const file_header *h = base;
     c->opts.invalid = (int)h->opt_invalid;
     c->opts.seg_flags = h->opt_seg_flags;
+    if (o.nsec > S_METADATA && sec_count(&o, S_METADATA)) {
+        m->meta = (const char *)sec_data(&o, S_METADATA);
+        m->meta_n = (size_t)sec_count(&o, S_METADATA);
+    }
     c->store = m;
     c->finished = 1;
     if (corpus_index_docs(c)) {
@@ -1431,6 +1443,12 @@ int store_open(sm_corpus *c, const char *path, sm_error *err) {
         return -1;
     }
     return 0;
+}
+
+const char *store_metadata(const sm_corpus *c, size_t *n) {
+    const store_map *m = c->store;
+    *n = m ? m->meta_n : 0;
+    return m ? m->meta : NULL;
 }
 
 int store_verify(const sm_corpus *c, sm_error *err) {

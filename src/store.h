@@ -12,13 +12,16 @@
 
 /* The format version this samtal writes; bumped whenever a stored array changes. Version 3 (the
  * same without the speaker aliases) is read too. */
-#define STORE_VERSION 6
+#define STORE_VERSION 7
 
-/* Writes the finished corpus c to `path` atomically: a temporary file in the same directory is
- * written, fsync'd and renamed over `path`, so a crash or a failure never leaves half a file
- * (on failure the temporary file is removed and `path` is untouched). Returns 0, or -1 with err
- * naming the path. c may itself be a mapped corpus. */
-int store_save(const sm_corpus *c, const char *path, sm_error *err);
+/* Writes the finished corpus c to `path` atomically, with meta[0..meta_n) (NULL: none) as its
+ * metadata section: bytes the caller serialised (the Lua layer's document metadata), given back
+ * by store_metadata on open. The file is written atomically: a temporary file in the same directory
+ * is written, fsync'd and renamed over `path`, so a crash or a failure never leaves half a file (on
+ * failure the temporary file is removed and `path` is untouched). Returns 0, or -1 with err naming
+ * the path. c may itself be a mapped corpus. */
+int store_save(const sm_corpus *c, const char *path, const char *meta, size_t meta_n,
+               sm_error *err);
 
 /* The file name ending of a saved corpus. */
 #define STORE_SUFFIX ".samtal"
@@ -42,6 +45,10 @@ int store_is_corpus(const char *path);
  * 361864)", "x.samtal: corrupt (checksum mismatch in section documents)", "x.samtal: format
  * version 4, this samtal reads 3". On failure *c stays zeroed. */
 int store_open(sm_corpus *c, const char *path, sm_error *err);
+
+/* The metadata section of mapped corpus c (its checksum checked at open), or NULL with *n = 0 when
+ * it has none or c was not mapped. */
+const char *store_metadata(const sm_corpus *c, size_t *n);
 
 /* Verifies the checksum of every section of a mapped corpus (reads the whole file once). Returns
  * 0, or -1 with err naming the file and the first section that does not match; 0 for a corpus

@@ -17,7 +17,7 @@ local RECEIVERS = { Corpus = "c", Hits = "hits", Counts = "counts", ResultTable 
 local RANK = { c = 1, samtal = 2, hits = 3, res = 4 }
 
 -- Corpus methods written in C: they have no Lua doc comment; README.md documents them.
-local C_METHODS = { "stats", "document", "token", "save", "verify", "close", "attributes" }
+local C_METHODS = { "stats", "document", "token", "verify", "close", "attributes" }
 
 --- The source text of a module: embedded in the command, or read from package.path.
 local function source_of(modname)

@@ -323,8 +323,12 @@ function samtal.open(source, opts)
   end
   if sidecar then
     metadata.attach(c, sidecar)
-  else
-    metadata.imported(c) -- what samtal's JSON export brought, if it was one
+  elseif opts.metadata ~= false then -- false: none at all
+    if c:saved_metadata() then -- a saved corpus: the metadata it was saved with
+      metadata.restore(c, paths[1])
+    else
+      metadata.imported(c) -- what samtal's JSON export brought, if it was one
+    end
   end
   return c
 end
@@ -369,6 +373,17 @@ end
 function samtal.remove_convention(name)
   check_string("remove_convention", 1, name)
   return convention.remove(name)
+end
+
+--- Writes the corpus to one file that `samtal.open` maps back without re-tokenising: text,
+-- structure, index, speaker aliases and document metadata (the sidecar's rows and columns, or
+-- what a JSON export brought). Written under a temporary name and renamed, so a failure leaves
+-- no half file.
+function Corpus:save(path)
+  if type(path) ~= "string" then -- a number would silently name a file "42"
+    error(("bad argument #1 to 'save' (string expected, got %s)"):format(type(path)), 2)
+  end
+  return self:save_file(path, metadata.serialize(self))
 end
 
 local c_document = Corpus.document

@@ -194,6 +194,68 @@ function metadata.imported(c)
   if any then meta_of[c] = { rows = rows, columns = columns, path = "the JSON export" } end
 end
 
+-- The metadata of a saved corpus (c:save): a tag, the sidecar's path, its columns, then each
+-- document's row as index and (column, value) pairs in column order; strings length-prefixed.
+local SAVED_TAG = "samtal metadata 1"
+
+--- The metadata of c as bytes for c:save to keep (nil when it has none); metadata.restore reads
+-- them back from the saved corpus.
+function metadata.serialize(c)
+  local m = meta_of[c]
+  if not m then return nil end
+  local parts = { string.pack("<s4s4I4", SAVED_TAG, m.path, #m.columns) }
+  for _, col in ipairs(m.columns) do parts[#parts + 1] = string.pack("<s4", col) end
+  local docs = {}
+  for i in pairs(m.rows) do docs[#docs + 1] = i end
+  table.sort(docs)
+  parts[#parts + 1] = string.pack("<I4", #docs)
+  for _, i in ipairs(docs) do
+    local row, pairs_ = m.rows[i], {}
+    for _, col in ipairs(m.columns) do
+      if row[col] ~= nil then pairs_[#pairs_ + 1] = string.pack("<s4s4", col, row[col]) end
+    end
+    parts[#parts + 1] = string.pack("<I4I4", i, #pairs_) .. table.concat(pairs_)
+  end
+  return table.concat(parts)
+end
+
+--- Attaches the metadata a saved corpus keeps (c:saved_metadata(), from metadata.serialize), if
+-- any. `where` names the file for errors: "x.samtal: corrupt (metadata: ...)".
+function metadata.restore(c, where)
+  local bytes = c:saved_metadata()
+  if not bytes then return end
+  local ndocs = c:stats().documents
+  local ok, err = pcall(function()
+    local tag, path, ncols, pos = string.unpack("<s4s4I4", bytes)
+    if tag ~= SAVED_TAG then error(("unknown tag %q"):format(tag), 0) end
+    local columns, known = {}, {}
+    for k = 1, ncols do
+      columns[k], pos = string.unpack("<s4", bytes, pos)
+      known[columns[k]] = true
+    end
+    local rows, ndocs_with = {}, string.unpack("<I4", bytes, pos)
+    pos = pos + 4
+    for _ = 1, ndocs_with do
+      local i, npairs
+      i, npairs, pos = string.unpack("<I4I4", bytes, pos)
+      if i < 1 or i > ndocs or rows[i] then error(("a row for document %d of %d"):format(i, ndocs), 0) end
+      local row = {}
+      for _ = 1, npairs do
+        local col, value
+        col, value, pos = string.unpack("<s4s4", bytes, pos)
+        if not known[col] then error(("a value of column %q, which it does not list"):format(col), 0) end
+        row[col] = value
+      end
+      rows[i] = row
+    end
+    if pos ~= #bytes + 1 then error(("%d bytes after its end"):format(#bytes + 1 - pos), 0) end
+    meta_of[c] = { rows = rows, columns = columns, path = path }
+  end)
+  if not ok then
+    error(("%s: corrupt (metadata: %s)"):format(where, tostring(err):gsub("^.-:%d+: ", "")), 0)
+  end
+end
+
 --- The sidecar of a directory: metadata.csv, metadata.tsv or metadata.json in it, or nil.
 function metadata.find(dir, filetype)
   local sep = dir:sub(-1) == "/" and "" or "/"

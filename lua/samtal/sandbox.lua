@@ -79,10 +79,11 @@ for name in sgmatch([[attributes attrset close collocate_counts collocate_rows c
   keymap_custom kwic_hits
   match_hit match_hits match_lines match_rows match_words match_permute check_matches speaker_turnset
   ngram_counts part_counts quotation_list speaker_list speaker_names speech_sentences stats tally_groups
-  tally_keys token turn turn_columns turn_ids turnset turnset_of verify warnings set_aliases alias_rules]], "%S+") do
+  tally_keys token turn turn_columns turn_ids turnset turnset_of verify warnings set_aliases alias_rules
+  saved_metadata]], "%S+") do
   sandbox.CORPUS_SAFE[name] = true
 end
-sandbox.CORPUS_CHECKED = { save = true, stretch_verify = true, export_vrt = true, export_json = true }
+sandbox.CORPUS_CHECKED = { save_file = true, stretch_verify = true, export_vrt = true, export_json = true }
 
 local function is_c(f)
   return type(f) == "function" and dgetinfo(f, "S").what == "C"
@@ -515,7 +516,7 @@ function sandbox.run(script_path, args, opts)
     core_open = core.open, core_listdir = core.listdir, core_filetype = core.filetype,
   }
   local Corpus = core.Corpus
-  local raw_save, raw_verify, raw_turn, raw_export = Corpus.save, Corpus.stretch_verify, Corpus.turn,
+  local raw_save, raw_verify, raw_turn, raw_export = Corpus.save_file, Corpus.stretch_verify, Corpus.turn,
     Corpus.export_vrt
   local raw_export_json = Corpus.export_json
   local saved_input, saved_output = io.input(), io.output()
@@ -611,7 +612,7 @@ function sandbox.run(script_path, args, opts)
     if type(p) == "string" then check("samtal.open", { p }, "r") end
     return raw.core_filetype(p, ...)
   end
-  function w.save(c, path, ...)
+  function w.save_file(c, path, ...)
     if type(path) == "string" then check("c:save", { path }, "w") end
     return raw_save(c, path, ...)
   end
