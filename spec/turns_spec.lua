@@ -311,3 +311,52 @@ describe("samtal", function()
     end)
   end)
 end)
+
+describe("the turn of each token", function()
+  -- c:token(i).turn_id against the turns' own token ranges: turns of one word, of none (an event
+  -- only) and of hundreds, so the sampled turns the lookup starts from (a turn every 64 tokens)
+  -- fall inside long turns, at their edges and among empty ones
+  local function check_every_token(c, what)
+    local n, seen = 0, 0
+    for t in c:turns() do
+      for i = t.first_token, t.first_token + t.tokens - 1 do
+        local tok = c:token(i)
+        if tok.turn_id ~= t.id then
+          error(("%s: token %d is in turn %d, the lookup says %d"):format(what, i, t.id, tok.turn_id))
+        end
+        seen = seen + 1
+      end
+      n = n + 1
+    end
+    assert.are.equal(c:stats().tokens, seen, what)
+    assert.is_true(n > 0, what)
+  end
+
+  it("is the turn whose tokens hold it, built and mapped, on inline and real transcripts", function()
+    local parts = {}
+    for k = 1, 400 do
+      local who = ({ "ANNA", "BO", "CILLA" })[k % 3 + 1]
+      local body = k % 7 == 0 and "[skratt]" or k % 11 == 0 and ("ord "):rep(150 + k) or k % 2 == 0 and "ja" or "nej, nej"
+      parts[#parts + 1] = who .. ": " .. body
+    end
+    local inline = h.tempfile(table.concat(parts, "\n\n") .. "\n")
+    local empty, long = 0, 0
+    for t in samtal.open(inline):turns() do
+      if t.tokens == 0 then empty = empty + 1 end
+      if t.tokens > 2 * 64 then long = long + 1 end
+    end
+    assert.is_true(empty >= 50 and long >= 30, ("%d empty turns, %d long ones"):format(empty, long))
+    local sources = { inline, "corpus" }
+    local p = assert(io.popen("find " .. h.shared .. " -mindepth 1 -maxdepth 1 -type d | sort"))
+    for dir in p:lines() do sources[#sources + 1] = dir end
+    p:close()
+    assert.is_true(#sources >= 6)
+    for _, source in ipairs(sources) do
+      local c = samtal.open(source)
+      check_every_token(c, source)
+      local saved = h.tempfile("", ".samtal")
+      c:save(saved)
+      check_every_token(samtal.open(saved), source .. " (saved)")
+    end
+  end)
+end)

@@ -519,8 +519,10 @@ void corpus_free(sm_corpus *c) {
     VEC_FREE(c->aliases);
     free(c->turn_starts); /* derived, malloc'd, mapped corpus or not */
     free(c->doc_starts);
+    free(c->turn_samples);
     c->turn_starts = NULL;
     c->doc_starts = NULL;
+    c->turn_samples = NULL;
     if (c->store) { /* a mapped corpus: its arrays live in the mapping */
         store_close(c);
         memset(c, 0, sizeof *c);
@@ -562,12 +564,37 @@ void corpus_free(sm_corpus *c) {
 
 int corpus_index_docs(sm_corpus *c) {
     uint32_t *starts = malloc((c->docs.n ? c->docs.n : 1) * sizeof *starts);
-    if (!starts) return -1;
+    /* calloc: a mapped corpus's slots are filled as documents are checked, so pages of
+     * documents never used are never touched */
+    uint32_t *samples = calloc(c->tokens.n / TURN_SAMPLE + 1, sizeof *samples);
+    if (!starts || !samples) {
+        free(starts);
+        free(samples);
+        return -1;
+    }
     for (size_t d = 0; d < c->docs.n; d++)
         starts[d] = c->docs.v[d].tok_first;
     free(c->doc_starts);
+    free(c->turn_samples);
     c->doc_starts = starts;
+    c->turn_samples = samples;
+    if (!c->store)
+        for (size_t d = 0; d < c->docs.n; d++)
+            corpus_sample_turns(c, (uint32_t)d);
     return 0;
+}
+
+void corpus_sample_turns(const sm_corpus *c, uint32_t doc) {
+    const sm_doc *d = &c->docs.v[doc];
+    if (!c->turn_samples || d->tok_count == 0 || d->turn_count == 0) return;
+    uint64_t tok_end = (uint64_t)d->tok_first + d->tok_count;
+    uint32_t t = d->turn_first, turn_end = d->turn_first + d->turn_count;
+    for (uint64_t k = ((uint64_t)d->tok_first + TURN_SAMPLE - 1) / TURN_SAMPLE;
+         k * TURN_SAMPLE < tok_end; k++) {
+        while (t + 1 < turn_end && c->turns.v[t + 1].tok_first <= k * TURN_SAMPLE)
+            t++;
+        c->turn_samples[k] = t;
+    }
 }
 
 /* Both read only the document records, which open checks. */
@@ -621,16 +648,21 @@ int corpus_turn_label(const sm_corpus *c, uint32_t turn, uint32_t *speaker, sm_e
 uint32_t corpus_token_turn(const sm_corpus *c, uint32_t tok) {
     const sm_doc *d = &c->docs.v[corpus_token_doc(c, tok)];
     CORPUS_EXPECT_CHECKED(c, (uint32_t)(d - c->docs.v));
-    /* last turn of the document whose first token is <= tok */
+    /* last turn of the document whose first token is <= tok (its first turn if none is): a
+     * binary search between the samples on either side of tok, when they are in its document
+     * (a search over the document's turns was mostly cache misses) */
+    if (d->turn_count == 0) /* a token always has a turn */
+        return d->turn_first < c->turns.n ? d->turn_first : 0;
+    uint64_t k = tok / TURN_SAMPLE, tok_end = (uint64_t)d->tok_first + d->tok_count;
     size_t lo = d->turn_first, hi = (size_t)d->turn_first + d->turn_count;
-    if (lo == hi) return lo < c->turns.n ? (uint32_t)lo : 0; /* a token always has a turn */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->turns.v[mid].tok_first <= tok)
-            lo = mid;
-        else
-            hi = mid;
+    if (c->turn_samples) {
+        if (k * TURN_SAMPLE >= d->tok_first) lo = c->turn_samples[k];
+        if ((k + 1) * TURN_SAMPLE < tok_end) hi = (size_t)c->turn_samples[k + 1] + 1;
     }
+    const sm_turn *at = c->turns.v + lo; /* branch-free: a conditional move per step */
+    for (size_t n = hi - lo; n > 1; n -= n / 2)
+        at = at[n / 2].tok_first <= tok ? at + n / 2 : at;
+    lo = (size_t)(at - c->turns.v);
     while (lo > d->turn_first && c->turns.v[lo].tok_count == 0)
         lo--; /* empty turns share their first token */
     return (uint32_t)lo;

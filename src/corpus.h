@@ -159,10 +159,15 @@ typedef struct sm_corpus {
     /* the forms of each fold: fold_forms[fold_forms_start[f] .. fold_forms_start[f+1]); built by
      * index_build_fold_forms, and saved (rebuilt at open, they took 60 ms at 1.5 million forms) */
     uint32_t *fold_forms_start, *fold_forms;
-    uint8_t *turn_starts;  /* bit t set: token t starts a turn (derived, built on first use) */
-    uint32_t *doc_starts;  /* the first token of each document, for corpus_token_doc (derived) */
-    sm_lexicon attr_names; /* positional attributes beyond word, by id */
-    VEC(sm_attr) attrs;    /* by attribute id */
+    uint8_t *turn_starts; /* bit t set: token t starts a turn (derived, built on first use) */
+    uint32_t *doc_starts; /* the first token of each document, for corpus_token_doc (derived) */
+    /* the turn of every TURN_SAMPLE-th token (derived, corpus_token_turn narrows its search with
+     * it): slot k holds the last turn of token k * TURN_SAMPLE's document that starts at or
+     * before it. Filled for every document by corpus_index_docs, or for a mapped corpus a
+     * document at a time when it is checked (corpus_sample_turns). */
+    uint32_t *turn_samples;
+    sm_lexicon attr_names;        /* positional attributes beyond word, by id */
+    VEC(sm_attr) attrs;           /* by attribute id */
     const char *const *vrt_names; /* names of VRT columns after the word, if the file has none */
     sm_load_opts opts;
     VEC(sm_warning) warnings; /* in loading order; a saved corpus keeps none */
@@ -225,9 +230,14 @@ void corpus_doc_free(sm_doc *d);
 /* Builds the index; after it the corpus is read-only. */
 int corpus_finish(sm_corpus *c, sm_error *err);
 
-/* Builds c->doc_starts from the documents (corpus_finish and store_open call it). Returns 0, or -1
- * if memory ran out. */
+/* Builds c->doc_starts from the documents (corpus_finish and store_open call it), and
+ * c->turn_samples (filled unless the corpus is mapped). Returns 0, or -1 if memory ran out. */
 int corpus_index_docs(sm_corpus *c);
+
+#define TURN_SAMPLE 64 /* tokens between two of c->turn_samples */
+
+/* Fills the slots of c->turn_samples that fall in document `doc` (its turns must be sound). */
+void corpus_sample_turns(const sm_corpus *c, uint32_t doc);
 
 /* Frees everything; a zeroed or freed corpus may be freed again. */
 void corpus_free(sm_corpus *c);

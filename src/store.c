@@ -1299,6 +1299,7 @@ int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
         bad |= sv[k] <= sv[k - 1];
     if (bad || (d->sent_count && sv[d->sent_count - 1] >= tok_end))
         return store_corrupt(c, err, "section sentences: document %u: starts out of order", i);
+    corpus_sample_turns(c, i); /* its turns are sound now */
     bit_set(m->doc_checked, i);
     return 0;
 }
