@@ -4,7 +4,8 @@
 -- OUTDIR/<name>.samtal, every other one with the load options that the header records, and the
 -- first four together as OUTDIR/all.samtal; each is then compacted (fuzz/storefile.lua: hash tables
 -- cut to size, so that a seed is a few KB instead of 10) if the compacted file still opens to
--- the same corpus. VRT files are left out: a corpus with positional attributes cannot be saved.
+-- the same corpus. A VRT file's positional attributes are saved too (their values' hash tables
+-- stay as written: storefile.lua compacts whole-section lexicons only).
 local samtal = require "samtal"
 local storefile = dofile("fuzz/storefile.lua")
 

@@ -71,8 +71,10 @@ function M.repair(bytes)
   return put(bytes, 56, string.pack("<i8", M.xxh64(bytes, 1, 56)))
 end
 
--- The lexicons as store.c lays them out: pool, entries, slots (section ids of the entries).
-local LEXICON_ENTRIES = { 16, 20, 23 }
+-- The lexicons as store.c lays them out: pool, entries, slots (section ids of the entries):
+-- forms, folds, speaker names, and (format 7) the names of a VRT's attributes. The attributes'
+-- values are several lexicons end to end in one set of sections, and stay as they are.
+local LEXICON_ENTRIES = { 16, 20, 23, 35 }
 
 function M.compact(bytes)
   if #bytes < HEADER or bytes:sub(1, 8) ~= "SAMTALC\x1A" then return nil end
@@ -86,7 +88,7 @@ function M.compact(bytes)
   end
   for _, ent in ipairs(LEXICON_ENTRIES) do
     local entries, slots = secs[ent], secs[ent + 1]
-    if entries.elsize ~= 12 or slots.elsize ~= 4 then return nil end
+    if not (entries and slots) or entries.elsize ~= 12 or slots.elsize ~= 4 then return nil end
     local n, nslots = entries.count, 0
     if n > 0 then
       nslots = 1

@@ -8,8 +8,8 @@ local HEADER, ENTRY = 64, 32
 -- section ids, as store.c numbers them
 local SECTION = { documents = 1, text = 2, segments = 5, layout_turns = 6, turns = 11, tokens = 13, sentences = 14,
   fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29,
-  turn_stops = 31, metadata = 33 }
-local VERSION, NSECTIONS = 7, 34
+  turn_stops = 31, metadata = 33, attr_value_pool = 37, attr_parts = 40, attr_tokens = 41 }
+local VERSION, NSECTIONS = 7, 42
 
 --- XXH64 with seed 0, the checksum of the header, the directory and every section.
 local P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
@@ -327,8 +327,8 @@ describe("samtal", function()
         h.error_of(samtal.open, p))
     end)
 
-    -- An older format from a file of this one: format 6 is format 7 without its last section
-    -- (the metadata), format 5 format 6 without its last (the tokens' times), format 4 format 5
+    -- An older format from a file of this one: format 6 is format 7 without its last nine sections
+    -- (the metadata and the VRT attributes), format 5 format 6 without its last (the tokens' times), format 4 format 5
     -- without its last (the turns' stop times), format 3 format 4 without its last (the
     -- aliases). Takes the
     -- last `drop` directory entries out, moves every section down, makes the checksums right.
@@ -363,7 +363,7 @@ describe("samtal", function()
       c:save(p)
       local b = h.read(p)
       os.remove(p)
-      for _, v in ipairs { { 4, 3 }, { 3, 4 }, { 2, 5 }, { 1, 6 } } do
+      for _, v in ipairs { { 12, 3 }, { 11, 4 }, { 10, 5 }, { 9, 6 } } do
         local d = samtal.open(h.tempfile(older(b, v[1], v[2]), ".samtal"))
         assert.are.same({}, d:aliases())
         assert.are.same(c:speakers(), d:speakers())
@@ -371,6 +371,34 @@ describe("samtal", function()
         d:alias { BO = "Bo" }
         assert.are.equal("Bo", d:speakers()[2].name)
       end
+    end)
+
+    it("checks a VRT's attributes: their sizes at open, each token's value with its document", function()
+      local vrt = "<!-- #vrt positional-attributes: word pos lemma -->\n<text id=\"t\">\n<u who=\"A\">\n<s>\n"
+        .. "Vi\tPN\tvi\nbehöver\tVB\tbehöva\nvård\tNN\tvård\n</s>\n</u>\n</text>\n"
+      local c = samtal.open(h.tempfile(vrt, ".vrt"))
+      local p = os.tmpname() .. ".samtal"
+      c:save(p)
+      local b = h.read(p)
+      os.remove(p)
+      local dir = directory(b)
+      assert.are.equal(2 * 3, dir[SECTION.attr_tokens].count) -- two attributes, three tokens
+      assert.are.equal(6, dir[SECTION.attr_parts].count)
+      -- lemma of the second token: a value id past the lemmas
+      local bad = h.tempfile(set_u32(b, SECTION.attr_tokens, 3 + 1, 99), ".samtal")
+      local d = samtal.open(bad)
+      local err = h.error_of(d.count, d, '[lemma="vård"]')
+      assert.truthy(err:find(bad .. ": corrupt (section attr_tokens: a value out of range in document 0)", 1, true), err)
+      -- the first attribute's pool said a byte longer: it runs into the second's
+      local at = dir[SECTION.attr_parts].offset
+      local pool = string.unpack("<I8", b, at + 1)
+      bad = h.tempfile(resum(patch(b, at, string.pack("<I8", pool + 1)), SECTION.attr_parts), ".samtal")
+      err = h.error_of(samtal.open, bad)
+      assert.truthy(err:find(bad .. ": corrupt (", 1, true), err)
+      bad = h.tempfile(resum(patch(b, at, string.pack("<I8", 1 << 40)), SECTION.attr_parts), ".samtal")
+      err = h.error_of(samtal.open, bad)
+      assert.truthy(err:find("section attr_parts: attribute 0 runs past section attr_value_pool", 1, true), err)
+      assert.are.equal(1, samtal.open(h.tempfile(b, ".samtal")):count('[lemma="vård"]'))
     end)
 
     it("keeps the metadata checksummed, and names a damaged one", function()

@@ -92,13 +92,31 @@ describe("samtal", function()
       assert.are.equal(2, c:count('[lemma="vård"]'))
     end)
 
-    it("raises on a VRT file without tokens, and refuses to save attributes", function()
+    it("raises on a VRT file without tokens", function()
       local p = h.tempfile('<text id="x">\n</text>\n', ".vrt")
       assert.are.equal(p .. ": a VRT file without any token line", h.error_of(samtal.open, p))
-      local c = samtal.open(h.tempfile(VRT, ".vrt"))
+    end)
+
+    it("saves the attributes with the corpus: the saved corpus answers alike", function()
+      local named = VRT:gsub("^[^\n]*\n", "<!-- #vrt positional-attributes: word pos lemma msd -->\n")
+        :gsub("\nVi\tPN\tvi\n", "\nVi\tPN\tvi\tPN.UTR.SIN.DEF.SUB\n")
+      local c = samtal.open({ h.tempfile(named, ".vrt"), h.tempfile("ANNA: nära vård\n"), h.tempfile(VRT, ".vrt") })
       local out = h.tempfile("", ".samtal")
-      assert.has_error(function() c:save(out) end,
-        "cannot save " .. out .. ": saving a corpus with VRT attributes is not supported yet")
+      c:save(out)
+      local d = samtal.open(out)
+      assert.are.same({ "pos", "lemma", "msd" }, d:attributes())
+      assert.are.equal(c:fingerprint(), d:fingerprint())
+      for _, q in ipairs { '[lemma="vård" & pos="NN"]', '[pos="VB"] [pos="JJ"] [lemma="vård"]', '[pos="V.*"]',
+        '[pos="JJ"] vård', '[msd="PN.*"]', '[msd=""]', '[lemma="A&O"]', "nära vård" } do
+        assert.are.equal(c:count(q), d:count(q), q)
+      end
+      assert.are.same({ 4, 2, 1 }, { d:count('[lemma="vård" & pos="NN"]'), d:count("nära vård") - 1,
+        d:count('[msd="PN.*"]') })
+      assert.is_true(d:verify())
+      -- and saved again from the mapped corpus
+      local again = h.tempfile("", ".samtal")
+      d:save(again)
+      assert.are.equal(h.read(out), h.read(again))
     end)
   end)
 end)

@@ -406,9 +406,6 @@ static int corpus_save(lua_State *L) {
     const char *path = lua_tostring(L, 2);
     size_t meta_n = 0;
     const char *meta = lua_isnoneornil(L, 3) ? NULL : luaL_checklstring(L, 3, &meta_n);
-    if (c->attrs.n)
-        return luaL_error(
-            L, "cannot save %s: saving a corpus with VRT attributes is not supported yet", path);
     sm_error err;
     if (store_save(c, path, meta, meta_n, &err)) raise_err(L, &err);
     return 0;

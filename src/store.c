@@ -35,7 +35,8 @@
  *       * a document, before anything of it is read (store_check_doc; callers go through
  *         corpus_check_doc, see corpus.h): its turns (in order, each in the document and on its
  *         layout turn, with a known speaker, covering its tokens exactly), its layout turns and
- *         segments, its tokens' form ids and offsets, and its sentence starts;
+ *         segments, its tokens' form ids and offsets, its sentence starts, and its tokens'
+ *         values of a VRT's positional attributes;
  *       * a fold's range in the index on every use (two reads), and its postings (token ids,
  *         strictly ascending) the first time they are read (store_check_postings);
  *       * a fold's forms (each of that fold, ascending) the first time (store_check_fold_forms);
@@ -161,6 +162,13 @@ enum {
     S_TURN_STOPS,  /* since version 5: each turn's stop time (double), or none at all */
     S_TOKEN_TIMES, /* since version 6: each token's start and stop (sm_times), or none at all */
     S_METADATA,    /* since version 7: the documents' metadata as the Lua layer serialised it */
+    S_ATTR_NAMES, /* since version 7: a VRT's positional attributes' names (pool, entries, slots) */
+    S_ATTR_VALUES =
+        S_ATTR_NAMES + 3, /* each attribute's values: pools, entries, slots end to end */
+    S_ATTR_PARTS =
+        S_ATTR_VALUES + 3, /* per attribute: its pool bytes, entries and slots (uint64) */
+    S_ATTR_TOKENS, /* per attribute, every token's value id (or LEX_NONE), attribute after attribute
+                    */
     S_COUNT
 };
 
@@ -215,6 +223,14 @@ static const struct {
     [S_TURN_STOPS] = {"turn_stops", sizeof(double), 0},
     [S_TOKEN_TIMES] = {"token_times", sizeof(sm_times), 1},
     [S_METADATA] = {"metadata", 1, 0},
+    [S_ATTR_NAMES] = {"attr_name_pool", 1, 0},
+    [S_ATTR_NAMES + 1] = {"attr_name_entries", sizeof(sm_lexentry), 0},
+    [S_ATTR_NAMES + 2] = {"attr_name_slots", sizeof(uint32_t), 0},
+    [S_ATTR_VALUES] = {"attr_value_pool", 1, 1},
+    [S_ATTR_VALUES + 1] = {"attr_value_entries", sizeof(sm_lexentry), 1},
+    [S_ATTR_VALUES + 2] = {"attr_value_slots", sizeof(uint32_t), 1},
+    [S_ATTR_PARTS] = {"attr_parts", sizeof(uint64_t), 0},
+    [S_ATTR_TOKENS] = {"attr_tokens", sizeof(uint32_t), 1},
 };
 
 #define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
@@ -531,6 +547,32 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
     w_section(w, S_TURN_STOPS, c->turn_stops.v, c->turn_stops.n);    /* none, or one per turn */
     w_section(w, S_TOKEN_TIMES, c->token_times.v, c->token_times.n); /* none, or one per token */
     w_section(w, S_METADATA, meta, meta ? meta_n : 0);
+    /* a VRT's positional attributes: the values' lexicons end to end, each entry's offset
+     * within its own pool, and their sizes in attr_parts */
+    w_lexicon(w, S_ATTR_NAMES, &c->attr_names);
+    w_begin(w, S_ATTR_VALUES);
+    for (size_t a = 0; a < c->attrs.n; a++)
+        w_put(w, c->attrs.v[a].values.pool.s, c->attrs.v[a].values.pool.n);
+    w_end(w);
+    w_begin(w, S_ATTR_VALUES + 1);
+    for (size_t a = 0; a < c->attrs.n; a++)
+        w_put(w, c->attrs.v[a].values.entries, c->attrs.v[a].values.n * sizeof(sm_lexentry));
+    w_end(w);
+    w_begin(w, S_ATTR_VALUES + 2);
+    for (size_t a = 0; a < c->attrs.n; a++)
+        w_put(w, c->attrs.v[a].values.slots, c->attrs.v[a].values.nslots * sizeof(uint32_t));
+    w_end(w);
+    w_begin(w, S_ATTR_PARTS);
+    for (size_t a = 0; a < c->attrs.n; a++) {
+        const sm_lexicon *v = &c->attrs.v[a].values;
+        uint64_t part[3] = {v->pool.n, v->n, v->nslots};
+        w_put(w, part, sizeof part);
+    }
+    w_end(w);
+    w_begin(w, S_ATTR_TOKENS); /* one value per token each: corpus_finish pads them */
+    for (size_t a = 0; a < c->attrs.n; a++)
+        w_put(w, c->attrs.v[a].tokens.v, c->tokens.n * sizeof(uint32_t));
+    w_end(w);
 }
 
 static int write_all_at(int fd, const void *data, size_t n, off_t at) {
@@ -654,6 +696,7 @@ typedef struct store_map {
     uint8_t *doc_checked, *post_checked, *forms_checked;
     const char *meta; /* the metadata section (in the mapping; checked at open), or NULL */
     size_t meta_n;
+    sm_attr *attrs; /* c->attrs.v: each attribute's lexicon and values point into the mapping */
 } store_map;
 
 /* What open is working on: the mapping, its directory, and where errors go. */
@@ -767,7 +810,8 @@ static void stream_close(stream *s) {
     free(s);
 }
 
-static stream *stream_open(const opener *o, int sec) {
+/* A stream over `count` elements of section sec from element `first` on (in bounds). */
+static stream *stream_part(const opener *o, int sec, uint64_t first, uint64_t count) {
     stream *s = malloc(sizeof *s);
     if (s && (s->buf = malloc(STREAM_BYTES)) == NULL) {
         free(s);
@@ -777,11 +821,15 @@ static stream *stream_open(const opener *o, int sec) {
     s->o = o;
     s->elsize = o->dir[sec].elsize;
     s->cap = STREAM_BYTES / s->elsize;
-    s->left = o->dir[sec].count;
-    s->off = o->dir[sec].offset;
+    s->left = count;
+    s->off = o->dir[sec].offset + first * s->elsize;
     s->n = s->at = 0;
     s->failed = 0;
     return s;
+}
+
+static stream *stream_open(const opener *o, int sec) {
+    return stream_part(o, sec, 0, o->dir[sec].count);
 }
 
 /* Reads the next buffer-full; 0 at the end or on a read error (then s->failed is set). */
@@ -893,15 +941,16 @@ static uint32_t scan_slots(const uint32_t *v, size_t n, uint32_t max, uint64_t *
  * in a NUL; slots a power of two with room to spare, each empty or naming an entry, every entry
  * once; and the table finds its first entry (which also catches a file written by a samtal whose
  * string hash differs). */
-static int check_lexicon(const opener *o, int sec, sm_lexicon *lx) {
-    uint64_t pool = sec_count(o, sec), n = sec_count(o, sec + 1), nslots = sec_count(o, sec + 2);
-    const char *s = sec_data(o, sec);
+static int check_lexicon_part(const opener *o, int sec, const uint64_t at[3], const uint64_t len[3],
+                              sm_lexicon *lx) {
+    uint64_t pool = len[0], n = len[1], nslots = len[2];
+    const char *s = (const char *)sec_data(o, sec) + at[0];
     if (n >= LEX_NONE || (nslots == 0 ? n != 0 : (nslots & (nslots - 1)) || nslots <= n))
         return failf(o, "section %s: %llu entries in a table of %llu", sections[sec + 2].name,
                      (unsigned long long)n, (unsigned long long)nslots);
     if (pool && s[pool - 1] != '\0')
         return failf(o, "section %s: not terminated", sections[sec].name);
-    stream *st = stream_open(o, sec + 1);
+    stream *st = stream_part(o, sec + 1, at[1], n);
     if (!st) return no_memory(o);
     sm_lexentry prev = {0, UINT32_MAX, 0}; /* none yet */
     uint64_t i = 0;
@@ -921,7 +970,7 @@ static int check_lexicon(const opener *o, int sec, sm_lexicon *lx) {
     if (bad || end != pool)
         return failf(o, "section %s: entry %llu does not match the pool", sections[sec + 1].name,
                      (unsigned long long)(bad ? i : n));
-    st = stream_open(o, sec + 2);
+    st = stream_part(o, sec + 2, at[2], nslots);
     if (!st) return no_memory(o);
     uint64_t used = 0;
     uint32_t over = 0;
@@ -935,14 +984,21 @@ static int check_lexicon(const opener *o, int sec, sm_lexicon *lx) {
         return failf(o, "section %s: the table does not hold every entry once",
                      sections[sec + 2].name);
     lx->pool = (sm_buf){(char *)s, (size_t)pool, (size_t)pool};
-    lx->entries = (sm_lexentry *)sec_data(o, sec + 1);
+    lx->entries = (sm_lexentry *)sec_data(o, sec + 1) + at[1];
     lx->n = lx->cap = (size_t)n;
-    lx->slots = (uint32_t *)sec_data(o, sec + 2);
+    lx->slots = (uint32_t *)sec_data(o, sec + 2) + at[2];
     lx->nslots = (size_t)nslots;
     if (n && lex_find(lx, s, lx->entries[0].len) != 0)
         return failf(o, "section %s: the table does not find its own entries",
                      sections[sec + 2].name);
     return 0;
+}
+
+/* A lexicon that is the whole of its three sections. */
+static int check_lexicon(const opener *o, int sec, sm_lexicon *lx) {
+    const uint64_t at[3] = {0, 0, 0};
+    const uint64_t len[3] = {sec_count(o, sec), sec_count(o, sec + 1), sec_count(o, sec + 2)};
+    return check_lexicon_part(o, sec, at, len, lx);
 }
 
 /* Running positions in the per-document sections while the documents are walked. */
@@ -1127,6 +1183,46 @@ static int check_form_info(const opener *o, const sm_corpus *c) {
     return 0;
 }
 
+/* A VRT's positional attributes (version 7 on): the names' lexicon, each attribute's values'
+ * lexicon (its part of the value sections, sized by attr_parts) and its value of every token
+ * (checked a document at a time, with the document: store_check_doc). */
+static int load_attrs(const opener *o, sm_corpus *c, store_map *m) {
+    if (check_lexicon(o, S_ATTR_NAMES, &c->attr_names)) return -1;
+    uint64_t na = c->attr_names.n;
+    if (sec_count(o, S_ATTR_PARTS) != 3 * na)
+        return failf(o, "section attr_parts: %llu sizes for %llu attributes",
+                     (unsigned long long)sec_count(o, S_ATTR_PARTS), (unsigned long long)na);
+    if (sec_count(o, S_ATTR_TOKENS) != na * c->tokens.n)
+        return failf(o, "section attr_tokens: %llu values for %llu attributes of %zu tokens",
+                     (unsigned long long)sec_count(o, S_ATTR_TOKENS), (unsigned long long)na,
+                     c->tokens.n);
+    m->attrs = calloc(na ? (size_t)na : 1, sizeof *m->attrs);
+    if (!m->attrs) return no_memory(o);
+    const uint64_t *parts = sec_data(o, S_ATTR_PARTS);
+    uint64_t at[3] = {0, 0, 0};
+    for (uint64_t a = 0; a < na; a++) {
+        uint64_t len[3];
+        for (int k = 0; k < 3; k++) {
+            len[k] = parts[3 * a + k];
+            if (len[k] > sec_count(o, S_ATTR_VALUES + k) - at[k])
+                return failf(o, "section attr_parts: attribute %llu runs past section %s",
+                             (unsigned long long)a, sections[S_ATTR_VALUES + k].name);
+        }
+        if (check_lexicon_part(o, S_ATTR_VALUES, at, len, &m->attrs[a].values)) return -1;
+        for (int k = 0; k < 3; k++)
+            at[k] += len[k];
+        m->attrs[a].tokens.v = (uint32_t *)sec_data(o, S_ATTR_TOKENS) + a * c->tokens.n;
+        m->attrs[a].tokens.n = m->attrs[a].tokens.cap = c->tokens.n;
+    }
+    for (int k = 0; k < 3; k++)
+        if (at[k] != sec_count(o, S_ATTR_VALUES + k))
+            return failf(o, "section attr_parts: the sizes do not add up to section %s",
+                         sections[S_ATTR_VALUES + k].name);
+    c->attrs.v = m->attrs;
+    c->attrs.n = c->attrs.cap = (size_t)na;
+    return 0;
+}
+
 /* Points c into the mapping. Checks what every query relies on (the lexicons, form_info, the
  * document records, the small sections) and the counts of the rest; the contents of the big
  * per-token and per-turn arrays are checked as they are used (store_check_doc and below). */
@@ -1152,6 +1248,7 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     c->form_info.n = c->form_info.cap = c->forms.n;
     c->tokens.v = (sm_token *)sec_data(o, S_TOKENS);
     c->tokens.n = c->tokens.cap = (size_t)ntokens;
+    if (o->nsec > S_ATTR_TOKENS && load_attrs(o, c, m)) return -1;
 
     /* the ends of the index arrays; each fold's part is checked when it is used */
     uint64_t nsent = sec_count(o, S_SENTENCES);
@@ -1299,6 +1396,15 @@ int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
         bad |= sv[k] <= sv[k - 1];
     if (bad || (d->sent_count && sv[d->sent_count - 1] >= tok_end))
         return store_corrupt(c, err, "section sentences: document %u: starts out of order", i);
+    for (size_t a = 0; a < c->attrs.n; a++) { /* its tokens' attribute values */
+        const uint32_t *v = c->attrs.v[a].tokens.v + d->tok_first;
+        uint32_t nvals = (uint32_t)c->attrs.v[a].values.n, bad_val = 0;
+        for (uint32_t k = 0; k < d->tok_count; k++)
+            bad_val |= v[k] != LEX_NONE && v[k] >= nvals;
+        if (bad_val)
+            return store_corrupt(c, err, "section attr_tokens: a value out of range in document %u",
+                                 i);
+    }
     corpus_sample_turns(c, i); /* its turns are sound now */
     bit_set(m->doc_checked, i);
     return 0;
@@ -1359,6 +1465,7 @@ static void map_free(store_map *m) {
     free(m->doc_checked);
     free(m->post_checked);
     free(m->forms_checked);
+    free(m->attrs);
     free(m->path);
     free(m);
 }
