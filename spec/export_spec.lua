@@ -4,8 +4,9 @@ local samtal = require "samtal"
 local h = require "helpers"
 
 --- Reads a VRT file independently: the token lines' columns, and every structural tag in order,
--- checking that <text>, <turn> and <s> nest and close.
-local function read_vrt(path)
+-- checking that <text>, <turn> and <s> nest and close. Each token line has word, lower and
+-- kind, and at most `extra` more columns (an imported VRT's attributes).
+local function read_vrt(path, extra)
   local tokens, tags, stack = {}, {}, {}
   local lineno = 0
   for line in io.lines(path) do
@@ -26,7 +27,7 @@ local function read_vrt(path)
       assert(stack[#stack] == "s", ("line %d: a token outside <s>"):format(lineno))
       local cols = {}
       for col in (line .. "\t"):gmatch("([^\t]*)\t") do cols[#cols + 1] = col end
-      assert(#cols == 3, ("line %d: %d columns"):format(lineno, #cols))
+      assert(#cols >= 3 and #cols <= 3 + (extra or 0), ("line %d: %d columns"):format(lineno, #cols))
       tokens[#tokens + 1] = cols
     end
   end
@@ -100,6 +101,30 @@ describe("c:export to VRT", function()
     assert.are.equal(a.sentences, b.sentences)
     assert.are.equal(c:count("vård"), back:count("vård"))
     assert.are.equal(c:count("the"), back:count("the"))
+  end)
+
+  it("writes an imported VRT's positional attributes as columns, and encodes them", function()
+    local vrt = table.concat({ "<!-- #vrt positional-attributes: word pos lemma kind -->", '<text id="t">',
+      '<u who="ANNA">', "<s>", "Vi\tPN\tvi\tx", "behöver\tVB\tbehöva", "vård\tNN\t\ty&z", "</s>", "</u>", "</text>", "" }, "\n")
+    local other = '<!-- #vrt positional-attributes: word kind -->\n<text id="o">\n<u who="CE">\n<s>\nja\tz\n</s>\n</u>\n</text>\n'
+    local c = samtal.open({ h.tempfile(vrt, ".vrt"), h.tempfile("BO: nära vård\n"), h.tempfile(other, ".vrt") })
+    local path = h.tempfile("", ".vrt")
+    local _, line = c:export(path)
+    assert.truthy(line:find(" -P lower -P kind -P pos -P lemma -P kind_ -S text", 1, true), line)
+    local tokens = read_vrt(path, 3)
+    assert.are.same({ "Vi", "vi", "word", "PN", "vi", "x" }, tokens[1])
+    assert.are.same({ "behöver", "behöver", "word", "VB", "behöva" }, tokens[2]) -- no value: left out
+    assert.are.same({ "vård", "vård", "word", "NN", "", "y&amp;z" }, tokens[3]) -- an empty value stays
+    assert.are.same({ "nära", "nära", "word" }, tokens[4]) -- a plain-text document's: none
+    -- a file without pos and lemma: CWB's own __UNDEF__ before its value
+    assert.are.same({ "ja", "ja", "word", "__UNDEF__", "__UNDEF__", "z" }, tokens[6])
+    -- samtal reads it back with the attributes named
+    local back = samtal.open(path, { attributes = { "lower", "kind", "pos", "lemma", "kind2" } })
+    assert.are.equal(c:count('[pos="NN"]'), back:count('[pos="NN"]'))
+    assert.are.equal(1, back:count('[lemma="behöva"]'))
+    assert.are.equal(1, back:count('[kind2="y&z"]'))
+    assert.are.equal(1, back:count('[kind2="z"]'))
+    assert.are.equal(c:stats().tokens, back:stats().tokens)
   end)
 
   it("refuses an unknown format and leaves no file behind a failed write", function()

@@ -85,6 +85,22 @@ int export_vrt(const sm_corpus *c, const char *const *text_tags, FILE *f, sm_err
                 rc |= export_xml_escape(&b, fold, n);
                 rc |= buf_putc(&b, '\t');
                 rc |= put(&b, sm_kind_names[fi->kind]);
+                /* an imported VRT's attributes, each a column: up to the last one with a value
+                 * (cwb-encode reads missing columns as __UNDEF__, samtal as no value), and
+                 * __UNDEF__ for one without a value before it */
+                size_t ncols = c->attrs.n;
+                while (ncols > 0 && c->attrs.v[ncols - 1].tokens.v[i] == LEX_NONE)
+                    ncols--;
+                for (size_t a = 0; a < ncols; a++) {
+                    uint32_t v = c->attrs.v[a].tokens.v[i];
+                    rc |= buf_putc(&b, '\t');
+                    if (v == LEX_NONE) {
+                        rc |= put(&b, "__UNDEF__");
+                    } else {
+                        const char *value = lex_str(&c->attrs.v[a].values, v, &n);
+                        rc |= export_xml_escape(&b, value, n);
+                    }
+                }
                 rc |= buf_putc(&b, '\n');
             }
             if (open) rc |= put(&b, "</s>\n");

@@ -1,9 +1,11 @@
 /* export.h: writing a corpus as CWB's verticalised text (VRT), for cwb-encode, CQPweb and Korp.
  *
- * One token per line with three positional attributes, word, lower (the folded form) and kind;
- * structures <text> (one per document; its opening tag given by the caller, who knows the
- * metadata), <turn speaker= start= n=> and <s>. Every value is UTF-8 with &, <, > and " escaped,
- * as cwb-encode reads them back. */
+ * One token per line with three positional attributes, word, lower (the folded form) and kind,
+ * then the positional attributes an imported VRT brought (c->attrs, in order; a token's missing
+ * trailing values left out, a missing one before a value written __UNDEF__, CWB's own); structures
+ * <text> (one per document; its opening tag given by the caller, who knows the metadata), <turn
+ * speaker= start= n=> and <s>. Every value is UTF-8 with &, <, > and " escaped, as cwb-encode reads
+ * them back. */
 #ifndef SAMTAL_EXPORT_H
 #define SAMTAL_EXPORT_H
 

@@ -47,9 +47,19 @@ function export.vrt(c, path, opts)
   c:export_vrt(path, tags)
   local text_attrs = { "id", "title", "path" }
   for _, col in ipairs(columns) do text_attrs[#text_attrs + 1] = col.name end
+  -- the positional attributes after word, lower and kind: an imported VRT's, named by CWB's rule
+  -- (and told apart from the first three and from one another)
+  local positional, taken = { "-P lower", "-P kind" }, { word = true, lower = true, kind = true }
+  for k, attr in ipairs(c:attributes()) do
+    local pname = attribute_name(attr) or ("p" .. (k + 3))
+    while taken[pname] do pname = pname .. "_" end
+    taken[pname] = true
+    positional[#positional + 1] = "-P " .. pname
+  end
   local name = (opts.name or path:match("([^/]+)$"):gsub("%.[^.]*$", "")):lower():gsub("[^%w_]", "_")
-  local line = ("cwb-encode -c utf8 -x -s -d data/%s -f %s -R registry/%s -P lower -P kind "
-    .. "-S text:0+%s -S turn:0+speaker+start+n -S s"):format(name, path, name, table.concat(text_attrs, "+"))
+  local line = ("cwb-encode -c utf8 -x -s -d data/%s -f %s -R registry/%s %s "
+    .. "-S text:0+%s -S turn:0+speaker+start+n -S s"):format(name, path, name, table.concat(positional, " "),
+    table.concat(text_attrs, "+"))
   return path, line
 end
 
