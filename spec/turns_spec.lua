@@ -137,6 +137,37 @@ describe("samtal", function()
       local c2 = open_text(text)
       assert.are.equal(4, c2:count("mm"))
     end)
+
+    it("keeps replies that end as sentences do, after a label with a time or inside a turn", function()
+      -- "Yeah." after "Speaker 0: 00:00:05" (a label that carries only a time), "Right?" and
+      -- "Exactly." inside turns: said again and again, and speech every time
+      local text = "Speaker 0: 00:00:01\n\nSo we start.\nExactly.\n\nSpeaker 1: 00:00:05\n\nYeah.\n\n"
+        .. "Speaker 0: 00:00:09\n\nAnd then?\nRight?\nExactly.\n\nSpeaker 1: 00:00:12\n\nYeah.\nRight?\n\n"
+        .. "Speaker 0: 00:00:15\n\nExactly.\n\nSpeaker 1: 00:00:20\n\nYeah.\n\nSpeaker 0: 00:00:22\n\nRight?\n"
+      local c2 = open_text(text)
+      assert.are.same({ 3, 3, 3 }, { c2:count("yeah"), c2:count("right"), c2:count("exactly") })
+      for t in c2:turns() do assert.is_true(t.tokens > 0, t.text) end
+      assert.are.equal(1, c2:documents()[1].pages)
+      -- a header that ends as a sentence is kept as speech, one that does not is still furniture
+      local paged = "ANNA: Vi börjar\n\nPodden, avsnitt 2\n\nhär.\n\nBO: Ja.\n\nPodden, avsnitt 2\n\n"
+        .. "ANNA: Bra.\n\nPodden, avsnitt 2\n\nBO: Slut.\n"
+      local c3 = open_text(paged)
+      assert.are.equal(0, c3:count("avsnitt"))
+      assert.are.equal(4, c3:documents()[1].pages)
+    end)
+
+    it("keeps every short reply of a real transcript with timed labels (no page breaks there)", function()
+      local path = h.shared .. "bitcointranscripts-en/silent-payments-part-2.md"
+      local c2 = samtal.open(path)
+      assert.are.equal(1, c2:documents()[1].pages)
+      local raw = h.read(path):lower()
+      for _, w in ipairs { "yeah", "right", "exactly", "okay", "correct" } do
+        local n = select(2, raw:gsub("%f[%a]" .. w .. "%f[%A]", ""))
+        assert.is_true(n >= 5, w)
+        assert.are.equal(n, c2:count(w), w)
+      end
+      for t in c2:turns() do assert.is_true(t.tokens > 0, t.label .. " " .. t.line) end
+    end)
   end)
 
   describe("preamble", function()

@@ -14,10 +14,12 @@
  *       least twice.
  *   So "Och då sa han: kom hit" (lower-case words) and a one-off "Obs: ..." are speech, and a
  *   header field such as "Video: ..." seen once is not a speaker.
- * Page furniture. A line that is no label, is at most 120 bytes, occurs at least three times
- *   (digits compared as one digit, so "Sida 3" and "Sida 4" are the same line), occurs at least
- *   once after the first label, and never comes straight after a label that stands alone on its
- *   line, is a running header or footer: not speech. A run of such lines is a page break; text
+ * Page furniture. A line that is no label, is at most 120 bytes, does not end as a sentence
+ *   does ('.', '?', '!', "…": "Yeah." and "Right?" said again and again are speech), occurs at
+ *   least three times (digits compared as one digit, so "Sida 3" and "Sida 4" are the same
+ *   line), occurs at least once after the first label, and never comes straight after a label
+ *   that stands alone on its line (or carries only a time), is a running header or footer: not
+ *   speech. A run of such lines is a page break; text
  *   after a page break that starts without a label continues the turn before it (joined by a
  *   space), so a sentence cut by the break is whole again.
  * Preamble. Text before the first label is the preamble: its first line is the title, and a
@@ -441,6 +443,24 @@ static int only_time(const char *s, size_t a, size_t z) {
     return n > 0 && parse_time(buf, 0, n) >= 0;
 }
 
+/* Whether the line s[a..z) ends as a sentence does: its last character, before closing quotes
+ * and brackets and white space, is '.', '?', '!' or U+2026 "…". A running header or footer does
+ * not ("Sida 3 av 12", a title); a short reply repeated through a conversation ("Yeah.",
+ * "Right?") does, and is speech. */
+static int ends_sentence(const char *s, size_t a, size_t z) {
+    while (z > a && (s[z - 1] == ' ' || s[z - 1] == '\t' || s[z - 1] == '\r' || s[z - 1] == '"' ||
+                     s[z - 1] == '\'' || s[z - 1] == ')' || s[z - 1] == ']' || s[z - 1] == '*'))
+        z--;
+    if (z > a && (s[z - 1] == '.' || s[z - 1] == '?' || s[z - 1] == '!')) return 1;
+    if (z >= a + 3 && memcmp(s + z - 3, "\xE2\x80\xA6", 3) == 0) return 1; /* … */
+    /* a closing quotation mark ” » ’ (E2 80 9D, C2 BB, E2 80 99) before the end */
+    if (z >= a + 4 &&
+        (memcmp(s + z - 3, "\xE2\x80\x9D", 3) == 0 || memcmp(s + z - 3, "\xE2\x80\x99", 3) == 0))
+        return ends_sentence(s, a, z - 3);
+    if (z >= a + 3 && memcmp(s + z - 2, "\xC2\xBB", 2) == 0) return ends_sentence(s, a, z - 2);
+    return 0;
+}
+
 /* A label with no text of its own (none, or only a time) that another label follows at once is a
  * section marker ("**Break:** \\[24:27\\]" between two speakers), not a speaker's turn. */
 static int is_marker(const char *s, const line_info *lines, size_t nlines, size_t i) {
@@ -487,8 +507,11 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         fkey[i] = LEX_NONE;
         if (li->kind == L_BLANK) continue;
         int follows_label = after_alone_label;
-        after_alone_label = li->kind == L_LABEL && li->text_start >= li->end;
-        if (li->kind != L_TEXT || li->end - li->start > MAX_FURNITURE_BYTES) continue;
+        after_alone_label = li->kind == L_LABEL &&
+                            (li->text_start >= li->end || only_time(s, li->text_start, li->end));
+        if (li->kind != L_TEXT || li->end - li->start > MAX_FURNITURE_BYTES ||
+            ends_sentence(s, li->start, li->end))
+            continue;
         key.n = 0;
         for (size_t p = li->start; p < li->end; p++) {
             int digit = s[p] >= '0' && s[p] <= '9';
