@@ -170,6 +170,22 @@ describe("samtal", function()
     end)
   end)
 
+  describe("front matter", function()
+    it("is metadata even when its opening --- is lost, and gives the title", function()
+      local path = h.shared .. "bitcointranscripts-en/BOM__2023-03-13-specification-call@99bf61f.md"
+      assert.are.equal("title: Lightning", h.read(path):sub(4, 19)) -- after the BOM; no "---" above
+      local c = samtal.open(path)
+      assert.are.equal("Lightning specification call", c:document(1).title)
+      assert.are.equal(0, c:count("transcript_by"))
+      local c2 = open_text("title: Ett samtal\ndate: 2024-01-02\ntags: [a]\n---\n\nANNA: Hej.\n\nBO: Hej hej.\n")
+      assert.are.equal("Ett samtal", c2:document(1).title)
+      assert.are.equal(0, c2:count("2024"))
+      -- lower-case names said first, then a rule, are speech: no title: or date: among them
+      local c3 = open_text("anna: hej du\nbo: hej hej\n---\n\nanna: sen då\n\nbo: ja\n")
+      assert.are.equal(3, c3:count("hej"))
+    end)
+  end)
+
   describe("preamble", function()
     it("keeps the title, the preamble and the participants as metadata", function()
       local d = samtal.open(h.seed_blocks):documents()[1]

@@ -30,7 +30,9 @@
  *   their position, never words; a line of events only belongs to no turn. Round brackets
  *   ("(applåder)") make an event only on a line of nothing but such marks: inside speech a
  *   parenthesis is speech. The rule is layout_event_end(), the same for subtitles (vtt.c).
- * Front matter. A block between "---" lines at the very top (YAML in Markdown) has no labels.
+ * Front matter. A block between "---" lines at the very top (YAML in Markdown) has no labels;
+ *   so has one whose opening "---" was lost: two or more "key: value" lines (lower-case keys,
+ *   "title:" or "date:" among them) from the top, closed by "---".
  * Times. A label whose text is only a time ("Speaker 0: 00:01:02", "(01:02)"), a label with a
  *   time ("Name (00:03:12): text", "[00:03:12] Name: text") and a name with a time alone on its
  *   line ("Name  00:03:12", two or more spaces between, as Otter writes it) set the turn's start.
@@ -380,11 +382,38 @@ static int add_events(const char *s, size_t p, size_t end, uint32_t turn, sm_lay
 
 /* A metadata block at the very top ("---" lines around "key: value" lines, as in Markdown and
  * YAML front matter) holds no labels. Returns the index of the first line after it, or 0. */
+/* Whether line i is a YAML field ("title: x", "transcript_by: y": a lower-case ASCII key, a
+ * colon, then a space or nothing) or continues one (indented, or a "- item"). */
+static int line_is_yaml_field(const sm_text *t, size_t i) {
+    size_t p = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
+    const char *s = t->s;
+    if (p < end && (s[p] == ' ' || s[p] == '\t' || (s[p] == '-' && p + 1 < end && s[p + 1] == ' ')))
+        return 1;
+    size_t k = p;
+    while (k < end && ((s[k] >= 'a' && s[k] <= 'z') || s[k] == '_' || s[k] == '-' ||
+                       (k > p && s[k] >= '0' && s[k] <= '9')))
+        k++;
+    return k > p && k < end && s[k] == ':' && (k + 1 == end || s[k + 1] == ' ' || s[k + 1] == '\r');
+}
+
 static size_t front_matter_end(const sm_text *t) {
     size_t first = 0;
     while (first < t->nlines && line_is(t, first, ""))
         first++;
-    if (first >= t->nlines || !line_is(t, first, "---")) return 0;
+    if (first >= t->nlines) return 0;
+    if (!line_is(t, first, "---")) {
+        /* its opening "---" lost: two or more YAML fields from the top, one of them "title:"
+         * or "date:" (lower-case names said first would not have them), closed by "---" */
+        size_t i = first;
+        int named = 0;
+        for (; i < t->nlines && i < first + 100 && line_is_yaml_field(t, i); i++) {
+            const char *l = t->s + t->lines[i];
+            size_t n = (i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len) - t->lines[i];
+            named |=
+                (n >= 6 && memcmp(l, "title:", 6) == 0) || (n >= 5 && memcmp(l, "date:", 5) == 0);
+        }
+        return named && i >= first + 2 && i < t->nlines && line_is(t, i, "---") ? i + 1 : 0;
+    }
     for (size_t i = first + 1; i < t->nlines && i < first + 500; i++)
         if (line_is(t, i, "---") || line_is(t, i, "...")) return i + 1;
     return 0;
