@@ -339,6 +339,21 @@ describe("samtal", function()
       for t in c:turns() do assert.are.equal("Fru talman!", t.text:sub(1, 11)) end
     end)
 
+    it("refuses the TEI XML named as a file, rather than reading its markup as words", function()
+      local xml = PARLAMINT .. PARLAMINT_FILES[2] .. ".xml"
+      assert.are.equal(xml .. ": XML (such as TEI) is not read; for ParlaMint open the .txt file (its -meta.tsv "
+        .. 'beside it), or give format = "text" to read the markup as plain text', h.error_of(samtal.open, xml))
+      -- by its content too, whatever its name; and format = "text" reads it all the same
+      local tei = h.tempfile('<?xml version="1.0"?>\n<TEI><u who="#A">Hej</u></TEI>\n', ".txt")
+      assert.matches("XML %(such as TEI%) is not read", h.error_of(samtal.open, tei))
+      assert.is_true(samtal.open(tei, { format = "text" }):count("hej") == 1)
+      local warned = {}
+      local c = samtal.open({ xml, PARLAMINT .. PARLAMINT_FILES[2] .. ".txt" },
+        { on_error = "skip", warn = function(w) warned[#warned + 1] = w.message end })
+      assert.are.equal(1, #c:documents())
+      assert.are.equal(1, #warned)
+    end)
+
     it("loads the folder's text files, not the tables, the TEI or SOURCE.md", function()
       local docs = samtal.open(PARLAMINT):documents()
       assert.are.same({ PARLAMINT_FILES[1] .. ".txt", PARLAMINT_FILES[2] .. ".txt" }, { docs[1].name, docs[2].name })

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <utf8proc.h>
 
@@ -184,6 +185,17 @@ static int detect_format(const char *path, const sm_text *t) {
                                           : FORMAT_TEXT;
 }
 
+/* An XML document no reader takes (TEI, say): its name ends in ".xml", or it starts with an XML
+ * declaration or a <TEI> element. Read as plain text it would be markup counted as words. */
+static int looks_like_xml(const char *path, const sm_text *t) {
+    size_t n = strlen(path), p = 0;
+    if (n > 4 && strcasecmp(path + n - 4, ".xml") == 0) return 1;
+    while (p < t->len && (t->s[p] == ' ' || t->s[p] == '\t' || t->s[p] == '\r' || t->s[p] == '\n'))
+        p++;
+    return (t->len - p >= 5 && memcmp(t->s + p, "<?xml", 5) == 0) ||
+           (t->len - p >= 4 && memcmp(t->s + p, "<TEI", 4) == 0);
+}
+
 static int read_layout(const sm_corpus *c, const char *path, sm_doc *d, sm_error *err) {
     int f = c->opts.format != FORMAT_AUTO ? c->opts.format : detect_format(path, &d->text);
     switch (f) {
@@ -200,6 +212,12 @@ static int read_layout(const sm_corpus *c, const char *path, sm_doc *d, sm_error
     case FORMAT_PARLAMINT:
         return layout_parlamint(path, &d->text, &d->layout, err);
     default:
+        if (c->opts.format == FORMAT_AUTO && looks_like_xml(path, &d->text))
+            return sm_errorf(err,
+                             "%s: XML (such as TEI) is not read; for ParlaMint open the .txt file "
+                             "(its -meta.tsv beside it), or give format = \"text\" to read the "
+                             "markup as plain text",
+                             path);
         return layout_plaintext(path, &d->text, &d->layout, err);
     }
 }
