@@ -321,6 +321,23 @@ describe("samtal", function()
     end)
   end)
 
+  describe("a time alone on its line", function()
+    it("is a time mark between paragraphs, not words; a time of two fields alone stays text", function()
+      local c = open_text("ANNA: Hej.\n01:01:45\nMer text här.\n\nBO: Vi ses.\n\n1:02:03.500\n\nANNA: När?\n\nBO: Kanske\n10:30\n")
+      local t = turns_of(c)
+      assert.are.equal("Hej.\n\nMer text här.", t[1].text) -- a paragraph break where the time stood
+      assert.are.equal("Vi ses.", t[2].text)
+      assert.are.equal("Kanske\n10:30", t[4].text)
+      assert.are.equal(0, c:count("01") + c:count("45") + c:count("02"))
+      assert.are.equal(1, c:count("10"))
+      local path = h.shared .. "bitcointranscripts-en/scaling-lightning-panel-lightning++-berlin-2025.md"
+      assert.truthy(h.read(path):find("\n01:01:45\n", 1, true))
+      local real = samtal.open(path)
+      for turn in real:turns() do assert.falsy(turn.text:find("01:01:45", 1, true), turn.line) end
+      assert.are.equal(0, real:count("01"))
+    end)
+  end)
+
   describe("events and emphasis", function()
     it("keeps [musik] and [skratt] as events with positions, never as words", function()
       local c = samtal.open(h.seed_inline)

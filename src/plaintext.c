@@ -36,7 +36,8 @@
  * Times. A label whose text is only a time ("Speaker 0: 00:01:02", "(01:02)"), a label with a
  *   time ("Name (00:03:12): text", "[00:03:12] Name: text") and a name with a time alone on its
  *   line ("Name  00:03:12", two or more spaces between, as Otter writes it) set the turn's start.
- *   Time marks inside the text ("[00:12:34]", "(01:02)") are not words (see tokenize.c).
+ *   Time marks inside the text ("[00:12:34]", "(01:02)") are not words (see tokenize.c), nor
+ *   is a line that is only a time of hours, minutes and seconds ("01:01:45").
  * A document with no label at all is a sequence of turns without speaker, one per paragraph. */
 #include <stdlib.h>
 #include <string.h>
@@ -472,6 +473,16 @@ static int only_time(const char *s, size_t a, size_t z) {
     return n > 0 && parse_time(buf, 0, n) >= 0;
 }
 
+/* A line that is only a time of hours, minutes and seconds ("01:01:45", "1:02:03.500", as a
+ * transcript marks the time between paragraphs): a time mark, not words. A time of two fields
+ * alone ("10:30") may be an answer, so it stays text. */
+static int bare_time_line(const char *s, const line_info *li) {
+    size_t colons = 0;
+    for (size_t k = li->start; k < li->end; k++)
+        colons += s[k] == ':';
+    return colons == 2 && only_time(s, li->start, li->end);
+}
+
 /* Whether the line s[a..z) ends as a sentence does: its last character, before closing quotes
  * and brackets and white space, is '.', '?', '!' or U+2026 "…". A running header or footer does
  * not ("Sida 3 av 12", a title); a short reply repeated through a conversation ("Yeah.",
@@ -522,8 +533,8 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         if (li->cand != LEX_NONE && (li->accepted_shape || counts[li->cand] >= 2)) {
             li->kind = L_LABEL;
             if (first_label == nlines) first_label = i;
-        } else if (layout_events_only(s, li->start, li->end)) {
-            li->kind = L_EVENTS;
+        } else if (layout_events_only(s, li->start, li->end) || bare_time_line(s, li)) {
+            li->kind = L_EVENTS; /* a line of events, or a time alone: in no turn, never words */
         }
     }
 
