@@ -192,8 +192,12 @@ static int looks_like_xml(const char *path, const sm_text *t) {
     if (n > 4 && strcasecmp(path + n - 4, ".xml") == 0) return 1;
     while (p < t->len && (t->s[p] == ' ' || t->s[p] == '\t' || t->s[p] == '\r' || t->s[p] == '\n'))
         p++;
-    return (t->len - p >= 5 && memcmp(t->s + p, "<?xml", 5) == 0) ||
-           (t->len - p >= 4 && memcmp(t->s + p, "<TEI", 4) == 0);
+    static const char *const starts[] = {"<?xml", "<TEI"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t len = strlen(starts[k]);
+        if (t->len - p >= len && memcmp(t->s + p, starts[k], len) == 0) return 1;
+    }
+    return 0;
 }
 
 static int read_layout(const sm_corpus *c, const char *path, sm_doc *d, sm_error *err) {
