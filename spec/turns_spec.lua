@@ -309,8 +309,9 @@ describe("samtal", function()
     end)
 
     it("invents no speakers in the label-less plain-text files of the shared corpora", function()
-      for _, p in ipairs { "talkpython-en/transcripts__525-nicegui.txt",
-        "parlamint-se/ParlaMint-SE_2022-05-13-prot-202122--113.txt" } do
+      -- (talkpython's .txt has speakers: its "<v Name>" voice spans, below)
+      for _, p in ipairs { "parlamint-se/ParlaMint-SE_2022-05-13-prot-202122--113.txt",
+        "parlamint-se/ParlaMint-SE_2020-04-16-prot-201920--106.txt" } do
         -- as plain text: ParlaMint's own reader takes the speakers from its -meta.tsv (formats_spec)
         local c = samtal.open(h.shared .. p, { format = "text" })
         assert.are.equal(0, #c:speakers(), p)
@@ -318,6 +319,35 @@ describe("samtal", function()
         local paragraphs = select(2, ("\n\n" .. h.read(h.shared .. p)):gsub("\n%s*\n+%s*%S", ""))
         assert.are.equal(paragraphs, c:stats().turns, p)
       end
+    end)
+  end)
+
+  describe("WebVTT voice spans in plain text", function()
+    it("makes '<v Name>' a label, after a time or not, and one further on a new turn", function()
+      local c = open_text("00:00:01 <v Anna Berg>Hej och välkommen.\n\n00:00:04 <v Bo>Tack. <v Anna Berg>Varsågod.\n\n"
+        .. "<v.loud Cilla>Hallå!\n")
+      local t = turns_of(c)
+      assert.are.same({ "Anna Berg", "Bo", "Anna Berg", "Cilla" }, { t[1].speaker, t[2].speaker, t[3].speaker, t[4].speaker })
+      assert.are.same({ "Hej och välkommen.", "Tack.", "Varsågod.", "Hallå!" }, { t[1].text, t[2].text, t[3].text, t[4].text })
+      assert.are.same({ 1, 4 }, { t[1].start, t[2].start })
+      assert.are.equal(0, c:count("<") + c:count("v") + c:count(">"))
+    end)
+
+    it("reads a real caption transcript with the speakers and words of its WebVTT twin", function()
+      local txt = h.shared .. "talkpython-en/transcripts__525-nicegui.txt"
+      local c = samtal.open(txt)
+      local raw = h.read(txt)
+      local want = {}
+      for name in raw:gmatch("<v ([^>]+)>") do want[name] = (want[name] or 0) + 1 end
+      local got = {}
+      for _, s in ipairs(c:speakers()) do got[s.name] = s.turns end
+      assert.are.same(want, got)
+      local vtt = samtal.open(h.shared .. "talkpython-en/transcripts__525-nicegui.vtt")
+      assert.are.equal(vtt:stats().words, c:stats().words)
+      assert.are.equal(vtt:count("nicegui"), c:count("nicegui"))
+      assert.are.equal(0, c:count("<"))
+      local first = turns_of(c)[2]
+      assert.are.same({ "Michael Kennedy", 6 }, { first.speaker, first.start })
     end)
   end)
 

@@ -14,6 +14,9 @@
  *       least twice.
  *   So "Och då sa han: kom hit" (lower-case words) and a one-off "Obs: ..." are speech, and a
  *   header field such as "Video: ..." seen once is not a speaker.
+ * Voice spans. "<v Name>text" starting a line, after a time or not ("00:00:06 <v Anna>Hej"), is
+ *   a label as sure as a capitalised name; a voice span further on in such a line starts a new
+ *   turn of its speaker there (caption text copied out of WebVTT).
  * Page furniture. A line that is no label, is at most 120 bytes, does not end as a sentence
  *   does ('.', '?', '!', "…": "Yeah." and "Right?" said again and again are speech), occurs at
  *   least three times (digits compared as one digit, so "Sida 3" and "Sida 4" are the same
@@ -62,6 +65,7 @@ typedef struct line_info {
     uint32_t cand;                 /* id in the candidate lexicon, or LEX_NONE */
     double time; /* a time the label carries ("Name (00:03:12):", "[00:03:12] Name:"), or -1 */
     uint8_t kind, accepted_shape; /* accepted_shape: the candidate passes on its own shape */
+    uint8_t voice;                /* the label is a WebVTT voice span ("<v Name>") */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -150,6 +154,70 @@ static size_t bracketed_time(const char *s, size_t p, size_t end, double *t) {
     return q + 1;
 }
 
+/* A WebVTT voice span starting a line of text, as transcripts copied from captions keep it:
+ * "<v Name>text" or "<v.loud Name>text", after a time or not ("00:01:02 <v Name>text"). It is a
+ * label as sure as a name with a time: sets li's fields and returns 1, else 0. */
+static int voice_label(const char *s, size_t p, line_info *li) {
+    size_t end = li->end;
+    double t = -1;
+    if (p < end && s[p] >= '0' && s[p] <= '9') { /* a bare time first */
+        size_t q = p;
+        while (q < end && !is_space(s[q]))
+            q++;
+        t = parse_time(s, p, q);
+        if (t < 0) return 0;
+        p = q;
+        while (p < end && is_space(s[p]))
+            p++;
+    }
+    if (end - p < 4 || s[p] != '<' || s[p + 1] != 'v' || (s[p + 2] != ' ' && s[p + 2] != '.'))
+        return 0;
+    p += 2;
+    while (p < end && s[p] != ' ' && s[p] != '>') /* classes: <v.loud Name> */
+        p++;
+    while (p < end && s[p] == ' ')
+        p++;
+    size_t name_start = p;
+    while (p < end && s[p] != '>' && s[p] != '<' && p - name_start <= MAX_LABEL_BYTES)
+        p++;
+    if (p >= end || s[p] != '>') return 0;
+    size_t name_end = p;
+    while (name_end > name_start && s[name_end - 1] == ' ')
+        name_end--;
+    int32_t cp;
+    if (name_end == name_start) return 0;
+    next_cp(s, name_start, name_end, &cp);
+    if (!is_letter(cp)) return 0;
+    p++;
+    while (p < end && is_space(s[p]))
+        p++;
+    if (t >= 0) li->time = t;
+    li->name_start = (uint32_t)name_start;
+    li->name_end = (uint32_t)name_end;
+    li->text_start = (uint32_t)p;
+    li->accepted_shape = 2; /* as sure as a name of several capitalised words */
+    li->voice = 1;
+    return 1;
+}
+
+/* The next voice span "<v Name>" in s[p..end), as voice_label reads one: its start, with the
+ * name in [*name_start, *name_end) and the text after it from *after; or end if there is none. */
+static size_t next_voice(const char *s, size_t p, size_t end, size_t *name_start, size_t *name_end,
+                         size_t *after) {
+    for (; p + 4 <= end; p++) {
+        if (s[p] != '<' || s[p + 1] != 'v' || (s[p + 2] != ' ' && s[p + 2] != '.')) continue;
+        line_info probe = {0};
+        probe.end = (uint32_t)end;
+        probe.time = -1;
+        if (!voice_label(s, p, &probe)) continue;
+        *name_start = probe.name_start;
+        *name_end = probe.name_end;
+        *after = probe.text_start;
+        return p;
+    }
+    return end;
+}
+
 /* Looks for a label candidate at the start of line li; fills its fields and the shape test. */
 static void parse_label(const char *s, line_info *li) {
     size_t p = li->start, end = li->end;
@@ -164,6 +232,7 @@ static void parse_label(const char *s, line_info *li) {
         while (p < end && is_space(s[p]))
             p++;
     }
+    if (voice_label(s, p, li)) return;
     size_t name_start = p, colon = 0, alone = 0;
     int words = 1, word_start = 1, letters = 0, uppers = 0;
     int word_cap[MAX_LABEL_WORDS] = {0}, word_len[MAX_LABEL_WORDS] = {0};
@@ -648,11 +717,27 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
                 if (at >= 0) {
                     lay.turns.v[cur].start = at;
                 } else {
-                    sm_segment seg = {li->text_start, li->end, SEP_NONE};
-                    if (VEC_PUSH(lay.segs, seg)) goto oom;
-                    lay.turns.v[cur].seg_count++;
-                    seg_open = 1;
-                    if (add_events(s, li->text_start, li->end, cur, &lay)) goto oom;
+                    size_t from = li->text_start, ns = 0, ne = 0, after = 0;
+                    for (;;) { /* a voice span further on ("... <v Bo>and then") starts a turn */
+                        size_t v =
+                            li->voice ? next_voice(s, from, li->end, &ns, &ne, &after) : li->end;
+                        size_t to = v;
+                        while (to > from && is_space(s[to - 1]))
+                            to--;
+                        if (to > from) {
+                            sm_segment seg = {(uint32_t)from, (uint32_t)to, SEP_NONE};
+                            if (VEC_PUSH(lay.segs, seg)) goto oom;
+                            lay.turns.v[cur].seg_count++;
+                            if (add_events(s, from, to, cur, &lay)) goto oom;
+                        }
+                        if (v >= li->end) break;
+                        sm_rawturn next = {LAYOUT_NONE, (uint32_t)lay.segs.n, 0, (uint32_t)v, -1};
+                        next.speaker = layout_name(&lay, s + ns, ne - ns);
+                        if (next.speaker == LAYOUT_NONE || VEC_PUSH(lay.turns, next)) goto oom;
+                        cur = (uint32_t)lay.turns.n - 1;
+                        from = after;
+                    }
+                    seg_open = lay.turns.v[cur].seg_count > 0;
                 }
             }
             continue;
