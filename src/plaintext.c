@@ -170,7 +170,7 @@ static int voice_label(const char *s, size_t p, line_info *li) {
         while (p < end && is_space(s[p]))
             p++;
     }
-    if (end - p < 4 || s[p] != '<' || s[p + 1] != 'v' || (s[p + 2] != ' ' && s[p + 2] != '.'))
+    if (p + 4 > end || s[p] != '<' || s[p + 1] != 'v' || (s[p + 2] != ' ' && s[p + 2] != '.'))
         return 0;
     p += 2;
     while (p < end && s[p] != ' ' && s[p] != '>') /* classes: <v.loud Name> */
