@@ -56,6 +56,27 @@ describe("samtal", function()
       }, got)
     end)
 
+    it("leave out markup: link targets and brackets, autolinks, inline HTML tags, code backticks", function()
+      local c = samtal.open(h.tempfile("ANNA: Se [Plan 9](https://9p.io/plan9/) och <https://x.se/y> och "
+        .. '<a href="https://z">länken</a>, `kod` och ```mer``` don`t <em>så</em>. ![bild](x.png) [skratt] <3\n'))
+      local forms = {}
+      for t in c:tokens() do forms[#forms + 1] = t.form end
+      assert.are.same({ "Se", "Plan", "9", "och", "och", "länken", ",", "kod", "och", "mer", "don", "`", "t", "så", ".",
+        "bild", "<", "3" }, forms)
+      local t = c:turns()()
+      assert.truthy(t.text:find("[Plan 9](https://9p.io/plan9/)", 1, true)) -- the text keeps it
+      assert.are.equal("skratt", c:document(1).events[1].name)
+      -- on real Markdown transcripts: no URL parts or tag names as words
+      for _, p in ipairs { "changelog-en/go-time-100.md", "bitcointranscripts-en/MIDBOM__2017-09-07-merkleized-abstract-syntax-trees.es.md",
+        "bitcointranscripts-en/scaling-lightning-panel-lightning++-berlin-2025.md" } do
+        local r = samtal.open(h.shared .. p)
+        assert.are.equal(0, r:count("https") + r:count("href") + r:count("`"), p)
+      end
+      local go = samtal.open(h.shared .. "changelog-en/go-time-100.md")
+      assert.truthy(h.read(h.shared .. "changelog-en/go-time-100.md"):find("[Plan 9](https://9p.io/plan9/)", 1, true))
+      assert.is_true(go:count("plan 9") >= 1)
+    end)
+
     it("leave out time marks, Markdown-escaped ones too, and the backslashes of escaped events", function()
       local c = samtal.open(h.tempfile("ANNA: hej \\[04:22\\] där \\[skratt\\] och (01:02) [00:12:34] så \\[1:2\\].\n"))
       local got = {}

@@ -351,6 +351,58 @@ describe("samtal", function()
     end)
   end)
 
+  describe("Markdown headings", function()
+    it("are no one's speech, kept as events between the turns", function()
+      local c = open_text("ANNA: Hej.\n\n## Del två\n\nBO: Ja.\nSå.\n\n### Frågor?\n\nmer av BO\n")
+      local t = turns_of(c)
+      assert.are.same({ "Hej.", "Ja.\nSå.\n\nmer av BO" }, { t[1].text, t[2].text })
+      assert.are.equal(0, c:count("två") + c:count("frågor") + c:count("#"))
+      local names = {}
+      for _, e in ipairs(c:document(1).events) do names[#names + 1] = e.name end
+      assert.are.same({ "Del två", "Frågor?" }, names)
+      local path = h.shared .. "bitcointranscripts-en/scaling-lightning-panel-lightning++-berlin-2025.md"
+      local want = {}
+      for line in io.lines(path) do
+        local heading = line:match("^#+ (.+)$")
+        if heading then want[#want + 1] = heading end
+      end
+      assert.is_true(#want >= 8)
+      local real = samtal.open(path)
+      local got = {}
+      for _, e in ipairs(real:document(1).events) do
+        if e.text:sub(1, 1) == "#" then got[#got + 1] = e.name end
+      end
+      assert.are.same(want, got)
+      for turn in real:turns() do assert.falsy(turn.text:find("\n#", 1, true), turn.line) end
+      assert.are.equal(0, real:count("#"))
+    end)
+  end)
+
+  describe("a long text before the first label", function()
+    it("is speech without speaker, not a preamble; a short one stays the preamble", function()
+      local body = ("ord "):rep(1200)
+      local c = open_text("Ett föredrag\n\n" .. body .. "\n\nANNA: En fråga?\n\nBO: Ett svar.\n\nANNA: Tack.\n")
+      local t = turns_of(c)
+      assert.are.equal(4, #t)
+      assert.is_nil(t[1].speaker)
+      assert.are.equal(1200, t[1].words)
+      assert.are.equal("Ett föredrag", c:document(1).title)
+      assert.are.equal("Ett föredrag", c:document(1).preamble)
+      local short = open_text("Ett samtal\n\n" .. ("ord "):rep(300) .. "\n\nANNA: En fråga?\n\nBO: Ett svar.\n\nANNA: Tack.\n")
+      assert.are.equal(3, #turns_of(short))
+      assert.are.equal(0, short:count("ord"))
+      -- a real talk with its Q&A
+      local path = h.shared .. "bitcointranscripts-en/teach-the-controversy-mempoolfullrbf.md"
+      local real = samtal.open(path)
+      local first = turns_of(real)[1]
+      assert.is_nil(first.speaker)
+      assert.is_true(first.words > 3000)
+      assert.truthy(first.text:find("So, let's go start off.", 1, true))
+      assert.are.equal("Teach the Controversy: mempoolfullrbf", real:document(1).title)
+      assert.falsy(real:document(1).preamble:find("start off", 1, true))
+    end)
+  end)
+
   describe("a time alone on its line", function()
     it("is a time mark between paragraphs, not words; a time of two fields alone stays text", function()
       local c = open_text("ANNA: Hej.\n01:01:45\nMer text här.\n\nBO: Vi ses.\n\n1:02:03.500\n\nANNA: När?\n\nBO: Kanske\n10:30\n")

@@ -940,7 +940,8 @@ void corpus_event_name(const sm_corpus *c, const sm_event *ev, uint32_t *from, u
         a++;
         z--;
     }
-    while (a < z && (text[a] == '*' || text[a] == '_' || text[a] == '\\'))
+    while (a < z && (text[a] == '*' || text[a] == '_' || text[a] == '\\' || text[a] == '#' ||
+                     (text[a] == ' ' && a > ev->start))) /* "## Heading": its text */
         a++;
     while (z > a && (text[z - 1] == '*' || text[z - 1] == '_' || text[z - 1] == '\\'))
         z--;

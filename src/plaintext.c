@@ -25,7 +25,9 @@
  *   speech. A run of such lines is a page break; text
  *   after a page break that starts without a label continues the turn before it (joined by a
  *   space), so a sentence cut by the break is whole again.
- * Preamble. Text before the first label is the preamble: its first line is the title, and a
+ * Preamble. Text before the first label is the preamble (unless it is longer than
+ *   LONG_PREAMBLE_WORDS words after its first line: then it is speech, a turn without speaker,
+ *   and only the first line the preamble): its first line is the title, and a
  *   "Creators & Guests" (or "Guests", "Participants", "Medverkande", "Deltagare") block in it
  *   lists participants as kind line (one word), name line, role line.
  * Events. "[musik]", "[skratt]": square brackets around 1 to 60 bytes that start with a letter
@@ -53,6 +55,7 @@
 #define MAX_LABEL_WORDS 4
 #define MAX_LABEL_BYTES 60
 #define MAX_FURNITURE_BYTES 120
+#define LONG_PREAMBLE_WORDS 1000 /* a show's notes stay well below; a talk goes far past */
 #define MIN_FURNITURE_REPEATS 3
 #define MAX_EVENT_BYTES 60
 
@@ -66,6 +69,7 @@ typedef struct line_info {
     double time; /* a time the label carries ("Name (00:03:12):", "[00:03:12] Name:"), or -1 */
     uint8_t kind, accepted_shape; /* accepted_shape: the candidate passes on its own shape */
     uint8_t voice;                /* the label is a WebVTT voice span ("<v Name>") */
+    uint8_t heading;              /* a Markdown heading ("## Title"), kept as an event */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -450,8 +454,6 @@ static int add_events(const char *s, size_t p, size_t end, uint32_t turn, sm_lay
     return 0;
 }
 
-/* A metadata block at the very top ("---" lines around "key: value" lines, as in Markdown and
- * YAML front matter) holds no labels. Returns the index of the first line after it, or 0. */
 /* Whether line i is a YAML field ("title: x", "transcript_by: y": a lower-case ASCII key, a
  * colon, then a space or nothing) or continues one (indented, or a "- item"). */
 static int line_is_yaml_field(const sm_text *t, size_t i) {
@@ -466,6 +468,8 @@ static int line_is_yaml_field(const sm_text *t, size_t i) {
     return k > p && k < end && s[k] == ':' && (k + 1 == end || s[k + 1] == ' ' || s[k + 1] == '\r');
 }
 
+/* A metadata block at the very top ("---" lines around "key: value" lines, as in Markdown and
+ * YAML front matter) holds no labels. Returns the index of the first line after it, or 0. */
 static size_t front_matter_end(const sm_text *t) {
     size_t first = 0;
     while (first < t->nlines && line_is(t, first, ""))
@@ -542,14 +546,25 @@ static int only_time(const char *s, size_t a, size_t z) {
     return n > 0 && parse_time(buf, 0, n) >= 0;
 }
 
+/* A Markdown heading: one to six '#', a space, then text ("## Why run a node?"). */
+static int is_heading(const char *s, const line_info *li) {
+    size_t p = li->start, n = 0;
+    while (p < li->end && s[p] == '#' && n < 7) {
+        p++;
+        n++;
+    }
+    return n >= 1 && n <= 6 && p + 1 < li->end && s[p] == ' ' && !is_space(s[p + 1]);
+}
+
 /* A line that is only a time of hours, minutes and seconds ("01:01:45", "1:02:03.500", as a
- * transcript marks the time between paragraphs): a time mark, not words. A time of two fields
- * alone ("10:30") may be an answer, so it stays text. */
+ * transcript marks the time between paragraphs), or a time in brackets ("(00:00)", "[01:02]"):
+ * a time mark, not words. A time of two fields alone ("10:30") may be an answer: it stays text. */
 static int bare_time_line(const char *s, const line_info *li) {
     size_t colons = 0;
     for (size_t k = li->start; k < li->end; k++)
         colons += s[k] == ':';
-    return colons == 2 && only_time(s, li->start, li->end);
+    int bracketed = s[li->start] == '(' || s[li->start] == '[';
+    return (colons == 2 || (bracketed && colons == 1)) && only_time(s, li->start, li->end);
 }
 
 /* Whether the line s[a..z) ends as a sentence does: its last character, before closing quotes
@@ -604,6 +619,9 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             if (first_label == nlines) first_label = i;
         } else if (layout_events_only(s, li->start, li->end) || bare_time_line(s, li)) {
             li->kind = L_EVENTS; /* a line of events, or a time alone: in no turn, never words */
+        } else if (is_heading(s, li)) {
+            li->kind = L_EVENTS; /* a section heading: no one's speech, kept as an event */
+            li->heading = 1;
         }
     }
 
@@ -647,6 +665,27 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
      * first line after it. */
     size_t front_end = front_matter_end(t);
     size_t preamble_to = first_label < nlines ? first_label : front_end;
+    /* A long text before the first label is speech, not a preamble (a talk, then its Q&A with
+     * labels): past LONG_PREAMBLE_WORDS words after its first line, only that line (the
+     * title) stays the preamble, and the rest is a turn without speaker. */
+    size_t speech_from = first_label;
+    if (first_label < nlines) {
+        size_t title_line = nlines, words = 0;
+        for (size_t i = front_end; i < first_label; i++) {
+            if (lines[i].kind == L_BLANK) continue;
+            if (title_line == nlines) {
+                title_line = i;
+                continue;
+            }
+            if (lines[i].kind != L_TEXT) continue;
+            for (size_t p = lines[i].start; p < lines[i].end; p++)
+                words += !is_space(s[p]) && (p == lines[i].start || is_space(s[p - 1]));
+        }
+        if (words > LONG_PREAMBLE_WORDS) {
+            speech_from = title_line + 1;
+            preamble_to = speech_from;
+        }
+    }
     size_t a = 0, b = 0;
     for (size_t i = 0; i < preamble_to; i++) {
         if (lines[i].kind == L_BLANK) continue;
@@ -659,13 +698,20 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             lay.title_start = (uint32_t)v;
             lay.title_end = (uint32_t)e;
         } else if (i >= front_end && lay.title_end == 0 && first_label < nlines) {
-            lay.title_start = li->start;
+            size_t v = li->start;
+            if (li->heading) { /* "# Title": the title without its marks */
+                while (v < li->end && s[v] == '#')
+                    v++;
+                while (v < li->end && is_space(s[v]))
+                    v++;
+            }
+            lay.title_start = (uint32_t)v;
             lay.title_end = li->end;
         }
     }
     lay.preamble_start = (uint32_t)a;
     lay.preamble_end = (uint32_t)b;
-    if (first_label < nlines && read_participants(s, lines, 0, first_label, &lay)) goto oom;
+    if (first_label < nlines && read_participants(s, lines, 0, preamble_to, &lay)) goto oom;
 
     /* Turns (pass 3). */
     int labelless = first_label == nlines;
@@ -675,7 +721,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
     if (VEC_PUSH(lay.pages, 0)) goto oom;
     for (size_t i = 0; i < nlines; i++) {
         line_info *li = &lines[i];
-        int in_speech = labelless || i >= first_label;
+        int in_speech = labelless || i >= speech_from;
         if (i < front_end) continue; /* metadata, never speech */
         if (li->kind == L_BLANK) {
             blank_since = 1;
@@ -694,7 +740,10 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         prev_furniture = 0;
         content_on_page = 1;
         if (li->kind == L_EVENTS) {
-            if (add_events(s, li->start, li->end, LAYOUT_NONE, &lay)) goto oom;
+            sm_rawevent heading = {li->start, li->end, LAYOUT_NONE};
+            if (li->heading ? VEC_PUSH(lay.events, heading)
+                            : add_events(s, li->start, li->end, LAYOUT_NONE, &lay))
+                goto oom;
             seg_open = 0;
             if (pending != SEP_SPACE) pending = SEP_PARAGRAPH;
             blank_since = 1;

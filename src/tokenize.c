@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 #include "scan.h"
@@ -129,6 +130,76 @@ static void mask_emphasis(char *s, size_t len) {
         unsigned char prev = p > s ? (unsigned char)p[-1] : ' ';
         unsigned char next = p + 1 < s + len ? (unsigned char)p[1] : ' ';
         if (wordish(prev) || wordish(next)) *p = ' ';
+    }
+}
+
+/* Markup that is no one's words, blanked in the joined text (the turn's text keeps it):
+ *   - a Markdown link's brackets and target: "[Plan 9](https://9p.io/)" reads "Plan 9" (an
+ *     image's "!" too); an autolink "<https://...>" whole;
+ *   - HTML's inline tags (<a href=...>, </a>, <em>, <br/>...; the element names below), their
+ *     text kept;
+ *   - Markdown's code backticks (`x`, ```), except one between two letters (an apostrophe). */
+static int is_letter_byte(unsigned char ch) {
+    return ch >= 0x80 || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+}
+
+static size_t html_tag_end(const char *s, size_t i, size_t len) {
+    static const char *const names[] = {"a",  "abbr",  "b",    "br",     "code", "del", "div",
+                                        "em", "i",     "img",  "ins",    "mark", "p",   "q",
+                                        "s",  "small", "span", "strong", "sub",  "sup", "u"};
+    size_t p = i + 1, q;
+    if (p < len && s[p] == '/') p++;
+    for (q = p; q < len && q - p < 8 && (s[q] | 0x20) >= 'a' && (s[q] | 0x20) <= 'z'; q++) {
+    }
+    if (q == p || q >= len || (s[q] != '>' && s[q] != ' ' && s[q] != '/')) return 0;
+    size_t k = 0, n = q - p;
+    for (; k < sizeof names / sizeof names[0]; k++)
+        if (strlen(names[k]) == n && strncasecmp(names[k], s + p, n) == 0) break;
+    if (k == sizeof names / sizeof names[0]) return 0;
+    while (q < len && q - i < 2000 && s[q] != '>' && s[q] != '<' && s[q] != '\n')
+        q++;
+    return q < len && s[q] == '>' ? q + 1 : 0;
+}
+
+static void mask_markup(char *s, size_t len) {
+    for (size_t i = 0; (i = scan_any3(s, i, len, '[', '<', '`')) < len; i++) {
+        if (s[i] == '`') {
+            if (!(i > 0 && i + 1 < len && is_letter_byte((unsigned char)s[i - 1]) &&
+                  is_letter_byte((unsigned char)s[i + 1])))
+                s[i] = ' ';
+            continue;
+        }
+        if (s[i] == '<') {
+            size_t e = 0;
+            if ((len - i > 8 && strncmp(s + i + 1, "http://", 7) == 0) ||
+                (len - i > 9 && strncmp(s + i + 1, "https://", 8) == 0)) {
+                size_t q = i + 1;
+                while (q < len && q - i < 2000 && s[q] != '>' && s[q] != ' ' && s[q] != '\n')
+                    q++;
+                if (q < len && s[q] == '>') e = q + 1;
+            } else {
+                e = html_tag_end(s, i, len);
+            }
+            if (e) {
+                memset(s + i, ' ', e - i);
+                i = e - 1;
+            }
+            continue;
+        }
+        /* "[text](target)": the text on one line, the target without spaces */
+        size_t close = i + 1;
+        while (close < len && close - i < 300 && s[close] != ']' && s[close] != '[' &&
+               s[close] != '\n')
+            close++;
+        if (close + 1 >= len || s[close] != ']' || s[close + 1] != '(') continue;
+        size_t q = close + 2;
+        while (q < len && q - close < 2000 && s[q] != ')' && s[q] != ' ' && s[q] != '\n')
+            q++;
+        if (q >= len || s[q] != ')' || q == close + 2) continue;
+        if (i > 0 && s[i - 1] == '!') s[i - 1] = ' '; /* an image */
+        s[i] = ' ';
+        memset(s + close, ' ', q - close + 1);
+        i = q;
     }
 }
 
@@ -254,6 +325,7 @@ static int segment_turn(const sm_doc *d, uint32_t raw, int seg_flags, const sm_m
         memset(j + js, ' ', ev->end - ev->start);
     }
     mask_emphasis(j, len);
+    mask_markup(j, len);
 
     for (size_t pos = 0; pos < len;) {
         pos = seg_next_sentence(j, len, pos);
