@@ -421,6 +421,23 @@ describe("samtal", function()
   end)
 
   describe("events and emphasis", function()
+    it("makes a double parenthesis an event anywhere; a single one inside speech stays speech", function()
+      local c = open_text("ANNA: Det var ((risas)) kul och (inte) så ((muchos murmullos/gruñidos)).\n")
+      local names = {}
+      for _, e in ipairs(c:document(1).events) do names[#names + 1] = e.name end
+      assert.are.same({ "risas", "muchos murmullos/gruñidos" }, names)
+      assert.are.equal(0, c:count("risas") + c:count("murmullos"))
+      assert.are.equal(1, c:count("inte"))
+      local path = h.shared .. "bitcointranscripts-en/MIDBOM__2017-09-07-merkleized-abstract-syntax-trees.es.md"
+      local raw = select(2, h.read(path):gsub("%(%(risas%)%)", ""))
+      assert.is_true(raw >= 1)
+      local real = samtal.open(path)
+      local n = 0
+      for _, e in ipairs(real:document(1).events) do n = n + (e.name == "risas" and 1 or 0) end
+      assert.are.equal(raw, n)
+      assert.are.equal(0, real:count("risas"))
+    end)
+
     it("keeps [musik] and [skratt] as events with positions, never as words", function()
       local c = samtal.open(h.seed_inline)
       local d = c:documents()[1]

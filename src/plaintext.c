@@ -34,7 +34,8 @@
  *   (markdown emphasis inside allowed) and are not a link ("[x](url)"). They are events with
  *   their position, never words; a line of events only belongs to no turn. Round brackets
  *   ("(applåder)") make an event only on a line of nothing but such marks: inside speech a
- *   parenthesis is speech. The rule is layout_event_end(), the same for subtitles (vtt.c).
+ *   parenthesis is speech, but double ones ("((risas))", a transcriber's comment) make an event
+ *   anywhere. The rule is layout_event_end(), the same for subtitles (vtt.c).
  * Front matter. A block between "---" lines at the very top (YAML in Markdown) has no labels;
  *   so has one whose opening "---" was lost: two or more "key: value" lines (lower-case keys,
  *   "title:" or "date:" among them) from the top, closed by "---".
@@ -319,6 +320,17 @@ static void parse_label(const char *s, line_info *li) {
 }
 
 size_t layout_event_end(const char *s, size_t p, size_t end, int parens) {
+    if (s[p] == '(' && p + 1 < end && s[p + 1] == '(') { /* "((risas))": anywhere */
+        size_t q = p + 2;
+        while (q < end && s[q] != ')' && s[q] != '(')
+            q++;
+        if (q + 1 >= end || s[q] != ')' || s[q + 1] != ')' || q - p - 2 < 1 ||
+            q - p - 2 > MAX_EVENT_BYTES)
+            return 0;
+        int32_t cp;
+        next_cp(s, p + 2, q, &cp);
+        return is_letter(cp) ? q + 2 : 0;
+    }
     char open = s[p], close = open == '[' ? ']' : open == '(' && parens ? ')' : 0;
     if (!close) return 0;
     size_t q = p + 1;
