@@ -290,6 +290,26 @@ describe("samtal", function()
       "",
     }, "\n")
 
+    it("reads whisperX's speakers in cues: '[SPEAKER_00]: text' and 'SPEAKER_01: text'", function()
+      local srt = "1\n00:00:00,031 --> 00:00:03,412\n[SPEAKER_00]: Okay, the second interview.\n\n"
+        .. "2\n00:00:06,875 --> 00:00:11,699\n[SPEAKER_01]: Yeah, I grew up in Leeds.\n\n"
+        .. "3\n00:00:12,160 --> 00:00:13,521\nSPEAKER_00: What did you study?\n\n"
+        .. "4\n00:00:13,941 --> 00:00:18,625\n[Music]\n"
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = { t.speaker, t.start, t.text } end
+      assert.are.same({ { "SPEAKER_00", 0.031, "Okay, the second interview." },
+        { "SPEAKER_01", 6.875, "Yeah, I grew up in Leeds." }, { "SPEAKER_00", 12.16, "What did you study? [Music]" } }, got)
+      local names = {}
+      for _, e in ipairs(c:document(1).events) do names[#names + 1] = e.name end
+      assert.are.same({ "Music" }, names)
+      local vtt = samtal.open(h.tempfile("WEBVTT\n\n00:01.000 --> 00:02.000\nSPEAKER_00: Hej.\n\n"
+        .. "00:02.000 --> 00:03.000\nSPEAKER_01: Tack.\n", ".vtt"))
+      local who = {}
+      for t in vtt:turns() do who[#who + 1] = t.speaker end
+      assert.are.same({ "SPEAKER_00", "SPEAKER_01" }, who)
+    end)
+
     it("reads an SRT cue's Name: and carries it over; a wrapped Word: is no name", function()
       local c = samtal.open(h.tempfile(CUES, ".srt"))
       local got = {}

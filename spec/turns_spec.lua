@@ -351,6 +351,53 @@ describe("samtal", function()
     end)
   end)
 
+  describe("the layouts transcription tools export", function()
+    local function read(c)
+      local out = {}
+      for t in c:turns() do out[#out + 1] = { t.speaker, t.start, (t.text:gsub("^%[[%d:]+%] ", "")) } end
+      return out
+    end
+
+    it("reads whisperX's '[SPEAKER_00]: text'", function()
+      local c = open_text("[SPEAKER_00]: Okay, so this is the second interview.\n[SPEAKER_01]: Yeah, so I grew up in Leeds.\n"
+        .. "[SPEAKER_00]: What did you study?\n")
+      assert.are.same({ { "SPEAKER_00", nil, "Okay, so this is the second interview." },
+        { "SPEAKER_01", nil, "Yeah, so I grew up in Leeds." }, { "SPEAKER_00", nil, "What did you study?" } }, read(c))
+      assert.are.equal(0, #c:document(1).events)
+    end)
+
+    it("reads a time right after the label as the turn's start (Sonix, Rev's older layout)", function()
+      local c = open_text("Interviewer: [00:00:00] So let's start.\n\nWalt Jensen: [00:00:04] Since '79.\n\n"
+        .. "Interviewer: [00:00:09] And now?\n")
+      assert.are.same({ { "Interviewer", 0, "So let's start." }, { "Walt Jensen", 4, "Since '79." },
+        { "Interviewer", 9, "And now?" } }, read(c))
+      assert.are.equal(0, c:count("00"))
+      -- a one-word name seen once is a label when a time comes with it
+      local rev = open_text("Tom Reyes: (00:00)\nGood morning.\n\nReporter: (00:09)\nMayor, is it open?\n\nTom Reyes: (00:12)\nYes.\n")
+      assert.are.same({ { "Tom Reyes", 0, "Good morning." }, { "Reporter", 9, "Mayor, is it open?" },
+        { "Tom Reyes", 12, "Yes." } }, read(rev))
+      assert.are.equal(0, rev:count("reporter"))
+    end)
+
+    it("reads a time, then the name alone on its line (Happy Scribe), and 'Name [time] text' (Trint)", function()
+      local c = open_text("00:00:00 Speaker 1\nVälkomna till intervjun.\n\n00:00:05 Speaker 2\nJa, jag heter Karin.\n\n"
+        .. "00:00:11 Speaker 1\nHur länge?\n")
+      assert.are.same({ { "Speaker 1", 0, "Välkomna till intervjun." }, { "Speaker 2", 5, "Ja, jag heter Karin." },
+        { "Speaker 1", 11, "Hur länge?" } }, read(c))
+      assert.are.equal(0, c:count("speaker") + c:count("00"))
+      local t = open_text("Intervju om bemanning\n\nInterviewer [00:00:02] Thanks for making time.\n\n"
+        .. "Dr. Priya Anand [00:00:06] It has been busy.\n\nInterviewer [00:00:13] How often?\n\n"
+        .. "Dr. Priya Anand [00:00:15] Too often.\n")
+      assert.are.same({ { "Interviewer", 2, "Thanks for making time." }, { "Dr. Priya Anand", 6, "It has been busy." },
+        { "Interviewer", 13, "How often?" }, { "Dr. Priya Anand", 15, "Too often." } }, read(t))
+      assert.are.equal("Intervju om bemanning", t:document(1).title)
+      -- a word before a time mark in speech is no label: the name must recur so
+      local speech = open_text("ANNA: Hej.\n\nOch [00:12] så sa hon.\n\nBO: Ja.\n")
+      assert.are.same({ "ANNA", "BO" }, { read(speech)[1][1], read(speech)[2][1] })
+      assert.are.equal(2, #read(speech))
+    end)
+  end)
+
   describe("Markdown headings", function()
     it("are no one's speech, kept as events between the turns", function()
       local c = open_text("ANNA: Hej.\n\n## Del två\n\nBO: Ja.\nSå.\n\n### Frågor?\n\nmer av BO\n")

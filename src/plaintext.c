@@ -17,6 +17,10 @@
  * Voice spans. "<v Name>text" starting a line, after a time or not ("00:00:06 <v Anna>Hej"), is
  *   a label as sure as a capitalised name; a voice span further on in such a line starts a new
  *   turn of its speaker there (caption text copied out of WebVTT).
+ * Other times and names. "Name: [00:00:12] text" (Sonix) and "Reporter: (00:09)" take the time
+ *   as the turn's start; "00:00:05 Speaker 2" alone on its line (Happy Scribe) is a label with
+ *   that start; "Interviewer [00:00:02] text" (Trint, no colon) is a candidate that must start
+ *   lines so twice; "[SPEAKER_00]: text" (whisperX) is a label, its brackets no event.
  * Page furniture. A line that is no label, is at most 120 bytes, does not end as a sentence
  *   does ('.', '?', '!', "…": "Yeah." and "Right?" said again and again are speech), occurs at
  *   least three times (digits compared as one digit, so "Sida 3" and "Sida 4" are the same
@@ -205,6 +209,44 @@ static int voice_label(const char *s, size_t p, line_info *li) {
     return 1;
 }
 
+/* A time, then a name alone on its line, the paragraph below ("00:00:05 Speaker 1", as Happy
+ * Scribe and others export): a label with that start. The name is one to four words, each
+ * starting with a capital or a digit, of letters, digits and .'-_ only. */
+static int time_name_label(const char *s, size_t p, line_info *li) {
+    size_t end = li->end, q = p;
+    if (p >= end || s[p] < '0' || s[p] > '9') return 0;
+    while (q < end && !is_space(s[q]))
+        q++;
+    double t = parse_time(s, p, q);
+    if (t < 0 || q >= end) return 0;
+    while (q < end && is_space(s[q]))
+        q++;
+    size_t name_start = q;
+    int words = 0;
+    while (q < end) {
+        int32_t cp;
+        next_cp(s, q, end, &cp);
+        if (!is_upper(cp) && !(cp >= '0' && cp <= '9')) return 0;
+        if (++words > MAX_LABEL_WORDS) return 0;
+        while (q < end && !is_space(s[q])) {
+            size_t n = next_cp(s, q, end, &cp);
+            if (!is_letter(cp) && !(cp >= '0' && cp <= '9') && !strchr(".'-_", (int)cp)) return 0;
+            q += n;
+        }
+        if (q < end && s[q] == ' ' && q + 1 < end && s[q + 1] != ' ')
+            q++;
+        else if (q < end)
+            return 0;
+    }
+    if (words == 0) return 0;
+    li->time = t;
+    li->name_start = (uint32_t)name_start;
+    li->name_end = (uint32_t)end;
+    li->text_start = (uint32_t)end;
+    li->accepted_shape = 2;
+    return 1;
+}
+
 /* The next voice span "<v Name>" in s[p..end), as voice_label reads one: its start, with the
  * name in [*name_start, *name_end) and the text after it from *after; or end if there is none. */
 static size_t next_voice(const char *s, size_t p, size_t end, size_t *name_start, size_t *name_end,
@@ -237,8 +279,12 @@ static void parse_label(const char *s, line_info *li) {
         while (p < end && is_space(s[p]))
             p++;
     }
-    if (voice_label(s, p, li)) return;
+    if (voice_label(s, p, li) || time_name_label(s, p, li)) return;
+    /* "[SPEAKER_00]: text" (whisperX): a name in square brackets, then the colon */
+    int square = !after && p < end && s[p] == '[';
+    if (square) p++;
     size_t name_start = p, colon = 0, alone = 0;
+    int trint = 0; /* "Name [time] text": no colon; a label only if the name recurs so */
     int words = 1, word_start = 1, letters = 0, uppers = 0;
     int word_cap[MAX_LABEL_WORDS] = {0}, word_len[MAX_LABEL_WORDS] = {0};
     while (p < end && s[p] != ':') {
@@ -247,11 +293,21 @@ static void parse_label(const char *s, line_info *li) {
             colon = p + 2; /* **Name**: */
             break;
         }
-        if (s[p] == ' ' && !word_start && p + 1 < end && s[p + 1] == '(') {
+        if (square && !word_start && end - p >= 2 && s[p] == ']' && s[p + 1] == ':') {
+            colon = p + 1; /* [Name]: */
+            break;
+        }
+        if (s[p] == ' ' && !word_start && p + 1 < end && (s[p + 1] == '(' || s[p + 1] == '[')) {
             size_t q = bracketed_time(s, p + 1, end, &t); /* "Name (00:03:12): text" */
             if (q && q < end && s[q] == ':') {
                 li->time = t;
                 colon = q;
+                break;
+            }
+            if (q && (q == end || is_space(s[q]))) { /* "Name [00:00:02] text" (Trint) */
+                li->time = t;
+                trint = 1;
+                colon = q - 1; /* the text starts after the time */
                 break;
             }
         }
@@ -292,6 +348,7 @@ static void parse_label(const char *s, line_info *li) {
         p += n;
     }
     if (p == name_start || word_start) return; /* empty, or "Name :" */
+    if (square && !colon) return;              /* "[Name: ...": no label */
     size_t q;
     if (alone) {
         q = end;
@@ -307,6 +364,14 @@ static void parse_label(const char *s, line_info *li) {
     li->name_start = (uint32_t)name_start;
     li->name_end = (uint32_t)p;
     li->text_start = (uint32_t)q;
+    if (li->time < 0 && q < end) { /* "Reporter: (00:09)", "Reporter: [00:09] text": its time */
+        double only = parse_time(s, q, end), lead;
+        size_t after_time = bracketed_time(s, q, end, &lead);
+        if (only >= 0)
+            li->time = only;
+        else if (after_time && after_time < end && is_space(s[after_time]))
+            li->time = lead;
+    }
     if (words == 1) { /* a time with it is as sure a sign as capitals */
         li->accepted_shape = (letters >= 2 && uppers == letters) || (q >= end && word_cap[0]) ||
                              (li->time >= 0 && word_cap[0]);
@@ -317,6 +382,7 @@ static void parse_label(const char *s, line_info *li) {
         li->accepted_shape = name_like ? 2 : 0; /* 2: multi-word, never rescued by repetition */
         if (!name_like) li->name_end = li->name_start; /* not a candidate at all */
     }
+    if (trint) li->accepted_shape = 0; /* "Och [00:12] så": only a name said so twice is one */
 }
 
 size_t layout_event_end(const char *s, size_t p, size_t end, int parens) {
@@ -774,7 +840,10 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             pending = SEP_NONE;
             blank_since = 0;
             if (li->text_start < li->end) {
-                double at = parse_time(s, li->text_start, li->end);
+                double at = parse_time(s, li->text_start, li->end), lead;
+                size_t q = bracketed_time(s, li->text_start, li->end, &lead);
+                if (at < 0 && q && q < li->end && is_space(s[q]) && lay.turns.v[cur].start < 0)
+                    lay.turns.v[cur].start = lead; /* "Name: [00:00:12] text" (Sonix) */
                 if (at >= 0) {
                     lay.turns.v[cur].start = at;
                 } else {

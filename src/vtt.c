@@ -125,13 +125,16 @@ static int parse_timing(const char *s, size_t n, double *start, double *end) {
     return parse_time(s, n, &p, end) && (p == n || s[p] == ' ' || s[p] == '\t');
 }
 
-/* The length of a "Name: " label at the start of s[0..n) (the name is s[0..*name_len)), or 0.
- * A name is one to four words, each starting with a capital (or a digit, "Speaker 2"), of
- * letters, digits and .'- only; the colon is followed by a space or the end of the line, so
- * times and URLs are no names. */
-static size_t label_len(const char *s, size_t n, size_t *name_len) {
+/* The length of a "Name: " label at the start of s[0..n) (the name is s[*name_off..*name_len)),
+ * or 0. A name is one to four words, each starting with a capital (or a digit, "Speaker 2"), of
+ * letters, digits and .'-_ only; the colon is followed by a space or the end of the line, so
+ * times and URLs are no names. The name may stand in square brackets, as whisperX writes
+ * speakers: "[SPEAKER_00]: text". */
+static size_t label_len(const char *s, size_t n, size_t *name_off, size_t *name_len) {
     size_t p = 0;
-    int words = 0;
+    int words = 0, bracket = n > 0 && s[0] == '[';
+    *name_off = bracket ? 1 : 0;
+    if (bracket) p = 1;
     while (p < n && p < 48) {
         unsigned char c = (unsigned char)s[p];
         if (c >= 'a' && c <= 'z') return 0; /* a word must start with a capital */
@@ -139,9 +142,17 @@ static size_t label_len(const char *s, size_t n, size_t *name_len) {
         if (++words > 4) return 0;
         while (p < n && ((s[p] >= 'A' && s[p] <= 'Z') || (s[p] >= 'a' && s[p] <= 'z') ||
                          (s[p] >= '0' && s[p] <= '9') || (unsigned char)s[p] >= 0x80 ||
-                         s[p] == '.' || s[p] == '\'' || s[p] == '-'))
+                         s[p] == '.' || s[p] == '\'' || s[p] == '-' || s[p] == '_'))
             p++;
-        if (p < n && s[p] == ':') {
+        if (bracket && p + 1 < n && s[p] == ']' && s[p + 1] == ':') {
+            if (p + 2 < n && s[p + 2] != ' ' && s[p + 2] != '\t') return 0;
+            *name_len = p;
+            p += 2;
+            while (p < n && (s[p] == ' ' || s[p] == '\t'))
+                p++;
+            return p;
+        }
+        if (!bracket && p < n && s[p] == ':') {
             if (p + 1 < n && s[p + 1] != ' ' && s[p + 1] != '\t') return 0;
             *name_len = p;
             p++;
@@ -255,7 +266,8 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
     for (size_t i = first; i <= last; i++) {
         line_range(r->t, i, &a, &z);
         size_t p = a;
-        size_t name_len = 0, lab = at_start && !voiced ? label_len(s + a, z - a, &name_len) : 0;
+        size_t name_off = 0, name_len = 0;
+        size_t lab = at_start && !voiced ? label_len(s + a, z - a, &name_off, &name_len) : 0;
         int parens = marks_only(s, a + lab, z); /* after a "Name:" label, as in plain text */
         while (p < z) {
             char c = s[p];
@@ -304,6 +316,15 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
                 prev = 0;
                 continue;
             }
+            if (at_start && !voiced) { /* before events: "[SPEAKER_00]: text" is a label */
+                size_t no = 0, nl = 0, l = label_len(s + p, z - p, &no, &nl);
+                if (l) {
+                    if (set_speaker(r, s + p + no, nl - no)) return -1;
+                    p += l;
+                    at_start = 0;
+                    continue;
+                }
+            }
             /* "[Music]", "(applåder)": an event, as in plain text; its text stays in the turn,
              * where the tokenizer leaves it out of the words */
             size_t ev_end = c == '[' || c == '(' ? layout_event_end(s, p, z, parens) : 0;
@@ -318,15 +339,6 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
                 prev = s[ev_end - 1];
                 p = ev_end;
                 continue;
-            }
-            if (at_start && !voiced) {
-                size_t nl = 0, l = label_len(s + p, z - p, &nl);
-                if (l) {
-                    if (set_speaker(r, s + p, nl)) return -1;
-                    p += l;
-                    at_start = 0;
-                    continue;
-                }
             }
             at_start = 0;
             size_t k = 0, el = 0;
