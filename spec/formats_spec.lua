@@ -142,6 +142,31 @@ describe("samtal", function()
     end)
   end)
 
+  describe("open() of Whisper's and whisperX's JSON", function()
+    it("reads segments' text, start and end, and whisperX's speakers; words are passed over", function()
+      local whisper = '{"text": " Okay, so this is it. Can you tell me more?", "segments": ['
+        .. '{"id": 0, "seek": 0, "start": 0.0, "end": 3.4, "text": " Okay, so this is it.", "tokens": [50364, 1033],'
+        .. ' "temperature": 0.0, "avg_logprob": -0.22, "no_speech_prob": 0.01},'
+        .. '{"id": 1, "seek": 0, "start": 3.4, "end": 6.2, "text": " Can you tell me more?", "tokens": [1664]}],'
+        .. ' "language": "en"}'
+      local c = samtal.open(h.tempfile(whisper, ".json"))
+      local turns = {}
+      for t in c:turns() do turns[#turns + 1] = { t.speaker, t.start, t.stop, t.text } end
+      assert.are.same({ { nil, 0, 6.2, "Okay, so this is it. Can you tell me more?" } }, turns)
+      local tell = c:kwic("tell")[1]
+      assert.are.equal(3.4, c:token(tell.position).start) -- the segment's time goes to its tokens
+      local x = samtal.open(h.tempfile('{"segments": [{"start": 0.031, "end": 2.972, "text": " Hej och välkommen hit.",'
+        .. ' "words": [{"word": "Hej", "start": 0.031, "end": 0.291, "score": 0.9, "speaker": "SPEAKER_00"}],'
+        .. ' "speaker": "SPEAKER_00"}, {"start": 3.513, "end": 5.274, "text": " Tack.", "speaker": "SPEAKER_01"},'
+        .. ' {"start": 5.9, "end": 8.2, "text": " Berätta.", "speaker": "SPEAKER_00"}], "word_segments": []}', ".json"))
+      local got = {}
+      for t in x:turns() do got[#got + 1] = { t.speaker, t.start, t.stop, t.text } end
+      assert.are.same({ { "SPEAKER_00", 0.031, 2.972, "Hej och välkommen hit." }, { "SPEAKER_01", 3.513, 5.274, "Tack." },
+        { "SPEAKER_00", 5.9, 8.2, "Berätta." } }, got)
+      assert.are.equal(1, x:count("hej"))
+    end)
+  end)
+
   describe("open() of damaged JSON", function()
     local src = h.read(JSON)
 

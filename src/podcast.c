@@ -4,6 +4,8 @@
  *
  *   JSON  {"version": "1.0.0", "segments": [{"speaker": "Darth Vader", "startTime": 0.5,
  *          "endTime": 0.75, "body": "I"}, ...]}
+ *         and OpenAI Whisper's and whisperX's JSON, whose segments say "text", "start" and "end"
+ *         (whisperX also "speaker"; their "words" are passed over)
  *   HTML  <cite>Kevin:</cite> <time>0:00</time> <p>We have an update planned ...</p>
  *
  * A segment (JSON) or a paragraph (HTML) is a piece of one speaker's talk: a word, a sentence or
@@ -341,7 +343,7 @@ static int json_segment(sm_json *j, builder *b, sm_buf *key) {
     size_t body = SIZE_MAX;
     double start = -1, stop = -1;
     sm_buf speaker = {0};
-    int named = 0, rc = -1;
+    int named = 0, rc = -1, has_body = 0;
     j->p++;
     json_skip_ws(j);
     int end = j->p < j->n && j->s[j->p] == '}';
@@ -360,7 +362,8 @@ static int json_segment(sm_json *j, builder *b, sm_buf *key) {
                 json_fail(j, j->p, "expected a string (or null) for \"speaker\"");
                 goto done;
             }
-        } else if (strcmp(key->s, "body") == 0) {
+        } else if (strcmp(key->s, "body") == 0 || (strcmp(key->s, "text") == 0 && !has_body)) {
+            has_body |= strcmp(key->s, "body") == 0; /* Whisper's "text" when there is no "body" */
             if (j->p < j->n && j->s[j->p] == '"') {
                 body = j->p;
                 if (json_string(j, NULL, NULL, NULL)) goto done;
@@ -371,10 +374,10 @@ static int json_segment(sm_json *j, builder *b, sm_buf *key) {
                 json_fail(j, j->p, "expected a string for \"body\"");
                 goto done;
             }
-        } else if (strcmp(key->s, "startTime") == 0) {
-            if (json_time(j, "startTime", &start)) goto done;
-        } else if (strcmp(key->s, "endTime") == 0) {
-            if (json_time(j, "endTime", &stop)) goto done;
+        } else if (strcmp(key->s, "startTime") == 0 || strcmp(key->s, "start") == 0) {
+            if (json_time(j, key->s, &start)) goto done;
+        } else if (strcmp(key->s, "endTime") == 0 || strcmp(key->s, "end") == 0) {
+            if (json_time(j, key->s, &stop)) goto done;
         } else if (json_value(j)) {
             goto done;
         }
