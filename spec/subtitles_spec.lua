@@ -131,6 +131,30 @@ describe("samtal", function()
     end)
   end)
 
+  describe("open() of YouTube's automatic (rolling) captions", function()
+    it("reads each line once: a cue's repeat of the line before is left out", function()
+      local vtt = table.concat({ "WEBVTT", "Kind: captions", "Language: en", "",
+        "00:00:00.000 --> 00:00:02.310 align:start position:0%", " ",
+        "so<00:00:00.320><c> today</c><00:00:00.640><c> we're</c><00:00:00.880><c> going</c>", "",
+        "00:00:02.310 --> 00:00:02.320 align:start position:0%", "so today we're going", " ", "",
+        "00:00:02.320 --> 00:00:04.950 align:start position:0%", "so today we're going",
+        "to<00:00:02.560><c> talk</c><00:00:02.800><c> sourdough</c><00:00:03.600><c> [Music]</c>", "",
+        "00:00:04.950 --> 00:00:04.960 align:start position:0%", "to talk sourdough [Music]", " ", "",
+        "00:00:04.960 --> 00:00:07.430 align:start position:0%", "to talk sourdough [Music]",
+        ">> and<00:00:05.200><c> honestly</c><00:00:05.680><c> flour</c>", "",
+        "00:00:07.430 --> 00:00:07.440 align:start position:0%", "and honestly flour", " ", "" }, "\n")
+      local c = samtal.open(h.tempfile(vtt, ".vtt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = { t.start, t.text } end
+      assert.are.same({ { 0, "so today we're going to talk sourdough [Music]" }, { 4.96, "and honestly flour" } }, got)
+      assert.are.equal(1, c:count("sourdough"))
+      assert.are.equal(1, #c:document(1).events)
+      -- without word timings a line said twice in a row is said twice
+      local plain = samtal.open(h.tempfile("WEBVTT\n\n00:01.000 --> 00:02.000\nNo.\n\n00:02.000 --> 00:03.000\nNo.\n", ".vtt"))
+      assert.are.equal(2, plain:count("no"))
+    end)
+  end)
+
   describe("open() of a YouTube WebVTT transcript", function()
     local list = cues(YOUTUBE)
 

@@ -33,6 +33,12 @@ typedef struct cue_reader {
     uint32_t want_speaker;
     double cue_start, cue_end;
     int space; /* a space is due before the next character */
+    /* Rolling captions (YouTube's automatic ones, with <00:00:01.000><c> word timings): each cue
+     * repeats the line before as its first line. rolling is set for such a file, and last_line
+     * holds the words of the last line read (tags, ">>" and "-" left out), a repeat of which is
+     * left out. */
+    int rolling;
+    sm_buf last_line, line_words;
 } cue_reader;
 
 static int ends_with(const char *name, const char *ext) {
@@ -249,6 +255,32 @@ static int marks_only(const char *s, size_t p, size_t end) {
 
 /* Reads the text lines first..last (0-based) of a cue; `fresh` is 0 for text that merely
  * continues the cue before it, where no label or dash is looked for. */
+/* The words of s[a..z) for comparing caption lines: tags, a leading ">>" or "-", and runs of
+ * white space (as one space) left out, into *out. */
+static int line_words(const char *s, size_t a, size_t z, sm_buf *out) {
+    out->n = 0;
+    if (buf_append(out, "", 0)) return -1;
+    while (a < z && (s[a] == ' ' || s[a] == '\t' || s[a] == '>' || s[a] == '-'))
+        a++;
+    int space = 0;
+    for (size_t p = a; p < z; p++) {
+        if (s[p] == '<') {
+            const char *close = memchr(s + p, '>', z - p);
+            if (close) {
+                p = (size_t)(close - s);
+                continue;
+            }
+        }
+        if (s[p] == ' ' || s[p] == '\t') {
+            space = out->n > 0;
+            continue;
+        }
+        if ((space && buf_putc(out, ' ')) || buf_putc(out, s[p])) return -1;
+        space = 0;
+    }
+    return 0;
+}
+
 static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
     static const struct {
         const char *name;
@@ -266,6 +298,16 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
     for (size_t i = first; i <= last; i++) {
         line_range(r->t, i, &a, &z);
         size_t p = a;
+        if (r->rolling) { /* a rolling caption's repeat of the line before: left out */
+            if (line_words(s, a, z, &r->line_words)) return -1;
+            if (r->line_words.n == 0) continue;
+            if (r->line_words.n == r->last_line.n &&
+                memcmp(r->line_words.s, r->last_line.s, r->line_words.n) == 0)
+                continue;
+            if (buf_append(&r->last_line, "", 0)) return -1;
+            r->last_line.n = 0;
+            if (buf_append(&r->last_line, r->line_words.s, r->line_words.n)) return -1;
+        }
         size_t name_off = 0, name_len = 0;
         size_t lab = at_start && !voiced ? label_len(s + a, z - a, &name_off, &name_len) : 0;
         int parens = marks_only(s, a + lab, z); /* after a "Name:" label, as in plain text */
@@ -372,6 +414,11 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
     r.t = t;
     r.cur = r.speaker = r.want_speaker = LAYOUT_NONE;
     const char *s = t->s;
+    for (const char *g = s; !srt && (g = memchr(g, '>', t->len - (size_t)(g - s))) != NULL; g++)
+        if (t->len - (size_t)(g - s) >= 4 && memcmp(g, "><c>", 4) == 0) { /* <00:01.000><c> */
+            r.rolling = 1;
+            break;
+        }
     const char *example = srt ? "00:01:02,500 --> 00:01:04,000" : "00:01:02.500 --> 00:01:04.000";
     size_t i = 0, bad = 0;
     int cues = 0;
@@ -478,10 +525,14 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
     text_free(t);
     *t = nt;
     *out = r.lay;
+    buf_free(&r.last_line);
+    buf_free(&r.line_words);
     return 0;
 oom:
     sm_errorf(err, "%s: out of memory while reading %s", name, srt ? "SRT" : "WebVTT");
 fail:
+    buf_free(&r.last_line);
+    buf_free(&r.line_words);
     buf_free(&r.syn);
     free(r.map.v);
     free(r.lines.v);
