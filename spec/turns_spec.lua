@@ -398,6 +398,25 @@ describe("samtal", function()
     end)
   end)
 
+  describe("names in capitals alone on their lines, no colon", function()
+    it("are labels where the document writes its speakers so, not a running header in capitals", function()
+      local c = open_text("Studio Ett, P1\n\nPROGRAMLEDARE\nBostadsbristen har blivit värre.\n\nMARIA EKSTRÖM\nTack. Ja.\n\n"
+        .. "PROGRAMLEDARE\nVad har gått fel?\n\nSTUDENT\nJag har stått i kö.\n\nMARIA EKSTRÖM\nVi har byggt för lite.\n")
+      local who = {}
+      for _, t in ipairs(turns_of(c)) do who[#who + 1] = t.speaker .. ": " .. t.text end
+      assert.are.same({ "PROGRAMLEDARE: Bostadsbristen har blivit värre.", "MARIA EKSTRÖM: Tack. Ja.",
+        "PROGRAMLEDARE: Vad har gått fel?", "STUDENT: Jag har stått i kö.", "MARIA EKSTRÖM: Vi har byggt för lite." }, who)
+      assert.are.equal(0, c:count("programledare") + c:count("student"))
+      assert.are.equal("Studio Ett, P1", c:document(1).title)
+      -- one name in capitals, however often (a running header), is no speaker
+      local header = open_text("SVERIGES RADIO\nFörsta stycket här.\n\nSVERIGES RADIO\nAndra stycket.\n\nSVERIGES RADIO\nTredje.\n")
+      assert.are.equal(0, #header:speakers())
+      -- nor a line in capitals without its paragraph right below, nor two said once each
+      local once = open_text("INLEDNING\nText ett.\n\nAVSLUTNING\nText två.\n")
+      assert.are.equal(0, #once:speakers())
+    end)
+  end)
+
   describe("Markdown headings", function()
     it("are no one's speech, kept as events between the turns", function()
       local c = open_text("ANNA: Hej.\n\n## Del två\n\nBO: Ja.\nSå.\n\n### Frågor?\n\nmer av BO\n")

@@ -17,6 +17,8 @@
  * Voice spans. "<v Name>text" starting a line, after a time or not ("00:00:06 <v Anna>Hej"), is
  *   a label as sure as a capitalised name; a voice span further on in such a line starts a new
  *   turn of its speaker there (caption text copied out of WebVTT).
+ * Names in capitals alone on their line ("MARIA EKSTRÖM", no colon, the paragraph right below)
+ *   are labels where the document writes two names or more so, one of them at least twice.
  * Other times and names. "Name: [00:00:12] text" (Sonix) and "Reporter: (00:09)" take the time
  *   as the turn's start; "00:00:05 Speaker 2" alone on its line (Happy Scribe) is a label with
  *   that start; "Interviewer [00:00:02] text" (Trint, no colon) is a candidate that must start
@@ -75,6 +77,7 @@ typedef struct line_info {
     uint8_t kind, accepted_shape; /* accepted_shape: the candidate passes on its own shape */
     uint8_t voice;                /* the label is a WebVTT voice span ("<v Name>") */
     uint8_t heading;              /* a Markdown heading ("## Title"), kept as an event */
+    uint8_t caps_alone; /* a name in capitals alone on its line, no colon ("MARIA EKSTRÖM") */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -353,7 +356,16 @@ static void parse_label(const char *s, line_info *li) {
     if (alone) {
         q = end;
     } else {
-        if (!colon && p >= end) return; /* no colon */
+        if (!colon && p >= end) { /* no colon: maybe a name in capitals alone on its line */
+            if (!bold && !square && li->time < 0 && words <= MAX_LABEL_WORDS && letters >= 2 &&
+                uppers == letters && s[li->start] != '-') {
+                li->name_start = (uint32_t)name_start;
+                li->name_end = (uint32_t)p;
+                li->text_start = (uint32_t)end;
+                li->caps_alone = 1; /* a label only where the document writes its names so */
+            }
+            return;
+        }
         q = (colon ? colon : p) + 1;
         if (bold && !colon && end - q >= 2 && s[q] == '*' && s[q + 1] == '*')
             q += 2;                             /* **Name:** */
@@ -593,6 +605,11 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
         li->kind = lead == end ? L_BLANK : L_TEXT;
         if (li->kind == L_BLANK || i < front_end) continue;
         parse_label(t->s, li);
+        if (li->caps_alone && (i + 1 >= t->nlines || t->lines[i + 1] >= t->len ||
+                               t->s[t->lines[i + 1]] == '\n' || t->s[t->lines[i + 1]] == '\r')) {
+            li->caps_alone = 0; /* not with its paragraph right below */
+            li->name_end = li->name_start;
+        }
         if (li->name_end > li->name_start) {
             li->cand =
                 lex_intern(cands, t->s + li->name_start, li->name_end - li->name_start, NULL);
@@ -687,12 +704,27 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
     sm_buf key = {0};
     if (!lines) goto oom;
 
+    /* Names in capitals alone on their lines, no colon ("PROGRAMLEDARE", then the paragraph):
+     * labels where the document writes its speakers so, two names or more, one of them at
+     * least twice; a running header in capitals is one name. */
+    int caps_again = 0;
+    uint32_t caps_first = LEX_NONE, caps_other = 0; /* a name seen, and whether another is */
+    for (size_t i = 0; i < nlines; i++) {
+        if (!lines[i].caps_alone || lines[i].cand == LEX_NONE) continue;
+        if (caps_first == LEX_NONE) caps_first = lines[i].cand;
+        caps_other |= lines[i].cand != caps_first;
+        caps_again |= counts[lines[i].cand] >= 2;
+    }
+    int caps_labels = caps_other && caps_again;
+
     /* Which candidates are labels; where the speech starts. */
     size_t first_label = nlines;
     for (size_t i = 0; i < nlines; i++) {
         line_info *li = &lines[i];
         if (li->kind == L_BLANK) continue;
-        if (li->cand != LEX_NONE && (li->accepted_shape || counts[li->cand] >= 2)) {
+        if (li->caps_alone && !caps_labels) continue;
+        if (li->cand != LEX_NONE &&
+            (li->accepted_shape || counts[li->cand] >= 2 || li->caps_alone)) {
             li->kind = L_LABEL;
             if (first_label == nlines) first_label = i;
         } else if (layout_events_only(s, li->start, li->end) || bare_time_line(s, li)) {
