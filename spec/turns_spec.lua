@@ -398,6 +398,23 @@ describe("samtal", function()
     end)
   end)
 
+  describe("a deposition's Q. and A. lines", function()
+    it("are turns of Q and A where the document writes them so twice or more", function()
+      local c = open_text("EXAMINATION\nBY MR. HARLAN:\n     Q.   Could you state your name?\n     A.   Denise Caldwell.\n"
+        .. "     Q.   Where do you work?\n     A.   At Brightline.\n          MS. OKONKWO:  Objection.\n"
+        .. "          THE WITNESS:  In Dayton.\nBY MR. HARLAN:\n     Q.   How long?\n     A.   Six years.\n")
+      local who = {}
+      for _, t in ipairs(turns_of(c)) do who[#who + 1] = t.speaker .. ": " .. t.text end
+      assert.are.same({ "Q: Could you state your name?", "A: Denise Caldwell.", "Q: Where do you work?",
+        "A: At Brightline.", "MS. OKONKWO: Objection.", "THE WITNESS: In Dayton.", "Q: How long?", "A: Six years." }, who)
+      assert.are.equal(0, c:count("q"))
+      -- "A." once, as a letter in speech, is no label
+      local once = open_text("ANNA: Hej.\n\nA. Lincoln sa det.\n\nBO: Ja.\n")
+      assert.are.same({ "ANNA", "BO" }, { turns_of(once)[1].speaker, turns_of(once)[2].speaker })
+      assert.are.equal(1, once:count("lincoln"))
+    end)
+  end)
+
   describe("names in capitals alone on their lines, no colon", function()
     it("are labels where the document writes its speakers so, not a running header in capitals", function()
       local c = open_text("Studio Ett, P1\n\nPROGRAMLEDARE\nBostadsbristen har blivit värre.\n\nMARIA EKSTRÖM\nTack. Ja.\n\n"

@@ -19,6 +19,8 @@
  *   turn of its speaker there (caption text copied out of WebVTT).
  * Names in capitals alone on their line ("MARIA EKSTRÖM", no colon, the paragraph right below)
  *   are labels where the document writes two names or more so, one of them at least twice.
+ * Question and answer. "Q." and "A." starting a line, then white space (a deposition's lines),
+ *   are labels Q and A where the document writes them so at least twice.
  * Other times and names. "Name: [00:00:12] text" (Sonix) and "Reporter: (00:09)" take the time
  *   as the turn's start; "00:00:05 Speaker 2" alone on its line (Happy Scribe) is a label with
  *   that start; "Interviewer [00:00:02] text" (Trint, no colon) is a candidate that must start
@@ -283,6 +285,16 @@ static void parse_label(const char *s, line_info *li) {
             p++;
     }
     if (voice_label(s, p, li) || time_name_label(s, p, li)) return;
+    if (end - p >= 3 && (s[p] == 'Q' || s[p] == 'A') && s[p + 1] == '.' &&
+        (s[p + 2] == ' ' || s[p + 2] == '\t')) { /* "Q.  question", "A.  answer" (depositions) */
+        size_t q = p + 2;
+        while (q < end && is_space(s[q]))
+            q++;
+        li->name_start = (uint32_t)p;
+        li->name_end = (uint32_t)p + 1;
+        li->text_start = (uint32_t)q;
+        return; /* a label where the document writes so at least twice */
+    }
     /* "[SPEAKER_00]: text" (whisperX): a name in square brackets, then the colon */
     int square = !after && p < end && s[p] == '[';
     if (square) p++;
