@@ -521,6 +521,16 @@ describe("samtal", function()
       assert.are.equal(0, real:count("risas"))
     end)
 
+    it("gives a Markdown-escaped event its text as the source spells it, both escapes", function()
+      local path = h.tempfile("ANNA: Hej \\[laughs\\] du [skratt] och.\n", ".md")
+      local c = samtal.open(path)
+      local ev = c:document(1).events
+      assert.are.same({ "laughs", "\\[laughs\\]" }, { ev[1].name, ev[1].text })
+      assert.are.equal(ev[1].text, h.read(path):sub(ev[1].offset + 1, ev[1].offset + #ev[1].text))
+      assert.are.same({ "skratt", "[skratt]" }, { ev[2].name, ev[2].text })
+      assert.are.equal(0, c:count("laughs") + c:count("\\"))
+    end)
+
     it("keeps [musik] and [skratt] as events with positions, never as words", function()
       local c = samtal.open(h.seed_inline)
       local d = c:documents()[1]

@@ -935,6 +935,7 @@ void corpus_event_name(const sm_corpus *c, const sm_event *ev, uint32_t *from, u
     const char *text = c->docs.v[ev->doc].text.s;
     uint32_t a = ev->start, z = ev->end;
     static const char open[] = "[({<", close[] = "])}>";
+    if (z - a >= 3 && text[a] == '\\') a++;   /* "\\[laughs\\]": its escapes are no part of it */
     for (int level = 0; level < 2; level++) { /* "[skratt]", "(ohörbart)", "((risas))" */
         const char *o = z - a >= 2 ? strchr(open, text[a]) : NULL;
         if (!o || !*o || text[z - 1] != close[o - open]) break;

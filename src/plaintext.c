@@ -549,7 +549,9 @@ static int add_events(const char *s, size_t p, size_t end, uint32_t turn, sm_lay
     for (; (p = scan_any3(s, p, end, '[', '(', '[')) < end; p++) {
         size_t e = layout_event_end(s, p, end, parens);
         if (!e) continue;
-        sm_rawevent ev = {(uint32_t)p, (uint32_t)e, turn};
+        /* a Markdown-escaped mark ("\\[laughs\\]") keeps both its escapes */
+        size_t from = p > 0 && s[p - 1] == '\\' && s[p] == '[' ? p - 1 : p;
+        sm_rawevent ev = {(uint32_t)from, (uint32_t)e, turn};
         if (VEC_PUSH(lay->events, ev)) return -1;
         p = e - 1;
     }
