@@ -398,6 +398,20 @@ describe("samtal", function()
     end)
   end)
 
+  describe("a tool's signature as the last paragraph", function()
+    it("is no one's speech, kept as an event; a last sentence with an address stays speech", function()
+      local c = open_text("Dan Whitaker  0:02\nSo that is the plan.\n\nMaria Lopez  0:09\nGot it.\n\nTranscribed by https://otter.ai\n")
+      local t = turns_of(c)
+      assert.are.same({ "So that is the plan.", "Got it." }, { t[1].text, t[2].text })
+      assert.are.equal(0, c:count("transcribed"))
+      local ev = c:document(1).events
+      assert.are.equal("Transcribed by https://otter.ai", ev[#ev].name)
+      local said = open_text("ANNA: Hej.\n\nBO: Tack.\n\nLäs mer på www.samtal.se.\n")
+      assert.are.equal(1, said:count("läs"))
+      assert.are.equal(0, #said:document(1).events)
+    end)
+  end)
+
   describe("a deposition's Q. and A. lines", function()
     it("are turns of Q and A where the document writes them so twice or more", function()
       local c = open_text("EXAMINATION\nBY MR. HARLAN:\n     Q.   Could you state your name?\n     A.   Denise Caldwell.\n"

@@ -78,7 +78,7 @@ typedef struct line_info {
     double time; /* a time the label carries ("Name (00:03:12):", "[00:03:12] Name:"), or -1 */
     uint8_t kind, accepted_shape; /* accepted_shape: the candidate passes on its own shape */
     uint8_t voice;                /* the label is a WebVTT voice span ("<v Name>") */
-    uint8_t heading;              /* a Markdown heading ("## Title"), kept as an event */
+    uint8_t heading; /* a Markdown heading ("## Title") or a tool's signature: kept as an event */
     uint8_t caps_alone; /* a name in capitals alone on its line, no colon ("MARIA EKSTRÖM") */
 } line_info;
 
@@ -655,6 +655,20 @@ static int only_time(const char *s, size_t a, size_t z) {
     return n > 0 && parse_time(buf, 0, n) >= 0;
 }
 
+/* A line of at most 12 words with a web address in it ("Transcribed by https://otter.ai"). */
+static int is_signature(const char *s, const line_info *li) {
+    size_t words = 0;
+    int address = 0;
+    for (size_t p = li->start; p < li->end; p++) {
+        words += !is_space(s[p]) && (p == li->start || is_space(s[p - 1]));
+        if (li->end - p >= 7 &&
+            (memcmp(s + p, "http://", 7) == 0 || memcmp(s + p, "https:/", 7) == 0))
+            address = 1;
+        if (li->end - p >= 4 && memcmp(s + p, "www.", 4) == 0) address = 1;
+    }
+    return address && words <= 12;
+}
+
 /* A Markdown heading: one to six '#', a space, then text ("## Why run a node?"). */
 static int is_heading(const char *s, const line_info *li) {
     size_t p = li->start, n = 0;
@@ -746,6 +760,20 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         } else if (is_heading(s, li)) {
             li->kind = L_EVENTS; /* a section heading: no one's speech, kept as an event */
             li->heading = 1;
+        }
+    }
+    /* A tool's signature as the last paragraph, after the talk ("Transcribed by https://otter.ai"):
+     * one short line with a web address that does not end as a sentence does, a paragraph of its
+     * own after a labelled turn. No one's speech; kept as an event, like a heading. */
+    if (first_label < nlines) {
+        size_t last = nlines;
+        while (last > 0 && lines[last - 1].kind == L_BLANK)
+            last--;
+        if (last > 1 && last - 1 > first_label && lines[last - 1].kind == L_TEXT &&
+            lines[last - 2].kind == L_BLANK && is_signature(s, &lines[last - 1]) &&
+            !ends_sentence(s, lines[last - 1].start, lines[last - 1].end)) {
+            lines[last - 1].kind = L_EVENTS;
+            lines[last - 1].heading = 1;
         }
     }
 
