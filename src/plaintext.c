@@ -388,8 +388,8 @@ static void parse_label(const char *s, line_info *li) {
     li->name_start = (uint32_t)name_start;
     li->name_end = (uint32_t)p;
     li->text_start = (uint32_t)q;
-    if (li->time < 0 && q < end) { /* "Reporter: (00:09)", "Reporter: [00:09] text": its time */
-        double only = parse_time(s, q, end), lead;
+    if (li->time < 0 && q < end && strchr("0123456789([", s[q])) { /* "Reporter: (00:09)" */
+        double only = end - q <= 24 ? parse_time(s, q, end) : -1, lead;
         size_t after_time = bracketed_time(s, q, end, &lead);
         if (only >= 0)
             li->time = only;
@@ -683,6 +683,7 @@ static int is_heading(const char *s, const line_info *li) {
  * transcript marks the time between paragraphs), or a time in brackets ("(00:00)", "[01:02]"):
  * a time mark, not words. A time of two fields alone ("10:30") may be an answer: it stays text. */
 static int bare_time_line(const char *s, const line_info *li) {
+    if (li->end - li->start > 24 || !strchr("0123456789([", s[li->start])) return 0;
     size_t colons = 0;
     for (size_t k = li->start; k < li->end; k++)
         colons += s[k] == ':';
