@@ -148,12 +148,17 @@ describe("samtal", function()
       assert.are.same({ 3, 3, 3 }, { c2:count("yeah"), c2:count("right"), c2:count("exactly") })
       for t in c2:turns() do assert.is_true(t.tokens > 0, t.text) end
       assert.are.equal(1, c2:documents()[1].pages)
-      -- a header that ends as a sentence is kept as speech, one that does not is still furniture
+      -- a header that does not end as a sentence is still furniture, and so is a footer that is
+      -- longer than a reply or numbered
       local paged = "ANNA: Vi börjar\n\nPodden, avsnitt 2\n\nhär.\n\nBO: Ja.\n\nPodden, avsnitt 2\n\n"
         .. "ANNA: Bra.\n\nPodden, avsnitt 2\n\nBO: Slut.\n"
       local c3 = open_text(paged)
       assert.are.equal(0, c3:count("avsnitt"))
       assert.are.equal(4, c3:documents()[1].pages)
+      local footed = open_text("Anna: So we started.\n\nBo: Right.\n\nPage 1 of 3. Confidential.\n\nAnna: And then.\n\n"
+        .. "Page 2 of 3. Confidential.\n\nBo: Okay then.\n\nPage 3 of 3. Confidential.\n")
+      assert.are.equal(0, footed:count("confidential"))
+      assert.are.equal(1, footed:count("right"))
     end)
 
     it("keeps every short reply of a real transcript with timed labels (no page breaks there)", function()
@@ -391,6 +396,12 @@ describe("samtal", function()
       assert.are.same({ { "Interviewer", 2, "Thanks for making time." }, { "Dr. Priya Anand", 6, "It has been busy." },
         { "Interviewer", 13, "How often?" }, { "Dr. Priya Anand", 15, "Too often." } }, read(t))
       assert.are.equal("Intervju om bemanning", t:document(1).title)
+      -- a time, then one word said once, or a line that goes on in lower case, is no label
+      local yes = open_text("00:00:05 Speaker 1\nHello there.\n\n00:00:09 Speaker 2\nHi.\n\n00:00:12 Yes\nthat is right.\n")
+      assert.are.equal(2, #yes:speakers())
+      assert.are.equal(1, yes:count("yes"))
+      local okay = open_text("00:00:05 Okay\nso this is where we begin.\n\n00:00:09 Right\nyes it does.\n\n00:00:12 Okay\nthen.\n")
+      assert.are.equal(0, #okay:speakers())
       -- a word before a time mark in speech is no label: the name must recur so
       local speech = open_text("ANNA: Hej.\n\nOch [00:12] så sa hon.\n\nBO: Ja.\n")
       assert.are.same({ "ANNA", "BO" }, { read(speech)[1][1], read(speech)[2][1] })
@@ -445,6 +456,13 @@ describe("samtal", function()
       -- nor a line in capitals without its paragraph right below, nor two said once each
       local once = open_text("INLEDNING\nText ett.\n\nAVSLUTNING\nText två.\n")
       assert.are.equal(0, #once:speakers())
+      -- in a document with "Name:" labels, lines in capitals are its section lines
+      local lab = open_text("Intervju\n\nINLEDNING\nInspelad 1998.\n\nIntervjuare: Var föddes du?\n\nSmith: I Ohio.\n\n"
+        .. "PAUS\nBandet stoppades.\n\nIntervjuare: Och sen?\n\nSmith: Kriget.\n\nPAUS\nIgen.\n\nIntervjuare: Tack.\n")
+      local names = {}
+      for _, sp in ipairs(lab:speakers()) do names[#names + 1] = sp.name end
+      table.sort(names)
+      assert.are.same({ "Intervjuare", "Smith" }, names)
     end)
   end)
 
@@ -519,10 +537,11 @@ describe("samtal", function()
 
   describe("events and emphasis", function()
     it("makes a double parenthesis an event anywhere; a single one inside speech stays speech", function()
-      local c = open_text("ANNA: Det var ((risas)) kul och (inte) så ((muchos murmullos/gruñidos)).\n")
+      local c = open_text("ANNA: Det var ((risas)) kul och (inte) så ((muchos murmullos/gruñidos)) ((2 sek)) ((¿qué?)).\n")
       local names = {}
       for _, e in ipairs(c:document(1).events) do names[#names + 1] = e.name end
-      assert.are.same({ "risas", "muchos murmullos/gruñidos" }, names)
+      assert.are.same({ "risas", "muchos murmullos/gruñidos", "2 sek", "¿qué?" }, names)
+      assert.are.equal(0, c:count("sek") + c:count("qué"))
       assert.are.equal(0, c:count("risas") + c:count("murmullos"))
       assert.are.equal(1, c:count("inte"))
       local path = h.shared .. "bitcointranscripts-en/MIDBOM__2017-09-07-merkleized-abstract-syntax-trees.es.md"

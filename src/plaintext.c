@@ -18,15 +18,17 @@
  *   a label as sure as a capitalised name; a voice span further on in such a line starts a new
  *   turn of its speaker there (caption text copied out of WebVTT).
  * Names in capitals alone on their line ("MARIA EKSTRÖM", no colon, the paragraph right below)
- *   are labels where the document writes two names or more so, one of them at least twice.
+ *   are labels where the document writes two names or more so, one of them at least twice, and
+ *   has no "Name:" labels (there, lines in capitals are section lines).
  * Question and answer. "Q." and "A." starting a line, then white space (a deposition's lines),
  *   are labels Q and A where the document writes them so at least twice.
  * Other times and names. "Name: [00:00:12] text" (Sonix) and "Reporter: (00:09)" take the time
  *   as the turn's start; "00:00:05 Speaker 2" alone on its line (Happy Scribe) is a label with
  *   that start; "Interviewer [00:00:02] text" (Trint, no colon) is a candidate that must start
  *   lines so twice; "[SPEAKER_00]: text" (whisperX) is a label, its brackets no event.
- * Page furniture. A line that is no label, is at most 120 bytes, does not end as a sentence
- *   does ('.', '?', '!', "…": "Yeah." and "Right?" said again and again are speech), occurs at
+ * Page furniture. A line that is no label, is at most 120 bytes, is no short reply (at most four
+ *   words, no digit, ending as a sentence does: "Yeah." and "Right?" said again and again are
+ *   speech), occurs at
  *   least three times (digits compared as one digit, so "Sida 3" and "Sida 4" are the same
  *   line), occurs at least once after the first label, and never comes straight after a label
  *   that stands alone on its line (or carries only a time), is a running header or footer: not
@@ -80,6 +82,7 @@ typedef struct line_info {
     uint8_t voice;                /* the label is a WebVTT voice span ("<v Name>") */
     uint8_t heading; /* a Markdown heading ("## Title") or a tool's signature: kept as an event */
     uint8_t caps_alone; /* a name in capitals alone on its line, no colon ("MARIA EKSTRÖM") */
+    uint8_t time_name;  /* a time, then a name alone on its line ("00:00:05 Speaker 1") */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -248,7 +251,8 @@ static int time_name_label(const char *s, size_t p, line_info *li) {
     li->name_start = (uint32_t)name_start;
     li->name_end = (uint32_t)end;
     li->text_start = (uint32_t)end;
-    li->accepted_shape = 2;
+    li->accepted_shape = words >= 2 ? 2 : 0; /* "00:00:12 Okay" must recur to be a name */
+    li->time_name = 1;
     return 1;
 }
 
@@ -417,9 +421,7 @@ size_t layout_event_end(const char *s, size_t p, size_t end, int parens) {
         if (q + 1 >= end || s[q] != ')' || s[q + 1] != ')' || q - p - 2 < 1 ||
             q - p - 2 > MAX_EVENT_BYTES)
             return 0;
-        int32_t cp;
-        next_cp(s, p + 2, q, &cp);
-        return is_letter(cp) ? q + 2 : 0;
+        return s[p + 2] != ' ' && s[p + 2] != '\t' ? q + 2 : 0; /* "((2 sek))", "((¿qué?))" */
     }
     char open = s[p], close = open == '[' ? ']' : open == '(' && parens ? ')' : 0;
     if (!close) return 0;
@@ -598,6 +600,19 @@ static size_t front_matter_end(const sm_text *t) {
 }
 
 /* Splits the text into lines and classifies labels (pass 1 of 3). */
+/* Whether line i has a paragraph right below it that starts as speech does: the next line is not
+ * blank, and its first letter (if any) is not lower-case ("that is right." goes on a sentence). */
+static int paragraph_below(const sm_text *t, size_t i) {
+    if (i + 1 >= t->nlines) return 0;
+    size_t p = t->lines[i + 1], end = i + 2 < t->nlines ? t->lines[i + 2] - 1 : t->len;
+    while (p < end && (t->s[p] == ' ' || t->s[p] == '\t'))
+        p++;
+    if (p >= end || t->s[p] == '\n' || t->s[p] == '\r') return 0;
+    int32_t cp;
+    next_cp(t->s, p, end, &cp);
+    return !(is_letter(cp) && !is_upper(cp) && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL);
+}
+
 static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cands,
                               uint32_t **counts) {
     line_info *lines = calloc(t->nlines ? t->nlines : 1, sizeof *lines);
@@ -619,9 +634,8 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
         li->kind = lead == end ? L_BLANK : L_TEXT;
         if (li->kind == L_BLANK || i < front_end) continue;
         parse_label(t->s, li);
-        if (li->caps_alone && (i + 1 >= t->nlines || t->lines[i + 1] >= t->len ||
-                               t->s[t->lines[i + 1]] == '\n' || t->s[t->lines[i + 1]] == '\r')) {
-            li->caps_alone = 0; /* not with its paragraph right below */
+        if ((li->caps_alone || li->time_name) && !paragraph_below(t, i)) {
+            li->caps_alone = li->time_name = 0; /* not with its paragraph right below */
             li->name_end = li->name_start;
         }
         if (li->name_end > li->name_start) {
@@ -709,6 +723,18 @@ static int ends_sentence(const char *s, size_t a, size_t z) {
     return 0;
 }
 
+/* A short reply ("Yeah.", "Thank you.", "Right?"): at most four words, no digit, ending as a
+ * sentence does. Said again and again, it is speech, not a running header or footer, which
+ * ends otherwise ("Sida 3 av 12") or is longer or numbered ("Page 2 of 3. Confidential."). */
+static int short_reply(const char *s, const line_info *li) {
+    size_t words = 0;
+    for (size_t p = li->start; p < li->end; p++) {
+        if (s[p] >= '0' && s[p] <= '9') return 0;
+        words += !is_space(s[p]) && (p == li->start || is_space(s[p - 1]));
+    }
+    return words <= 4 && ends_sentence(s, li->start, li->end);
+}
+
 /* A label with no text of its own (none, or only a time) that another label follows at once is a
  * section marker ("**Break:** \\[24:27\\]" between two speakers), not a speaker's turn. */
 static int is_marker(const char *s, const line_info *lines, size_t nlines, size_t i) {
@@ -736,15 +762,17 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
     /* Names in capitals alone on their lines, no colon ("PROGRAMLEDARE", then the paragraph):
      * labels where the document writes its speakers so, two names or more, one of them at
      * least twice; a running header in capitals is one name. */
-    int caps_again = 0;
+    int caps_again = 0, other_labels = 0;
     uint32_t caps_first = LEX_NONE, caps_other = 0; /* a name seen, and whether another is */
     for (size_t i = 0; i < nlines; i++) {
+        /* a document with "Name:" labels writes its names so: lines in capitals are headings */
+        other_labels |= lines[i].cand != LEX_NONE && !lines[i].caps_alone;
         if (!lines[i].caps_alone || lines[i].cand == LEX_NONE) continue;
         if (caps_first == LEX_NONE) caps_first = lines[i].cand;
         caps_other |= lines[i].cand != caps_first;
         caps_again |= counts[lines[i].cand] >= 2;
     }
-    int caps_labels = caps_other && caps_again;
+    int caps_labels = caps_other && caps_again && !other_labels;
 
     /* Which candidates are labels; where the speech starts. */
     size_t first_label = nlines;
@@ -789,8 +817,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         int follows_label = after_alone_label;
         after_alone_label = li->kind == L_LABEL &&
                             (li->text_start >= li->end || only_time(s, li->text_start, li->end));
-        if (li->kind != L_TEXT || li->end - li->start > MAX_FURNITURE_BYTES ||
-            ends_sentence(s, li->start, li->end))
+        if (li->kind != L_TEXT || li->end - li->start > MAX_FURNITURE_BYTES || short_reply(s, li))
             continue;
         key.n = 0;
         for (size_t p = li->start; p < li->end; p++) {
