@@ -433,6 +433,26 @@ describe("samtal", function()
       assert.are.same({ "Q: Could you state your name?", "A: Denise Caldwell.", "Q: Where do you work?",
         "A: At Brightline.", "MS. OKONKWO: Objection.", "THE WITNESS: In Dayton.", "Q: How long?", "A: Six years." }, who)
       assert.are.equal(0, c:count("q"))
+      -- a transcript that numbers its lines in the margin, page numbers above
+      local lines, n = { (" "):rep(60) .. "23" }, 0
+      for _, l in ipairs { "     Q.   And what did you do?", "     A.   I called my supervisor, and", "somebody came.",
+        "          MR. LEE:  Objection.", "     Q.   Who was it?", "     A.   Gary Preston.", "     Q.   When?",
+        "     A.   At six.", "     Q.   Did he come?", "     A.   No." } do
+        n = n + 1
+        lines[#lines + 1] = ("%2d   %s"):format(n, l)
+      end
+      lines[#lines + 1] = ""
+      lines[#lines + 1] = (" "):rep(60) .. "24"
+      lines[#lines + 1] = " 1        Q.   Why not?"
+      lines[#lines + 1] = " 2        A.   I do not know."
+      local num = open_text(table.concat(lines, "\n") .. "\n")
+      local said = {}
+      for _, t in ipairs(turns_of(num)) do said[#said + 1] = t.speaker .. ": " .. t.text end
+      assert.are.same({ "Q: And what did you do?", "A: I called my supervisor, and somebody came.",
+        "MR. LEE: Objection.", "Q: Who was it?", "A: Gary Preston.", "Q: When?", "A: At six.", "Q: Did he come?",
+        "A: No.", "Q: Why not?", "A: I do not know." }, said)
+      assert.are.equal(0, num:count("23") + num:count("24") + num:count("3") + num:count("1"))
+      assert.are.equal(2, num:document(1).pages)
       -- "A." once, as a letter in speech, is no label
       local once = open_text("ANNA: Hej.\n\nA. Lincoln sa det.\n\nBO: Ja.\n")
       assert.are.same({ "ANNA", "BO" }, { turns_of(once)[1].speaker, turns_of(once)[2].speaker })

@@ -22,6 +22,8 @@
  *   has no "Name:" labels (there, lines in capitals are section lines).
  * Question and answer. "Q." and "A." starting a line, then white space (a deposition's lines),
  *   are labels Q and A where the document writes them so at least twice.
+ * Line numbers in the margin (" 7   text" on most lines) are no part of the lines, and a line
+ *   that is only a number is then a page number (furniture).
  * Other times and names. "Name: [00:00:12] text" (Sonix) and "Reporter: (00:09)" take the time
  *   as the turn's start; "00:00:05 Speaker 2" alone on its line (Happy Scribe) is a label with
  *   that start; "Interviewer [00:00:02] text" (Trint, no colon) is a candidate that must start
@@ -83,6 +85,7 @@ typedef struct line_info {
     uint8_t heading; /* a Markdown heading ("## Title") or a tool's signature: kept as an event */
     uint8_t caps_alone; /* a name in capitals alone on its line, no colon ("MARIA EKSTRÖM") */
     uint8_t time_name;  /* a time, then a name alone on its line ("00:00:05 Speaker 1") */
+    uint8_t margin;     /* its margin line number left out (" 7   somebody was") */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -613,18 +616,54 @@ static int paragraph_below(const sm_text *t, size_t i) {
     return !(is_letter(cp) && !is_upper(cp) && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL);
 }
 
+/* Where line [start, end) begins past a margin line number (" 7   somebody was", as court
+ * reporters number each page's lines): the offset after the number and its white space (two
+ * spaces or more, or a tab), or 0 if the line has none. */
+static size_t after_line_number(const char *s, size_t start, size_t end) {
+    size_t p = start;
+    while (p < end && s[p] == ' ')
+        p++;
+    size_t digits = p;
+    while (p < end && s[p] >= '0' && s[p] <= '9')
+        p++;
+    if (p == digits || p - digits > 2) return 0;
+    size_t gap = p;
+    while (p < end && (s[p] == ' ' || s[p] == '\t'))
+        p++;
+    if (p >= end || (p - gap < 2 && !(p - gap == 1 && s[gap] == '\t'))) return 0;
+    return p;
+}
+
+/* Whether the document numbers its lines in the margin: most lines that are not blank (60 % or
+ * more, of ten or more) start with a line number. */
+static int numbered_lines(const sm_text *t) {
+    size_t text = 0, numbered = 0;
+    for (size_t i = 0; i < t->nlines; i++) {
+        size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
+        size_t p = start;
+        while (p < end && is_space(t->s[p]))
+            p++;
+        if (p >= end || t->s[p] == '\r') continue;
+        text++;
+        numbered += after_line_number(t->s, start, end) != 0;
+    }
+    return text >= 10 && numbered * 10 >= text * 6;
+}
+
 static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cands,
                               uint32_t **counts) {
     line_info *lines = calloc(t->nlines ? t->nlines : 1, sizeof *lines);
     size_t ncounts = 0, capcounts = 0;
     if (!lines) return NULL;
     size_t front_end = front_matter_end(t);
+    int margin = numbered_lines(t);
     for (size_t i = 0; i < t->nlines; i++) {
         line_info *li = &lines[i];
         size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
         while (end > start && (is_space(t->s[end - 1]) || t->s[end - 1] == '\r'))
             end--;
-        size_t lead = start;
+        size_t lead = start, past = margin ? after_line_number(t->s, start, end) : 0;
+        if (past) lead = past; /* the margin's line number is no part of the line */
         while (lead < end && is_space(t->s[lead]))
             lead++;
         li->start = (uint32_t)lead;
@@ -632,6 +671,10 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
         li->cand = LEX_NONE;
         li->time = -1;
         li->kind = lead == end ? L_BLANK : L_TEXT;
+        li->margin = past != 0;
+        if (margin && !past && li->kind == L_TEXT && end - lead <= 4 &&
+            strspn(t->s + lead, "0123456789") >= end - lead)
+            li->kind = L_FURNITURE; /* a page number where lines are numbered */
         if (li->kind == L_BLANK || i < front_end) continue;
         parse_label(t->s, li);
         if ((li->caps_alone || li->time_name) && !paragraph_below(t, i)) {
@@ -877,7 +920,8 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             trim_value(s, &v, &e);
             lay.title_start = (uint32_t)v;
             lay.title_end = (uint32_t)e;
-        } else if (i >= front_end && lay.title_end == 0 && first_label < nlines) {
+        } else if (i >= front_end && lay.title_end == 0 && first_label < nlines &&
+                   strspn(s + li->start, "0123456789") < li->end - li->start) { /* "23": a page */
             size_t v = li->start;
             if (li->heading) { /* "# Title": the title without its marks */
                 while (v < li->end && s[v] == '#')
@@ -987,7 +1031,8 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             pending = SEP_NONE;
         }
         sm_rawturn *tr = &lay.turns.v[cur];
-        if (seg_open) {
+        if (seg_open && li->margin) pending = SEP_SPACE; /* the number between is no text */
+        if (seg_open && !li->margin) {
             lay.segs.v[lay.segs.n - 1].end = li->end;
         } else {
             uint8_t sep = tr->seg_count == 0 ? SEP_NONE : pending ? pending : SEP_PARAGRAPH;
