@@ -314,6 +314,16 @@ describe("samtal", function()
       "",
     }, "\n")
 
+    it("reads a cue's label inside a tag: '<b>MARY:</b> text', '<font color=...>JACK:</font>'", function()
+      local srt = "1\n00:00:04,000 --> 00:00:06,200\n<font color=\"#ffff00\">JACK:</font> Where were you?\n\n"
+        .. "2\n00:00:06,400 --> 00:00:08,900\n<b>MARY:</b> At the pub.\n\n3\n00:00:09,000 --> 00:00:10,000\nJACK: Until four?\n"
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = { t.speaker, t.start, t.text } end
+      assert.are.same({ { "JACK", 4, "Where were you?" }, { "MARY", 6.4, "At the pub." }, { "JACK", 9, "Until four?" } }, got)
+      assert.are.equal(0, c:count("jack") + c:count("mary"))
+    end)
+
     it("reads whisperX's speakers in cues: '[SPEAKER_00]: text' and 'SPEAKER_01: text'", function()
       local srt = "1\n00:00:00,031 --> 00:00:03,412\n[SPEAKER_00]: Okay, the second interview.\n\n"
         .. "2\n00:00:06,875 --> 00:00:11,699\n[SPEAKER_01]: Yeah, I grew up in Leeds.\n\n"

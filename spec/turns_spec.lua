@@ -384,6 +384,24 @@ describe("samtal", function()
       assert.are.equal(0, rev:count("reporter"))
     end)
 
+    it("reads a time before the label, bare or bracketed, with ' - ' between (Temi, Amberscript)", function()
+      local c = open_text("00:00:05 - Talare 1: Hej och välkommen.\n\n00:00:09 - Talare 2: Tack.\n\n"
+        .. "00:00:12 Talare 1: Du har skrivit en bok.\n\n[00:00:15] - Talare 2 - Ja, om skärgården.\n")
+      assert.are.same({ { "Talare 1", 5, "Hej och välkommen." }, { "Talare 2", 9, "Tack." },
+        { "Talare 1", 12, "Du har skrivit en bok." }, { "Talare 2", 15, "Ja, om skärgården." } }, read(c))
+      assert.are.equal(0, c:count("00") + c:count("talare"))
+      -- Zoom's older transcripts: "[Name] time" alone on its line
+      local z = open_text("[Anna Berg] 10:31:05\nOkay, we're recording.\n\n[Mark O'Neill] 10:31:12\nThanks Anna.\n")
+      assert.are.same({ { "Anna Berg", 37865, "Okay, we're recording." }, { "Mark O'Neill", 37872, "Thanks Anna." } }, read(z))
+      assert.are.equal(0, #z:document(1).events)
+      -- a header field with a bare time is no speaker ("Duration: 1:12:40")
+      local oral = open_text("Interviewee: Ruth Alvarez\nDuration: 1:12:40\nTranscriber: K. Ortiz\n\nQ: Where were you born?\n\n"
+        .. "A: In Tucson.\n\nQ: And then?\n\nA: We moved.\n")
+      local names = {}
+      for _, sp in ipairs(oral:speakers()) do names[#names + 1] = sp.name end
+      assert.are.same({ "Q", "A" }, names)
+    end)
+
     it("reads a time, then the name alone on its line (Happy Scribe), and 'Name [time] text' (Trint)", function()
       local c = open_text("00:00:00 Speaker 1\nVälkomna till intervjun.\n\n00:00:05 Speaker 2\nJa, jag heter Karin.\n\n"
         .. "00:00:11 Speaker 1\nHur länge?\n")

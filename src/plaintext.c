@@ -259,6 +259,32 @@ static int time_name_label(const char *s, size_t p, line_info *li) {
     return 1;
 }
 
+/* A name in square brackets, then a time, alone on its line, the paragraph below ("[Anna Berg]
+ * 10:31:05", Zoom's older transcripts): a label with that start. */
+static int bracket_name_time_label(const char *s, size_t p, line_info *li) {
+    size_t end = li->end;
+    if (p >= end || s[p] != '[') return 0;
+    size_t close = p + 1;
+    while (close < end && close - p <= MAX_LABEL_BYTES && s[close] != ']' && s[close] != '[')
+        close++;
+    if (close >= end || s[close] != ']' || close == p + 1) return 0;
+    size_t q = close + 1;
+    if (q >= end || !is_space(s[q])) return 0;
+    while (q < end && is_space(s[q]))
+        q++;
+    double t = parse_time(s, q, end);
+    int32_t cp;
+    next_cp(s, p + 1, close, &cp);
+    if (t < 0 || !is_upper(cp)) return 0;
+    li->time = t;
+    li->name_start = (uint32_t)p + 1;
+    li->name_end = (uint32_t)close;
+    li->text_start = (uint32_t)end;
+    li->accepted_shape = 2;
+    li->time_name = 1; /* its paragraph must be right below */
+    return 1;
+}
+
 /* The next voice span "<v Name>" in s[p..end), as voice_label reads one: its start, with the
  * name in [*name_start, *name_end) and the text after it from *after; or end if there is none. */
 static size_t next_voice(const char *s, size_t p, size_t end, size_t *name_start, size_t *name_end,
@@ -283,15 +309,32 @@ static void parse_label(const char *s, line_info *li) {
     if (end - p >= 2 && s[p] == '-' && s[p + 1] == ' ') p += 2;
     int bold = end - p >= 2 && s[p] == '*' && s[p + 1] == '*'; /* Markdown: **Name:** */
     if (bold) p += 2;
+    if (time_name_label(s, p, li) || bracket_name_time_label(s, p, li)) return;
     double t;
-    size_t after = bracketed_time(s, p, end, &t); /* "[00:03:12] Name: text" */
+    size_t after = bracketed_time(s, p, end, &t);          /* "[00:03:12] Name: text" */
+    if (!after && p < end && s[p] >= '0' && s[p] <= '9') { /* "00:00:05 Speaker 1: text" */
+        size_t q = p;
+        while (q < end && !is_space(s[q]))
+            q++;
+        double bare = q - p <= 12 ? parse_time(s, p, q) : -1;
+        if (bare >= 0) {
+            t = bare;
+            after = q;
+        }
+    }
+    int timed = 0; /* a time came first: " - " may then stand for the colon */
     if (after && after < end && is_space(s[after])) {
         li->time = t;
         p = after;
         while (p < end && is_space(s[p]))
             p++;
+        if (p + 2 <= end && s[p] == '-' && s[p + 1] == ' ') /* "00:00:05 - Speaker 1: text" */
+            p += 2;
+        while (p < end && is_space(s[p]))
+            p++;
+        timed = 1;
     }
-    if (voice_label(s, p, li) || time_name_label(s, p, li)) return;
+    if (voice_label(s, p, li)) return;
     if (end - p >= 3 && (s[p] == 'Q' || s[p] == 'A') && s[p + 1] == '.' &&
         (s[p + 2] == ' ' || s[p + 2] == '\t')) { /* "Q.  question", "A.  answer" (depositions) */
         size_t q = p + 2;
@@ -317,6 +360,11 @@ static void parse_label(const char *s, line_info *li) {
         }
         if (square && !word_start && end - p >= 2 && s[p] == ']' && s[p + 1] == ':') {
             colon = p + 1; /* [Name]: */
+            break;
+        }
+        if (timed && !word_start && end - p >= 3 && s[p] == ' ' && s[p + 1] == '-' &&
+            s[p + 2] == ' ') {
+            colon = p + 1; /* "[00:00:05] - Speaker 1 - text" */
             break;
         }
         if (s[p] == ' ' && !word_start && p + 1 < end && (s[p + 1] == '(' || s[p + 1] == '[')) {
@@ -395,8 +443,10 @@ static void parse_label(const char *s, line_info *li) {
     li->name_start = (uint32_t)name_start;
     li->name_end = (uint32_t)p;
     li->text_start = (uint32_t)q;
-    if (li->time < 0 && q < end && strchr("0123456789([", s[q])) { /* "Reporter: (00:09)" */
-        double only = end - q <= 24 ? parse_time(s, q, end) : -1, lead;
+    if (li->time < 0 && q < end && (s[q] == '(' || s[q] == '[')) { /* "Reporter: (00:09)" */
+        double only = end - q <= 24 ? parse_time(s, q, end) : -1,
+               lead; /* bracketed: a bare
+                      * "Duration: 1:12:40" is a header field */
         size_t after_time = bracketed_time(s, q, end, &lead);
         if (only >= 0)
             li->time = only;

@@ -159,6 +159,10 @@ static size_t label_len(const char *s, size_t n, size_t *name_off, size_t *name_
             return p;
         }
         if (!bracket && p < n && s[p] == ':') {
+            if (p + 1 < n && s[p + 1] == '<') { /* "<b>MARY:</b> text": the tag follows */
+                *name_len = p;
+                return p + 1;
+            }
             if (p + 1 < n && s[p + 1] != ' ' && s[p + 1] != '\t') return 0;
             *name_len = p;
             p++;
