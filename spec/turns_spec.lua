@@ -402,6 +402,19 @@ describe("samtal", function()
       assert.are.same({ "Q", "A" }, names)
     end)
 
+    it("reads the Riksdag's numbered speeches: the name in capitals with its party, § lines as events", function()
+      local c = open_text("Riksdagens protokoll 2019/20:106\n\nKl. 13.00–15.42\n\n§ 1  Svar på interpellation\n\n"
+        .. "Anf. 12 Statsrådet ANNIKA STRANDHÄLL (S):\n\nFru talman! Ulrika Heindorff har frågat mig.\n\n"
+        .. "Anf. 13 ULRIKA HEINDORFF (M):\n\nFru talman! Jag tackar.\n\nAnf. 14 ANNIKA STRANDHÄLL (S) replik:\n\n"
+        .. "Fru talman! Tre miljarder.\n\nAnf. 15 TREDJE VICE TALMANNEN:\n\nDebatten var avslutad.\n\n§ 2  Bordläggning\n")
+      assert.are.same({ { "ANNIKA STRANDHÄLL (S)", nil, "Fru talman! Ulrika Heindorff har frågat mig." },
+        { "ULRIKA HEINDORFF (M)", nil, "Fru talman! Jag tackar." }, { "ANNIKA STRANDHÄLL (S)", nil, "Fru talman! Tre miljarder." },
+        { "TREDJE VICE TALMANNEN", nil, "Debatten var avslutad." } }, read(c))
+      assert.are.equal("Riksdagens protokoll 2019/20:106", c:document(1).title)
+      assert.are.equal(0, c:count("anf") + c:count("statsrådet") + c:count("bordläggning"))
+      assert.are.equal(3, #c:speakers()) -- Strandhäll, Heindorff and the chair
+    end)
+
     it("reads a time, then the name alone on its line (Happy Scribe), and 'Name [time] text' (Trint)", function()
       local c = open_text("00:00:00 Speaker 1\nVälkomna till intervjun.\n\n00:00:05 Speaker 2\nJa, jag heter Karin.\n\n"
         .. "00:00:11 Speaker 1\nHur länge?\n")

@@ -20,6 +20,8 @@
  * Names in capitals alone on their line ("MARIA EKSTRÖM", no colon, the paragraph right below)
  *   are labels where the document writes two names or more so, one of them at least twice, and
  *   has no "Name:" labels (there, lines in capitals are section lines).
+ * Parliament records. "Anf. 12 Statsrådet ANNIKA STRANDHÄLL (S):" is a label, the speaker the
+ *   name in capitals with its party; "§ 2  Bordläggning" a section heading (an event).
  * Question and answer. "Q." and "A." starting a line, then white space (a deposition's lines),
  *   are labels Q and A where the document writes them so at least twice.
  * Line numbers in the margin (" 7   text" on most lines) are no part of the lines, and a line
@@ -259,6 +261,51 @@ static int time_name_label(const char *s, size_t p, line_info *li) {
     return 1;
 }
 
+/* A numbered speech in a parliament's record: "Anf. 12 Statsrådet ANNIKA STRANDHÄLL (S):",
+ * "Anf. 15 ULRIKA HEINDORFF (M) replik:" (the Riksdag's protocols). The speaker is the name in
+ * capitals with its party ("ANNIKA STRANDHÄLL (S)"): the same whatever title or "replik" goes
+ * with it; without a name in capitals ("Anf. 3 Talmannen:"), the words before the colon. */
+static int speech_label(const char *s, size_t p, line_info *li) {
+    size_t end = li->end;
+    if (end - p < 7 || memcmp(s + p, "Anf. ", 5) != 0 || s[p + 5] < '0' || s[p + 5] > '9') return 0;
+    size_t q = p + 5;
+    while (q < end && s[q] >= '0' && s[q] <= '9')
+        q++;
+    while (q < end && s[q] == ' ')
+        q++;
+    const char *colon = memchr(s + q, ':', end - q);
+    if (!colon || (size_t)(colon - s) - q > 2 * MAX_LABEL_BYTES) return 0;
+    size_t stop = (size_t)(colon - s), caps_from = 0, caps_to = 0, words_from = q;
+    for (size_t w = q; w < stop;) { /* each word: all capitals, a "(S)" party, or other */
+        size_t e = w;
+        while (e < stop && s[e] != ' ')
+            e++;
+        int letters = 0, lower = 0, party = s[w] == '(' && e > w + 2 && s[e - 1] == ')';
+        for (size_t k = w; k < e;) {
+            int32_t cp;
+            k += next_cp(s, k, e, &cp);
+            letters += is_letter(cp);
+            lower += is_letter(cp) && !is_upper(cp);
+        }
+        if ((letters >= 2 && !lower && !party) || (party && caps_to)) {
+            if (!caps_to) caps_from = w;
+            caps_to = e;
+        }
+        w = e;
+        while (w < stop && s[w] == ' ')
+            w++;
+    }
+    li->name_start = (uint32_t)(caps_to ? caps_from : words_from);
+    li->name_end = (uint32_t)(caps_to ? caps_to : stop);
+    if (li->name_end <= li->name_start) return 0;
+    q = stop + 1;
+    while (q < end && is_space(s[q]))
+        q++;
+    li->text_start = (uint32_t)q;
+    li->accepted_shape = 2;
+    return 1;
+}
+
 /* A name in square brackets, then a time, alone on its line, the paragraph below ("[Anna Berg]
  * 10:31:05", Zoom's older transcripts): a label with that start. */
 static int bracket_name_time_label(const char *s, size_t p, line_info *li) {
@@ -309,7 +356,8 @@ static void parse_label(const char *s, line_info *li) {
     if (end - p >= 2 && s[p] == '-' && s[p + 1] == ' ') p += 2;
     int bold = end - p >= 2 && s[p] == '*' && s[p + 1] == '*'; /* Markdown: **Name:** */
     if (bold) p += 2;
-    if (time_name_label(s, p, li) || bracket_name_time_label(s, p, li)) return;
+    if (time_name_label(s, p, li) || bracket_name_time_label(s, p, li) || speech_label(s, p, li))
+        return;
     double t;
     size_t after = bracketed_time(s, p, end, &t);          /* "[00:03:12] Name: text" */
     if (!after && p < end && s[p] >= '0' && s[p] <= '9') { /* "00:00:05 Speaker 1: text" */
@@ -776,9 +824,13 @@ static int is_signature(const char *s, const line_info *li) {
     return address && words <= 12;
 }
 
-/* A Markdown heading: one to six '#', a space, then text ("## Why run a node?"). */
+/* A Markdown heading: one to six '#', a space, then text ("## Why run a node?"); or a numbered
+ * section of a record ("§ 2  Svar på interpellation"). */
 static int is_heading(const char *s, const line_info *li) {
     size_t p = li->start, n = 0;
+    if (li->end - p >= 4 && (unsigned char)s[p] == 0xC2 && (unsigned char)s[p + 1] == 0xA7 &&
+        s[p + 2] == ' ' && s[p + 3] >= '0' && s[p + 3] <= '9')
+        return 1; /* "§ 2  Svar på interpellation": a section of a record */
     while (p < li->end && s[p] == '#' && n < 7) {
         p++;
         n++;
