@@ -459,7 +459,7 @@ describe("samtal", function()
         h.error_of(samtal.open, root .. "/sub/deeper", { pattern = "*.txt" }))
       os.execute("rm " .. h.q(root .. "/sub/deeper/d.vtt"))
       assert.are.equal(root .. "/sub/deeper: no transcripts in this directory or below (*.txt, *.md, *.vtt, "
-        .. "*.srt, *.vrt, *.json, *.html, *.htm)", h.error_of(samtal.open, root .. "/sub/deeper"))
+        .. "*.srt, *.vrt, *.json, *.html, *.htm, *.cha)", h.error_of(samtal.open, root .. "/sub/deeper"))
       assert.are.equal(root .. '/sub: no file matching "*.md" in this directory',
         h.error_of(samtal.open, root .. "/sub", { pattern = "*.md", recursive = false }))
     end)

@@ -402,6 +402,25 @@ describe("samtal", function()
       assert.are.same({ "Q", "A" }, names)
     end)
 
+    it("reads CHAT (TalkBank): *CHI: utterances, tiers and headers no speech, time bullets no words", function()
+      local cha = "@UTF8\n@Begin\n@Participants:\tCHI Target_Child, MOT Mother\n@ID:\teng|Brown|CHI|2;03.04|male|||\n"
+        .. "*MOT:\twhat are you doing ? \0211520_3480\021\n%mor:\tpro:int|what aux|be\n"
+        .. "*CHI:\tI push it . \0213900_5210\021\n%com:\tchild runs\n*MOT:\tyou push it where ?\n@End\n"
+      local path = h.tempfile(cha, ".cha")
+      local c = samtal.open(path)
+      local who = {}
+      for _, t in ipairs(turns_of(c)) do who[#who + 1] = t.speaker end
+      assert.are.same({ "MOT", "CHI", "MOT" }, who)
+      assert.are.equal(11, c:stats().words)
+      assert.are.equal(0, c:count("mor") + c:count("1520_3480") + c:count("end") + c:count("participants"))
+      -- a directory lists .cha files
+      local dir = os.tmpname()
+      os.remove(dir)
+      assert(os.execute("mkdir " .. h.q(dir) .. " && cp " .. h.q(path) .. " " .. h.q(dir) .. "/a.cha"))
+      assert.are.equal(1, #samtal.open(dir):documents())
+      os.execute("rm -r " .. h.q(dir))
+    end)
+
     it("reads the Riksdag's numbered speeches: the name in capitals with its party, § lines as events", function()
       local c = open_text("Riksdagens protokoll 2019/20:106\n\nKl. 13.00–15.42\n\n§ 1  Svar på interpellation\n\n"
         .. "Anf. 12 Statsrådet ANNIKA STRANDHÄLL (S):\n\nFru talman! Ulrika Heindorff har frågat mig.\n\n"

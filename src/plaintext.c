@@ -383,6 +383,10 @@ static void parse_label(const char *s, line_info *li) {
         timed = 1;
     }
     if (voice_label(s, p, li)) return;
+    if (end - p >= 4 && s[p] == '*' && s[p + 1] >= 'A' && s[p + 1] <= 'Z') {
+        const char *tab = memchr(s + p, ':', end - p < 12 ? end - p : 12); /* CHAT: "*CHI:\t" */
+        if (tab && (size_t)(tab - s) + 1 < end && s[tab - s + 1] == '\t') p++;
+    }
     if (end - p >= 3 && (s[p] == 'Q' || s[p] == 'A') && s[p + 1] == '.' &&
         (s[p + 2] == ' ' || s[p + 2] == '\t')) { /* "Q.  question", "A.  answer" (depositions) */
         size_t q = p + 2;
@@ -824,6 +828,20 @@ static int is_signature(const char *s, const line_info *li) {
     return address && words <= 12;
 }
 
+/* A CHAT line that is no utterance: a dependent tier ("%mor:\tpro|I v|push", "%com:\t...")
+ * or a header ("@End", "@Comment:\t..."): a '%' or '@', letters, then a colon and a tab, or
+ * nothing more. */
+static int chat_tier(const char *s, const line_info *li) {
+    size_t p = li->start;
+    if (li->end - p < 2 || (s[p] != '%' && s[p] != '@')) return 0;
+    size_t q = p + 1;
+    while (q < li->end && (((s[q] | 0x20) >= 'a' && (s[q] | 0x20) <= 'z') ||
+                           (q > p + 1 && s[q] >= '0' && s[q] <= '9')))
+        q++;
+    if (q == p + 1) return 0;
+    return q == li->end || (q + 1 < li->end && s[q] == ':' && s[q + 1] == '\t');
+}
+
 /* A Markdown heading: one to six '#', a space, then text ("## Why run a node?"); or a numbered
  * section of a record ("§ 2  Svar på interpellation"). */
 static int is_heading(const char *s, const line_info *li) {
@@ -931,6 +949,8 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             if (first_label == nlines) first_label = i;
         } else if (layout_events_only(s, li->start, li->end) || bare_time_line(s, li)) {
             li->kind = L_EVENTS; /* a line of events, or a time alone: in no turn, never words */
+        } else if (chat_tier(s, li)) {
+            li->kind = L_EVENTS; /* CHAT's "%mor:\t..." and "@End": annotation, not speech */
         } else if (is_heading(s, li)) {
             li->kind = L_EVENTS; /* a section heading: no one's speech, kept as an event */
             li->heading = 1;
@@ -1023,7 +1043,8 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             lay.title_start = (uint32_t)v;
             lay.title_end = (uint32_t)e;
         } else if (i >= front_end && lay.title_end == 0 && first_label < nlines &&
-                   strspn(s + li->start, "0123456789") < li->end - li->start) { /* "23": a page */
+                   strspn(s + li->start, "0123456789") < li->end - li->start && /* "23": a page */
+                   (li->kind != L_EVENTS || li->heading)) { /* "@UTF8", "[musik]": no title */
             size_t v = li->start;
             if (li->heading) { /* "# Title": the title without its marks */
                 while (v < li->end && s[v] == '#')

@@ -162,6 +162,20 @@ static size_t html_tag_end(const char *s, size_t i, size_t len) {
 }
 
 static void mask_markup(char *s, size_t len) {
+    /* CHAT's time bullets, "\x15" 1520_3480 "\x15": a time mark, no words */
+    for (char *b = memchr(s, 0x15, len); b; b = memchr(b + 1, 0x15, (size_t)(s + len - b - 1))) {
+        char *e = memchr(b + 1, 0x15, (size_t)(s + len - b - 1));
+        if (!e || e - b > 40) continue;
+        size_t digits = 0, under = 0;
+        for (char *k = b + 1; k < e; k++) {
+            digits += *k >= '0' && *k <= '9';
+            under += *k == '_';
+        }
+        if (under != 1 || digits + under != (size_t)(e - b - 1)) continue;
+        memset(b, ' ', (size_t)(e - b + 1));
+        b = e;
+        if (b + 1 >= s + len) break;
+    }
     for (size_t i = 0; (i = scan_any3(s, i, len, '[', '<', '`')) < len; i++) {
         if (s[i] == '`') {
             if (!(i > 0 && i + 1 < len && is_letter_byte((unsigned char)s[i - 1]) &&

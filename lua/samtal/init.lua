@@ -37,8 +37,8 @@ end
 
 -- The files a directory gives: those of the formats samtal reads, by extension (any case).
 local TRANSCRIPT_EXTENSIONS = { txt = true, md = true, vtt = true, srt = true, vrt = true, json = true,
-  html = true, htm = true }
-local EXTENSION_LIST = "*.txt, *.md, *.vtt, *.srt, *.vrt, *.json, *.html, *.htm"
+  html = true, htm = true, cha = true }
+local EXTENSION_LIST = "*.txt, *.md, *.vtt, *.srt, *.vrt, *.json, *.html, *.htm, *.cha"
 -- Files that describe a corpus instead of holding a transcript, by their name up to the first dot
 -- (any case: README.md, LICENSE.MIT.md, SOURCE.md, INDEX.md), the metadata sidecar samtal.metadata
 -- reads, and ParlaMint's speaker tables (x-meta.tsv beside x.txt).
