@@ -588,6 +588,17 @@ describe("samtal", function()
     end)
   end)
 
+  describe("a document without labels", function()
+    it("takes a paragraph's leading time in brackets as its turn's start", function()
+      local c = open_text("Budget hearing, notes\n\n(00:00:04) Good evening.\n\n(00:01:02) The first item.\n\nNo time here.\n")
+      local got = {}
+      for _, t in ipairs(turns_of(c)) do got[#got + 1] = { t.start, t.text } end
+      assert.are.same({ { nil, "Budget hearing, notes" }, { 4, "(00:00:04) Good evening." },
+        { 62, "(00:01:02) The first item." }, { nil, "No time here." } }, got)
+      assert.are.equal(0, c:count("00"))
+    end)
+  end)
+
   describe("a time alone on its line", function()
     it("is a time mark between paragraphs, not words; a time of two fields alone stays text", function()
       local c = open_text("ANNA: Hej.\n01:01:45\nMer text här.\n\nBO: Vi ses.\n\n1:02:03.500\n\nANNA: När?\n\nBO: Kanske\n10:30\n")

@@ -1148,6 +1148,9 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         }
         if (cur == LAYOUT_NONE || (labelless && blank_since && pending != SEP_SPACE)) {
             sm_rawturn turn = {LAYOUT_NONE, (uint32_t)lay.segs.n, 0, li->start, -1};
+            double lead; /* "(00:01:02) Good evening": a paragraph's time starts its turn */
+            size_t q = bracketed_time(s, li->start, li->end, &lead);
+            if (q && q < li->end && is_space(s[q])) turn.start = lead;
             if (VEC_PUSH(lay.turns, turn)) goto oom;
             cur = (uint32_t)lay.turns.n - 1;
             seg_open = 0;
