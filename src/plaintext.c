@@ -131,6 +131,14 @@ static void trim_value(const char *s, size_t *v, size_t *e) {
 }
 
 /* Whether line i of the text is exactly `want` (trailing white space ignored). */
+/* The words of s[a..z): runs of characters that are not white space. */
+static size_t count_words(const char *s, size_t a, size_t z) {
+    size_t words = 0;
+    for (size_t p = a; p < z; p++)
+        words += !is_space(s[p]) && (p == a || is_space(s[p - 1]));
+    return words;
+}
+
 static int line_is(const sm_text *t, size_t i, const char *want) {
     size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
     while (end > start && (t->s[end - 1] == ' ' || t->s[end - 1] == '\t'))
@@ -816,16 +824,14 @@ static int only_time(const char *s, size_t a, size_t z) {
 
 /* A line of at most 12 words with a web address in it ("Transcribed by https://otter.ai"). */
 static int is_signature(const char *s, const line_info *li) {
-    size_t words = 0;
     int address = 0;
     for (size_t p = li->start; p < li->end; p++) {
-        words += !is_space(s[p]) && (p == li->start || is_space(s[p - 1]));
         if (li->end - p >= 7 &&
             (memcmp(s + p, "http://", 7) == 0 || memcmp(s + p, "https:/", 7) == 0))
             address = 1;
         if (li->end - p >= 4 && memcmp(s + p, "www.", 4) == 0) address = 1;
     }
-    return address && words <= 12;
+    return address && count_words(s, li->start, li->end) <= 12;
 }
 
 /* A CHAT line that is no utterance: a dependent tier ("%mor:\tpro|I v|push", "%com:\t...")
@@ -890,12 +896,9 @@ static int ends_sentence(const char *s, size_t a, size_t z) {
  * sentence does. Said again and again, it is speech, not a running header or footer, which
  * ends otherwise ("Sida 3 av 12") or is longer or numbered ("Page 2 of 3. Confidential."). */
 static int short_reply(const char *s, const line_info *li) {
-    size_t words = 0;
-    for (size_t p = li->start; p < li->end; p++) {
+    for (size_t p = li->start; p < li->end; p++)
         if (s[p] >= '0' && s[p] <= '9') return 0;
-        words += !is_space(s[p]) && (p == li->start || is_space(s[p - 1]));
-    }
-    return words <= 4 && ends_sentence(s, li->start, li->end);
+    return count_words(s, li->start, li->end) <= 4 && ends_sentence(s, li->start, li->end);
 }
 
 /* A label with no text of its own (none, or only a time) that another label follows at once is a
@@ -1022,9 +1025,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
                 title_line = i;
                 continue;
             }
-            if (lines[i].kind != L_TEXT) continue;
-            for (size_t p = lines[i].start; p < lines[i].end; p++)
-                words += !is_space(s[p]) && (p == lines[i].start || is_space(s[p - 1]));
+            if (lines[i].kind == L_TEXT) words += count_words(s, lines[i].start, lines[i].end);
         }
         if (words > LONG_PREAMBLE_WORDS) {
             speech_from = title_line + 1;
