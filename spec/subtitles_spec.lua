@@ -314,6 +314,16 @@ describe("samtal", function()
       "",
     }, "\n")
 
+    it("starts a turn at a dialogue dash written as Swedish subtitles write it, '– ' or '— '", function()
+      local srt = "1\n00:00:01,000 --> 00:00:03,000\n– Var har du varit?\n– Ute.\n\n"
+        .. "2\n00:00:03,500 --> 00:00:05,000\n— Var då? Jag tänkte – men nej.\n"
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = { t.start, t.text } end
+      assert.are.same({ { 1, "Var har du varit?" }, { 1, "Ute." }, { 3.5, "Var då? Jag tänkte – men nej." } }, got)
+      assert.are.equal(1, c:count("–"))
+    end)
+
     it("reads a cue's label inside a tag: '<b>MARY:</b> text', '<font color=...>JACK:</font>'", function()
       local srt = "1\n00:00:04,000 --> 00:00:06,200\n<font color=\"#ffff00\">JACK:</font> Where were you?\n\n"
         .. "2\n00:00:06,400 --> 00:00:08,900\n<b>MARY:</b> At the pub.\n\n3\n00:00:09,000 --> 00:00:10,000\nJACK: Until four?\n"

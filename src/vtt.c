@@ -343,8 +343,15 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
             /* "- " starts what someone else says: at the start of a cue, or after the end of a
              * sentence ("show. - Yeah, thank you."); so does ">>" (the closed-caption mark, which
              * YouTube's transcripts switch to halfway). In a voiced cue the mark is dropped. */
+            /* the dash as Swedish and other subtitles often write it: "– " (U+2013) or "— " */
+            size_t dash_len =
+                c == '-' ? 1
+                : z - p >= 3 && (unsigned char)c == 0xE2 && (unsigned char)s[p + 1] == 0x80 &&
+                        ((unsigned char)s[p + 2] == 0x93 || (unsigned char)s[p + 2] == 0x94)
+                    ? 3
+                    : 0;
             int dash =
-                c == '-' && (p + 1 == z || s[p + 1] == ' ') &&
+                dash_len && (p + dash_len == z || s[p + dash_len] == ' ') &&
                 (at_start || ((p == a || s[p - 1] == ' ') && prev && strchr(".?!-\"'", prev)));
             int chevrons =
                 c == '>' && p + 1 < z && s[p + 1] == '>' && (at_start || p == a || s[p - 1] == ' ');
@@ -357,7 +364,7 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
                 }
             }
             if (dash || chevrons) {
-                p += chevrons ? 2 : 1;
+                p += chevrons ? 2 : dash_len;
                 at_start = 0;
                 prev = 0;
                 continue;
