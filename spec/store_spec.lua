@@ -55,6 +55,15 @@ local function directory(bytes)
   return dir
 end
 
+--- The bytes of corpus c saved to a file (the file removed again).
+local function saved_bytes(c)
+  local p = os.tmpname() .. ".samtal"
+  c:save(p)
+  local b = h.read(p)
+  os.remove(p)
+  return b
+end
+
 --- bytes with the n bytes at 0-based offset `at` replaced by `with`.
 local function patch(bytes, at, with) return bytes:sub(1, at) .. with .. bytes:sub(at + #with + 1) end
 
@@ -359,10 +368,7 @@ describe("samtal", function()
 
     it("reads corpora saved in formats 3 (no aliases), 4 (no stop times), 5 (no token times) and 6 (no metadata)", function()
       local c = samtal.open(h.tempfile("ANNA: hej på dig\n\nBO: hej hej\n\nCECILIA: tack\n"))
-      local p = os.tmpname() .. ".samtal"
-      c:save(p)
-      local b = h.read(p)
-      os.remove(p)
+      local b = saved_bytes(c)
       for _, v in ipairs { { 12, 3 }, { 11, 4 }, { 10, 5 }, { 9, 6 } } do
         local d = samtal.open(h.tempfile(older(b, v[1], v[2]), ".samtal"))
         assert.are.same({}, d:aliases())
@@ -377,10 +383,7 @@ describe("samtal", function()
       local vrt = "<!-- #vrt positional-attributes: word pos lemma -->\n<text id=\"t\">\n<u who=\"A\">\n<s>\n"
         .. "Vi\tPN\tvi\nbehöver\tVB\tbehöva\nvård\tNN\tvård\n</s>\n</u>\n</text>\n"
       local c = samtal.open(h.tempfile(vrt, ".vrt"))
-      local p = os.tmpname() .. ".samtal"
-      c:save(p)
-      local b = h.read(p)
-      os.remove(p)
+      local b = saved_bytes(c)
       local dir = directory(b)
       assert.are.equal(2 * 3, dir[SECTION.attr_tokens].count) -- two attributes, three tokens
       assert.are.equal(6, dir[SECTION.attr_parts].count)
@@ -404,10 +407,7 @@ describe("samtal", function()
     it("keeps the metadata checksummed, and names a damaged one", function()
       local tsv = h.tempfile("name\tyear\n000_e744d110473e4ebd.txt\t1999\n", ".tsv")
       local c = samtal.open("corpus", { metadata = tsv })
-      local p = os.tmpname() .. ".samtal"
-      c:save(p)
-      local b = h.read(p)
-      os.remove(p)
+      local b = saved_bytes(c)
       local sec = directory(b)[SECTION.metadata]
       assert.is_true(sec.count > 0)
       local at = sec.offset + 4 -- the tag's first byte, after its length
