@@ -63,24 +63,29 @@ print(c:freq{speaker = "KIM", min = 2}:csv())
 c:save(arg[2])
 ]]
 
-local function report(threads, out)
+-- The index is built in parts of at least SAMTAL_INDEX_PART_TOKENS tokens (about a million
+-- unless set), one a thread: `part` small makes a small corpus's index be built in two parts.
+local function report(threads, out, part)
   local script = helpers.tempfile(REPORT, ".lua")
-  local stdout, stderr, code = helpers.run(("SAMTAL_THREADS=%d %s %s %s %s"):format(threads, SAMTAL,
-    helpers.q(script), helpers.q(dir), helpers.q(out)))
+  local stdout, stderr, code = helpers.run(("SAMTAL_THREADS=%d SAMTAL_INDEX_PART_TOKENS=%d %s %s %s %s"):format(
+    threads, part or 0, SAMTAL, helpers.q(script), helpers.q(dir), helpers.q(out)))
   assert(code == 0, stderr)
   return stdout
 end
 
 describe("threads", function()
   it("give the same corpus, frequency list and collocates as one thread", function()
-    local one, two = os.tmpname(), os.tmpname()
-    local a, b = report(1, one), report(2, two)
+    local one, two, parts = os.tmpname(), os.tmpname(), os.tmpname()
+    local a, b, c = report(1, one), report(2, two), report(2, parts, 1000)
     assert.is_true(#a > 10000)
     assert.are.equal(a, b)
-    -- the saved corpora, index and all, are the same bytes
+    assert.are.equal(a, c)
+    -- the saved corpora, index and all, are the same bytes, the index built whole or in two parts
     assert.are.equal(helpers.read(one), helpers.read(two))
+    assert.are.equal(helpers.read(one), helpers.read(parts))
     os.remove(one)
     os.remove(two)
+    os.remove(parts)
   end)
 
   -- Loading on several threads segments each document on a worker (a lexicon of its own, merged
@@ -126,8 +131,9 @@ c:save(arg[2])
       local out = {}
       for threads = 1, 2 do
         out[threads] = os.tmpname()
-        local stdout, stderr, code = helpers.run(("SAMTAL_THREADS=%d %s %s %s %s %s"):format(threads, SAMTAL,
-          helpers.q(script), helpers.q(list), helpers.q(out[threads]), mode))
+        -- two threads build the index in two parts: their joins in each word's postings are tested
+        local stdout, stderr, code = helpers.run(("SAMTAL_THREADS=%d SAMTAL_INDEX_PART_TOKENS=%d %s %s %s %s %s"):format(
+          threads, threads == 2 and 5000 or 0, SAMTAL, helpers.q(script), helpers.q(list), helpers.q(out[threads]), mode))
         assert(code == 0, stderr)
         out[threads .. "report"] = stdout
       end

@@ -8,8 +8,8 @@ local HEADER, ENTRY = 64, 32
 -- section ids, as store.c numbers them
 local SECTION = { documents = 1, text = 2, segments = 5, layout_turns = 6, turns = 11, tokens = 13, sentences = 14,
   fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29,
-  turn_stops = 31, metadata = 33, attr_value_pool = 37, attr_parts = 40, attr_tokens = 41 }
-local VERSION, NSECTIONS = 7, 42
+  turn_stops = 31, metadata = 33, attr_value_pool = 37, attr_parts = 40, attr_tokens = 41, post_at = 42 }
+local VERSION, NSECTIONS = 8, 43
 
 --- XXH64 with seed 0, the checksum of the header, the directory and every section.
 local P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
@@ -86,6 +86,9 @@ local function u32(bytes, id, i) return (string.unpack("<I4", bytes, directory(b
 local function set_u32(bytes, id, i, v)
   return resum(patch(bytes, directory(bytes)[id].offset + 4 * i, string.pack("<I4", v)), id)
 end
+
+--- Element i (0-based) of a section of uint64.
+local function u64(bytes, id, i) return (string.unpack("<I8", bytes, directory(bytes)[id].offset + 8 * i + 1)) end
 
 --- Field k (0-based uint32) of record i of section id (records of `size` bytes), and setting it.
 local function field(bytes, id, size, i, k)
@@ -336,46 +339,13 @@ describe("samtal", function()
         h.error_of(samtal.open, p))
     end)
 
-    -- An older format from a file of this one: format 6 is format 7 without its last nine sections
-    -- (the metadata and the VRT attributes), format 5 format 6 without its last (the tokens' times), format 4 format 5
-    -- without its last (the turns' stop times), format 3 format 4 without its last (the
-    -- aliases). Takes the
-    -- last `drop` directory entries out, moves every section down, makes the checksums right.
-    local function older(b, drop, version)
-      local nsec = string.unpack("<I4", b, 25)
-      assert.are.equal(NSECTIONS, nsec)
-      local dir = {}
-      for i = 0, nsec - 1 do
-        local id, elsize, off, count, sum = string.unpack("<I4I4I8I8i8", b, 65 + i * 32)
-        dir[#dir + 1] = { id = id, elsize = elsize, off = off, count = count, sum = sum }
-      end
-      local keep, shift = nsec - drop, drop * 32
-      for i = keep + 1, nsec do assert.are.equal(0, dir[i].count) end -- nothing in what goes
-      local body = b:sub(65 + nsec * 32)
-      local last = dir[keep]
-      body = body:sub(1, last.off + last.count * last.elsize - (64 + nsec * 32))
-      local entries = {}
-      for i = 1, keep do
-        local e = dir[i]
-        entries[i] = string.pack("<I4I4I8I8i8", e.id, e.elsize, e.off - shift, e.count, e.sum)
-      end
-      local dirbytes = table.concat(entries)
-      local head = string.pack("<c8I4I4I8I4I4I4I4i8I8", b:sub(1, 8), version, 0x01020304,
-        64 + #dirbytes + #body, keep, 0, string.unpack("<I4", b, 33), string.unpack("<I4", b, 37),
-        xxh64(dirbytes), 0)
-      return head .. string.pack("<i8", xxh64(head)) .. dirbytes .. body
-    end
-
-    it("reads corpora saved in formats 3 (no aliases), 4 (no stop times), 5 (no token times) and 6 (no metadata)", function()
-      local c = samtal.open(h.tempfile("ANNA: hej på dig\n\nBO: hej hej\n\nCECILIA: tack\n"))
-      local b = saved_bytes(c)
-      for _, v in ipairs { { 12, 3 }, { 11, 4 }, { 10, 5 }, { 9, 6 } } do
-        local d = samtal.open(h.tempfile(older(b, v[1], v[2]), ".samtal"))
-        assert.are.same({}, d:aliases())
-        assert.are.same(c:speakers(), d:speakers())
-        assert.are.equal(c:count("hej"), d:count("hej"))
-        d:alias { BO = "Bo" }
-        assert.are.equal("Bo", d:speakers()[2].name)
+    it("refuses corpora saved in formats 3 to 7 (postings of 4 bytes a token), with a word to save them again", function()
+      for version = 3, 7 do
+        local b = patch(seed(), 8, string.pack("<I4", version))
+        b = patch(b, 56, string.pack("<i8", xxh64(b:sub(1, 56))))
+        local p = h.tempfile(b, ".samtal")
+        assert.are.equal(("%s: format version %d, older than %d, the oldest this samtal reads; save it again from its "
+          .. "transcripts"):format(p, version, VERSION), h.error_of(samtal.open, p))
       end
     end)
 
@@ -442,15 +412,16 @@ describe("samtal", function()
       assert.are.same({ 4.0, 6.25 }, stops)
       local b = h.read(p)
       os.remove(p)
-      -- the stop times' section says one stop time for two turns: the second is cut off, the
-      -- empty sections after it move down, the checksums are made right
+      -- the stop times' section says one stop time for two turns: the second is cut out, the
+      -- sections after it move down with their bytes, the checksums are made right
       local at = HEADER + ENTRY * SECTION.turn_stops
-      assert.are.equal(2, (select(4, string.unpack("<I4I4I8I8", b, at + 1))))
-      b = patch(b, at + 16, string.pack("<I8", 1)):sub(1, #b - 8)
+      local stops_at, nstops = select(3, string.unpack("<I4I4I8I8", b, at + 1))
+      assert.are.equal(2, nstops)
+      b = patch(b, at + 16, string.pack("<I8", 1))
+      b = b:sub(1, stops_at + 8) .. b:sub(stops_at + 17)
       for id = SECTION.turn_stops + 1, NSECTIONS - 1 do
         local later = HEADER + ENTRY * id
-        local later_off, later_count = select(3, string.unpack("<I4I4I8I8", b, later + 1))
-        assert.are.equal(0, later_count)
+        local later_off = select(3, string.unpack("<I4I4I8I8", b, later + 1))
         b = patch(b, later + 8, string.pack("<I8", later_off - 8))
       end
       b = patch(b, 16, string.pack("<I8", #b)) -- the file's size in the header
@@ -540,25 +511,81 @@ describe("samtal", function()
       assert.truthy(#m:quotes { doc = 1 } > 0)
     end)
 
-    it("raises on a posting out of range or out of order, on the first query that reads them", function()
+    --- The postings of fold f of a saved file's bytes, as the numbers they are written as: each
+    -- {value, at (0-based in the file), len}. The format (src/index.h): the first token id, then
+    -- the gaps, each 7 bits a byte, low bits first, the top bit set on all bytes but the last.
+    local function numbers(b, f)
+      local base = directory(b)[SECTION.postings].offset
+      local from, to = u64(b, SECTION.post_at, f), u64(b, SECTION.post_at, f + 1)
+      local out, i = {}, from
+      while i < to do
+        local v, shift, start = 0, 0, i
+        repeat
+          local byte = b:byte(base + i + 1)
+          v = v | ((byte & 0x7f) << shift)
+          shift, i = shift + 7, i + 1
+        until byte < 0x80
+        out[#out + 1] = { value = v, at = base + start, len = i - start }
+      end
+      return out
+    end
+
+    --- A number written in exactly len bytes (padded with continuation bytes where it is shorter),
+    -- so a crafted file keeps every other byte where it was.
+    local function number(v, len)
+      local t = {}
+      for k = 1, len do t[k] = string.char(((v >> (7 * (k - 1))) & 0x7f) | (k < len and 0x80 or 0)) end
+      return table.concat(t)
+    end
+
+    it("writes each fold's postings as the documented gaps: they give the token ids of its hits", function()
       local b = seed()
-      local f = fold_of(b, "nära")
-      local first, ntokens = u32(b, SECTION.post_start, f), samtal.open(h.tempfile(b, ".samtal")):stats().tokens
-      local count = samtal.open(h.tempfile(b, ".samtal")):count("nära")
+      local m = samtal.open(h.tempfile(b, ".samtal"))
+      for _, word in ipairs { "nära", "och", "karlshamns" } do
+        local ids, pos = {}, 0
+        for k, n in ipairs(numbers(b, fold_of(b, word))) do
+          assert.truthy(k == 1 or n.value > 0)
+          pos = pos + n.value
+          ids[#ids + 1] = pos
+        end
+        local want = {}
+        for _, hit in ipairs(m:kwic(word)) do want[#want + 1] = hit.position - 1 end
+        assert.are.same(want, ids)
+        assert.truthy(#ids > 1)
+      end
+    end)
+
+    it("raises on postings that run past their fold, go out of range or out of order, on the first query that reads them", function()
+      local b = seed()
+      local f = fold_of(b, "karlshamns")
+      local ns = numbers(b, f)
+      local ntokens, count = samtal.open(h.tempfile(b, ".samtal")):stats().tokens, #ns
+      local postings = SECTION.postings
       local bad = ": corrupt (section postings: fold " .. f .. " out of range or order)"
-      for _, v in ipairs { ntokens, 0xFFFFFFFF } do
-        local m, p = open_crafted(set_u32(b, SECTION.postings, first + 1, v))
-        assert.are.equal(count, m:count("nära")) -- the count needs only the fold's range
-        assert.are.equal(p .. bad, h.error_of(m.kwic, m, "nära"))
-        assert.are.equal(p .. bad, h.error_of(m.count, m, "nära vård"))
-        assert.are.equal(p .. bad, h.error_of(m.kwic, m, "[lower=\"nära\"] [lower=\"vård\"]"))
+      local first, last = ns[1], ns[#ns]
+      assert.truthy(ntokens < 1 << (7 * first.len)) -- the first id's bytes can hold ids past the last
+      for _, crafted in ipairs {
+        resum(patch(b, first.at, number(ntokens, first.len)), postings),         -- past the last token
+        resum(patch(b, first.at, number(ntokens - 1, first.len)), postings),     -- then the next one is
+        resum(patch(b, last.at, number(0, last.len)), postings),                 -- a gap of 0: not ascending
+        resum(patch(b, last.at + last.len - 1, "\x80"), postings),               -- runs into the next fold
+        set_u32(b, SECTION.post_start, f + 1, u32(b, SECTION.post_start, f + 1) - 1), -- one more than counted
+      } do
+        local m, p = open_crafted(crafted)
+        assert.are.equal(p .. bad, h.error_of(m.kwic, m, "Karlshamns"))
+        assert.are.equal(p .. bad, h.error_of(m.count, m, "Karlshamns kommun"))
+        assert.are.equal(p .. bad, h.error_of(m.kwic, m, "[lower=\"karlshamns\"] [lower=\"kommun\"]"))
+        assert.are.equal(p .. bad, h.error_of(m.freq, m))
         assert.are.equal(8, #m:kwic("samverkan"))
       end
-      local m, p = open_crafted(set_u32(b, SECTION.postings, first + 1, u32(b, SECTION.postings, first)))
-      assert.are.equal(p .. bad, h.error_of(m.kwic, m, "nära"))
-      m, p = open_crafted(set_u32(b, SECTION.post_start, f + 1, ntokens + 1))
+      local m, p = open_crafted(set_u32(b, SECTION.post_start, f + 1, ntokens + 1))
       assert.are.equal(p .. ": corrupt (section post_start: fold " .. f .. " out of range)",
-        h.error_of(m.count, m, "nära"))
+        h.error_of(m.count, m, "karlshamns"))
+      local at = directory(b)[SECTION.post_at].offset + 8 * (f + 1)
+      m, p = open_crafted(resum(patch(b, at, string.pack("<I8", 1 << 40)), SECTION.post_at))
+      assert.are.equal(p .. ": corrupt (section post_at: fold " .. f .. " out of range)",
+        h.error_of(m.kwic, m, "karlshamns"))
+      assert.are.equal(count, m:count("karlshamns")) -- the count needs only the fold's range
     end)
 
     it("raises on a broken turn in the second document when that document is first read", function()
@@ -608,7 +635,7 @@ describe("samtal", function()
       local b = seed()
       local dir = directory(b)
       local ids = { SECTION.segments, SECTION.layout_turns, SECTION.turns, SECTION.tokens, SECTION.sentences,
-        SECTION.post_start, SECTION.postings, SECTION.fold_forms_start, SECTION.fold_forms }
+        SECTION.post_start, SECTION.postings, SECTION.post_at, SECTION.fold_forms_start, SECTION.fold_forms }
       math.randomseed(11)
       local raised = 0
       for attempt = 1, 60 do

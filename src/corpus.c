@@ -570,8 +570,11 @@ void corpus_free(sm_corpus *c) {
     lex_free(&c->speaker_names);
     VEC_FREE(c->speakers);
     free(c->post_start);
-    free(c->postings);
-    c->post_start = c->postings = NULL;
+    free(c->post_at);
+    free(c->post_bytes);
+    c->post_start = NULL;
+    c->post_at = NULL;
+    c->post_bytes = NULL;
     free(c->fold_forms_start);
     free(c->fold_forms);
     c->fold_forms_start = c->fold_forms = NULL;

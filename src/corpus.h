@@ -153,9 +153,12 @@ typedef struct sm_corpus {
     sm_lexicon alias_names;
     uint32_t *alias_turns;
     VEC(sm_speaker) alias_speakers;
-    uint32_t
-        *post_start; /* index: postings of fold f are postings[post_start[f] .. post_start[f+1]) */
-    uint32_t *postings; /* token ids, ascending within each fold */
+    /* The index (index.h): fold f has post_start[f + 1] - post_start[f] postings, the token ids
+     * where it occurs, compressed in post_bytes[post_at[f] .. post_at[f + 1]); read them with
+     * index_decode or index_postings. */
+    uint32_t *post_start;
+    uint64_t *post_at;
+    uint8_t *post_bytes;
     /* the forms of each fold: fold_forms[fold_forms_start[f] .. fold_forms_start[f+1]); built by
      * index_build_fold_forms, and saved (rebuilt at open, they took 60 ms at 1.5 million forms) */
     uint32_t *fold_forms_start, *fold_forms;

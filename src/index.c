@@ -6,14 +6,27 @@
 #include "parallel.h"
 #include "store.h"
 
-/* index_build counts and places the tokens of each part on its own thread: part p's tokens go
- * after those of the parts before it within each fold, so the postings are the serial ones. */
+/* How many bytes gap v takes as a variable-length integer. */
+static inline unsigned varint_len(uint32_t v) {
+    return v < 1u << 7 ? 1 : v < 1u << 14 ? 2 : v < 1u << 21 ? 3 : v < 1u << 28 ? 4 : 5;
+}
+
+/* A fold's tokens in one part of the token stream, while the index is built. Counting: how
+ * many, the first and the last, and the bytes of the gaps after the first. Writing: the cursor
+ * in post_bytes (`bytes`) and the last token before it written (`last`, 0 for none). */
+typedef struct fold_tally {
+    uint64_t bytes;
+    uint32_t count, first, last;
+} fold_tally;
+
+/* index_build counts and writes the tokens of each part on its own thread: part p's tokens go
+ * after those of the parts before it within each fold, so the bytes are the serial ones. */
 typedef struct build_job {
     const sm_corpus *c;
     unsigned nparts;
     size_t nf;
-    uint32_t *at;   /* by part: nf + 1 counts, then the cursors where its tokens go */
-    uint32_t *post; /* NULL while counting */
+    fold_tally *tally; /* by part: nf tallies */
+    uint8_t *bytes;    /* NULL while counting */
 } build_job;
 
 static void build_part(void *arg, unsigned part) {
@@ -21,52 +34,96 @@ static void build_part(void *arg, unsigned part) {
     const sm_token *tok = j->c->tokens.v;
     const sm_form *info = j->c->form_info.v;
     size_t nt = j->c->tokens.n;
-    size_t from = nt * part / j->nparts, to = nt * (part + 1) / j->nparts;
-    uint32_t *at = j->at + (size_t)part * (j->nf + 1);
-    if (!j->post) {
-        for (size_t t = from; t < to; t++)
-            at[info[tok[t].form].fold]++;
+    uint32_t from = (uint32_t)(nt * part / j->nparts), to = (uint32_t)(nt * (part + 1) / j->nparts);
+    fold_tally *tally = j->tally + (size_t)part * j->nf;
+    if (!j->bytes) {
+        for (uint32_t t = from; t < to; t++) {
+            fold_tally *ft = &tally[info[tok[t].form].fold];
+            if (ft->count++)
+                ft->bytes += varint_len(t - ft->last);
+            else
+                ft->first = t;
+            ft->last = t;
+        }
         return;
     }
-    for (size_t t = from; t < to; t++)
-        j->post[at[info[tok[t].form].fold]++] = (uint32_t)t;
+    uint8_t *bytes = j->bytes;
+    for (uint32_t t = from; t < to; t++) {
+        fold_tally *ft = &tally[info[tok[t].form].fold];
+        uint32_t gap = t - ft->last;
+        uint8_t *w = bytes + ft->bytes;
+        ft->last = t;
+        while (gap >= 0x80) {
+            *w++ = (uint8_t)(gap | 0x80);
+            gap >>= 7;
+        }
+        *w++ = (uint8_t)gap;
+        ft->bytes = (uint64_t)(w - bytes);
+    }
 }
 
-enum { BUILD_PART_TOKENS = 1 << 20 }; /* fewer tokens a part: threads cost more than they save */
+/* Fewer tokens a part than this, and threads cost more than they save. SAMTAL_INDEX_PART_TOKENS
+ * sets another: the specs make it small, so that small corpora are built in parts too. */
+enum { BUILD_PART_TOKENS = 1 << 20 };
+static size_t part_tokens(void) {
+    const char *env = getenv("SAMTAL_INDEX_PART_TOKENS");
+    long v = env ? strtol(env, NULL, 10) : 0;
+    return v > 0 ? (size_t)v : BUILD_PART_TOKENS;
+}
 
 int index_build(sm_corpus *c) {
-    size_t nf = c->folds.n, nt = c->tokens.n;
+    size_t nf = c->folds.n, nt = c->tokens.n, per_part = part_tokens();
     unsigned nparts = parallel_threads();
-    if (nparts > nt / BUILD_PART_TOKENS) nparts = (unsigned)(nt / BUILD_PART_TOKENS);
+    if (nparts > nt / per_part) nparts = (unsigned)(nt / per_part);
     if (nparts < 1) nparts = 1;
     uint32_t *start = calloc(nf + 1, sizeof *start);
-    uint32_t *post = vec_alloc_big((nt ? nt : 1) * sizeof *post); /* 2 MiB pages: fewer faults */
-    uint32_t *at = calloc((size_t)nparts * (nf + 1), sizeof *at);
-    if (!start || !post || !at) {
+    uint64_t *at = calloc(nf + 1, sizeof *at);
+    fold_tally *tally = vec_zalloc_big((size_t)nparts * (nf ? nf : 1) * sizeof *tally);
+    if (!start || !at || !tally) {
         free(start);
-        free(post);
         free(at);
+        free(tally);
         return -1;
     }
-    build_job j = {c, nparts, nf, at, NULL};
+    build_job j = {c, nparts, nf, tally, NULL};
     parallel_run(nparts, build_part, &j);
-    uint32_t sum = 0; /* the counts become cursors: fold by fold, part by part */
+    /* the tallies become cursors: fold by fold, part by part, each part's first token a gap
+     * from the last of the parts before it */
+    uint64_t pos = 0;
+    uint32_t sum = 0;
     for (size_t f = 0; f < nf; f++) {
         start[f] = sum;
+        at[f] = pos;
+        uint32_t prev = 0;
         for (unsigned p = 0; p < nparts; p++) {
-            uint32_t n = at[(size_t)p * (nf + 1) + f];
-            at[(size_t)p * (nf + 1) + f] = sum;
-            sum += n;
+            fold_tally *ft = &tally[(size_t)p * nf + f];
+            if (!ft->count) continue;
+            uint32_t last = ft->last;
+            uint64_t size = varint_len(ft->first - prev) + ft->bytes;
+            ft->bytes = pos;
+            ft->last = prev;
+            pos += size;
+            sum += ft->count;
+            prev = last;
         }
     }
     start[nf] = sum;
-    j.post = post;
+    at[nf] = pos;
+    j.bytes = vec_alloc_big(pos ? pos : 1); /* 2 MiB pages: fewer faults */
+    if (!j.bytes) {
+        free(start);
+        free(at);
+        free(tally);
+        return -1;
+    }
     parallel_run(nparts, build_part, &j);
-    free(at);
+    free(tally);
     free(c->post_start);
-    free(c->postings);
+    free(c->post_at);
+    free(c->post_bytes);
     c->post_start = start;
-    c->postings = post;
+    c->post_at = at;
+    c->post_bytes = j.bytes;
     return 0;
 }
 
@@ -141,21 +198,106 @@ int index_fold_forms(const sm_corpus *c, uint32_t fold, const uint32_t **forms, 
     return 0;
 }
 
-int index_count(const sm_corpus *c, uint32_t fold, size_t *n, sm_error *err) {
-    *n = 0;
-    if (fold >= c->folds.n) return 0;
-    if (c->store && store_check_postings(c, fold, 0, err)) return -1;
-    *n = c->post_start[fold + 1] - c->post_start[fold];
+/* A damaged index: only a saved file can have one (store.c names it). */
+#define CORRUPT(c, err, ...)                                                                       \
+    ((c)->store ? store_corrupt((c), (err), __VA_ARGS__) : sm_errorf((err), __VA_ARGS__))
+
+/* The range of fold `fold` in the postings, checked: a saved file's counts are read on every use.
+ */
+static int fold_range(const sm_corpus *c, uint32_t fold, uint32_t *a, uint32_t *b, sm_error *err) {
+    *a = c->post_start[fold];
+    *b = c->post_start[fold + 1];
+    if (*a > *b || *b > c->tokens.n) /* the postings are as many as the tokens */
+        return CORRUPT(c, err, "section post_start: fold %u out of range", fold);
     return 0;
 }
 
-int index_postings(const sm_corpus *c, uint32_t fold, const uint32_t **post, size_t *n,
-                   sm_error *err) {
+int index_count(const sm_corpus *c, uint32_t fold, size_t *n, sm_error *err) {
     *n = 0;
-    *post = c->postings;
-    if (fold >= c->folds.n) return 0;
-    if (c->store && store_check_postings(c, fold, 1, err)) return -1;
-    *n = c->post_start[fold + 1] - c->post_start[fold];
-    *post = c->postings + c->post_start[fold];
+    if (fold >= c->folds.n || !c->post_start) return 0;
+    uint32_t a, b;
+    if (fold_range(c, fold, &a, &b, err)) return -1;
+    *n = b - a;
+    return 0;
+}
+
+int index_reader_open(const sm_corpus *c, uint32_t fold, sm_postings_reader *r, size_t *n,
+                      sm_error *err) {
+    *r = (sm_postings_reader){c, fold, NULL, NULL, 0, 0, 0};
+    *n = 0;
+    if (fold >= c->folds.n || !c->post_start) return 0;
+    uint32_t a, b;
+    if (fold_range(c, fold, &a, &b, err)) return -1;
+    uint64_t lo = c->post_at[fold], hi = c->post_at[fold + 1];
+    if (lo > hi || hi > c->post_at[c->folds.n])
+        return CORRUPT(c, err, "section post_at: fold %u out of range", fold);
+    r->p = c->post_bytes + lo;
+    r->end = c->post_bytes + hi;
+    r->left = b - a;
+    *n = b - a;
+    return 0;
+}
+
+int index_reader_next(sm_postings_reader *r, uint32_t *dst, size_t cap, size_t *n, sm_error *err) {
+    const uint8_t *p = r->p, *end = r->end;
+    size_t want = cap < r->left ? cap : r->left, i = 0;
+    uint32_t zero = 0;
+    uint64_t pos = r->pos; /* 64 bits: no sum of gaps can wrap, so the last id bounds them all */
+    if (!r->read && want && p < end && *p == 0) { /* the first id may be 0, no later gap */
+        p++;
+        dst[i++] = 0;
+    }
+    while (p < end && i < want) {
+        uint32_t gap = *p++;
+        if (gap >= 0x80) { /* a longer number: at most 5 bytes, 32 bits */
+            gap &= 0x7f;
+            unsigned shift = 7;
+            uint32_t byte;
+            do {
+                if (p == end || (shift == 28 && *p > 0x0f)) goto corrupt;
+                byte = *p++;
+                gap |= (byte & 0x7f) << shift;
+                shift += 7;
+            } while (byte & 0x80);
+        }
+        zero |= gap == 0; /* each id above the one before */
+        pos += gap;
+        dst[i++] = (uint32_t)pos;
+    }
+    /* every id below the token count (the last bounds them), the bytes and the count at an end
+     * together */
+    if (i != want || zero || (i && pos >= r->c->tokens.n) || ((r->left == i) != (p == end)))
+        goto corrupt;
+    r->p = p;
+    r->pos = pos;
+    r->left -= (uint32_t)i;
+    r->read += (uint32_t)i;
+    *n = i;
+    return 0;
+corrupt:
+    *n = 0;
+    return CORRUPT(r->c, err, "section postings: fold %u out of range or order", r->fold);
+}
+
+int index_decode(const sm_corpus *c, uint32_t fold, uint32_t *dst, size_t *n, sm_error *err) {
+    sm_postings_reader r;
+    size_t count;
+    if (index_reader_open(c, fold, &r, &count, err)) return -1;
+    return index_reader_next(&r, dst, count, n, err);
+}
+
+int index_postings(const sm_corpus *c, uint32_t fold, uint32_t **post, size_t *n, sm_error *err) {
+    *post = NULL;
+    size_t count;
+    if (index_count(c, fold, &count, err)) return -1;
+    *n = 0;
+    if (!count) return 0;
+    uint32_t *v = vec_alloc_big(count * sizeof *v);
+    if (!v) return sm_errorf(err, "out of memory");
+    if (index_decode(c, fold, v, n, err)) {
+        free(v);
+        return -1;
+    }
+    *post = v;
     return 0;
 }

@@ -251,8 +251,8 @@ static int anchor_positions(const sm_corpus *c, const sm_set *forms, uint32_t of
     size_t k = 0;
     for (uint32_t fold = set_next(&folds, 0); fold < folds.n; fold = set_next(&folds, fold + 1)) {
         size_t cnt;
-        const uint32_t *p;
-        if (index_postings(c, fold, &p, &cnt, err)) {
+        uint32_t *p = pos + k; /* decoded in place, then moved back by the offset */
+        if (index_decode(c, fold, p, &cnt, err)) {
             set_free(&folds);
             free(pos);
             return -1;
@@ -380,7 +380,7 @@ static int intersect_chain(const sm_corpus *c, const sm_pattern *p, const matche
     int n = m->chain_len;
     if (n < 2 || n > 16) return 0;
     const uint32_t *lists[16] = {NULL};
-    uint32_t *owned[16] = {NULL}; /* merged lists of several folds, freed at the end */
+    uint32_t *owned[16] = {NULL}; /* the decoded lists, freed at the end */
     size_t sizes[16] = {0}, cursor[16] = {0};
     uint32_t fold[16];
     for (int k = 0; k < n; k++) {
@@ -397,14 +397,13 @@ static int intersect_chain(const sm_corpus *c, const sm_pattern *p, const matche
     if (r) return -1;
     int rc = -1, rarest = 0;
     for (int k = 0; k < n; k++) {
-        if (fold[k] != SM_NONE) { /* one fold: its postings as they lie in the index */
-            if (index_postings(c, fold[k], &lists[k], &sizes[k], err)) goto out;
-        } else {
-            if (anchor_positions(c, &p->sets.v[p->preds.v[m->chain[k]].set], 0, &owned[k],
-                                 &sizes[k], err))
-                goto out;
-            lists[k] = owned[k];
+        if (fold[k] != SM_NONE) { /* one fold: its postings */
+            if (index_postings(c, fold[k], &owned[k], &sizes[k], err)) goto out;
+        } else if (anchor_positions(c, &p->sets.v[p->preds.v[m->chain[k]].set], 0, &owned[k],
+                                    &sizes[k], err)) {
+            goto out;
         }
+        lists[k] = owned[k];
         if (sizes[k] < sizes[rarest]) rarest = k;
     }
     uint32_t turn = SM_NONE;

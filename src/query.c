@@ -81,7 +81,7 @@ int phrase_find(const sm_corpus *c, const sm_phrase *p, uint32_t **starts, size_
         if (cnt < best) best = cnt, anchor = k;
     }
     size_t cnt;
-    const uint32_t *post;
+    uint32_t *post;
     if (index_postings(c, term_fold(c, p, anchor), &post, &cnt, err)) return -1;
     u32_vec out = {0};
     uint32_t doc_end = 0; /* the checked document that holds the candidates so far ends here */
@@ -104,6 +104,7 @@ int phrase_find(const sm_corpus *c, const sm_phrase *p, uint32_t **starts, size_
         if ((size_t)s + p->n > (size_t)tr->tok_first + tr->tok_count) continue; /* crosses a turn */
         if (VEC_PUSH(out, s)) rc = sm_errorf(err, "out of memory");
     }
+    free(post);
     if (rc) {
         VEC_FREE(out);
         return -1;

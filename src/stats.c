@@ -182,26 +182,37 @@ static void count_postings_part(void *arg, unsigned pi) {
     const sm_corpus *c = j->c;
     size_t nd = c->docs.n;
     const uint32_t *ends = j->ends;
+    enum { CHUNK = 1024 };
+    uint32_t buf[CHUNK]; /* a fold's postings are read through it: it stays in the cache */
     for (uint32_t k = part->first; k < part->end; k++) {
         if (!j->counted[k]) continue;
         size_t n;
-        const uint32_t *p;
-        if (index_postings(c, k, &p, &n, &part->err)) {
+        sm_postings_reader r;
+        if (index_reader_open(c, k, &r, &n, &part->err)) {
             part->failed = 1;
             return;
         }
         j->freq[k] = n;
         part->total += n;
         if (!j->docs || nd == 0) continue;
-        /* a document at a time: the document of a posting (from its bucket), then the first
-         * posting past that document */
-        size_t d = 0, i = 0;
-        uint32_t ndocs = 0;
-        while (i < n) {
-            uint32_t tok = p[i];
-            if (ends[d] <= tok) { /* bisect in the documents of the token's bucket */
-                uint32_t b = tok >> j->shift;
-                if (b >= j->nbuckets) break; /* past the last document: not a token of any */
+        /* a document at a time: the document of a posting (from its bucket), then the postings
+         * up to that document's end pass by (a plain scan, which the prefetcher follows) */
+        uint32_t ndocs = 0, end = 0; /* the end of the document of the postings read so far */
+        int past = 0;                /* a posting past the last document: not a token of any */
+        size_t got;
+        do {
+            if (index_reader_next(&r, buf, CHUNK, &got, &part->err)) {
+                part->failed = 1;
+                return;
+            }
+            for (size_t i = 0; i < got && !past; i++) {
+                uint32_t tok = buf[i];
+                if (tok < end) continue;
+                uint32_t b = tok >> j->shift; /* bisect in the documents of the token's bucket */
+                if (b >= j->nbuckets) {
+                    past = 1;
+                    break;
+                }
                 size_t lo = j->bucket[b], hi = j->bucket[b + 1] + 1;
                 if (hi > nd) hi = nd;
                 while (lo < hi) {
@@ -211,16 +222,14 @@ static void count_postings_part(void *arg, unsigned pi) {
                     else
                         hi = mid;
                 }
-                if (lo >= nd) break;
-                d = lo;
+                if (lo >= nd) {
+                    past = 1;
+                    break;
+                }
+                end = ends[lo];
+                ndocs++;
             }
-            ndocs++;
-            /* the rest of the document's postings: a plain scan, which the prefetcher follows
-             * (galloping here misses the cache on every probe) */
-            uint32_t end = ends[d];
-            while (++i < n && p[i] < end) {
-            }
-        }
+        } while (got && !past);
         j->docs[k] = ndocs;
     }
 }
@@ -228,8 +237,7 @@ static void count_postings_part(void *arg, unsigned pi) {
 /* From the postings: every key is a fold, every turn counts. The range in documents walks each
  * fold's postings (ascending) against a compact array of the documents' ends, galloping forwards
  * at each change of document. The folds are split into parts of about equal postings, run on
- * the cores; each part starts at a multiple of 8 folds, so the parts never share a byte of the
- * saved corpus's bit array of checked folds (store_check_postings). */
+ * the cores, each decoding its folds' postings into a buffer of its own. */
 static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t *freq,
                                uint32_t *docs, uint64_t *total, sm_error *err) {
     size_t nd = c->docs.n;
@@ -271,7 +279,7 @@ static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t
     if (np > MAX_PARTS) np = MAX_PARTS;
     uint64_t all = c->post_start[nk];
     for (unsigned p = 0; p < np; p++) {
-        /* the first fold whose postings start at p/np of all of them, down to a multiple of 8 */
+        /* the first fold whose postings start at p/np of all of them */
         uint64_t want = all * p / np;
         uint32_t lo = 0, hi = nk;
         while (lo < hi) {
@@ -281,7 +289,6 @@ static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t
             else
                 hi = mid;
         }
-        lo &= ~7u;
         parts[p].first = p == 0 ? 0 : lo < parts[p - 1].first ? parts[p - 1].first : lo;
         if (p > 0) parts[p - 1].end = parts[p].first;
     }

@@ -37,8 +37,9 @@
  *         layout turn, with a known speaker, covering its tokens exactly), its layout turns and
  *         segments, its tokens' form ids and offsets, its sentence starts, and its tokens'
  *         values of a VRT's positional attributes;
- *       * a fold's range in the index on every use (two reads), and its postings (token ids,
- *         strictly ascending) the first time they are read (store_check_postings);
+ *       * a fold's range in the index on every use (two reads), and its postings each time
+ *         they are decoded (index_decode: every number whole, the token ids strictly
+ *         ascending and in range, as many as the counts say);
  *       * a fold's forms (each of that fold, ascending) the first time (store_check_fold_forms);
  *       * the turns' succession over the tokens when the turn-start bits are built (index.c);
  *     so no read can leave the mapping, whatever the bytes are, and a damaged part gives
@@ -169,18 +170,15 @@ enum {
         S_ATTR_VALUES + 3, /* per attribute: its pool bytes, entries and slots (uint64) */
     S_ATTR_TOKENS, /* per attribute, every token's value id (or LEX_NONE), attribute after attribute
                     */
+    S_POST_AT,     /* since version 8: where each fold's postings start in section postings */
     S_COUNT
 };
 
-/* The oldest version read: version 3 is version 4 without the aliases section, version 4 is
- * version 5 without the turns' stop times. */
-#define STORE_OLDEST 3
-#define SECTIONS_OF(version)                                                                       \
-    ((version) == 3   ? S_ALIASES                                                                  \
-     : (version) == 4 ? S_TURN_STOPS                                                               \
-     : (version) == 5 ? S_TOKEN_TIMES                                                              \
-     : (version) == 6 ? S_METADATA                                                                 \
-                      : S_COUNT)
+/* The oldest version read: version 8 compressed the postings (4 bytes a token before), so the
+ * files of versions 3 to 7 are refused with a word to save them again. A later version that only
+ * adds sections at the end reads this one by the number of sections it has. */
+#define STORE_OLDEST 8
+#define SECTIONS_OF(version) S_COUNT
 
 /* What each section holds; `bulk` ones grow with the text and are checksummed by
  * store_verify() only (their indexes are checked at open or on first use, see above). */
@@ -216,7 +214,7 @@ static const struct {
     [S_SPEAKER_NAMES + 2] = {"speaker_slots", sizeof(uint32_t), 0},
     [S_SPEAKERS] = {"speakers", sizeof(file_speaker), 0},
     [S_POST_START] = {"post_start", sizeof(uint32_t), 1},
-    [S_POSTINGS] = {"postings", sizeof(uint32_t), 1},
+    [S_POSTINGS] = {"postings", 1, 1},
     [S_FOLD_FORMS_START] = {"fold_forms_start", sizeof(uint32_t), 1},
     [S_FOLD_FORMS] = {"fold_forms", sizeof(uint32_t), 1},
     [S_ALIASES] = {"aliases", 1, 0},
@@ -231,6 +229,7 @@ static const struct {
     [S_ATTR_VALUES + 2] = {"attr_value_slots", sizeof(uint32_t), 1},
     [S_ATTR_PARTS] = {"attr_parts", sizeof(uint64_t), 0},
     [S_ATTR_TOKENS] = {"attr_tokens", sizeof(uint32_t), 1},
+    [S_POST_AT] = {"post_at", sizeof(uint64_t), 1},
 };
 
 #define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
@@ -532,7 +531,7 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
     }
     w_end(w);
     w_section(w, S_POST_START, c->post_start, c->folds.n + 1);
-    w_section(w, S_POSTINGS, c->postings, c->post_start[c->folds.n]);
+    w_section(w, S_POSTINGS, c->post_bytes, c->post_at[c->folds.n]);
     w_section(w, S_FOLD_FORMS_START, c->fold_forms_start, c->folds.n + 1);
     w_section(w, S_FOLD_FORMS, c->fold_forms, c->fold_forms_start[c->folds.n]);
     w_begin(w, S_ALIASES); /* the rules, not what they make: the labels stay as the sources say */
@@ -573,6 +572,7 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
     for (size_t a = 0; a < c->attrs.n; a++)
         w_put(w, c->attrs.v[a].tokens.v, c->tokens.n * sizeof(uint32_t));
     w_end(w);
+    w_section(w, S_POST_AT, c->post_at, c->folds.n + 1);
 }
 
 static int write_all_at(int fd, const void *data, size_t n, off_t at) {
@@ -692,8 +692,8 @@ typedef struct store_map {
     sm_doc *docs;
     sm_speaker *speakers;
     /* what has been checked since open: a bit per document (c->doc_checked points here), per
-     * fold for its postings, per fold for its forms */
-    uint8_t *doc_checked, *post_checked, *forms_checked;
+     * fold for its forms (the postings are checked as they are decoded) */
+    uint8_t *doc_checked, *forms_checked;
     const char *meta; /* the metadata section (in the mapping; checked at open), or NULL */
     size_t meta_n;
     sm_attr *attrs; /* c->attrs.v: each attribute's lexicon and values point into the mapping */
@@ -1234,9 +1234,10 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     for (int s = 0; s < o->nsec; s++)
         if (!sections[s].bulk && check_checksum_read(o, s)) return -1;
     /* the string sections end in a NUL, so no string read from them can run past them (the
-     * metadata is bytes with lengths, which only the Lua layer reads, as a Lua string) */
+     * metadata is bytes with lengths, which only the Lua layer reads, as a Lua string, and the
+     * postings are numbers whose bytes index_decode reads within each fold's range) */
     for (int s = 0; s < o->nsec; s++)
-        if (sections[s].elsize == 1 && s != S_METADATA && sec_count(o, s) &&
+        if (sections[s].elsize == 1 && s != S_METADATA && s != S_POSTINGS && sec_count(o, s) &&
             ((const char *)sec_data(o, s))[sec_count(o, s) - 1] != '\0')
             return failf(o, "section %s: not terminated", sections[s].name);
     if (check_lexicon(o, S_FORMS, &c->forms) || check_lexicon(o, S_FOLDS, &c->folds) ||
@@ -1255,8 +1256,12 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     if (nsent > ntokens) return failf(o, "section sentences: wrong count");
     const uint32_t *ps = sec_data(o, S_POST_START);
     if (sec_count(o, S_POST_START) != (uint64_t)c->folds.n + 1 || ps[0] != 0 ||
-        ps[c->folds.n] != ntokens || sec_count(o, S_POSTINGS) != ntokens)
+        ps[c->folds.n] != ntokens)
         return failf(o, "section post_start: wrong counts");
+    const uint64_t *pa = sec_data(o, S_POST_AT);
+    if (sec_count(o, S_POST_AT) != (uint64_t)c->folds.n + 1 || pa[0] != 0 ||
+        pa[c->folds.n] != sec_count(o, S_POSTINGS))
+        return failf(o, "section post_at: wrong counts");
     const uint32_t *ffs = sec_data(o, S_FOLD_FORMS_START);
     if (sec_count(o, S_FOLD_FORMS_START) != (uint64_t)c->folds.n + 1 || ffs[0] != 0 ||
         ffs[c->folds.n] != c->forms.n || sec_count(o, S_FOLD_FORMS) != c->forms.n)
@@ -1264,7 +1269,8 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     c->sentences.v = (uint32_t *)sec_data(o, S_SENTENCES);
     c->sentences.n = c->sentences.cap = (size_t)nsent;
     c->post_start = (uint32_t *)ps;
-    c->postings = (uint32_t *)sec_data(o, S_POSTINGS);
+    c->post_at = (uint64_t *)pa;
+    c->post_bytes = (uint8_t *)sec_data(o, S_POSTINGS);
     c->fold_forms_start = (uint32_t *)ffs;
     c->fold_forms = (uint32_t *)sec_data(o, S_FOLD_FORMS);
 
@@ -1303,9 +1309,8 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     c->events.n = c->events.cap = (size_t)sec_count(o, S_EVENTS);
     if (load_docs(o, c, m)) return -1;
     m->doc_checked = calloc(nd / 8 + 1, 1);
-    m->post_checked = calloc(c->folds.n / 8 + 1, 1);
     m->forms_checked = calloc(c->folds.n / 8 + 1, 1);
-    if (!m->doc_checked || !m->post_checked || !m->forms_checked) return no_memory(o);
+    if (!m->doc_checked || !m->forms_checked) return no_memory(o);
     c->doc_checked = m->doc_checked;
     return 0;
 }
@@ -1410,24 +1415,6 @@ int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
     return 0;
 }
 
-int store_check_postings(const sm_corpus *c, uint32_t fold, int contents, sm_error *err) {
-    store_map *m = c->store;
-    if (!m || fold >= c->folds.n) return 0;
-    uint32_t a = c->post_start[fold], b = c->post_start[fold + 1];
-    if (a > b || b > c->tokens.n) /* the postings are as many as the tokens */
-        return store_corrupt(c, err, "section post_start: fold %u out of range", fold);
-    if (!contents || bit_test(m->post_checked, fold)) return 0;
-    const uint32_t *p = c->postings + a;
-    uint32_t n = b - a, ntok = (uint32_t)c->tokens.n, bad = 0;
-    if (n) bad = p[0] >= ntok;
-    for (uint32_t k = 1; k < n; k++) /* ascending and below ntok: the last below ntok */
-        bad |= p[k] <= p[k - 1];
-    if (bad || (n && p[n - 1] >= ntok))
-        return store_corrupt(c, err, "section postings: fold %u out of range or order", fold);
-    bit_set(m->post_checked, fold);
-    return 0;
-}
-
 int store_check_fold_forms(const sm_corpus *c, uint32_t fold, sm_error *err) {
     store_map *m = c->store;
     if (!m || fold >= c->folds.n || bit_test(m->forms_checked, fold)) return 0;
@@ -1463,7 +1450,6 @@ static void map_free(store_map *m) {
     free(m->docs);
     free(m->speakers);
     free(m->doc_checked);
-    free(m->post_checked);
     free(m->forms_checked);
     free(m->attrs);
     free(m->path);

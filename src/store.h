@@ -12,7 +12,7 @@
 
 /* The format version this samtal writes; bumped whenever a stored array changes. Version 3 (the
  * same without the speaker aliases) is read too. */
-#define STORE_VERSION 7
+#define STORE_VERSION 8
 
 /* Writes the finished corpus c to `path` atomically, with meta[0..meta_n) (NULL: none) as its
  * metadata section: bytes the caller serialised (the Lua layer's document metadata), given back
@@ -38,12 +38,13 @@ int store_is_corpus(const char *path);
  * directory checksums and those of the small sections (documents, speakers, events), the
  * lexicons, form_info and every document record; the big per-token and per-turn arrays are
  * checked a document or a fold at a time, the first time a query uses them (store_check_doc,
- * store_check_postings, store_check_fold_forms; the top of store.c says what each checks), so
+ * store_check_fold_forms; the postings each time index_decode reads them; the top of store.c
+ * says what each checks), so
  * that no access can leave the mapping whatever the file holds. The checksums of the bulk
  * sections (text, tokens, lexicons, postings...) are left to store_verify(). Errors name the path
  * and what is wrong: "x.samtal: not a samtal corpus file", "x.samtal: truncated (1000 bytes of
  * 361864)", "x.samtal: corrupt (checksum mismatch in section documents)", "x.samtal: format
- * version 4, this samtal reads 3". On failure *c stays zeroed. */
+ * version 9, this samtal reads 8". On failure *c stays zeroed. */
 int store_open(sm_corpus *c, const char *path, sm_error *err);
 
 /* The metadata section of mapped corpus c (its checksum checked at open), or NULL with *n = 0 when
@@ -58,10 +59,6 @@ int store_verify(const sm_corpus *c, sm_error *err);
 /* The parts of a mapped corpus that open leaves to first use (see store_open). Each returns 0, or
  * -1 with err "x.samtal: corrupt (...)" naming the section and what is wrong, and may be called
  * again: a part is marked checked only once it passed. store_check_doc is in corpus.h. */
-
-/* Fold `fold`'s range in the index (post_start) and, with `contents`, its postings: token ids,
- * strictly ascending. The range is checked on every call (two reads), the postings once. */
-int store_check_postings(const sm_corpus *c, uint32_t fold, int contents, sm_error *err);
 
 /* Fold `fold`'s forms (fold_forms): each a form id whose fold is `fold`, ascending. Once. */
 int store_check_fold_forms(const sm_corpus *c, uint32_t fold, sm_error *err);
