@@ -473,6 +473,55 @@ describe("samtal", function()
     end)
   end)
 
+  describe("a name alone on its line with a time alone on the next (a meeting transcript copied out)", function()
+    local function spoken(c)
+      local out = {}
+      for _, t in ipairs(turns_of(c)) do out[#out + 1] = { t.speaker, t.start, t.text } end
+      return out
+    end
+
+    it("is a label with that start, the time no word", function()
+      local c = open_text("Anna Berg\n0:03\nGood morning everyone, let us start.\n\nBo Ek\n0:15\nThanks Anna.\n"
+        .. "I have two points.\n\nAnna Berg\n1:02:07\nGo ahead.\n")
+      assert.are.same({ { "Anna Berg", 3, "Good morning everyone, let us start." },
+        { "Bo Ek", 15, "Thanks Anna.\nI have two points." }, { "Anna Berg", 3727, "Go ahead." } }, spoken(c))
+      assert.are.equal(0, c:count("0") + c:count("03") + c:count("15"))
+    end)
+
+    it("needs the time right below the name and the paragraph right below the time; one word must recur", function()
+      -- a blank line between: a short line of speech, then a number
+      local c = open_text("Anna Berg\n\n0:03\nGood morning.\n")
+      assert.are.equal(0, #c:speakers())
+      -- a single word said once, above a time: speech
+      c = open_text("ANNA: Vi ses klockan\nTre\n10:30\nDå kommer jag.\n")
+      assert.are.same({ "ANNA" }, { c:speakers()[1].name })
+      assert.are.equal(1, #c:speakers())
+      assert.are.equal(1, c:count("tre"))
+      -- one word twice: a name; once: speech
+      c = open_text("Anna\n0:03\nHej.\n\nBo\n0:05\nHej hej.\n\nAnna\n0:09\nTack.\n")
+      assert.are.same({ "Anna" }, { c:speakers()[1].name, c:speakers()[2] })
+      assert.are.equal(1, c:count("bo"))
+    end)
+  end)
+
+  describe("a meeting tool's own lines", function()
+    it("'X started transcription' and 'X stopped transcription' are events, no one's speech and no title", function()
+      local c = open_text("Anna Berg started transcription\n\nAnna Berg   0:03\nGood morning.\n\nBo Ek   0:15\n"
+        .. "Thanks.\n\nAnna Berg stopped transcription\n")
+      local t = turns_of(c)
+      assert.are.same({ "Good morning.", "Thanks." }, { t[1].text, t[2].text })
+      assert.are.equal(0, c:count("transcription"))
+      local ev = c:document(1).events
+      assert.are.equal("Anna Berg stopped transcription", ev[#ev].name)
+      assert.is_not.equal("Anna Berg started transcription", c:document(1).title)
+      local sv = open_text("Anna Berg startade transkriberingen\n\nAnna Berg   0:03\nHej.\n\nAnna Berg stoppade transkriberingen\n")
+      assert.are.equal(0, sv:count("transkriberingen"))
+      -- said in a sentence, inside a paragraph: speech
+      local said = open_text("ANNA: Jag vet inte.\nBo stopped transcription\n\nBO: Nej.\n")
+      assert.are.equal(1, said:count("transcription"))
+    end)
+  end)
+
   describe("a deposition's Q. and A. lines", function()
     it("are turns of Q and A where the document writes them so twice or more", function()
       local c = open_text("EXAMINATION\nBY MR. HARLAN:\n     Q.   Could you state your name?\n     A.   Denise Caldwell.\n"

@@ -28,7 +28,9 @@
  *   that is only a number is then a page number (furniture).
  * Other times and names. "Name: [00:00:12] text" (Sonix) and "Reporter: (00:09)" take the time
  *   as the turn's start; "00:00:05 Speaker 2" alone on its line (Happy Scribe) is a label with
- *   that start; "Interviewer [00:00:02] text" (Trint, no colon) is a candidate that must start
+ *   that start, and so is "Anna Berg" alone on its line with "0:03" alone on the next and the
+ *   paragraph below (a meeting transcript copied out; the time line is then a time mark);
+ *   "Interviewer [00:00:02] text" (Trint, no colon) is a candidate that must start
  *   lines so twice; "[SPEAKER_00]: text" (whisperX) is a label, its brackets no event.
  * Page furniture. A line that is no label, is at most 120 bytes, is no short reply (at most four
  *   words, no digit, ending as a sentence does: "Yeah." and "Right?" said again and again are
@@ -44,6 +46,7 @@
  *   and only the first line the preamble): its first line is the title, and a
  *   "Creators & Guests" (or "Guests", "Participants", "Medverkande", "Deltagare") block in it
  *   lists participants as kind line (one word), name line, role line.
+ * Tool lines. "Anna Berg stopped transcription" alone in its paragraph (Teams) is an event.
  * Events. "[musik]", "[skratt]": square brackets around 1 to 60 bytes that start with a letter
  *   (markdown emphasis inside allowed) and are not a link ("[x](url)"). They are events with
  *   their position, never words; a line of events only belongs to no turn. Round brackets
@@ -88,6 +91,8 @@ typedef struct line_info {
     uint8_t caps_alone; /* a name in capitals alone on its line, no colon ("MARIA EKSTRÖM") */
     uint8_t time_name;  /* a time, then a name alone on its line ("00:00:05 Speaker 1") */
     uint8_t margin;     /* its margin line number left out (" 7   somebody was") */
+    uint8_t time_mark;  /* a time alone on its line right below a name alone on its line */
+    uint8_t system;     /* a meeting tool's line ("Anna Berg stopped transcription") */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -130,7 +135,6 @@ static void trim_value(const char *s, size_t *v, size_t *e) {
     *e = z;
 }
 
-/* Whether line i of the text is exactly `want` (trailing white space ignored). */
 /* The words of s[a..z): runs of characters that are not white space. */
 static size_t count_words(const char *s, size_t a, size_t z) {
     size_t words = 0;
@@ -139,6 +143,7 @@ static size_t count_words(const char *s, size_t a, size_t z) {
     return words;
 }
 
+/* Whether line i of the text is exactly `want` (trailing white space ignored). */
 static int line_is(const sm_text *t, size_t i, const char *want) {
     size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
     while (end > start && (t->s[end - 1] == ' ' || t->s[end - 1] == '\t'))
@@ -233,16 +238,9 @@ static int voice_label(const char *s, size_t p, line_info *li) {
 /* A time, then a name alone on its line, the paragraph below ("00:00:05 Speaker 1", as Happy
  * Scribe and others export): a label with that start. The name is one to four words, each
  * starting with a capital or a digit, of letters, digits and .'-_ only. */
-static int time_name_label(const char *s, size_t p, line_info *li) {
-    size_t end = li->end, q = p;
-    if (p >= end || s[p] < '0' || s[p] > '9') return 0;
-    while (q < end && !is_space(s[q]))
-        q++;
-    double t = parse_time(s, p, q);
-    if (t < 0 || q >= end) return 0;
-    while (q < end && is_space(s[q]))
-        q++;
-    size_t name_start = q;
+/* The words of a name that fills s[q..end): one to four, each starting with a capital or a
+ * digit, of letters, digits and .'-_ only, single spaces between. Returns how many (0: none). */
+static int name_words(const char *s, size_t q, size_t end) {
     int words = 0;
     while (q < end) {
         int32_t cp;
@@ -259,6 +257,20 @@ static int time_name_label(const char *s, size_t p, line_info *li) {
         else if (q < end)
             return 0;
     }
+    return words;
+}
+
+static int time_name_label(const char *s, size_t p, line_info *li) {
+    size_t end = li->end, q = p;
+    if (p >= end || s[p] < '0' || s[p] > '9') return 0;
+    while (q < end && !is_space(s[q]))
+        q++;
+    double t = parse_time(s, p, q);
+    if (t < 0 || q >= end) return 0;
+    while (q < end && is_space(s[q]))
+        q++;
+    size_t name_start = q;
+    int words = name_words(s, q, end);
     if (words == 0) return 0;
     li->time = t;
     li->name_start = (uint32_t)name_start;
@@ -726,6 +738,53 @@ static int paragraph_below(const sm_text *t, size_t i) {
     return !(is_letter(cp) && !is_upper(cp) && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL);
 }
 
+/* Line i's content: [*a, *z), white space and a carriage return trimmed at both ends. */
+static void line_content(const sm_text *t, size_t i, size_t *a, size_t *z) {
+    *a = t->lines[i];
+    *z = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
+    while (*z > *a && (is_space(t->s[*z - 1]) || t->s[*z - 1] == '\r'))
+        (*z)--;
+    while (*a < *z && is_space(t->s[*a]))
+        (*a)++;
+}
+
+/* A name alone on its line (as time_name_label reads one, its first word a capital's), a time
+ * alone on the next, the paragraph right below ("Anna Berg" / "0:03" / "Good morning", as meeting
+ * tools' transcripts read when copied out): a label with that start, the time line a time mark. */
+static int name_over_time(const sm_text *t, size_t i, line_info *li) {
+    if (li->name_end > li->name_start || i + 2 >= t->nlines) return 0;
+    int32_t cp;
+    next_cp(t->s, li->start, li->end, &cp);
+    int words = is_upper(cp) ? name_words(t->s, li->start, li->end) : 0;
+    if (!words) return 0;
+    size_t a, z;
+    line_content(t, i + 1, &a, &z);
+    double time = z > a && z - a <= 24 ? parse_time(t->s, a, z) : -1;
+    if (time < 0 || !paragraph_below(t, i + 1)) return 0;
+    li->time = time;
+    li->name_start = li->start;
+    li->name_end = li->end;
+    li->text_start = li->end;
+    li->accepted_shape = words >= 2 ? 2 : 0; /* one word must recur so to be a name */
+    return 1;
+}
+
+/* A meeting tool's own line, alone in its paragraph: one to six words (a name), then "started
+ * transcription" or "stopped transcription" (Teams; in Swedish "startade transkriberingen",
+ * "stoppade transkriberingen"). No one's speech: an event. */
+static int system_line(const char *s, const line_info *li) {
+    static const char *const tails[] = {" started transcription", " stopped transcription",
+                                        " startade transkriberingen", " stoppade transkriberingen"};
+    for (size_t k = 0; k < sizeof tails / sizeof *tails; k++) {
+        size_t n = strlen(tails[k]);
+        if (li->end - li->start > n && memcmp(s + li->end - n, tails[k], n) == 0) {
+            size_t words = count_words(s, li->start, li->end - n);
+            return words >= 1 && words <= 6;
+        }
+    }
+    return 0;
+}
+
 /* Where line [start, end) begins past a margin line number (" 7   somebody was", as court
  * reporters number each page's lines): the offset after the number and its white space (two
  * spaces or more, or a tab), or 0 if the line has none. */
@@ -767,6 +826,7 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
     if (!lines) return NULL;
     size_t front_end = front_matter_end(t);
     int margin = numbered_lines(t);
+    size_t time_line = SIZE_MAX; /* the time line below a name (name_over_time) */
     for (size_t i = 0; i < t->nlines; i++) {
         line_info *li = &lines[i];
         size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
@@ -786,7 +846,12 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
             strspn(t->s + lead, "0123456789") >= end - lead)
             li->kind = L_FURNITURE; /* a page number where lines are numbered */
         if (li->kind == L_BLANK || i < front_end) continue;
+        if (i == time_line) {
+            li->time_mark = 1;
+            continue;
+        }
         parse_label(t->s, li);
+        if (name_over_time(t, i, li)) time_line = i + 1;
         if ((li->caps_alone || li->time_name) && !paragraph_below(t, i)) {
             li->caps_alone = li->time_name = 0; /* not with its paragraph right below */
             li->name_end = li->name_start;
@@ -946,6 +1011,10 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         line_info *li = &lines[i];
         if (li->kind == L_BLANK) continue;
         if (li->caps_alone && !caps_labels) continue;
+        if (li->time_mark) { /* the time below a name: a time mark where the name is a label */
+            if (i > 0 && lines[i - 1].kind == L_LABEL) li->kind = L_EVENTS;
+            continue;
+        }
         if (li->cand != LEX_NONE &&
             (li->accepted_shape || counts[li->cand] >= 2 || li->caps_alone)) {
             li->kind = L_LABEL;
@@ -957,6 +1026,10 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         } else if (is_heading(s, li)) {
             li->kind = L_EVENTS; /* a section heading: no one's speech, kept as an event */
             li->heading = 1;
+        } else if (system_line(s, li) && (i == 0 || lines[i - 1].kind == L_BLANK) &&
+                   (i + 1 >= nlines || lines[i + 1].kind == L_BLANK)) {
+            li->kind = L_EVENTS; /* "Anna Berg stopped transcription": kept as an event */
+            li->heading = li->system = 1;
         }
     }
     /* A tool's signature as the last paragraph, after the talk ("Transcribed by https://otter.ai"):
@@ -981,7 +1054,8 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
     for (size_t i = 0; i < nlines; i++) {
         line_info *li = &lines[i];
         fkey[i] = LEX_NONE;
-        if (li->kind == L_BLANK) continue;
+        if (li->kind == L_BLANK || li->time_mark)
+            continue; /* a time below a label: still after it */
         int follows_label = after_alone_label;
         after_alone_label = li->kind == L_LABEL &&
                             (li->text_start >= li->end || only_time(s, li->text_start, li->end));
@@ -1045,7 +1119,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             lay.title_end = (uint32_t)e;
         } else if (i >= front_end && lay.title_end == 0 && first_label < nlines &&
                    strspn(s + li->start, "0123456789") < li->end - li->start && /* "23": a page */
-                   (li->kind != L_EVENTS || li->heading)) { /* "@UTF8", "[musik]": no title */
+                   (li->kind != L_EVENTS || (li->heading && !li->system))) { /* "[musik]": none */
             size_t v = li->start;
             if (li->heading) { /* "# Title": the title without its marks */
                 while (v < li->end && s[v] == '#')
