@@ -504,6 +504,23 @@ describe("samtal", function()
     end)
   end)
 
+  describe("a name, one space and a time alone on its line", function()
+    it("is a label where the document writes three such lines or the name recurs so", function()
+      local c = open_text("Intervju\n\nAnna Berg 0:03\nGood morning everyone.\n\nBo Ek 0:15\nThanks Anna.\n\n"
+        .. "Carl Holm 1:02\nGo ahead.\n")
+      local t = turns_of(c)
+      assert.are.same({ "Anna Berg", "Bo Ek", "Carl Holm" }, { t[1].speaker, t[2].speaker, t[3].speaker })
+      assert.are.same({ 3, 15, 62 }, { t[1].start, t[2].start, t[3].start })
+      assert.are.equal("Good morning everyone.", t[1].text)
+      local twice = open_text("Anna Berg 0:03\nHej.\n\nAnna Berg 0:09\nHej igen.\n")
+      assert.are.same({ "Anna Berg" }, { twice:speakers()[1].name, twice:speakers()[2] })
+      -- once, and in a turn: speech
+      local said = open_text("ANNA: Vi ses i\nRoom 10:30\nSee you there.\n")
+      assert.are.equal(1, #said:speakers())
+      assert.are.equal(1, said:count("room"))
+    end)
+  end)
+
   describe("a meeting tool's own lines", function()
     it("'X started transcription' and 'X stopped transcription' are events, no one's speech and no title", function()
       local c = open_text("Anna Berg started transcription\n\nAnna Berg   0:03\nGood morning.\n\nBo Ek   0:15\n"

@@ -29,7 +29,8 @@
  * Other times and names. "Name: [00:00:12] text" (Sonix) and "Reporter: (00:09)" take the time
  *   as the turn's start; "00:00:05 Speaker 2" alone on its line (Happy Scribe) is a label with
  *   that start, and so is "Anna Berg" alone on its line with "0:03" alone on the next and the
- *   paragraph below (a meeting transcript copied out; the time line is then a time mark);
+ *   paragraph below (a meeting transcript copied out; the time line is then a time mark), and
+ *   "Anna Berg 0:03" alone on its line where the name recurs so or three lines read so;
  *   "Interviewer [00:00:02] text" (Trint, no colon) is a candidate that must start
  *   lines so twice; "[SPEAKER_00]: text" (whisperX) is a label, its brackets no event.
  * Page furniture. A line that is no label, is at most 120 bytes, is no short reply (at most four
@@ -92,6 +93,7 @@ typedef struct line_info {
     uint8_t time_name;  /* a time, then a name alone on its line ("00:00:05 Speaker 1") */
     uint8_t margin;     /* its margin line number left out (" 7   somebody was") */
     uint8_t time_mark;  /* a time alone on its line right below a name alone on its line */
+    uint8_t spaced;     /* a name, one space and a time alone on its line ("Anna Berg 0:03") */
     uint8_t system;     /* a meeting tool's line ("Anna Berg stopped transcription") */
 } line_info;
 
@@ -769,6 +771,31 @@ static int name_over_time(const sm_text *t, size_t i, line_info *li) {
     return 1;
 }
 
+/* A name, one space and a time with a colon, alone on its line, the paragraph right below
+ * ("Anna Berg 0:03", as some tools export): a candidate with that start. One space is what
+ * speech writes too, so it is a label only where the name recurs so, or the document writes
+ * three lines or more so (layout_plaintext). */
+static int name_space_time(const sm_text *t, size_t i, line_info *li) {
+    if (li->name_end > li->name_start) return 0;
+    const char *s = t->s;
+    size_t sp = li->end;
+    while (sp > li->start && s[sp - 1] != ' ')
+        sp--;
+    if (sp <= li->start + 1 || s[sp - 2] == ' ' || !memchr(s + sp, ':', li->end - sp)) return 0;
+    int32_t cp;
+    next_cp(s, li->start, sp - 1, &cp);
+    if (!is_upper(cp) || !name_words(s, li->start, sp - 1)) return 0;
+    double time = li->end - sp <= 12 ? parse_time(s, sp, li->end) : -1;
+    if (time < 0 || !paragraph_below(t, i)) return 0;
+    li->time = time;
+    li->name_start = li->start;
+    li->name_end = (uint32_t)(sp - 1);
+    li->text_start = li->end;
+    li->accepted_shape = 0;
+    li->spaced = 1;
+    return 1;
+}
+
 /* A meeting tool's own line, alone in its paragraph: one to six words (a name), then "started
  * transcription" or "stopped transcription" (Teams; in Swedish "startade transkriberingen",
  * "stoppade transkriberingen"). No one's speech: an event. */
@@ -851,7 +878,10 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
             continue;
         }
         parse_label(t->s, li);
-        if (name_over_time(t, i, li)) time_line = i + 1;
+        if (name_over_time(t, i, li))
+            time_line = i + 1;
+        else
+            name_space_time(t, i, li);
         if ((li->caps_alone || li->time_name) && !paragraph_below(t, i)) {
             li->caps_alone = li->time_name = 0; /* not with its paragraph right below */
             li->name_end = li->name_start;
@@ -1004,6 +1034,9 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         caps_again |= counts[lines[i].cand] >= 2;
     }
     int caps_labels = caps_other && caps_again && !other_labels;
+    size_t spaced = 0; /* lines "Anna Berg 0:03" */
+    for (size_t i = 0; i < nlines; i++)
+        spaced += lines[i].spaced;
 
     /* Which candidates are labels; where the speech starts. */
     size_t first_label = nlines;
@@ -1015,8 +1048,8 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             if (i > 0 && lines[i - 1].kind == L_LABEL) li->kind = L_EVENTS;
             continue;
         }
-        if (li->cand != LEX_NONE &&
-            (li->accepted_shape || counts[li->cand] >= 2 || li->caps_alone)) {
+        if (li->cand != LEX_NONE && (li->accepted_shape || counts[li->cand] >= 2 ||
+                                     li->caps_alone || (li->spaced && spaced >= 3))) {
             li->kind = L_LABEL;
             if (first_label == nlines) first_label = i;
         } else if (layout_events_only(s, li->start, li->end) || bare_time_line(s, li)) {
