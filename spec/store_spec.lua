@@ -8,8 +8,8 @@ local HEADER, ENTRY = 64, 32
 -- section ids, as store.c numbers them
 local SECTION = { documents = 1, text = 2, segments = 5, layout_turns = 6, turns = 11, tokens = 13, sentences = 14,
   fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29,
-  turn_stops = 31, metadata = 33, attr_value_pool = 37, attr_parts = 40, attr_tokens = 41, post_at = 42 }
-local VERSION, NSECTIONS = 8, 43
+  turn_stops = 31, metadata = 33, attr_value_pool = 37, attr_parts = 40, attr_tokens = 41, post_at = 42, fold_docs = 43 }
+local VERSION, NSECTIONS = 8, 44
 
 --- XXH64 with seed 0, the checksum of the header, the directory and every section.
 local P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
@@ -575,7 +575,6 @@ describe("samtal", function()
         assert.are.equal(p .. bad, h.error_of(m.kwic, m, "Karlshamns"))
         assert.are.equal(p .. bad, h.error_of(m.count, m, "Karlshamns kommun"))
         assert.are.equal(p .. bad, h.error_of(m.kwic, m, "[lower=\"karlshamns\"] [lower=\"kommun\"]"))
-        assert.are.equal(p .. bad, h.error_of(m.freq, m))
         assert.are.equal(8, #m:kwic("samverkan"))
       end
       local m, p = open_crafted(set_u32(b, SECTION.post_start, f + 1, ntokens + 1))
@@ -586,6 +585,23 @@ describe("samtal", function()
       assert.are.equal(p .. ": corrupt (section post_at: fold " .. f .. " out of range)",
         h.error_of(m.kwic, m, "karlshamns"))
       assert.are.equal(count, m:count("karlshamns")) -- the count needs only the fold's range
+    end)
+
+    it("keeps each word's number of documents, and raises on one that cannot be", function()
+      local b = seed()
+      local m = samtal.open(h.tempfile(b, ".samtal"))
+      local range = {}
+      for _, row in ipairs(m:freq()) do range[row.form] = row.range end
+      local f = fold_of(b, "karlshamns")
+      assert.are.equal(1, u32(b, SECTION.fold_docs, f)) -- only in the second document
+      assert.are.equal(2, u32(b, SECTION.fold_docs, fold_of(b, "och")))
+      assert.are.same({ 1, 2 }, { range.karlshamns, range["och"] })
+      -- more documents than the word's postings, than the corpus has, or none for a word that occurs
+      for _, v in ipairs { 3, 0xFFFFFFFF, 0 } do
+        local bad, p = open_crafted(set_u32(b, SECTION.fold_docs, f, v))
+        assert.are.equal(p .. ": corrupt (section fold_docs: fold " .. f .. " out of range)", h.error_of(bad.freq, bad))
+        assert.are.equal(2, bad:count("karlshamns"))
+      end
     end)
 
     it("raises on a broken turn in the second document when that document is first read", function()
@@ -635,7 +651,8 @@ describe("samtal", function()
       local b = seed()
       local dir = directory(b)
       local ids = { SECTION.segments, SECTION.layout_turns, SECTION.turns, SECTION.tokens, SECTION.sentences,
-        SECTION.post_start, SECTION.postings, SECTION.post_at, SECTION.fold_forms_start, SECTION.fold_forms }
+        SECTION.post_start, SECTION.postings, SECTION.post_at, SECTION.fold_docs, SECTION.fold_forms_start,
+        SECTION.fold_forms }
       math.randomseed(11)
       local raised = 0
       for attempt = 1, 60 do
@@ -646,6 +663,7 @@ describe("samtal", function()
         local m = samtal.open(p)
         local ok, err = pcall(function()
           m:count("nära")
+          m:freq()
           m:kwic("och", { width = 3, clip = "sentence" })
           m:count("nära vård")
           m:count('[lower="vård.*"] []{0,2} [kind="punctuation"] within sentence @speaker = "LENA"')

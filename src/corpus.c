@@ -572,9 +572,11 @@ void corpus_free(sm_corpus *c) {
     free(c->post_start);
     free(c->post_at);
     free(c->post_bytes);
+    free(c->fold_docs);
     c->post_start = NULL;
     c->post_at = NULL;
     c->post_bytes = NULL;
+    c->fold_docs = NULL;
     free(c->fold_forms_start);
     free(c->fold_forms);
     c->fold_forms_start = c->fold_forms = NULL;

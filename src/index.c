@@ -12,11 +12,13 @@ static inline unsigned varint_len(uint32_t v) {
 }
 
 /* A fold's tokens in one part of the token stream, while the index is built. Counting: how
- * many, the first and the last, and the bytes of the gaps after the first. Writing: the cursor
- * in post_bytes (`bytes`) and the last token before it written (`last`, 0 for none). */
+ * many, the first and the last, the bytes of the gaps after the first, and the documents they
+ * are in (how many, the first and the last). Writing: the cursor in post_bytes (`bytes`) and
+ * the last token before it written (`last`, 0 for none). */
 typedef struct fold_tally {
     uint64_t bytes;
     uint32_t count, first, last;
+    uint32_t docs, first_doc, last_doc;
 } fold_tally;
 
 /* index_build counts and writes the tokens of each part on its own thread: part p's tokens go
@@ -37,13 +39,27 @@ static void build_part(void *arg, unsigned part) {
     uint32_t from = (uint32_t)(nt * part / j->nparts), to = (uint32_t)(nt * (part + 1) / j->nparts);
     fold_tally *tally = j->tally + (size_t)part * j->nf;
     if (!j->bytes) {
+        const sm_doc *docs = j->c->docs.v;
+        uint32_t nd = (uint32_t)j->c->docs.n, d = 0; /* the document of token t */
+        while (d < nd && docs[d].tok_first + docs[d].tok_count <= from)
+            d++;
+        uint32_t doc_end = d < nd ? docs[d].tok_first + docs[d].tok_count : UINT32_MAX;
         for (uint32_t t = from; t < to; t++) {
+            while (t >= doc_end) {
+                d++;
+                doc_end = d < nd ? docs[d].tok_first + docs[d].tok_count : UINT32_MAX;
+            }
             fold_tally *ft = &tally[info[tok[t].form].fold];
-            if (ft->count++)
+            if (ft->count++) {
                 ft->bytes += varint_len(t - ft->last);
-            else
+                if (ft->last_doc != d) ft->docs++;
+            } else {
                 ft->first = t;
+                ft->first_doc = d;
+                ft->docs = 1;
+            }
             ft->last = t;
+            ft->last_doc = d;
         }
         return;
     }
@@ -78,10 +94,12 @@ int index_build(sm_corpus *c) {
     if (nparts < 1) nparts = 1;
     uint32_t *start = calloc(nf + 1, sizeof *start);
     uint64_t *at = calloc(nf + 1, sizeof *at);
+    uint32_t *fold_docs = calloc(nf ? nf : 1, sizeof *fold_docs);
     fold_tally *tally = vec_zalloc_big((size_t)nparts * (nf ? nf : 1) * sizeof *tally);
-    if (!start || !at || !tally) {
+    if (!start || !at || !fold_docs || !tally) {
         free(start);
         free(at);
+        free(fold_docs);
         free(tally);
         return -1;
     }
@@ -94,10 +112,12 @@ int index_build(sm_corpus *c) {
     for (size_t f = 0; f < nf; f++) {
         start[f] = sum;
         at[f] = pos;
-        uint32_t prev = 0;
+        uint32_t prev = 0, prev_doc = SM_NONE;
         for (unsigned p = 0; p < nparts; p++) {
             fold_tally *ft = &tally[(size_t)p * nf + f];
             if (!ft->count) continue;
+            fold_docs[f] += ft->docs - (ft->first_doc == prev_doc); /* a document across parts */
+            prev_doc = ft->last_doc;
             uint32_t last = ft->last;
             uint64_t size = varint_len(ft->first - prev) + ft->bytes;
             ft->bytes = pos;
@@ -113,6 +133,7 @@ int index_build(sm_corpus *c) {
     if (!j.bytes) {
         free(start);
         free(at);
+        free(fold_docs);
         free(tally);
         return -1;
     }
@@ -121,9 +142,11 @@ int index_build(sm_corpus *c) {
     free(c->post_start);
     free(c->post_at);
     free(c->post_bytes);
+    free(c->fold_docs);
     c->post_start = start;
     c->post_at = at;
     c->post_bytes = j.bytes;
+    c->fold_docs = fold_docs;
     return 0;
 }
 
@@ -221,9 +244,7 @@ int index_count(const sm_corpus *c, uint32_t fold, size_t *n, sm_error *err) {
     return 0;
 }
 
-int index_reader_open(const sm_corpus *c, uint32_t fold, sm_postings_reader *r, size_t *n,
-                      sm_error *err) {
-    *r = (sm_postings_reader){c, fold, NULL, NULL, 0, 0, 0};
+int index_decode(const sm_corpus *c, uint32_t fold, uint32_t *dst, size_t *n, sm_error *err) {
     *n = 0;
     if (fold >= c->folds.n || !c->post_start) return 0;
     uint32_t a, b;
@@ -231,19 +252,10 @@ int index_reader_open(const sm_corpus *c, uint32_t fold, sm_postings_reader *r, 
     uint64_t lo = c->post_at[fold], hi = c->post_at[fold + 1];
     if (lo > hi || hi > c->post_at[c->folds.n])
         return CORRUPT(c, err, "section post_at: fold %u out of range", fold);
-    r->p = c->post_bytes + lo;
-    r->end = c->post_bytes + hi;
-    r->left = b - a;
-    *n = b - a;
-    return 0;
-}
-
-int index_reader_next(sm_postings_reader *r, uint32_t *dst, size_t cap, size_t *n, sm_error *err) {
-    const uint8_t *p = r->p, *end = r->end;
-    size_t want = cap < r->left ? cap : r->left, i = 0;
-    uint32_t zero = 0;
-    uint64_t pos = r->pos; /* 64 bits: no sum of gaps can wrap, so the last id bounds them all */
-    if (!r->read && want && p < end && *p == 0) { /* the first id may be 0, no later gap */
+    const uint8_t *p = c->post_bytes + lo, *end = c->post_bytes + hi;
+    uint32_t want = b - a, i = 0, zero = 0;
+    uint64_t pos = 0; /* 64 bits: no sum of gaps can wrap, so the last id bounds them all */
+    if (want && p < end && *p == 0) { /* the first id may be 0, no later gap */
         p++;
         dst[i++] = 0;
     }
@@ -264,26 +276,22 @@ int index_reader_next(sm_postings_reader *r, uint32_t *dst, size_t cap, size_t *
         pos += gap;
         dst[i++] = (uint32_t)pos;
     }
-    /* every id below the token count (the last bounds them), the bytes and the count at an end
-     * together */
-    if (i != want || zero || (i && pos >= r->c->tokens.n) || ((r->left == i) != (p == end)))
-        goto corrupt;
-    r->p = p;
-    r->pos = pos;
-    r->left -= (uint32_t)i;
-    r->read += (uint32_t)i;
+    if (p != end || i != want || zero || (i && pos >= c->tokens.n)) goto corrupt;
     *n = i;
     return 0;
 corrupt:
-    *n = 0;
-    return CORRUPT(r->c, err, "section postings: fold %u out of range or order", r->fold);
+    return CORRUPT(c, err, "section postings: fold %u out of range or order", fold);
 }
 
-int index_decode(const sm_corpus *c, uint32_t fold, uint32_t *dst, size_t *n, sm_error *err) {
-    sm_postings_reader r;
-    size_t count;
-    if (index_reader_open(c, fold, &r, &count, err)) return -1;
-    return index_reader_next(&r, dst, count, n, err);
+int index_fold_docs(const sm_corpus *c, uint32_t fold, uint32_t *docs, sm_error *err) {
+    *docs = 0;
+    if (fold >= c->folds.n || !c->fold_docs) return 0;
+    uint32_t a, b, d = c->fold_docs[fold];
+    if (fold_range(c, fold, &a, &b, err)) return -1;
+    if (d > b - a || d > c->docs.n || (b > a && d == 0))
+        return CORRUPT(c, err, "section fold_docs: fold %u out of range", fold);
+    *docs = d;
+    return 0;
 }
 
 int index_postings(const sm_corpus *c, uint32_t fold, uint32_t **post, size_t *n, sm_error *err) {

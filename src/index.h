@@ -8,7 +8,8 @@
 #include "corpus.h"
 
 /* Builds the index from the token stream: c->post_start (how many postings the folds before
- * each have), c->post_at (where each fold's list starts in c->post_bytes) and c->post_bytes
+ * each have), c->fold_docs (how many documents each occurs in), c->post_at (where each fold's
+ * list starts in c->post_bytes) and c->post_bytes
  * (each fold's token ids, ascending, as the gaps between them: the first id, then each id less
  * the one before it, every number a variable-length integer of 7 bits a byte, low bits first,
  * the top bit set on every byte but its last). Two passes: the sizes, then the bytes. Returns
@@ -33,30 +34,16 @@ int index_fold_forms(const sm_corpus *c, uint32_t fold, const uint32_t **forms, 
  * or -1 with err if the saved file is corrupt there. */
 int index_count(const sm_corpus *c, uint32_t fold, size_t *n, sm_error *err);
 
-/* A reader of one fold's postings, a part at a time (so that a long list is read through a small
- * buffer that stays in the cache). */
-typedef struct sm_postings_reader {
-    const sm_corpus *c;
-    uint32_t fold;
-    const uint8_t *p, *end; /* the bytes not yet read */
-    uint64_t pos;           /* the last id read */
-    uint32_t left, read;    /* postings not yet read, and read */
-} sm_postings_reader;
-
-/* Starts reading fold id `fold`'s postings (none for a fold out of range): *n of them. Returns 0,
- * or -1 with err if the saved file is corrupt there. */
-int index_reader_open(const sm_corpus *c, uint32_t fold, sm_postings_reader *r, size_t *n,
-                      sm_error *err);
-
-/* The next postings, at most cap, into dst: *n token ids, ascending (0 at the end). Checked as
- * index_decode says; returns 0, or -1 with err. */
-int index_reader_next(sm_postings_reader *r, uint32_t *dst, size_t cap, size_t *n, sm_error *err);
-
 /* The postings of fold id `fold` decoded into dst, which has room for as many as index_count
  * says: *n token ids, ascending. Every list is checked as it is decoded (each number whole and
  * in range, the ids ascending, as many as the counts say), so a damaged saved file is an error
  * naming the section, never a read astray. Returns 0, or -1 with err. */
 int index_decode(const sm_corpus *c, uint32_t fold, uint32_t *dst, size_t *n, sm_error *err);
+
+/* How many documents fold id `fold` occurs in (0 for a fold out of range), counted when the index
+ * was built. Returns 0, or -1 with err if the saved file is corrupt there (more documents than
+ * postings or than the corpus has, or none for a fold that occurs). */
+int index_fold_docs(const sm_corpus *c, uint32_t fold, uint32_t *docs, sm_error *err);
 
 /* The postings of fold id `fold`, decoded into a new array *post that the caller frees (NULL
  * when there are none): *n token ids, ascending. Returns 0, or -1 with err (a corrupt saved

@@ -157,152 +157,26 @@ static uint32_t turn_from(const sm_corpus *c, uint32_t t, uint32_t tok) {
     return (uint32_t)lo;
 }
 
-/* A part of a frequency list from the postings: the folds [first, end). */
-typedef struct postings_part {
-    uint32_t first, end;
-    uint64_t total;
-    sm_error err;
-    int failed;
-} postings_part;
-
-typedef struct postings_job {
-    const sm_corpus *c;
-    const uint8_t *counted;
-    const uint32_t *ends;   /* the end token of each document */
-    const uint32_t *bucket; /* the document of token b << shift, for b in 0..nbuckets */
-    uint32_t shift, nbuckets;
-    uint64_t *freq;
-    uint32_t *docs;
-    postings_part *parts;
-} postings_job;
-
-static void count_postings_part(void *arg, unsigned pi) {
-    postings_job *j = arg;
-    postings_part *part = &j->parts[pi];
-    const sm_corpus *c = j->c;
-    size_t nd = c->docs.n;
-    const uint32_t *ends = j->ends;
-    enum { CHUNK = 1024 };
-    uint32_t buf[CHUNK]; /* a fold's postings are read through it: it stays in the cache */
-    for (uint32_t k = part->first; k < part->end; k++) {
-        if (!j->counted[k]) continue;
-        size_t n;
-        sm_postings_reader r;
-        if (index_reader_open(c, k, &r, &n, &part->err)) {
-            part->failed = 1;
-            return;
-        }
-        j->freq[k] = n;
-        part->total += n;
-        if (!j->docs || nd == 0) continue;
-        /* a document at a time: the document of a posting (from its bucket), then the postings
-         * up to that document's end pass by (a plain scan, which the prefetcher follows) */
-        uint32_t ndocs = 0, end = 0; /* the end of the document of the postings read so far */
-        int past = 0;                /* a posting past the last document: not a token of any */
-        size_t got;
-        do {
-            if (index_reader_next(&r, buf, CHUNK, &got, &part->err)) {
-                part->failed = 1;
-                return;
-            }
-            for (size_t i = 0; i < got && !past; i++) {
-                uint32_t tok = buf[i];
-                if (tok < end) continue;
-                uint32_t b = tok >> j->shift; /* bisect in the documents of the token's bucket */
-                if (b >= j->nbuckets) {
-                    past = 1;
-                    break;
-                }
-                size_t lo = j->bucket[b], hi = j->bucket[b + 1] + 1;
-                if (hi > nd) hi = nd;
-                while (lo < hi) {
-                    size_t mid = lo + (hi - lo) / 2;
-                    if (ends[mid] <= tok)
-                        lo = mid + 1;
-                    else
-                        hi = mid;
-                }
-                if (lo >= nd) {
-                    past = 1;
-                    break;
-                }
-                end = ends[lo];
-                ndocs++;
-            }
-        } while (got && !past);
-        j->docs[k] = ndocs;
-    }
-}
-
-/* From the postings: every key is a fold, every turn counts. The range in documents walks each
- * fold's postings (ascending) against a compact array of the documents' ends, galloping forwards
- * at each change of document. The folds are split into parts of about equal postings, run on
- * the cores, each decoding its folds' postings into a buffer of its own. */
+/* From the index: every key is a fold, every turn counts. A fold's frequency is its count of
+ * postings and its range the documents it occurs in, both counted when the index was built, so
+ * no posting is read. */
 static int count_from_postings(const sm_corpus *c, const sm_keymap *km, uint64_t *freq,
                                uint32_t *docs, uint64_t *total, sm_error *err) {
-    size_t nd = c->docs.n;
     /* a fold counts when its forms do (they all do or all don't: km->by_fold) */
     uint8_t *counted = calloc(km->nkeys ? km->nkeys : 1, 1);
-    uint32_t *ends = malloc((nd ? nd : 1) * sizeof *ends);
-    if (!counted || !ends) {
-        free(counted);
-        free(ends);
-        return sm_errorf(err, "out of memory");
-    }
-    for (size_t d = 0; d < nd; d++)
-        ends[d] = c->docs.v[d].tok_first + c->docs.v[d].tok_count;
-    /* buckets of 2^shift tokens, about as many as documents: bucket[b] is the document of the
-     * bucket's first token, so a token's document is a bisection among a few */
-    uint32_t ntok = nd ? ends[nd - 1] : 0, shift = 0;
-    while (shift < 31 && ((uint64_t)nd << (shift + 1)) <= ntok)
-        shift++;
-    uint32_t nbuckets = ntok ? ((ntok - 1) >> shift) + 1 : 0;
-    uint32_t *bucket = malloc(((size_t)nbuckets + 1) * sizeof *bucket);
-    if (!bucket) {
-        free(counted);
-        free(ends);
-        return sm_errorf(err, "out of memory");
-    }
-    for (uint32_t b = 0, d = 0; b <= nbuckets; b++) {
-        uint64_t first = (uint64_t)b << shift;
-        while (d < nd && ends[d] <= first)
-            d++;
-        bucket[b] = d;
-    }
+    if (!counted) return sm_errorf(err, "out of memory");
     for (size_t f = 0; f < c->forms.n; f++)
         if (km->key[f] != SM_NONE) counted[km->key[f]] = 1;
-    enum { MAX_PARTS = 64 };
-    postings_part parts[MAX_PARTS];
-    memset(parts, 0, sizeof parts);
-    uint32_t nk = km->nkeys;
-    unsigned np = c->tokens.n >= 100000 ? 4 * parallel_threads() : 1;
-    if (np > MAX_PARTS) np = MAX_PARTS;
-    uint64_t all = c->post_start[nk];
-    for (unsigned p = 0; p < np; p++) {
-        /* the first fold whose postings start at p/np of all of them */
-        uint64_t want = all * p / np;
-        uint32_t lo = 0, hi = nk;
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (c->post_start[mid] < want)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        parts[p].first = p == 0 ? 0 : lo < parts[p - 1].first ? parts[p - 1].first : lo;
-        if (p > 0) parts[p - 1].end = parts[p].first;
-    }
-    parts[np - 1].end = nk;
-    postings_job job = {c, counted, ends, bucket, shift, nbuckets, freq, docs, parts};
-    parallel_run(np, count_postings_part, &job);
     int rc = 0;
-    for (unsigned p = 0; p < np; p++) {
-        if (parts[p].failed && rc == 0) *err = parts[p].err, rc = -1;
-        *total += parts[p].total;
+    for (uint32_t k = 0; k < km->nkeys && rc == 0; k++) {
+        if (!counted[k]) continue;
+        size_t n;
+        rc = index_count(c, k, &n, err);
+        freq[k] = n;
+        *total += n;
+        if (docs && rc == 0) rc = index_fold_docs(c, k, &docs[k], err);
     }
-    free(bucket);
     free(counted);
-    free(ends);
     return rc;
 }
 

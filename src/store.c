@@ -171,6 +171,7 @@ enum {
     S_ATTR_TOKENS, /* per attribute, every token's value id (or LEX_NONE), attribute after attribute
                     */
     S_POST_AT,     /* since version 8: where each fold's postings start in section postings */
+    S_FOLD_DOCS,   /* since version 8: how many documents each fold occurs in */
     S_COUNT
 };
 
@@ -230,6 +231,7 @@ static const struct {
     [S_ATTR_PARTS] = {"attr_parts", sizeof(uint64_t), 0},
     [S_ATTR_TOKENS] = {"attr_tokens", sizeof(uint32_t), 1},
     [S_POST_AT] = {"post_at", sizeof(uint64_t), 1},
+    [S_FOLD_DOCS] = {"fold_docs", sizeof(uint32_t), 1},
 };
 
 #define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
@@ -573,6 +575,7 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
         w_put(w, c->attrs.v[a].tokens.v, c->tokens.n * sizeof(uint32_t));
     w_end(w);
     w_section(w, S_POST_AT, c->post_at, c->folds.n + 1);
+    w_section(w, S_FOLD_DOCS, c->fold_docs, c->folds.n);
 }
 
 static int write_all_at(int fd, const void *data, size_t n, off_t at) {
@@ -1262,6 +1265,7 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     if (sec_count(o, S_POST_AT) != (uint64_t)c->folds.n + 1 || pa[0] != 0 ||
         pa[c->folds.n] != sec_count(o, S_POSTINGS))
         return failf(o, "section post_at: wrong counts");
+    if (sec_count(o, S_FOLD_DOCS) != c->folds.n) return failf(o, "section fold_docs: wrong count");
     const uint32_t *ffs = sec_data(o, S_FOLD_FORMS_START);
     if (sec_count(o, S_FOLD_FORMS_START) != (uint64_t)c->folds.n + 1 || ffs[0] != 0 ||
         ffs[c->folds.n] != c->forms.n || sec_count(o, S_FOLD_FORMS) != c->forms.n)
@@ -1270,6 +1274,7 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     c->sentences.n = c->sentences.cap = (size_t)nsent;
     c->post_start = (uint32_t *)ps;
     c->post_at = (uint64_t *)pa;
+    c->fold_docs = (uint32_t *)sec_data(o, S_FOLD_DOCS);
     c->post_bytes = (uint8_t *)sec_data(o, S_POSTINGS);
     c->fold_forms_start = (uint32_t *)ffs;
     c->fold_forms = (uint32_t *)sec_data(o, S_FOLD_FORMS);
