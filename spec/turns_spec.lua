@@ -521,6 +521,56 @@ describe("samtal", function()
     end)
   end)
 
+  describe("a speaker who speaks once", function()
+    local function speakers(c)
+      local out = {}
+      for _, t in ipairs(turns_of(c)) do out[#out + 1] = t.speaker or "-" end
+      return table.concat(out, " ")
+    end
+
+    it("is a label where the document's turns start with labels, in paragraphs or line by line", function()
+      assert.are.equal("A B Sara A B", speakers(open_text("A: Vad tycker ni?\n\nB: Bra.\n\nSara: Jag vet inte.\n\nA: Okej.\n\nB: Ja.\n")))
+      assert.are.equal("Anna Björn Anna", speakers(open_text("Anna: Hej.\nBjörn: Tack.\nAnna: Vi börjar.\n")))
+      local trint = open_text("Interviewer [00:00:02] Thanks.\n\nAnna Berg [00:00:05] Sure.\n\nInterviewer [00:00:08] And you?\n\n"
+        .. "Björn Ek [00:00:10] Yes, hi.\n\nAnna Berg [00:00:12] Ok.\n")
+      assert.are.equal("Interviewer Anna Berg Interviewer Björn Ek Anna Berg", speakers(trint))
+      assert.are.equal(10, turns_of(trint)[4].start)
+    end)
+
+    it("stays speech where turns do not all start so: a paragraph going on, a header, a word before a time", function()
+      -- most paragraphs are no label's: "Obs:" is speech
+      local c = open_text("ANNA: Hej.\nJag har en sak.\nDen är viktig.\n\nObs: det gäller alla.\nSå lyssna.\n\nBO: Ja.\n")
+      assert.are.equal("ANNA BO", speakers(c))
+      assert.are.equal(1, c:count("obs"))
+      -- before the first label: the preamble
+      assert.are.equal("Anna Bo Anna Bo", speakers(open_text("Video: intervju.mp4\n\nAnna: Hej.\n\nBo: Hej.\n\nAnna: Ja.\n\nBo: Nej.\n")))
+      assert.are.equal("ANNA BO", speakers(open_text("ANNA: Hej.\n\nOch [00:12] så sa hon.\n\nBO: Ja.\n")))
+    end)
+  end)
+
+  describe("labels written with a role, a no-break space, or a Teams guest mark", function()
+    it("keep the role in the name", function()
+      local c = open_text("Interviewer (IV): Where did you grow up?\n\nRespondent (R): Leeds.\n\nInterviewer (IV): And then?\n")
+      local t = turns_of(c)
+      assert.are.same({ "Interviewer (IV)", "Respondent (R)", "Interviewer (IV)" }, { t[1].speaker, t[2].speaker, t[3].speaker })
+      assert.are.equal("Leeds.", t[2].text)
+      local teams = open_text("Björn Ek (Guest)   0:09\nHi!\n\nAnna Berg   0:12\nLet us go.\n\nBjörn Ek (Guest)   0:15\nYes.\n")
+      t = turns_of(teams)
+      assert.are.same({ "Björn Ek (Guest)", "Anna Berg", "Björn Ek (Guest)" }, { t[1].speaker, t[2].speaker, t[3].speaker })
+      assert.are.same({ 9, 12, 15 }, { t[1].start, t[2].start, t[3].start })
+      assert.are.equal(0, teams:count("guest"))
+      -- a parenthesis in speech stays speech
+      assert.are.equal(1, open_text("ANNA: Han sa (tyst): kom.\n"):count("tyst"))
+    end)
+
+    it("read a no-break space after the colon as a space", function()
+      local c = open_text("I:\u{a0}Hur mår du?\nIP:\u{a0}Bra.\nI:\u{a0}Och familjen?\nIP:\u{a0}Också bra.\n")
+      local t = turns_of(c)
+      assert.are.same({ "I", "IP", "I", "IP" }, { t[1].speaker, t[2].speaker, t[3].speaker, t[4].speaker })
+      assert.are.equal("Bra.", t[2].text)
+    end)
+  end)
+
   describe("a meeting tool's own lines", function()
     it("'X started transcription' and 'X stopped transcription' are events, no one's speech and no title", function()
       local c = open_text("Anna Berg started transcription\n\nAnna Berg   0:03\nGood morning.\n\nBo Ek   0:15\n"
@@ -536,6 +586,11 @@ describe("samtal", function()
       -- said in a sentence, inside a paragraph: speech
       local said = open_text("ANNA: Jag vet inte.\nBo stopped transcription\n\nBO: Nej.\n")
       assert.are.equal(1, said:count("transcription"))
+      -- Google Meet's last line
+      local meet = open_text("Anna Berg: Hej allihop.\nBjörn Ek: Hej!\nMeeting ended after 00:06:12 👋\n")
+      assert.are.same({ "Hej allihop.", "Hej!" }, { turns_of(meet)[1].text, turns_of(meet)[2].text })
+      assert.are.equal(0, meet:count("meeting") + meet:count("06"))
+      assert.are.equal("Meeting ended after 00:06:12 👋", meet:document(1).events[1].name)
     end)
   end)
 

@@ -94,7 +94,9 @@ typedef struct line_info {
     uint8_t margin;     /* its margin line number left out (" 7   somebody was") */
     uint8_t time_mark;  /* a time alone on its line right below a name alone on its line */
     uint8_t spaced;     /* a name, one space and a time alone on its line ("Anna Berg 0:03") */
-    uint8_t system;     /* a meeting tool's line ("Anna Berg stopped transcription") */
+    uint8_t
+        once_ok;    /* a candidate that a turn-start slot makes a label, seen once ("Sara: Nej.") */
+    uint8_t system; /* a meeting tool's line ("Anna Berg stopped transcription") */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -454,6 +456,29 @@ static void parse_label(const char *s, line_info *li) {
                 colon = q - 1; /* the text starts after the time */
                 break;
             }
+            /* a role or note in parentheses, part of the name: "Interviewer (IV): text",
+             * "Björn Ek (Guest)   0:09" (Teams), "Maria Lopez (she/her): text" */
+            const char *close = s[p + 1] == '(' ? memchr(s + p + 2, ')', end - p - 2) : NULL;
+            size_t c = close ? (size_t)(close - s) : 0;
+            if (c && c - p - 2 >= 1 && c - p - 2 <= 30 && !memchr(s + p + 2, '(', c - p - 2)) {
+                size_t r = c + 1;
+                if (r < end && s[r] == ':') {
+                    p = r;
+                    colon = r;
+                    break;
+                }
+                if (r + 1 < end && s[r] == ' ' && s[r + 1] == ' ') {
+                    while (r < end && is_space(s[r]))
+                        r++;
+                    t = parse_time(s, r, end);
+                    if (t >= 0) { /* "Björn Ek (Guest)   0:09" alone on its line */
+                        li->time = t;
+                        p = c + 1;
+                        alone = 1;
+                        break;
+                    }
+                }
+            }
         }
         if (s[p] == ' ' && !word_start && p + 1 < end && s[p + 1] == ' ') {
             size_t q = p; /* "Name  00:03:12" alone on its line (Otter) */
@@ -509,8 +534,11 @@ static void parse_label(const char *s, line_info *li) {
         }
         q = (colon ? colon : p) + 1;
         if (bold && !colon && end - q >= 2 && s[q] == '*' && s[q + 1] == '*')
-            q += 2;                             /* **Name:** */
-        if (q < end && !is_space(s[q])) return; /* "SKR:s", "http://", "10:30" */
+            q += 2; /* **Name:** */
+        if (end - q >= 2 && (unsigned char)s[q] == 0xC2 && (unsigned char)s[q + 1] == 0xA0)
+            q += 2; /* a no-break space after the colon ("I:\u00a0text", from word processors) */
+        else if (q < end && !is_space(s[q]))
+            return; /* "SKR:s", "http://", "10:30" */
         while (q < end && is_space(s[q]))
             q++;
     }
@@ -538,6 +566,11 @@ static void parse_label(const char *s, line_info *li) {
         if (!name_like) li->name_end = li->name_start; /* not a candidate at all */
     }
     if (trint) li->accepted_shape = 0; /* "Och [00:12] så": only a name said so twice is one */
+    /* seen once, a capitalised word before a colon, or a name of two words or more before a
+     * time, is a label where the document's turns all start so (layout_plaintext) */
+    li->once_ok = !li->accepted_shape && q < end && li->name_end > li->name_start &&
+                  ((trint && words >= 2) ||
+                   (!trint && words == 1 && word_cap[0] && (colon || (p < end && s[p] == ':'))));
 }
 
 size_t layout_event_end(const char *s, size_t p, size_t end, int parens) {
@@ -812,6 +845,15 @@ static int system_line(const char *s, const line_info *li) {
     return 0;
 }
 
+/* Google Meet's last line: "Meeting ended after 00:06:12 👋". No one's speech: an event. */
+static int meeting_ended(const char *s, const line_info *li) {
+    static const char lead[] = "Meeting ended after ";
+    size_t n = sizeof lead - 1;
+    return li->end - li->start > n && li->end - li->start <= n + 24 &&
+           memcmp(s + li->start, lead, n) == 0 && s[li->start + n] >= '0' &&
+           s[li->start + n] <= '9';
+}
+
 /* Where line [start, end) begins past a margin line number (" 7   somebody was", as court
  * reporters number each page's lines): the offset after the number and its white space (two
  * spaces or more, or a tab), or 0 if the line has none. */
@@ -996,6 +1038,12 @@ static int short_reply(const char *s, const line_info *li) {
     return count_words(s, li->start, li->end) <= 4 && ends_sentence(s, li->start, li->end);
 }
 
+/* Whether a turn may start on the line after li: it is blank, a label line or a candidate seen
+ * once (a line of "Name: text" dialogue, one line a turn). */
+static int turn_may_follow(const line_info *li) {
+    return li->kind == L_BLANK || li->kind == L_LABEL || (li->once_ok && li->cand != LEX_NONE);
+}
+
 /* A label with no text of its own (none, or only a time) that another label follows at once is a
  * section marker ("**Break:** \\[24:27\\]" between two speakers), not a speaker's turn. */
 static int is_marker(const char *s, const line_info *lines, size_t nlines, size_t i) {
@@ -1059,8 +1107,9 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         } else if (is_heading(s, li)) {
             li->kind = L_EVENTS; /* a section heading: no one's speech, kept as an event */
             li->heading = 1;
-        } else if (system_line(s, li) && (i == 0 || lines[i - 1].kind == L_BLANK) &&
-                   (i + 1 >= nlines || lines[i + 1].kind == L_BLANK)) {
+        } else if ((system_line(s, li) && (i == 0 || lines[i - 1].kind == L_BLANK) &&
+                    (i + 1 >= nlines || lines[i + 1].kind == L_BLANK)) ||
+                   meeting_ended(s, li)) {
             li->kind = L_EVENTS; /* "Anna Berg stopped transcription": kept as an event */
             li->heading = li->system = 1;
         }
@@ -1078,6 +1127,26 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             lines[last - 1].kind = L_EVENTS;
             lines[last - 1].heading = 1;
         }
+    }
+
+    /* A candidate seen once ("Sara: Jag vet inte." in a focus group, a third voice that cuts in
+     * once) is a label where the document's turns start so: of the slots where a turn may start
+     * after the first label (a line after a blank line, or after a label line), 80 % or more
+     * hold labels or such candidates, two at least labels, and it stands in one. */
+    if (first_label < nlines) {
+        size_t slots = 0, labelled = 0, shaped = 0;
+        for (size_t i = first_label; i < nlines; i++) {
+            if (lines[i].kind == L_BLANK || lines[i].kind == L_EVENTS) continue;
+            if (i > first_label && !turn_may_follow(&lines[i - 1])) continue;
+            slots++;
+            labelled += lines[i].kind == L_LABEL;
+            shaped += lines[i].kind == L_LABEL || (lines[i].once_ok && lines[i].cand != LEX_NONE);
+        }
+        if (labelled >= 2 && shaped * 10 >= slots * 8)
+            for (size_t i = first_label + 1; i < nlines; i++)
+                if (lines[i].kind == L_TEXT && lines[i].once_ok && lines[i].cand != LEX_NONE &&
+                    turn_may_follow(&lines[i - 1]))
+                    lines[i].kind = L_LABEL;
     }
 
     /* Page furniture: count the lines that could be (pass 2). */
