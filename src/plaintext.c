@@ -1044,6 +1044,27 @@ static int turn_may_follow(const line_info *li) {
     return li->kind == L_BLANK || li->kind == L_LABEL || (li->once_ok && li->cand != LEX_NONE);
 }
 
+/* A candidate seen once ("Sara: Jag vet inte." in a focus group, a third voice that cuts in
+ * once) is a label where the document's turns start so: of the slots where a turn may start
+ * after the first label (a line after a blank line, or after a label line), 80 % or more
+ * hold labels or such candidates, two at least labels, and it stands in one. */
+static void label_once_speakers(line_info *lines, size_t nlines, size_t first_label) {
+    if (first_label >= nlines) return;
+    size_t slots = 0, labelled = 0, shaped = 0;
+    for (size_t i = first_label; i < nlines; i++) {
+        if (lines[i].kind == L_BLANK || lines[i].kind == L_EVENTS) continue;
+        if (i > first_label && !turn_may_follow(&lines[i - 1])) continue;
+        slots++;
+        labelled += lines[i].kind == L_LABEL;
+        shaped += lines[i].kind == L_LABEL || (lines[i].once_ok && lines[i].cand != LEX_NONE);
+    }
+    if (labelled < 2 || shaped * 10 < slots * 8) return;
+    for (size_t i = first_label + 1; i < nlines; i++)
+        if (lines[i].kind == L_TEXT && lines[i].once_ok && lines[i].cand != LEX_NONE &&
+            turn_may_follow(&lines[i - 1]))
+            lines[i].kind = L_LABEL;
+}
+
 /* A label with no text of its own (none, or only a time) that another label follows at once is a
  * section marker ("**Break:** \\[24:27\\]" between two speakers), not a speaker's turn. */
 static int is_marker(const char *s, const line_info *lines, size_t nlines, size_t i) {
@@ -1129,25 +1150,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         }
     }
 
-    /* A candidate seen once ("Sara: Jag vet inte." in a focus group, a third voice that cuts in
-     * once) is a label where the document's turns start so: of the slots where a turn may start
-     * after the first label (a line after a blank line, or after a label line), 80 % or more
-     * hold labels or such candidates, two at least labels, and it stands in one. */
-    if (first_label < nlines) {
-        size_t slots = 0, labelled = 0, shaped = 0;
-        for (size_t i = first_label; i < nlines; i++) {
-            if (lines[i].kind == L_BLANK || lines[i].kind == L_EVENTS) continue;
-            if (i > first_label && !turn_may_follow(&lines[i - 1])) continue;
-            slots++;
-            labelled += lines[i].kind == L_LABEL;
-            shaped += lines[i].kind == L_LABEL || (lines[i].once_ok && lines[i].cand != LEX_NONE);
-        }
-        if (labelled >= 2 && shaped * 10 >= slots * 8)
-            for (size_t i = first_label + 1; i < nlines; i++)
-                if (lines[i].kind == L_TEXT && lines[i].once_ok && lines[i].cand != LEX_NONE &&
-                    turn_may_follow(&lines[i - 1]))
-                    lines[i].kind = L_LABEL;
-    }
+    label_once_speakers(lines, nlines, first_label);
 
     /* Page furniture: count the lines that could be (pass 2). */
     uint32_t *fkey = calloc(nlines ? nlines : 1, sizeof *fkey);
