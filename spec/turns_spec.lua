@@ -521,6 +521,22 @@ describe("samtal", function()
     end)
   end)
 
+  describe("f4 and f5 time stamps (#00:00:05-2#)", function()
+    it("are time marks, no words; one before a label gives the turn its start", function()
+      local c = open_text("I: Wie kamen Sie dazu? #00:00:05-2#\n\nB: Zufall. #00:00:09-7#\n\nI: Mhm. #00:00:10-4#\n")
+      assert.are.equal(0, c:count("00") + c:count("05") + c:count("2"))
+      assert.are.equal(2, c:count("mhm") + c:count("zufall"))
+      assert.are.equal("Zufall. #00:00:09-7#", turns_of(c)[2].text) -- the turn's text as the file has it
+      local first = open_text("#00:00:00-0# I: Wie sieht Ihr Tag aus?\n#00:00:04-6# B: Er fängt um sechs an.\n"
+        .. "#00:00:12-3# I: Und danach?\n")
+      local t = turns_of(first)
+      assert.are.same({ "I", "B", "I" }, { t[1].speaker, t[2].speaker, t[3].speaker })
+      assert.are.same({ 0, 4.6, 12.3 }, { t[1].start, t[2].start, t[3].start })
+      -- a hashtag or a number between two # is text
+      assert.are.equal(1, open_text("ANNA: Vi tar #2023# och #ab:cd#.\n"):count("2023"))
+    end)
+  end)
+
   describe("a speaker who speaks once", function()
     local function speakers(c)
       local out = {}

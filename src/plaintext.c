@@ -181,8 +181,8 @@ static double parse_time(const char *s, size_t p, size_t end);
 /* A time in brackets or parentheses at s[p] ("[00:03:12]", "(01:02)"): returns the offset after
  * it and sets *t, or returns 0. */
 static size_t bracketed_time(const char *s, size_t p, size_t end, double *t) {
-    if (p >= end || (s[p] != '[' && s[p] != '(')) return 0;
-    char close = s[p] == '[' ? ']' : ')';
+    if (p >= end || (s[p] != '[' && s[p] != '(' && s[p] != '#')) return 0;
+    char close = s[p] == '[' ? ']' : s[p] == '(' ? ')' : '#';
     size_t q = p + 1;
     while (q < end && q - p < 16 && s[q] != close)
         q++;
@@ -618,8 +618,9 @@ int layout_events_only(const char *s, size_t p, size_t end) {
 /* Parses a time such as "00:01:02", "1:02", "(01:02)" or "[00:01:02.5]" filling s[p..end);
  * returns seconds or -1. */
 static double parse_time(const char *s, size_t p, size_t end) {
-    if (p < end && (s[p] == '(' || s[p] == '[')) {
-        char close = s[p] == '(' ? ')' : ']';
+    int f4 = p < end && s[p] == '#'; /* "#00:01:05-2#" (f4/f5): tenths after a dash */
+    if (p < end && (s[p] == '(' || s[p] == '[' || f4)) {
+        char close = s[p] == '(' ? ')' : s[p] == '[' ? ']' : '#';
         if (end - p < 2 || s[end - 1] != close) return -1;
         p++;
         end--;
@@ -639,7 +640,7 @@ static double parse_time(const char *s, size_t p, size_t end) {
             break;
     }
     double frac = 0;
-    if (p < end && (s[p] == '.' || s[p] == ',')) {
+    if (p < end && (s[p] == '.' || s[p] == ',' || (f4 && s[p] == '-'))) {
         double scale = 0.1;
         p++;
         while (p < end && s[p] >= '0' && s[p] <= '9')

@@ -162,6 +162,22 @@ static size_t html_tag_end(const char *s, size_t i, size_t len) {
 }
 
 static void mask_markup(char *s, size_t len) {
+    /* f4/f5 transcripts' time stamps, "#00:01:05-2#" (tenths after the dash): a time mark */
+    for (char *b = memchr(s, '#', len); b; b = memchr(b + 1, '#', (size_t)(s + len - b - 1))) {
+        size_t n = (size_t)(s + len - b - 1);
+        char *e = memchr(b + 1, '#', n < 16 ? n : 16);
+        if (!e) continue;
+        size_t digits = 0, colons = 0, other = 0;
+        for (char *k = b + 1; k < e; k++) {
+            digits += *k >= '0' && *k <= '9';
+            colons += *k == ':';
+            other += !(*k >= '0' && *k <= '9') && *k != ':' && *k != '-' && *k != '.';
+        }
+        if (other || digits < 3 || colons < 1 || colons > 2 || b[1] == ':') continue;
+        memset(b, ' ', (size_t)(e - b + 1));
+        b = e;
+        if (b + 1 >= s + len) break;
+    }
     /* CHAT's time bullets, "\x15" 1520_3480 "\x15": a time mark, no words */
     for (char *b = memchr(s, 0x15, len); b; b = memchr(b + 1, 0x15, (size_t)(s + len - b - 1))) {
         char *e = memchr(b + 1, 0x15, (size_t)(s + len - b - 1));
