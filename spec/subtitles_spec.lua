@@ -155,6 +155,40 @@ describe("samtal", function()
     end)
   end)
 
+  describe("open() of rolling captions converted to SRT, and of Zoom's cues", function()
+    it("reads each rolling line once where half the cues start with the line before", function()
+      local srt = "1\n00:00:00,000 --> 00:00:02,310\nhey everyone welcome back\n\n2\n00:00:02,310 --> 00:00:02,320\n"
+        .. "hey everyone welcome back\n\n3\n00:00:02,320 --> 00:00:05,190\nhey everyone welcome back\nto the channel today\n\n"
+        .. "4\n00:00:05,190 --> 00:00:05,200\nto the channel today\n\n5\n00:00:05,200 --> 00:00:07,000\nto the channel today\n"
+        .. "we talk bread\n"
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      assert.are.equal(1, c:count("everyone"))
+      assert.are.equal(1, c:count("channel"))
+      assert.are.equal(1, c:count("bread"))
+      -- a line said twice in a row in ordinary subtitles is said twice
+      local plain = samtal.open(h.tempfile("1\n00:00:01,000 --> 00:00:02,000\nNej.\n\n2\n00:00:02,000 --> 00:00:03,000\nNej.\n\n"
+        .. "3\n00:00:03,000 --> 00:00:04,000\nJa.\n\n4\n00:00:04,000 --> 00:00:05,000\nKanske.\n", ".srt"))
+      assert.are.equal(2, plain:count("nej"))
+    end)
+
+    it("takes any display name before a cue's colon where most cues start with a label", function()
+      local vtt = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nAnna Berg: Hello.\n\n2\n00:00:03.000 --> 00:00:04.000\n"
+        .. "john smith: Hi there.\n\n3\n00:00:05.000 --> 00:00:06.000\nAnna's iPhone: Can you hear me?\n\n"
+        .. "4\n00:00:07.000 --> 00:00:08.000\nMaria Lopez (she/her): Yes.\n"
+      local c = samtal.open(h.tempfile(vtt, ".vtt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = t.speaker .. "|" .. t.text end
+      assert.are.same({ "Anna Berg|Hello.", "john smith|Hi there.", "Anna's iPhone|Can you hear me?",
+        "Maria Lopez (she/her)|Yes." }, got)
+      assert.are.equal(0, c:count("smith") + c:count("iphone"))
+      -- where cues do not start so, a lower-case "word:" is speech
+      local speech = samtal.open(h.tempfile("WEBVTT\n\n00:01.000 --> 00:02.000\nwell here: it is.\n\n"
+        .. "00:02.000 --> 00:03.000\nAnd more.\n\n00:03.000 --> 00:04.000\nYes.\n", ".vtt"))
+      assert.are.equal(1, speech:count("here"))
+      assert.are.equal(0, #speech:speakers())
+    end)
+  end)
+
   describe("open() of a YouTube WebVTT transcript", function()
     local list = cues(YOUTUBE)
 

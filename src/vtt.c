@@ -39,6 +39,10 @@ typedef struct cue_reader {
      * left out. */
     int rolling;
     sm_buf last_line, line_words;
+    /* Set where most cues start with "Name: " and some names are no names by label_len's shape
+     * (Zoom writes every cue so, with display names as people type them: "john smith:",
+     * "Anna's iPhone:", "Maria Lopez (she/her):"): then loose_label_len reads them. */
+    int loose;
 } cue_reader;
 
 static int ends_with(const char *name, const char *ext) {
@@ -172,6 +176,30 @@ static size_t label_len(const char *s, size_t n, size_t *name_off, size_t *name_
         }
         if (p >= n || s[p] != ' ') return 0;
         p++;
+    }
+    return 0;
+}
+
+/* The length of a "Name: " label as loose_label_len reads it where every cue carries one, or 0:
+ * up to the first colon within 48 bytes that a space or the line's end follows, one to six words,
+ * none of ?!,;" in them, not starting with a tag, a bracket, a dash or ">>". The name is
+ * s[0..*name_len). */
+static size_t loose_label_len(const char *s, size_t n, size_t *name_len) {
+    if (n == 0 || strchr("<[(->&", s[0]) || s[0] == ' ') return 0;
+    size_t words = 1;
+    for (size_t p = 0; p < n && p < 48; p++) {
+        char c = s[p];
+        if (c == ':') {
+            if (p == 0 || (p + 1 < n && s[p + 1] != ' ' && s[p + 1] != '\t') || s[p - 1] == ' ')
+                return 0;
+            *name_len = p;
+            p++;
+            while (p < n && (s[p] == ' ' || s[p] == '\t'))
+                p++;
+            return p;
+        }
+        if (strchr("?!,;\"", c)) return 0;
+        if (c == ' ' && ++words > 6) return 0;
     }
     return 0;
 }
@@ -314,6 +342,7 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
         }
         size_t name_off = 0, name_len = 0;
         size_t lab = at_start && !voiced ? label_len(s + a, z - a, &name_off, &name_len) : 0;
+        if (!lab && at_start && !voiced && r->loose) lab = loose_label_len(s + a, z - a, &name_len);
         int parens = marks_only(s, a + lab, z); /* after a "Name:" label, as in plain text */
         while (p < z) {
             char c = s[p];
@@ -371,6 +400,7 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
             }
             if (at_start && !voiced) { /* before events: "[SPEAKER_00]: text" is a label */
                 size_t no = 0, nl = 0, l = label_len(s + p, z - p, &no, &nl);
+                if (!l && r->loose) l = loose_label_len(s + p, z - p, &nl);
                 if (l) {
                     if (set_speaker(r, s + p + no, nl - no)) return -1;
                     p += l;
@@ -418,6 +448,38 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
     return 0;
 }
 
+/* What the cues' first lines tell of the whole file, before it is read: r->loose where 60 % of
+ * the cues or more start with a label and some of those only loose_label_len reads; and
+ * r->rolling where half the cues or more (four at least) start with the line the cue before
+ * ended with (YouTube's rolling captions converted to SRT, or without their word timings). */
+static void prescan_cues(cue_reader *r) {
+    const sm_text *t = r->t;
+    const char *s = t->s;
+    size_t cues = 0, strict = 0, loose = 0, repeats = 0, last_a = 0, last_z = 0;
+    for (size_t i = 0; i + 1 < t->nlines; i++) {
+        size_t a, z;
+        line_range(t, i, &a, &z);
+        if (!has_arrow(s + a, z - a) || is_blank_line(t, i + 1)) continue;
+        size_t fa, fz, no, nl;
+        line_range(t, i + 1, &fa, &fz);
+        cues++;
+        if (label_len(s + fa, fz - fa, &no, &nl))
+            strict++;
+        else if (loose_label_len(s + fa, fz - fa, &nl))
+            loose++;
+        if (last_z > last_a && fz - fa == last_z - last_a &&
+            memcmp(s + fa, s + last_a, fz - fa) == 0)
+            repeats++;
+        size_t k = i + 1; /* the cue's last text line */
+        while (k + 1 < t->nlines && !is_blank_line(t, k + 1))
+            k++;
+        line_range(t, k, &last_a, &last_z);
+        i = k;
+    }
+    r->loose = cues >= 3 && loose > 0 && (strict + loose) * 10 >= cues * 6;
+    if (cues >= 4 && repeats * 2 >= cues) r->rolling = 1;
+}
+
 int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error *err) {
     cue_reader r;
     memset(&r, 0, sizeof r);
@@ -430,6 +492,7 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
             r.rolling = 1;
             break;
         }
+    prescan_cues(&r);
     const char *example = srt ? "00:01:02,500 --> 00:01:04,000" : "00:01:02.500 --> 00:01:04.000";
     size_t i = 0, bad = 0;
     int cues = 0;
