@@ -521,6 +521,30 @@ describe("samtal", function()
     end)
   end)
 
+  describe("line numbers of three digits or one space (GAT, CA)", function()
+    it("are no part of the lines where nearly every line counts on so", function()
+      local lines = {}
+      local said = { "AR: und wie GEHT es ihnen?", "PA: ja: (.) es GEHT so;", "    (1.2)", "AR: seit WANN denn?",
+        "PA: seit letzter WOche.", "AR: okay.", "PA: ja.", "AR: gut.", "PA: hm.", "AR: und sonst?", "PA: nichts." }
+      for k, line in ipairs(said) do lines[k] = ("%03d %s"):format(k, line) end
+      local c = open_text(table.concat(lines, "\n") .. "\n")
+      local t = turns_of(c)
+      assert.are.equal(10, #t)
+      assert.are.same({ "AR", "PA" }, { t[1].speaker, t[2].speaker })
+      assert.are.equal(0, c:count("001") + c:count("010"))
+      -- one space after the number once it has two digits (Jefferson)
+      for k, line in ipairs(said) do lines[k] = (k < 10 and "%d  %s" or "%d %s"):format(k, line) end
+      t = turns_of(open_text(table.concat(lines, "\n") .. "\n"))
+      assert.are.same({ "AR", "PA" }, { t[9].speaker, t[10].speaker })
+      -- amounts that do not count on are text
+      local amounts = {}
+      for k = 1, 12 do amounts[k] = ("%d kronor kostar det nu"):format(k * 7) end
+      local a = open_text(table.concat(amounts, "\n") .. "\n")
+      assert.are.equal(1, a:count("7") + a:count("14") - 1)
+      assert.are.equal(12, a:count("kronor"))
+    end)
+  end)
+
   describe("f4 and f5 time stamps (#00:00:05-2#)", function()
     it("are time marks, no words; one before a label gives the turn its start", function()
       local c = open_text("I: Wie kamen Sie dazu? #00:00:05-2#\n\nB: Zufall. #00:00:09-7#\n\nI: Mhm. #00:00:10-4#\n")

@@ -856,27 +856,35 @@ static int meeting_ended(const char *s, const line_info *li) {
 }
 
 /* Where line [start, end) begins past a margin line number (" 7   somebody was", as court
- * reporters number each page's lines): the offset after the number and its white space (two
- * spaces or more, or a tab), or 0 if the line has none. */
-static size_t after_line_number(const char *s, size_t start, size_t end) {
+ * reporters number each page's lines): the offset after the number and its white space, or 0 if
+ * the line has none. Strict (loose 0): one or two digits, then two spaces or more, or a tab.
+ * Loose: one to four digits ("001 AR: ...", as GAT and CA transcripts number lines), then any
+ * white space. The number goes to *num. */
+static size_t after_line_number(const char *s, size_t start, size_t end, int loose, unsigned *num) {
     size_t p = start;
     while (p < end && s[p] == ' ')
         p++;
     size_t digits = p;
-    while (p < end && s[p] >= '0' && s[p] <= '9')
-        p++;
-    if (p == digits || p - digits > 2) return 0;
+    unsigned v = 0;
+    while (p < end && s[p] >= '0' && s[p] <= '9' && p - digits < 5)
+        v = v * 10 + (unsigned)(s[p++] - '0');
+    if (p == digits || p - digits > (loose ? 4u : 2u)) return 0;
     size_t gap = p;
     while (p < end && (s[p] == ' ' || s[p] == '\t'))
         p++;
-    if (p >= end || (p - gap < 2 && !(p - gap == 1 && s[gap] == '\t'))) return 0;
+    if (p >= end || p == gap) return 0;
+    if (!loose && p - gap < 2 && s[gap] != '\t') return 0;
+    *num = v;
     return p;
 }
 
-/* Whether the document numbers its lines in the margin: most lines that are not blank (60 % or
- * more, of ten or more) start with a line number. */
+/* Whether the document numbers its lines in the margin, and how (see after_line_number): 2 where
+ * 80 % or more of the lines that are not blank (ten or more) carry a loose number and 80 % of
+ * those count on from the one before (or start again at 0 or 1), so that a list of amounts is
+ * no numbering; else 1 where 60 % or more carry a strict number; else 0. */
 static int numbered_lines(const sm_text *t) {
-    size_t text = 0, numbered = 0;
+    size_t text = 0, strict = 0, loose = 0, counting = 0;
+    unsigned last = 0;
     for (size_t i = 0; i < t->nlines; i++) {
         size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
         size_t p = start;
@@ -884,9 +892,17 @@ static int numbered_lines(const sm_text *t) {
             p++;
         if (p >= end || t->s[p] == '\r') continue;
         text++;
-        numbered += after_line_number(t->s, start, end) != 0;
+        unsigned n = 0;
+        strict += after_line_number(t->s, start, end, 0, &n) != 0;
+        if (after_line_number(t->s, start, end, 1, &n)) {
+            loose++;
+            counting += n == last + 1 || n <= 1;
+            last = n;
+        }
     }
-    return text >= 10 && numbered * 10 >= text * 6;
+    if (text < 10) return 0;
+    if (loose * 10 >= text * 8 && counting * 10 >= loose * 8) return 2;
+    return strict * 10 >= text * 6;
 }
 
 static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cands,
@@ -902,7 +918,9 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
         size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
         while (end > start && (is_space(t->s[end - 1]) || t->s[end - 1] == '\r'))
             end--;
-        size_t lead = start, past = margin ? after_line_number(t->s, start, end) : 0;
+        unsigned num;
+        size_t lead = start,
+               past = margin ? after_line_number(t->s, start, end, margin == 2, &num) : 0;
         if (past) lead = past; /* the margin's line number is no part of the line */
         while (lead < end && is_space(t->s[lead]))
             lead++;
