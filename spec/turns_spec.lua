@@ -521,6 +521,34 @@ describe("samtal", function()
     end)
   end)
 
+  describe("a header block of 'Key: value' fields at the top", function()
+    local function speakers(c)
+      local out = {}
+      for _, sp in ipairs(c:speakers()) do out[#out + 1] = sp.name end
+      return table.concat(out, " ")
+    end
+
+    it("is the preamble, no speakers, where a key is seen once and the values are no sentences", function()
+      local de = open_text("Datum der Aufnahme: 12.03.2019\nOrt des Interviews: Leipzig\n\nI: Seit wann wohnen Sie hier?\n\n"
+        .. "B: Seit der Wende.\n\nI: Und davor?\n\nB: Dresden.\n")
+      assert.are.equal("I B", speakers(de))
+      assert.are.equal(0, de:count("leipzig"))
+      local en = open_text("Interviewer: John Doe\nDate: March 3, 2015\n\nInterviewer: Where were you born?\n\n"
+        .. "Smith: Springfield.\n\nInterviewer: When?\n\nSmith: 1932.\n")
+      assert.are.equal("Interviewer Smith", speakers(en))
+      assert.are.equal(0, en:count("doe"))
+      local titled = open_text("Oral History Interview\nInterviewee: Dorothy Baker\nInterview Date: June 2, 1998\n\n"
+        .. "BAKER: I was born in Ohio.\n\nLEE: When?\n\nBAKER: In 1920.\n")
+      assert.are.equal("BAKER LEE", speakers(titled))
+      assert.are.equal("Oral History Interview", titled:document(1).title)
+    end)
+
+    it("stays dialogue where its lines are sentences or every key speaks again", function()
+      assert.are.equal("A B", speakers(open_text("A: Hej.\nB: Tja!\n\nA: Hur mår du?\n\nB: Bra.\n")))
+      assert.are.equal("Anna Bo", speakers(open_text("Anna: hej\nBo: tja\n\nAnna: hur är det\n\nBo: bra\n")))
+    end)
+  end)
+
   describe("line numbers of three digits or one space (GAT, CA)", function()
     it("are no part of the lines where nearly every line counts on so", function()
       local lines = {}

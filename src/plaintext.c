@@ -94,9 +94,9 @@ typedef struct line_info {
     uint8_t margin;     /* its margin line number left out (" 7   somebody was") */
     uint8_t time_mark;  /* a time alone on its line right below a name alone on its line */
     uint8_t spaced;     /* a name, one space and a time alone on its line ("Anna Berg 0:03") */
-    uint8_t
-        once_ok;    /* a candidate that a turn-start slot makes a label, seen once ("Sara: Nej.") */
-    uint8_t system; /* a meeting tool's line ("Anna Berg stopped transcription") */
+    uint8_t once_ok;    /* a label where turns all start with labels, seen once ("Sara: Nej.") */
+    uint8_t system;     /* a meeting tool's line ("Anna Berg stopped transcription") */
+    uint8_t field;      /* a header field at the top ("Interview Date: 3 March 2015"): no label */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -1063,6 +1063,40 @@ static int turn_may_follow(const line_info *li) {
     return li->kind == L_BLANK || li->kind == L_LABEL || (li->once_ok && li->cand != LEX_NONE);
 }
 
+/* A header block at the top: the first paragraph (after the front matter), its lines, but for
+ * a first line that may be a title, all "Key: value" candidates, two or more, each value at most
+ * twelve words not ending as a sentence does, and one key at least seen only once in the
+ * document ("Interviewer: John Doe" / "Date: March 3, 2015", "Datum der Aufnahme: 12.03.2019");
+ * labels must follow it. Its lines are fields of the preamble, no labels. */
+static void mark_header_fields(const char *s, line_info *lines, size_t nlines, size_t from,
+                               const uint32_t *counts) {
+    while (from < nlines && lines[from].kind == L_BLANK)
+        from++;
+    size_t end = from;
+    while (end < nlines && lines[end].kind != L_BLANK)
+        end++;
+    size_t first = from < end && lines[from].cand == LEX_NONE ? from + 1 : from; /* a title */
+    if (end <= first || end - first < 2 || end >= nlines) return;
+    int once = 0;
+    for (size_t i = first; i < end; i++) {
+        const line_info *li = &lines[i];
+        if (li->cand == LEX_NONE || li->text_start >= li->end || li->voice || li->time >= 0 ||
+            count_words(s, li->text_start, li->end) > 12 ||
+            ends_sentence(s, li->text_start, li->end))
+            return;
+        once |= counts[li->cand] == 1;
+    }
+    int labels_after = 0;
+    for (size_t i = end; i < nlines && !labels_after; i++)
+        labels_after = lines[i].cand != LEX_NONE;
+    if (!once || !labels_after) return;
+    for (size_t i = first; i < end; i++) {
+        lines[i].cand = LEX_NONE;
+        lines[i].name_end = lines[i].name_start;
+        lines[i].field = 1;
+    }
+}
+
 /* A candidate seen once ("Sara: Jag vet inte." in a focus group, a third voice that cuts in
  * once) is a label where the document's turns start so: of the slots where a turn may start
  * after the first label (a line after a blank line, or after a label line), 80 % or more
@@ -1125,6 +1159,8 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
     size_t spaced = 0; /* lines "Anna Berg 0:03" */
     for (size_t i = 0; i < nlines; i++)
         spaced += lines[i].spaced;
+
+    mark_header_fields(s, lines, nlines, front_matter_end(t), counts);
 
     /* Which candidates are labels; where the speech starts. */
     size_t first_label = nlines;
@@ -1241,7 +1277,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             trim_value(s, &v, &e);
             lay.title_start = (uint32_t)v;
             lay.title_end = (uint32_t)e;
-        } else if (i >= front_end && lay.title_end == 0 && first_label < nlines &&
+        } else if (i >= front_end && lay.title_end == 0 && first_label < nlines && !li->field &&
                    strspn(s + li->start, "0123456789") < li->end - li->start && /* "23": a page */
                    (li->kind != L_EVENTS || (li->heading && !li->system))) { /* "[musik]": none */
             size_t v = li->start;
