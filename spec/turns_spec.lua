@@ -549,6 +549,22 @@ describe("samtal", function()
     end)
   end)
 
+  describe("clock times starting lines (a video's transcript copied from its page)", function()
+    it("are time marks where a fifth of the lines start so and the times go forward", function()
+      local alone = open_text("0:00\nhey everyone welcome back\n0:03\ntoday we talk about bread\n1:05\nso first you need flour\n")
+      assert.are.equal(0, alone:count("0") + alone:count("00") + alone:count("03") + alone:count("05"))
+      assert.are.equal(1, alone:count("bread"))
+      local lead = open_text("0:00 hey everyone welcome back\n0:03 today we talk about bread\n1:05 so first you need flour\n")
+      assert.are.equal(0, lead:count("0") + lead:count("03"))
+      assert.are.equal(14, lead:stats().tokens)
+      assert.are.equal("hey everyone welcome back today we talk about bread so first you need flour",
+        turns_of(lead)[1].text)
+      -- an answer "10:30" among sentences stays text
+      local said = open_text("ANNA: När ses vi?\n\nBO: Klockan\n10:30\nkanske.\n\nANNA: Bra.\n\nBO: Ja.\n")
+      assert.are.equal(1, said:count("10"))
+    end)
+  end)
+
   describe("line numbers of three digits or one space (GAT, CA)", function()
     it("are no part of the lines where nearly every line counts on so", function()
       local lines = {}

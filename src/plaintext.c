@@ -97,6 +97,7 @@ typedef struct line_info {
     uint8_t once_ok;    /* a label where turns all start with labels, seen once ("Sara: Nej.") */
     uint8_t system;     /* a meeting tool's line ("Anna Berg stopped transcription") */
     uint8_t field;      /* a header field at the top ("Interview Date: 3 March 2015"): no label */
+    uint8_t clock;      /* starts with a clock time "0:03" (1: alone on the line, 2: text after) */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -1063,6 +1064,61 @@ static int turn_may_follow(const line_info *li) {
     return li->kind == L_BLANK || li->kind == L_LABEL || (li->once_ok && li->cand != LEX_NONE);
 }
 
+/* Where a line starting with a clock time ("0:03", "12:45", "1:02:03", then a space or the end)
+ * goes on past it, or 0; *t is the time. */
+static size_t clock_end(const char *s, const line_info *li, double *t) {
+    size_t p = li->start, q = p;
+    if (p >= li->end || s[p] < '0' || s[p] > '9') return 0;
+    while (q < li->end && q - p <= 8 && ((s[q] >= '0' && s[q] <= '9') || s[q] == ':'))
+        q++;
+    if (q - p < 4 || (q < li->end && !is_space(s[q]))) return 0;
+    *t = parse_time(s, p, q);
+    return *t >= 0 ? q : 0;
+}
+
+/* Lines of clock times, as a video's transcript copied from its page reads ("0:00" / "hey
+ * everyone" / "0:03" / "today we..." or "0:03 today we..."): where three lines or more, a fifth
+ * of the lines that are not blank or more, start with a time and the times go forward (80 % of
+ * them at least as late as the one before), a time alone on its line is a time mark, and one
+ * before text is left out of the line (half the lines or more must start so). */
+static void mark_clock_lines(const char *s, line_info *lines, size_t nlines) {
+    size_t text = 0, alone = 0, lead = 0, forward = 0;
+    double last = -1;
+    for (size_t i = 0; i < nlines; i++) {
+        line_info *li = &lines[i];
+        if (li->kind == L_BLANK) continue;
+        text++;
+        double t;
+        size_t q = li->cand == LEX_NONE ? clock_end(s, li, &t) : 0;
+        if (!q) continue;
+        li->clock = q >= li->end ? 1 : 2;
+        alone += li->clock == 1;
+        lead += li->clock == 2;
+        forward += t >= last;
+        last = t;
+    }
+    size_t all = alone + lead;
+    if (all < 3 || all * 5 < text || forward * 10 < all * 8) {
+        alone = lead = 0;
+    } else if (lead * 2 < text) {
+        lead = 0;
+    }
+    for (size_t i = 0; i < nlines; i++) {
+        line_info *li = &lines[i];
+        if (li->clock == 1 && alone) {
+            li->kind = L_EVENTS;
+        } else if (li->clock == 2 && lead) {
+            double t;
+            size_t q = clock_end(s, li, &t);
+            while (q < li->end && is_space(s[q]))
+                q++;
+            li->start = (uint32_t)q;
+            li->margin = 1; /* like a margin number: the time between lines is no text */
+        }
+        li->clock = 0;
+    }
+}
+
 /* A header block at the top: the first paragraph (after the front matter), its lines, but for
  * a first line that may be a title, all "Key: value" candidates, two or more, each value at most
  * twelve words not ending as a sentence does, and one key at least seen only once in the
@@ -1161,12 +1217,13 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         spaced += lines[i].spaced;
 
     mark_header_fields(s, lines, nlines, front_matter_end(t), counts);
+    mark_clock_lines(s, lines, nlines);
 
     /* Which candidates are labels; where the speech starts. */
     size_t first_label = nlines;
     for (size_t i = 0; i < nlines; i++) {
         line_info *li = &lines[i];
-        if (li->kind == L_BLANK) continue;
+        if (li->kind == L_BLANK || li->kind == L_EVENTS) continue; /* L_EVENTS: a clock line */
         if (li->caps_alone && !caps_labels) continue;
         if (li->time_mark) { /* the time below a name: a time mark where the name is a label */
             if (i > 0 && lines[i - 1].kind == L_LABEL) li->kind = L_EVENTS;
