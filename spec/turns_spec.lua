@@ -565,6 +565,18 @@ describe("samtal", function()
     end)
   end)
 
+  describe("whisper.cpp's printed ranges ([00:00:00.000 --> 00:00:03.480])", function()
+    it("are time marks, no words; the first starts the turn", function()
+      local c = open_text("[00:00:00.000 --> 00:00:03.480]   Hej och välkommen.\n"
+        .. "[00:00:03.480 --> 00:00:06.000]   Idag pratar vi om bröd.\n")
+      assert.are.equal(0, c:count("00") + c:count("480") + c:count("03"))
+      assert.are.equal(10, c:stats().tokens)
+      assert.are.equal(0, turns_of(c)[1].start)
+      local later = open_text("[00:01:05.500 --> 00:01:08.000]   Sedan.\n")
+      assert.are.equal(65.5, turns_of(later)[1].start)
+    end)
+  end)
+
   describe("line numbers of three digits or one space (GAT, CA)", function()
     it("are no part of the lines where nearly every line counts on so", function()
       local lines = {}

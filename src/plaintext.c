@@ -185,10 +185,22 @@ static size_t bracketed_time(const char *s, size_t p, size_t end, double *t) {
     if (p >= end || (s[p] != '[' && s[p] != '(' && s[p] != '#')) return 0;
     char close = s[p] == '[' ? ']' : s[p] == '(' ? ')' : '#';
     size_t q = p + 1;
-    while (q < end && q - p < 16 && s[q] != close)
+    while (q < end && q - p < 16 && s[q] != close && s[q] != ' ')
         q++;
+    double v;
+    if (close == ']' && end - q > 5 && memcmp(s + q, " --> ", 5) == 0) {
+        /* a range, as whisper.cpp prints: "[00:00:00.000 --> 00:00:03.480]": its start */
+        size_t r = q + 5;
+        while (r < end && r - q <= 18 && s[r] != ']')
+            r++;
+        if (r >= end || s[r] != ']') return 0;
+        v = parse_time(s, p + 1, q);
+        if (v < 0 || parse_time(s, q + 5, r) < 0) return 0;
+        *t = v;
+        return r + 1;
+    }
     if (q >= end || s[q] != close) return 0;
-    double v = parse_time(s, p, q + 1);
+    v = parse_time(s, p, q + 1);
     if (v < 0) return 0;
     *t = v;
     return q + 1;

@@ -117,6 +117,14 @@ static void mask_marks(char *s, size_t len) {
             q++;
         }
         if (q + 1 < len && s[q] == '\\' && s[q + 1] == close) q++; /* Markdown: \\[04:22\\] */
+        if (close == ']' && len - q > 5 && memcmp(s + q, " --> ", 5) == 0) {
+            size_t r =
+                q + 5; /* a range, as whisper.cpp prints: "[00:00:00.000 --> 00:00:03.480]" */
+            while (r < len && r - q <= 18 &&
+                   ((s[r] >= '0' && s[r] <= '9') || s[r] == ':' || s[r] == '.'))
+                r++;
+            if (r < len && s[r] == ']' && r > q + 5) q = r;
+        }
         if (q < len && s[q] == close && colons >= 1 && colons <= 2 && digits >= 3 &&
             s[i + 1] != ':') {
             memset(s + i, ' ', q - i + 1);
