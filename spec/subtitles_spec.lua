@@ -189,6 +189,40 @@ describe("samtal", function()
     end)
   end)
 
+  describe("open() of Swedish subtitles and escaped captions", function()
+    it("starts a turn at a dialogue dash inside italics or after a sound description", function()
+      local srt = "1\n00:00:01,000 --> 00:00:03,000\n<i>- Hallå? Är det någon där?</i>\n<i>- Ja, här!</i>\n\n"
+        .. "2\n00:00:04,000 --> 00:00:06,000\n(SKRATTAR)\n- Det där var roligt.\n- Eller hur?\n"
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = t.text end
+      assert.are.same({ "Hallå? Är det någon där?", "Ja, här! (SKRATTAR)", "Det där var roligt.", "Eller hur?" }, got)
+      assert.are.equal(0, c:count("-"))
+    end)
+
+    it("makes a subtitler's credit an event, no speaker and no words", function()
+      local srt = "1\n00:00:01,000 --> 00:00:03,000\nHej.\n\n2\n00:00:04,000 --> 00:00:06,000\n"
+        .. "Översättning: Anna Svensson\nwww.sdimedia.com\n"
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      assert.are.equal(0, #c:speakers())
+      assert.are.equal(0, c:count("anna") + c:count("sdimedia"))
+      assert.are.equal(2, #c:document(1).events)
+      -- a sentence that names a web site is speech
+      local said = samtal.open(h.tempfile("1\n00:00:01,000 --> 00:00:03,000\nLäs mer om det här på vår sida www.svt.se i kväll.\n", ".srt"))
+      assert.are.equal(1, said:count("läs"))
+    end)
+
+    it("reads &gt;&gt; as a change of speaker and a numeric character reference as its character", function()
+      local vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n&gt;&gt; We&#39;re talking R&amp;D.\n\n"
+        .. "00:00:03.000 --> 00:00:05.000\n&gt;&gt; Q&amp;A later.\n"
+      local c = samtal.open(h.tempfile(vtt, ".vtt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = t.text end
+      assert.are.same({ "We're talking R&D.", "Q&A later." }, got)
+      assert.are.equal(0, c:count("39"))
+    end)
+  end)
+
   describe("open() of a YouTube WebVTT transcript", function()
     local list = cues(YOUTUBE)
 

@@ -204,6 +204,26 @@ static size_t loose_label_len(const char *s, size_t n, size_t *name_len) {
     return 0;
 }
 
+/* A subtitler's credit line in s[a..z): "Översättning: Anna Svensson", "Subtitles by ...", or a
+ * short line with a web address ("www.sdimedia.com"). No one's speech: an event. */
+static int credit_line(const char *s, size_t a, size_t z) {
+    static const char *const keys[] = {
+        "Översättning:", "Textning:",   "Undertexter:", "Text:",         "Subtitles:",
+        "Subtitles by",  "Captions by", "Translation:", "Translated by", "Untertitel:"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        size_t n = strlen(keys[k]);
+        if (z - a > n && memcmp(s + a, keys[k], n) == 0 && s[a + n] == ' ') return 1;
+    }
+    size_t words = 1;
+    int address = 0;
+    for (size_t p = a; p < z; p++) {
+        words += s[p] == ' ';
+        if (z - p >= 4 && (memcmp(s + p, "www.", 4) == 0 || memcmp(s + p, "http", 4) == 0))
+            address = 1;
+    }
+    return address && words <= 6;
+}
+
 /* Gives source lines up to line i (0-based) their start in the new text. */
 static int sync_lines(cue_reader *r, size_t i) {
     while (r->lines.n <= i)
@@ -330,6 +350,24 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
     for (size_t i = first; i <= last; i++) {
         line_range(r->t, i, &a, &z);
         size_t p = a;
+        size_t lead = a; /* where the line's text starts, past tags ("<i>- Ja, här!</i>") */
+        while (lead < z && s[lead] == '<') {
+            const char *gt = memchr(s + lead, '>', z - lead);
+            if (!gt) break;
+            lead = (size_t)(gt - s) + 1;
+        }
+        int entity_chevrons = z - lead >= 8 && memcmp(s + lead, "&gt;&gt;", 8) == 0;
+        if (lead < z && credit_line(s, lead, z)) { /* the whole line an event */
+            if (emit(r, s[lead], lead, lead + 1, i)) return -1;
+            sm_rawevent ev = {(uint32_t)r->syn.n - 1, 0, r->cur};
+            for (size_t k = lead + 1; k < z; k++)
+                if (emit(r, s[k], k, k + 1, i)) return -1;
+            ev.end = (uint32_t)r->syn.n;
+            if (VEC_PUSH(r->lay.events, ev)) return -1;
+            r->space = 1;
+            at_start = 0;
+            continue;
+        }
         if (r->rolling) { /* a rolling caption's repeat of the line before: left out */
             if (line_words(s, a, z, &r->line_words)) return -1;
             if (r->line_words.n == 0) continue;
@@ -379,11 +417,13 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
                         ((unsigned char)s[p + 2] == 0x93 || (unsigned char)s[p + 2] == 0x94)
                     ? 3
                     : 0;
-            int dash =
-                dash_len && (p + dash_len == z || s[p + dash_len] == ' ') &&
-                (at_start || ((p == a || s[p - 1] == ' ') && prev && strchr(".?!-\"'", prev)));
+            int dash = dash_len && (p + dash_len == z || s[p + dash_len] == ' ') &&
+                       (at_start || ((p == lead || s[p - 1] == ' ') && prev &&
+                                     strchr(".?!-\"')]", prev))); /* "(SKRATTAR)" / "- Ja" */
             int chevrons =
-                c == '>' && p + 1 < z && s[p + 1] == '>' && (at_start || p == a || s[p - 1] == ' ');
+                (c == '>' && p + 1 < z && s[p + 1] == '>' &&
+                 (at_start || p == lead || s[p - 1] == ' ')) ||
+                (entity_chevrons && p == lead); /* "&gt;&gt;" as YouTube's WebVTT writes it */
             if (dash || chevrons) {
                 if (!voiced) {
                     r->want_turn = 1;
@@ -393,7 +433,7 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
                 }
             }
             if (dash || chevrons) {
-                p += chevrons ? 2 : dash_len;
+                p += chevrons ? (c == '&' ? 8 : 2) : dash_len;
                 at_start = 0;
                 prev = 0;
                 continue;
@@ -424,6 +464,18 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
                 continue;
             }
             at_start = 0;
+            if (c == '&' && p + 3 < z && s[p + 1] == '#') { /* "&#39;": a character reference */
+                size_t q = p + 2;
+                unsigned v = 0;
+                while (q < z && q - p < 7 && s[q] >= '0' && s[q] <= '9')
+                    v = v * 10 + (unsigned)(s[q++] - '0');
+                if (q < z && s[q] == ';' && q > p + 2 && v >= 32 && v < 127) {
+                    if (emit(r, (char)v, p, q + 1, i)) return -1;
+                    prev = (char)v;
+                    p = q + 1;
+                    continue;
+                }
+            }
             size_t k = 0, el = 0;
             if (c == '&')
                 for (; k < sizeof ents / sizeof ents[0]; k++) {
