@@ -223,6 +223,24 @@ describe("samtal", function()
     end)
   end)
 
+  describe("open() of Teams' older transcripts (timing, name, text; no numbers)", function()
+    it("reads cues without numbers, a name alone over the text as the speaker", function()
+      local txt = "0:0:0.0 --> 0:0:3.450\nAnna Berg\nHej allihop.\n\n0:0:3.450 --> 0:0:8.900\nBjörn Ek\nJa.\n\n"
+        .. "0:0:8.900 --> 0:0:12.0\nAnna Berg\nDå börjar vi.\nMed punkt ett.\n"
+      local c = samtal.open(h.tempfile(txt, ".txt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = { t.speaker, t.start, t.text } end
+      assert.are.same({ { "Anna Berg", 0, "Hej allihop." }, { "Björn Ek", 3.45, "Ja." },
+        { "Anna Berg", 8.9, "Då börjar vi. Med punkt ett." } }, got)
+      assert.are.equal(0, c:count("0") + c:count("anna"))
+      -- two-line subtitles whose first lines are no names that come back are text
+      local srt = samtal.open(h.tempfile("1\n00:00:01,000 --> 00:00:02,000\nGood Morning\nsaid the man.\n\n"
+        .. "2\n00:00:03,000 --> 00:00:04,000\nThank You\nshe said.\n", ".srt"))
+      assert.are.equal(0, #srt:speakers())
+      assert.are.equal(1, srt:count("morning"))
+    end)
+  end)
+
   describe("open() of a YouTube WebVTT transcript", function()
     local list = cues(YOUTUBE)
 

@@ -1,8 +1,9 @@
 /* srt.c: reading SubRip subtitles (SRT).
  *
  * Numbered cues: a number, a timing line "00:01:02,500 --> 00:01:04,000", the text, a blank
- * line. The cue reader is shared with WebVTT (vtt.c, which says how speakers are found); this
- * file only recognises the format. */
+ * line; a file that starts with a timing line is read so too (cues without numbers, as Teams'
+ * older transcripts and some tools write them). The cue reader is shared with WebVTT (vtt.c, which
+ * says how speakers are found); this file only recognises the format. */
 #include <string.h>
 
 #include "layout.h"
@@ -24,6 +25,10 @@ int layout_is_srt(const char *name, const sm_text *t) {
     if (n > 4 && strcmp(name + n - 4, ".srt") == 0) return 1;
     size_t a = strspn(t->s, " \t\n");
     const char *nl = memchr(t->s + a, '\n', t->len - a);
+    if (nl && a < t->len && t->s[a] >= '0' && t->s[a] <= '9') { /* cues without numbers */
+        for (size_t k = a; k + 5 <= (size_t)(nl - t->s); k++)
+            if (memcmp(t->s + k, " --> ", 5) == 0) return 1;
+    }
     if (!nl || !number_line(t->s, a, (size_t)(nl - t->s))) return 0;
     size_t b = (size_t)(nl - t->s) + 1;
     const char *nl2 = memchr(t->s + b, '\n', t->len - b);

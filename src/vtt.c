@@ -43,6 +43,10 @@ typedef struct cue_reader {
      * (Zoom writes every cue so, with display names as people type them: "john smith:",
      * "Anna's iPhone:", "Maria Lopez (she/her):"): then loose_label_len reads them. */
     int loose;
+    /* Set where 80 % of the cues or more have two lines or more, the first a name alone, and a
+     * name comes back within three cues (Teams' older transcripts: "0:0:0.0 --> 0:0:3.450" /
+     * "Anna Berg" / "Hej allihop."): that line is the cue's speaker. */
+    int name_lines;
 } cue_reader;
 
 static int ends_with(const char *name, const char *ext) {
@@ -95,7 +99,9 @@ static int parse_time(const char *s, size_t n, size_t *p, double *secs) {
         while (q < n && s[q] >= '0' && s[q] <= '9' && q - d < 9)
             v = v * 10 + (s[q++] - '0');
         if (q == d || nparts == 3) return 0;
-        if (nparts > 0 && q - d != 2) return 0; /* minutes and seconds have two digits */
+        if (nparts > 0 && q - d > 2)
+            return 0; /* minutes and seconds: two digits (or one, as
+                       * Teams' older transcripts: "0:0:3.450") */
         part[nparts++] = v;
         if (q < n && s[q] == ':') {
             q++;
@@ -222,6 +228,28 @@ static int credit_line(const char *s, size_t a, size_t z) {
             address = 1;
     }
     return address && words <= 6;
+}
+
+/* Whether s[a..z) is a name alone: one to four words, each starting with a capital or a digit
+ * (or a non-ASCII letter), of letters, digits and .'-_ only, single spaces between. */
+static int name_line(const char *s, size_t a, size_t z) {
+    int words = 0;
+    size_t p = a;
+    while (p < z) {
+        unsigned char c = (unsigned char)s[p];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80)) return 0;
+        if (++words > 4) return 0;
+        while (p < z && s[p] != ' ') {
+            c = (unsigned char)s[p];
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  c >= 0x80 || strchr(".'-_", c)))
+                return 0;
+            p++;
+        }
+        if (p < z && (p + 1 >= z || s[p + 1] == ' ')) return 0;
+        if (p < z) p++;
+    }
+    return words > 0;
 }
 
 /* Gives source lines up to line i (0-based) their start in the new text. */
@@ -357,6 +385,10 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
             lead = (size_t)(gt - s) + 1;
         }
         int entity_chevrons = z - lead >= 8 && memcmp(s + lead, "&gt;&gt;", 8) == 0;
+        if (at_start && !voiced && r->name_lines && i < last && name_line(s, a, z)) {
+            if (set_speaker(r, s + a, z - a)) return -1; /* "Anna Berg" over the cue's text */
+            continue; /* the next line is the cue's first text: at_start stays */
+        }
         if (lead < z && credit_line(s, lead, z)) { /* the whole line an event */
             if (emit(r, s[lead], lead, lead + 1, i)) return -1;
             sm_rawevent ev = {(uint32_t)r->syn.n - 1, 0, r->cur};
@@ -507,7 +539,8 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
 static void prescan_cues(cue_reader *r) {
     const sm_text *t = r->t;
     const char *s = t->s;
-    size_t cues = 0, strict = 0, loose = 0, repeats = 0, last_a = 0, last_z = 0;
+    size_t cues = 0, strict = 0, loose = 0, repeats = 0, last_a = 0, last_z = 0, named = 0;
+    size_t name_a[2] = {0, 0}, name_z[2] = {0, 0}, names_again = 0; /* the last two names */
     for (size_t i = 0; i + 1 < t->nlines; i++) {
         size_t a, z;
         line_range(t, i, &a, &z);
@@ -525,10 +558,19 @@ static void prescan_cues(cue_reader *r) {
         size_t k = i + 1; /* the cue's last text line */
         while (k + 1 < t->nlines && !is_blank_line(t, k + 1))
             k++;
+        if (k > i + 1 && name_line(s, fa, fz)) { /* a name over the cue's text */
+            named++;
+            for (int m = 0; m < 2; m++)
+                names_again +=
+                    name_z[m] - name_a[m] == fz - fa && memcmp(s + name_a[m], s + fa, fz - fa) == 0;
+            name_a[1] = name_a[0], name_z[1] = name_z[0];
+            name_a[0] = fa, name_z[0] = fz;
+        }
         line_range(t, k, &last_a, &last_z);
         i = k;
     }
     r->loose = cues >= 3 && loose > 0 && (strict + loose) * 10 >= cues * 6;
+    r->name_lines = cues >= 2 && names_again && named * 10 >= cues * 8; /* a name comes back */
     if (cues >= 4 && repeats * 2 >= cues) r->rolling = 1;
 }
 
