@@ -165,6 +165,20 @@ describe("samtal", function()
         { "SPEAKER_00", 5.9, 8.2, "Berätta." } }, got)
       assert.are.equal(1, x:count("hej"))
     end)
+
+    it("reads whisper.cpp's JSON: the \"transcription\" array, times from \"offsets\" in milliseconds", function()
+      local cpp = '{"systeminfo": "AVX = 1", "model": {"type": "base"}, "params": {"language": "sv"},'
+        .. ' "transcription": [{"timestamps": {"from": "00:00:00,000", "to": "00:00:03,480"},'
+        .. ' "offsets": {"from": 0, "to": 3480}, "text": " Hej och välkommen."},'
+        .. ' {"timestamps": {"from": "00:00:03,480", "to": "00:00:06,000"}, "offsets": {"from": 3480, "to": 6000},'
+        .. ' "text": " Idag pratar vi om bröd."}]}'
+      local c = samtal.open(h.tempfile(cpp, ".json"))
+      local turns = {}
+      for t in c:turns() do turns[#turns + 1] = { t.start, t.stop, t.text } end
+      assert.are.same({ { 0, 6, "Hej och välkommen. Idag pratar vi om bröd." } }, turns)
+      assert.are.equal(3.48, c:token(c:kwic("idag")[1].position).start)
+      assert.are.equal(0, c:count("00") + c:count("3480"))
+    end)
   end)
 
   describe("open() of damaged JSON", function()
@@ -217,7 +231,7 @@ describe("samtal", function()
 
     it("raises on JSON that holds no transcript", function()
       local p = h.tempfile('{\n  "version": "1.0.0"\n}\n', ".json")
-      assert.are.equal(p .. ':1: no "segments" array in the JSON object: not a Podcasting 2.0 transcript',
+      assert.are.equal(p .. ':1: no "segments" array in the JSON object: not a Podcasting 2.0, Whisper or whisper.cpp transcript',
         h.error_of(samtal.open, p))
       p = h.tempfile("[1, 2]", ".json")
       assert.matches(":1:1: expected '{'", h.error_of(samtal.open, p), 1, true)

@@ -378,6 +378,26 @@ static int json_segment(sm_json *j, builder *b, sm_buf *key) {
             if (json_time(j, key->s, &start)) goto done;
         } else if (strcmp(key->s, "endTime") == 0 || strcmp(key->s, "end") == 0) {
             if (json_time(j, key->s, &stop)) goto done;
+        } else if (strcmp(key->s, "offsets") == 0 && j->p < j->n && j->s[j->p] == '{') {
+            /* whisper.cpp: {"from": 0, "to": 3480}, in milliseconds */
+            j->p++;
+            json_skip_ws(j);
+            int last = j->p < j->n && j->s[j->p] == '}';
+            if (last) j->p++;
+            while (!last) {
+                if (json_key(j, key)) goto done;
+                double ms;
+                int from = strcmp(key->s, "from") == 0, to = strcmp(key->s, "to") == 0;
+                if (from || to) {
+                    if (json_time(j, key->s, &ms)) goto done;
+                    *(from ? &start : &stop) = ms / 1000;
+                } else if (json_value(j)) {
+                    goto done;
+                }
+                int next = json_next_member(j);
+                if (next < 0) goto done;
+                last = next;
+            }
         } else if (json_value(j)) {
             goto done;
         }
@@ -458,7 +478,8 @@ int layout_json(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
     if (end) j.p++;
     while (!end) {
         if (json_key(&j, &key)) goto fail;
-        if (strcmp(key.s, "segments") == 0) {
+        /* whisper.cpp's -oj names the array "transcription" */
+        if (strcmp(key.s, "segments") == 0 || strcmp(key.s, "transcription") == 0) {
             if (segments++) {
                 sm_errorf(err, "%s:%zu:%zu: a second \"segments\" member (a transcript has one)",
                           name, text_line_of(t, j.p), text_column_of(t, j.p));
@@ -524,8 +545,8 @@ int layout_json(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
 cut:
     if (!segments) {
         sm_errorf(err,
-                  "%s:%zu: no \"segments\" array in the JSON object: not a Podcasting 2.0 "
-                  "transcript",
+                  "%s:%zu: no \"segments\" array in the JSON object: not a Podcasting 2.0, "
+                  "Whisper or whisper.cpp transcript",
                   name, text_line_of(t, root));
         goto fail;
     }
