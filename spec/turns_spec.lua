@@ -565,6 +565,15 @@ describe("samtal", function()
     end)
   end)
 
+  describe("a time and a name of two words over a paragraph in lower case", function()
+    it("is a label: speech-to-text output starts paragraphs so", function()
+      local c = open_text("00:05 Björn Ek\nHey.\n\n00:08 Anna Berg\nlet us begin.\n\n00:12 Björn Ek\nsure.\n")
+      local t = turns_of(c)
+      assert.are.same({ "Björn Ek", "Anna Berg", "Björn Ek" }, { t[1].speaker, t[2].speaker, t[3].speaker })
+      assert.are.same({ "let us begin.", 8 }, { t[2].text, t[2].start })
+    end)
+  end)
+
   describe("whisper.cpp's printed ranges ([00:00:00.000 --> 00:00:03.480])", function()
     it("are time marks, no words; the first starts the turn", function()
       local c = open_text("[00:00:00.000 --> 00:00:03.480]   Hej och välkommen.\n"

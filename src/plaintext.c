@@ -868,6 +868,15 @@ static int meeting_ended(const char *s, const line_info *li) {
            s[li->start + n] <= '9';
 }
 
+/* Whether line i has a line that is not blank right below it. */
+static int line_below(const sm_text *t, size_t i) {
+    if (i + 1 >= t->nlines) return 0;
+    size_t p = t->lines[i + 1], end = i + 2 < t->nlines ? t->lines[i + 2] - 1 : t->len;
+    while (p < end && (t->s[p] == ' ' || t->s[p] == '\t' || t->s[p] == '\r'))
+        p++;
+    return p < end && t->s[p] != '\n';
+}
+
 /* Where line [start, end) begins past a margin line number (" 7   somebody was", as court
  * reporters number each page's lines): the offset after the number and its white space, or 0 if
  * the line has none. Strict (loose 0): one or two digits, then two spaces or more, or a tab.
@@ -956,7 +965,11 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
             time_line = i + 1;
         else
             name_space_time(t, i, li);
-        if ((li->caps_alone || li->time_name) && !paragraph_below(t, i)) {
+        /* a time and a name of two words or more need only a line below (speech-to-text output
+         * often starts a paragraph in lower case); a single word needs a paragraph that starts
+         * as speech does ("00:00:12 Okay" / "then." is speech) */
+        if ((li->caps_alone || li->time_name) &&
+            !(li->time_name && li->accepted_shape ? line_below(t, i) : paragraph_below(t, i))) {
             li->caps_alone = li->time_name = 0; /* not with its paragraph right below */
             li->name_end = li->name_start;
         }
