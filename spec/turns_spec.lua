@@ -574,6 +574,22 @@ describe("samtal", function()
     end)
   end)
 
+  describe("a table of tab-separated columns (ELAN's tab-delimited export)", function()
+    it("reads each row as a turn: the first column the speaker, the first time its start, the last the text", function()
+      local c = open_text("Interviewer\t00:00:00.000\t00:00:03.250\t00:00:03.250\tGood morning.\n"
+        .. "Respondent\t00:00:03.400\t00:00:07.900\t00:00:04.500\tMorning.\n"
+        .. "Interviewer\t00:00:08.100\t00:00:12.000\t00:00:03.900\tShall we start?\n")
+      local t = turns_of(c)
+      assert.are.same({ "Interviewer", "Respondent", "Interviewer" }, { t[1].speaker, t[2].speaker, t[3].speaker })
+      assert.are.same({ 0, 3.4, 8.1 }, { t[1].start, t[2].start, t[3].start })
+      assert.are.equal("Morning.", t[2].text)
+      assert.are.equal(0, c:count("00") + c:count("250"))
+      -- a table without times is no transcript table: its rows stay text
+      local plain = open_text("a\tb\tc\nd\te\tf\ng\th\ti\n")
+      assert.are.equal(0, #plain:speakers())
+    end)
+  end)
+
   describe("whisper.cpp's printed ranges ([00:00:00.000 --> 00:00:03.480])", function()
     it("are time marks, no words; the first starts the turn", function()
       local c = open_text("[00:00:00.000 --> 00:00:03.480]   Hej och välkommen.\n"

@@ -868,6 +868,65 @@ static int meeting_ended(const char *s, const line_info *li) {
            s[li->start + n] <= '9';
 }
 
+/* Whether the document is a table of tab-separated columns (ELAN's tab-delimited export, a
+ * transcript table pasted as text): 80 % or more of the lines that are not blank (three or
+ * more) have two tabs or more. */
+static int tabbed_lines(const sm_text *t) {
+    size_t text = 0, tabbed = 0;
+    for (size_t i = 0; i < t->nlines; i++) {
+        size_t a = t->lines[i], z = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len, tabs = 0;
+        size_t k = a;
+        while (k < z && (t->s[k] == ' ' || t->s[k] == '\r'))
+            k++;
+        if (k >= z) continue;
+        text++;
+        for (; k < z; k++)
+            tabs += t->s[k] == '\t';
+        tabbed += tabs >= 2;
+    }
+    return text >= 3 && tabbed * 10 >= text * 8;
+}
+
+/* A row of such a table: its first column the speaker (a name of one to four words), the first
+ * column after it that is a time its start, its last column the text ("Interviewer\t00:00:00.000
+ * \t00:00:03.250\t00:00:03.250\tGood morning."). A row whose first column is no name, or that
+ * has no text, is none (a header row "Tier\tBegin Time..." has no time). */
+static int table_row(const char *s, line_info *li) {
+    size_t a = li->start, end = li->end, tab = a;
+    while (tab < end && s[tab] != '\t')
+        tab++;
+    if (tab >= end || tab == a) return 0;
+    size_t last = end; /* the last column */
+    while (last > tab && s[last - 1] != '\t')
+        last--;
+    size_t text = last;
+    while (text < end && is_space(s[text]))
+        text++;
+    if (text >= end || last <= tab + 1) return 0;
+    double time = -1;
+    for (size_t p = tab + 1; p < last && time < 0;) { /* the columns between: a time first */
+        size_t q = p;
+        while (q < last && s[q] != '\t')
+            q++;
+        if (q > p) time = parse_time(s, p, q);
+        p = q + 1;
+    }
+    if (time < 0 || parse_time(s, text, end) >= 0) return 0;
+    size_t ne = tab;
+    while (ne > a && is_space(s[ne - 1]))
+        ne--;
+    int32_t cp;
+    next_cp(s, a, ne, &cp);
+    if (!is_letter(cp) || count_words(s, a, ne) > MAX_LABEL_WORDS || ne - a > MAX_LABEL_BYTES)
+        return 0;
+    li->name_start = (uint32_t)a;
+    li->name_end = (uint32_t)ne;
+    li->text_start = (uint32_t)text;
+    li->time = time;
+    li->accepted_shape = 2; /* the table says who speaks */
+    return 1;
+}
+
 /* Whether line i has a line that is not blank right below it. */
 static int line_below(const sm_text *t, size_t i) {
     if (i + 1 >= t->nlines) return 0;
@@ -935,6 +994,7 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
     size_t front_end = front_matter_end(t);
     int margin = numbered_lines(t);
     size_t time_line = SIZE_MAX; /* the time line below a name (name_over_time) */
+    int table = tabbed_lines(t);
     for (size_t i = 0; i < t->nlines; i++) {
         line_info *li = &lines[i];
         size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
@@ -961,7 +1021,8 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
             continue;
         }
         parse_label(t->s, li);
-        if (name_over_time(t, i, li))
+        if (table && table_row(t->s, li)) {
+        } else if (name_over_time(t, i, li))
             time_line = i + 1;
         else
             name_space_time(t, i, li);
