@@ -574,6 +574,18 @@ describe("samtal", function()
     end)
   end)
 
+  describe("square brackets that mark overlap (CA, GAT, Jefferson)", function()
+    it("hold speech where two lines open them at the same column; elsewhere they are events", function()
+      local c = open_text("A: we went to the [beach on]\nB:                [oh nice  ]\nA: sunday and it [was great]\n"
+        .. "B:               [lovely   ]\nA: yeah [laughs]\n")
+      assert.are.same({ 1, 1, 1, 0 }, { c:count("beach"), c:count("nice"), c:count("lovely"), c:count("laughs") })
+      assert.are.equal(1, #c:document(1).events)
+      -- events on two lines, at the start of their speech: events still
+      local ev = open_text("A: [skratt] ja\nB: [skratt] nej\n\nA: Hej.\n\nB: Hej.\n")
+      assert.are.equal(0, ev:count("skratt"))
+    end)
+  end)
+
   describe("a table of tab-separated columns (ELAN's tab-delimited export)", function()
     it("reads each row as a turn: the first column the speaker, the first time its start, the last the text", function()
       local c = open_text("Interviewer\t00:00:00.000\t00:00:03.250\t00:00:03.250\tGood morning.\n"

@@ -98,6 +98,7 @@ typedef struct line_info {
     uint8_t system;     /* a meeting tool's line ("Anna Berg stopped transcription") */
     uint8_t field;      /* a header field at the top ("Interview Date: 3 March 2015"): no label */
     uint8_t clock;      /* starts with a clock time "0:03" (1: alone on the line, 2: text after) */
+    uint8_t overlap;    /* its square brackets mark overlapping speech (CA, GAT), not events */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -1205,6 +1206,37 @@ static void mark_clock_lines(const char *s, line_info *lines, size_t nlines) {
     }
 }
 
+/* The column (in characters) of s[line..p). */
+static size_t column_of(const char *s, size_t line, size_t p) {
+    size_t col = 0;
+    for (size_t k = line; k < p; k++)
+        col += ((unsigned char)s[k] & 0xC0) != 0x80;
+    return col;
+}
+
+/* Overlap in conversation-analytic transcripts (CA, GAT, Jefferson): a "[" inside a line's
+ * speech, after words of it, and on the next line a "[" at the same column (give or take one)
+ * with only white space before it in that line's speech ("A: we went to the [beach on]" /
+ * "B:            [oh nice  ]"). The brackets of both lines hold speech, so they are no events. */
+static void mark_overlaps(const sm_text *t, line_info *lines, size_t nlines) {
+    const char *s = t->s;
+    for (size_t i = 0; i + 1 < nlines; i++) {
+        line_info *a = &lines[i], *b = &lines[i + 1];
+        if (a->kind == L_BLANK || b->kind == L_BLANK) continue;
+        size_t from_a = a->name_end > a->name_start ? a->text_start : a->start;
+        size_t from_b = b->name_end > b->name_start ? b->text_start : b->start;
+        const char *pa = from_a < a->end ? memchr(s + from_a, '[', a->end - from_a) : NULL;
+        if (!pa || (size_t)(pa - s) == from_a) continue; /* the bracket must follow words */
+        size_t qb = from_b;
+        while (qb < b->end && is_space(s[qb]))
+            qb++;
+        if (qb >= b->end || s[qb] != '[') continue;
+        size_t ca = column_of(s, t->lines[i], (size_t)(pa - s));
+        size_t cb = column_of(s, t->lines[i + 1], qb);
+        if (ca + 1 >= cb && cb + 1 >= ca) a->overlap = b->overlap = 1;
+    }
+}
+
 /* A header block at the top: the first paragraph (after the front matter), its lines, but for
  * a first line that may be a title, all "Key: value" candidates, two or more, each value at most
  * twelve words not ending as a sentence does, and one key at least seen only once in the
@@ -1304,6 +1336,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
 
     mark_header_fields(s, lines, nlines, front_matter_end(t), counts);
     mark_clock_lines(s, lines, nlines);
+    mark_overlaps(t, lines, nlines);
 
     /* Which candidates are labels; where the speech starts. */
     size_t first_label = nlines;
@@ -1505,7 +1538,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
                             sm_segment seg = {(uint32_t)from, (uint32_t)to, SEP_NONE};
                             if (VEC_PUSH(lay.segs, seg)) goto oom;
                             lay.turns.v[cur].seg_count++;
-                            if (add_events(s, from, to, cur, &lay)) goto oom;
+                            if (!li->overlap && add_events(s, from, to, cur, &lay)) goto oom;
                         }
                         if (v >= li->end) break;
                         sm_rawturn next = {LAYOUT_NONE, (uint32_t)lay.segs.n, 0, (uint32_t)v, -1};
@@ -1547,7 +1580,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         }
         pending = SEP_NONE;
         blank_since = 0;
-        if (add_events(s, li->start, li->end, cur, &lay)) goto oom;
+        if (!li->overlap && add_events(s, li->start, li->end, cur, &lay)) goto oom;
     }
 
     free(lines);
