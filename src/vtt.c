@@ -92,16 +92,17 @@ static int all_digits(const char *s, size_t n) {
 static int parse_time(const char *s, size_t n, size_t *p, double *secs) {
     double part[3];
     int nparts = 0;
-    size_t q = *p;
+    size_t q = *p, first_digits = 0;
     for (;;) {
         size_t d = q;
         double v = 0;
         while (q < n && s[q] >= '0' && s[q] <= '9' && q - d < 9)
             v = v * 10 + (s[q++] - '0');
         if (q == d || nparts == 3) return 0;
-        if (nparts > 0 && q - d > 2)
-            return 0; /* minutes and seconds: two digits (or one, as
-                       * Teams' older transcripts: "0:0:3.450") */
+        /* minutes and seconds: two digits, or one after a first part of one ("0:0:3.450", as
+         * Teams' older transcripts write them; "00:00:0" is cut off) */
+        if (nparts > 0 && (q - d > 2 || (q - d == 1 && first_digits > 1))) return 0;
+        if (nparts == 0) first_digits = q - d;
         part[nparts++] = v;
         if (q < n && s[q] == ':') {
             q++;
