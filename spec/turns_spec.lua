@@ -565,6 +565,24 @@ describe("samtal", function()
     end)
   end)
 
+  describe("more tools' name and time lines", function()
+    local function read(c)
+      local out = {}
+      for _, t in ipairs(turns_of(c)) do out[#out + 1] = { t.speaker, t.start, t.text } end
+      return out
+    end
+
+    it("reads '[time] - Name', 'Name - time' and a name over a time range, the times no words", function()
+      local hs = open_text("[00:00:05] - Speaker 1\nHello.\n\n[00:00:09] - Speaker 2\nThanks.\n")
+      assert.are.same({ { "Speaker 1", 5, "Hello." }, { "Speaker 2", 9, "Thanks." } }, read(hs))
+      local ff = open_text("Anna Berg - 00:00\nHi.\n\nBjörn Ek - 00:05\nHey.\n")
+      assert.are.same({ { "Anna Berg", 0, "Hi." }, { "Björn Ek", 5, "Hey." } }, read(ff))
+      local rv = open_text("Anna Berg\n00:00:03 - 00:00:07\nWelcome.\n\nBjörn Ek\n00:00:08 - 00:00:10\nThanks.\n")
+      assert.are.same({ { "Anna Berg", 3, "Welcome." }, { "Björn Ek", 8, "Thanks." } }, read(rv))
+      assert.are.equal(0, hs:count("00") + ff:count("00") + rv:count("00") + rv:count("07"))
+    end)
+  end)
+
   describe("a time and a name of two words over a paragraph in lower case", function()
     it("is a label: speech-to-text output starts paragraphs so", function()
       local c = open_text("00:05 Björn Ek\nHey.\n\n00:08 Anna Berg\nlet us begin.\n\n00:12 Björn Ek\nsure.\n")

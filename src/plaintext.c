@@ -280,11 +280,15 @@ static int name_words(const char *s, size_t q, size_t end) {
 
 static int time_name_label(const char *s, size_t p, line_info *li) {
     size_t end = li->end, q = p;
-    if (p >= end || s[p] < '0' || s[p] > '9') return 0;
+    if (p >= end || ((s[p] < '0' || s[p] > '9') && s[p] != '[' && s[p] != '(')) return 0;
     while (q < end && !is_space(s[q]))
         q++;
-    double t = parse_time(s, p, q);
+    double t = parse_time(s, p, q); /* "00:00:05", or "[00:00:05]" */
     if (t < 0 || q >= end) return 0;
+    while (q < end && is_space(s[q]))
+        q++;
+    if (end - q > 2 && s[q] == '-' && s[q + 1] == ' ') /* "[00:00:05] - Speaker 1" */
+        q += 2;
     while (q < end && is_space(s[q]))
         q++;
     size_t name_start = q;
@@ -492,6 +496,15 @@ static void parse_label(const char *s, line_info *li) {
                         break;
                     }
                 }
+            }
+        }
+        if (s[p] == ' ' && !word_start && end - p > 3 && s[p + 1] == '-' && s[p + 2] == ' ' &&
+            s[p + 3] >= '0' && s[p + 3] <= '9') {
+            t = parse_time(s, p + 3, end); /* "Anna Berg - 00:00" alone on its line */
+            if (t >= 0) {
+                li->time = t;
+                alone = 1;
+                break;
             }
         }
         if (s[p] == ' ' && !word_start && p + 1 < end && s[p + 1] == ' ') {
@@ -809,6 +822,10 @@ static int name_over_time(const sm_text *t, size_t i, line_info *li) {
     if (!words) return 0;
     size_t a, z;
     line_content(t, i + 1, &a, &z);
+    const char *dash = z > a ? memchr(t->s + a, '-', z - a) : NULL; /* "00:00:03 - 00:00:07" */
+    if (dash && dash > t->s + a + 1 && dash[-1] == ' ' && (size_t)(dash - t->s) + 2 < z &&
+        dash[1] == ' ' && parse_time(t->s, (size_t)(dash - t->s) + 2, z) >= 0)
+        z = (size_t)(dash - t->s) - 1;
     double time = z > a && z - a <= 24 ? parse_time(t->s, a, z) : -1;
     if (time < 0 || !paragraph_below(t, i + 1)) return 0;
     li->time = time;
