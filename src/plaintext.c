@@ -287,7 +287,7 @@ static int time_name_label(const char *s, size_t p, line_info *li) {
     if (t < 0 || q >= end) return 0;
     while (q < end && is_space(s[q]))
         q++;
-    if (end - q > 2 && s[q] == '-' && s[q + 1] == ' ') /* "[00:00:05] - Speaker 1" */
+    if (q + 2 < end && s[q] == '-' && s[q + 1] == ' ') /* "[00:00:05] - Speaker 1" */
         q += 2;
     while (q < end && is_space(s[q]))
         q++;
