@@ -541,6 +541,8 @@ describe("samtal", function()
         .. "BAKER: I was born in Ohio.\n\nLEE: When?\n\nBAKER: In 1920.\n")
       assert.are.equal("BAKER LEE", speakers(titled))
       assert.are.equal("Oral History Interview", titled:document(1).title)
+      -- a title in Markdown bold, without its marks
+      assert.are.equal("Intervju med Karin", open_text("**Intervju med Karin**\n\nA: Hej.\n\nB: Hej.\n\nA: Ja.\n\nB: Nej.\n"):document(1).title)
     end)
 
     it("stays dialogue where its lines are sentences or every key speaks again", function()
@@ -712,6 +714,12 @@ describe("samtal", function()
       assert.are.equal(0, teams:count("guest"))
       -- a parenthesis in speech stays speech
       assert.are.equal(1, open_text("ANNA: Han sa (tyst): kom.\n"):count("tyst"))
+    end)
+
+    it("read a slash inside a word of the name ('Befragte/r:', 'Interviewer/in:')", function()
+      local c = open_text("Interviewer/in: Wie geht es?\n\nBefragte/r: Gut.\n\nInterviewer/in: Und sonst?\n")
+      local t = turns_of(c)
+      assert.are.same({ "Interviewer/in", "Befragte/r", "Interviewer/in" }, { t[1].speaker, t[2].speaker, t[3].speaker })
     end)
 
     it("read a no-break space after the colon as a space", function()

@@ -531,7 +531,9 @@ static void parse_label(const char *s, line_info *li) {
         int letter = is_letter(cp);
         int digit = cat == UTF8PROC_CATEGORY_ND;
         int mark = cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
-        int punct = cp == '.' || cp == '\'' || cp == '-' || cp == '_' || cp == '&' || cp == 0x2019;
+        int punct = cp == '.' || cp == '\'' || cp == '-' || cp == '_' || cp == '&' ||
+                    cp == 0x2019 ||
+                    (cp == '/' && !word_start); /* "Befragte/r:", "Interviewer/in:" */
         if (p == name_start && !letter) return;
         if (!letter && !digit && !mark && !punct) return;
         if (letter) {
@@ -1480,8 +1482,11 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
                 while (v < li->end && is_space(s[v]))
                     v++;
             }
+            size_t e = li->end; /* "**Intervju med Karin**": the title without its bold marks */
+            if (e - v > 4 && s[v] == '*' && s[v + 1] == '*' && s[e - 1] == '*' && s[e - 2] == '*')
+                v += 2, e -= 2;
             lay.title_start = (uint32_t)v;
-            lay.title_end = li->end;
+            lay.title_end = (uint32_t)e;
         }
     }
     lay.preamble_start = (uint32_t)a;
