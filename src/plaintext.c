@@ -1483,7 +1483,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
                     v++;
             }
             size_t e = li->end; /* "**Intervju med Karin**": the title without its bold marks */
-            if (e - v > 4 && s[v] == '*' && s[v + 1] == '*' && s[e - 1] == '*' && s[e - 2] == '*')
+            if (v + 4 < e && s[v] == '*' && s[v + 1] == '*' && s[e - 1] == '*' && s[e - 2] == '*')
                 v += 2, e -= 2;
             lay.title_start = (uint32_t)v;
             lay.title_end = (uint32_t)e;
