@@ -521,6 +521,21 @@ describe("samtal", function()
     end)
   end)
 
+  describe("a running header with a colon ('Transcript: INT07' on every page)", function()
+    it("is page furniture, no speaker, and the sentence it cut is whole", function()
+      local c = open_text("Transcript: INT07\nI: Who was involved?\n\nR: Me and then the\n\nTranscript: INT07\n"
+        .. "residents joined.\n\nI: Why?\n\nTranscript: INT07\nR: Contacts.\n")
+      local t = turns_of(c)
+      assert.are.same({ "I", "R", "I", "R" }, { t[1].speaker, t[2].speaker, t[3].speaker, t[4].speaker })
+      assert.are.equal("Me and then the residents joined.", t[2].text)
+      assert.are.equal(0, c:count("int07"))
+      -- a reply said three times by a speaker who says other things too is speech
+      local said = open_text("A: Hur många?\n\nB: 3 st\n\nA: Och nu?\n\nB: 3 st\n\nA: Och sen?\n\nB: 3 st\n\n"
+        .. "A: Säkert?\n\nB: Ja.\n")
+      assert.are.equal(3, said:count("st"))
+    end)
+  end)
+
   describe("a header block of 'Key: value' fields at the top", function()
     local function speakers(c)
       local out = {}

@@ -1256,6 +1256,55 @@ static void mark_overlaps(const sm_text *t, line_info *lines, size_t nlines) {
     }
 }
 
+/* A running header with a colon, as a PDF's pages carry it ("Transcript: INT07", "Study ID:
+ * ORG-2019-044"): the same line (digits compared as one) three times or more, its text at most
+ * four words with a digit in them, no time, not ending as a sentence does, and its name starting
+ * no other line. Such a line is no label (the rule of page furniture then takes it). Returns 0,
+ * or -1 if memory ran out. */
+static int unlabel_running_headers(const char *s, line_info *lines, size_t nlines,
+                                   const uint32_t *counts) {
+    sm_lexicon keys = {0};
+    sm_buf key = {0};
+    VEC(uint32_t) seen = {0};
+    uint32_t *id = calloc(nlines ? nlines : 1, sizeof *id);
+    int rc = id ? 0 : -1;
+    for (size_t i = 0; i < nlines && rc == 0; i++) {
+        line_info *li = &lines[i];
+        id[i] = LEX_NONE;
+        if (li->cand == LEX_NONE || li->text_start >= li->end || li->time >= 0 ||
+            only_time(s, li->text_start, li->end) || /* "Walton: 00:00:01": a label's time */
+            count_words(s, li->text_start, li->end) > 4 ||
+            ends_sentence(s, li->text_start, li->end) ||
+            strcspn(s + li->text_start, "0123456789") >= li->end - li->text_start)
+            continue;
+        key.n = 0;
+        for (size_t p = li->start; p < li->end && rc == 0; p++) {
+            int digit = s[p] >= '0' && s[p] <= '9';
+            if (digit && key.n && key.s[key.n - 1] == '#') continue;
+            rc = buf_putc(&key, digit ? '#' : s[p]);
+        }
+        int is_new;
+        uint32_t k = rc ? LEX_NONE : lex_intern(&keys, key.s, key.n, &is_new);
+        if (k == LEX_NONE || (is_new && VEC_PUSH(seen, 0))) {
+            rc = -1;
+            break;
+        }
+        seen.v[k]++;
+        id[i] = k;
+    }
+    for (size_t i = 0; i < nlines && rc == 0; i++)
+        if (id[i] != LEX_NONE && seen.v[id[i]] >= MIN_FURNITURE_REPEATS &&
+            counts[lines[i].cand] == seen.v[id[i]]) { /* the name says nothing else */
+            lines[i].cand = LEX_NONE;
+            lines[i].name_end = lines[i].name_start;
+        }
+    free(id);
+    VEC_FREE(seen);
+    buf_free(&key);
+    lex_free(&keys);
+    return rc;
+}
+
 /* A header block at the top: the first paragraph (after the front matter), its lines, but for
  * a first line that may be a title, all "Key: value" candidates, two or more, each value at most
  * twelve words not ending as a sentence does, and one key at least seen only once in the
@@ -1354,6 +1403,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         spaced += lines[i].spaced;
 
     mark_header_fields(s, lines, nlines, front_matter_end(t), counts);
+    if (unlabel_running_headers(s, lines, nlines, counts)) goto oom;
     mark_clock_lines(s, lines, nlines);
     mark_overlaps(t, lines, nlines);
 
