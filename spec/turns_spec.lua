@@ -737,6 +737,15 @@ describe("samtal", function()
       assert.are.same({ "Interviewer/in", "Befragte/r", "Interviewer/in" }, { t[1].speaker, t[2].speaker, t[3].speaker })
     end)
 
+    it("read Markdown bold after a time or around a name with its time", function()
+      for _, text in ipairs { "[00:00:03] **Anna Berg:** Hej.\n\n[00:00:05] **Björn Ek:** Tjena.\n",
+        "**Anna Berg (00:00:03):** Hej.\n\n**Björn Ek (00:00:05):** Tjena.\n" } do
+        local t = turns_of(open_text(text))
+        assert.are.same({ "Anna Berg", 3, "Hej." }, { t[1].speaker, t[1].start, t[1].text })
+        assert.are.same({ "Björn Ek", 5 }, { t[2].speaker, t[2].start })
+      end
+    end)
+
     it("read a no-break space after the colon as a space", function()
       local c = open_text("I:\u{a0}Hur mår du?\nIP:\u{a0}Bra.\nI:\u{a0}Och familjen?\nIP:\u{a0}Också bra.\n")
       local t = turns_of(c)

@@ -423,6 +423,10 @@ static void parse_label(const char *s, line_info *li) {
         while (p < end && is_space(s[p]))
             p++;
         timed = 1;
+        if (!bold && end - p >= 2 && s[p] == '*' && s[p + 1] == '*') { /* "[0:03] **Anna:**" */
+            bold = 1;
+            p += 2;
+        }
     }
     if (voice_label(s, p, li)) return;
     if (end - p >= 4 && s[p] == '*' && s[p + 1] >= 'A' && s[p + 1] <= 'Z') {
@@ -562,8 +566,8 @@ static void parse_label(const char *s, line_info *li) {
             return;
         }
         q = (colon ? colon : p) + 1;
-        if (bold && !colon && end - q >= 2 && s[q] == '*' && s[q + 1] == '*')
-            q += 2; /* **Name:** */
+        if (bold && end - q >= 2 && s[q] == '*' && s[q + 1] == '*')
+            q += 2; /* **Name:**, **Name (00:00:03):** */
         if (end - q >= 2 && (unsigned char)s[q] == 0xC2 && (unsigned char)s[q + 1] == 0xA0)
             q += 2; /* a no-break space after the colon ("I:\u00a0text", from word processors) */
         else if (q < end && !is_space(s[q]))
