@@ -174,12 +174,13 @@ describe("samtal", function()
     it("takes any display name before a cue's colon where most cues start with a label", function()
       local vtt = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nAnna Berg: Hello.\n\n2\n00:00:03.000 --> 00:00:04.000\n"
         .. "john smith: Hi there.\n\n3\n00:00:05.000 --> 00:00:06.000\nAnna's iPhone: Can you hear me?\n\n"
-        .. "4\n00:00:07.000 --> 00:00:08.000\nMaria Lopez (she/her): Yes.\n"
+        .. "4\n00:00:07.000 --> 00:00:08.000\nMaria Lopez (she/her): Yes.\n\n"
+        .. "5\n00:00:09.000 --> 00:00:10.000\njohn smith: Good.\n"
       local c = samtal.open(h.tempfile(vtt, ".vtt"))
       local got = {}
       for t in c:turns() do got[#got + 1] = t.speaker .. "|" .. t.text end
       assert.are.same({ "Anna Berg|Hello.", "john smith|Hi there.", "Anna's iPhone|Can you hear me?",
-        "Maria Lopez (she/her)|Yes." }, got)
+        "Maria Lopez (she/her)|Yes.", "john smith|Good." }, got)
       assert.are.equal(0, c:count("smith") + c:count("iphone"))
       -- where cues do not start so, a lower-case "word:" is speech
       local speech = samtal.open(h.tempfile("WEBVTT\n\n00:01.000 --> 00:02.000\nwell here: it is.\n\n"
@@ -207,9 +208,13 @@ describe("samtal", function()
       assert.are.equal(0, #c:speakers())
       assert.are.equal(0, c:count("anna") + c:count("sdimedia"))
       assert.are.equal(2, #c:document(1).events)
-      -- a sentence that names a web site is speech
-      local said = samtal.open(h.tempfile("1\n00:00:01,000 --> 00:00:03,000\nLäs mer om det här på vår sida www.svt.se i kväll.\n", ".srt"))
-      assert.are.equal(1, said:count("läs"))
+      -- a sentence that names a web site is speech, and so is a credit's word said in a sentence
+      local said = samtal.open(h.tempfile("1\n00:00:01,000 --> 00:00:03,000\nLäs mer om det här på vår sida www.svt.se i kväll.\n"
+        .. "\n2\n00:00:04,000 --> 00:00:06,000\nLäs mer på www.1177.se\n\n3\n00:00:07,000 --> 00:00:09,000\n"
+        .. "Översättning: det är mitt jobb.\n", ".srt"))
+      assert.are.equal(2, said:count("läs"))
+      assert.truthy(said:count("www.1177.se") + said:count("1177.se") > 0)
+      assert.are.equal(1, said:count("jobb"))
     end)
 
     it("reads &gt;&gt; as a change of speaker and a numeric character reference as its character", function()
@@ -220,6 +225,23 @@ describe("samtal", function()
       for t in c:turns() do got[#got + 1] = t.text end
       assert.are.same({ "We're talking R&D.", "Q&A later." }, got)
       assert.are.equal(0, c:count("39"))
+    end)
+  end)
+
+  describe("open() of film subtitles near the meeting layouts", function()
+    it("takes no sentence before a colon for a speaker, and no capitalised first line of numbered cues", function()
+      local sdh = "1\n00:00:01,000 --> 00:00:02,000\nJOHN: Hi.\n\n2\n00:00:03,000 --> 00:00:04,000\nMARY: Hi.\n\n"
+        .. "3\n00:00:05,000 --> 00:00:06,000\nWOMAN (O.S.): Dinner!\n\n4\n00:00:07,000 --> 00:00:08,000\n"
+        .. "The truth is: nobody came.\n"
+      local c = samtal.open(h.tempfile(sdh, ".srt"))
+      for _, sp in ipairs(c:speakers()) do assert.is_not.equal("The truth is", sp.name) end
+      assert.are.equal(1, c:count("truth"))
+      local film = "1\n00:00:01,000 --> 00:00:02,000\nMr Bond\nwe have been expecting you.\n\n2\n00:00:03,000 --> 00:00:04,000\n"
+        .. "Dr No\nI presume.\n\n3\n00:00:05,000 --> 00:00:06,000\nMr Bond\nplease sit down.\n\n"
+        .. "4\n00:00:07,000 --> 00:00:08,000\nThank You\nI prefer to stand.\n"
+      local f = samtal.open(h.tempfile(film, ".srt"))
+      assert.are.equal(0, #f:speakers())
+      assert.are.equal(2, f:count("bond"))
     end)
   end)
 

@@ -592,11 +592,57 @@ describe("samtal", function()
     it("reads '[time] - Name', 'Name - time' and a name over a time range, the times no words", function()
       local hs = open_text("[00:00:05] - Speaker 1\nHello.\n\n[00:00:09] - Speaker 2\nThanks.\n")
       assert.are.same({ { "Speaker 1", 5, "Hello." }, { "Speaker 2", 9, "Thanks." } }, read(hs))
-      local ff = open_text("Anna Berg - 00:00\nHi.\n\nBjörn Ek - 00:05\nHey.\n")
-      assert.are.same({ { "Anna Berg", 0, "Hi." }, { "Björn Ek", 5, "Hey." } }, read(ff))
+      local ff = open_text("Anna Berg - 00:00\nHi.\n\nBjörn Ek - 00:05\nHey.\n\nAnna Berg - 00:09\nGood.\n\nBjörn Ek - 00:12\nYes.\n")
+      assert.are.same({ { "Anna Berg", 0, "Hi." }, { "Björn Ek", 5, "Hey." }, { "Anna Berg", 9, "Good." },
+        { "Björn Ek", 12, "Yes." } }, read(ff))
       local rv = open_text("Anna Berg\n00:00:03 - 00:00:07\nWelcome.\n\nBjörn Ek\n00:00:08 - 00:00:10\nThanks.\n")
       assert.are.same({ { "Anna Berg", 3, "Welcome." }, { "Björn Ek", 8, "Thanks." } }, read(rv))
       assert.are.equal(0, hs:count("00") + ff:count("00") + rv:count("00") + rv:count("07"))
+    end)
+  end)
+
+  describe("texts near these layouts that are none of them", function()
+    local function speakers(c)
+      local out = {}
+      for _, t in ipairs(turns_of(c)) do out[#out + 1] = t.speaker or "-" end
+      return table.concat(out, " ")
+    end
+
+    it("keep their words and invent no speakers", function()
+      -- a speaker whose turns are all short with digits is no running header
+      local clerk = open_text("Mayor: Next item, please.\nClerk: Item 4\nMayor: Any comments? None. Approved.\n"
+        .. "Clerk: Item 5\nMayor: Approved.\nClerk: Item 6\nMayor: Adjourned.\n")
+      assert.are.equal(3, clerk:count("item") - 1)
+      assert.are.equal("Mayor Clerk Mayor Clerk Mayor Clerk Mayor", speakers(clerk))
+      -- a track list is no list of speakers
+      local tracks = open_text("Intro - 0:45\nSunrise - 3:12\nOutro - 1:10\n")
+      assert.are.equal(0, #tracks:speakers())
+      assert.are.equal(1, tracks:count("sunrise"))
+      -- a rota in columns is no transcript table
+      local rota = open_text("Monday\t08:00\t16:00\tEarly shift at the front desk\nTuesday\t12:00\t20:00\tLate shift\n"
+        .. "Wednesday\t08:00\t16:00\tTraining day\n")
+      assert.are.equal(0, #rota:speakers())
+      assert.are.equal(1, rota:count("tuesday"))
+      -- a round of introductions from speech-to-text is speech, not a header block
+      local round = open_text("Moderator: hej och välkommen vi börjar med en presentationsrunda\nAhmed: ahmed jobbar på lager\n"
+        .. "Sara: sara undersköterska\nLena: lena pensionär\n\nModerator: tack vad tänker ni om trygghet\n\n"
+        .. "Ahmed: jobbet faktiskt\n\nLena: hemma\n")
+      assert.are.equal(1, round:count("presentationsrunda"))
+      assert.are.equal("Moderator Ahmed Sara Lena Moderator Ahmed Lena", speakers(round))
+      -- an agenda keeps its times of day
+      local agenda = open_text("Agenda\n\n9:00 Arrival and coffee\n9:30 Welcome from the chair\n10:30 Coffee break\n"
+        .. "11:00 Keynote on primary care\n12:30 Lunch in the hall\n")
+      assert.truthy(turns_of(agenda)[2].text:find("9:00 Arrival", 1, true))
+      assert.truthy(turns_of(agenda)[2].text:find("12:30 Lunch", 1, true))
+      -- a note in lower case in parentheses is not part of the speaker
+      assert.are.equal("Anna Björn Anna Björn", speakers(open_text("Anna: Hej!\nBjörn: Hej hej.\nAnna (skrattar): Du är sen.\nBjörn: Förlåt.\n")))
+      -- a transcriber's note seen once is no speaker
+      local note = open_text("I: When did you arrive?\n\nR: In 1962.\n\nI: And the school?\n\nR: It was hard.\n\n"
+        .. "Note: Tape 1 ends here.\n\nI: Let us go on.\n\nR: Yes.\n")
+      for _, sp in ipairs(note:speakers()) do assert.is_not.equal("Note", sp.name) end
+      -- a text whose lines start with a time range and go on is no subtitle file
+      local ranges = open_text("00:00:01.000 --> 00:00:04.000 Hej och välkommen\n00:00:04.000 --> 00:00:07.000 Idag pratar vi\n")
+      assert.are.equal(1, ranges:count("välkommen"))
     end)
   end)
 

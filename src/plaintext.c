@@ -447,7 +447,8 @@ static void parse_label(const char *s, line_info *li) {
     int square = !after && p < end && s[p] == '[';
     if (square) p++;
     size_t name_start = p, colon = 0, alone = 0;
-    int trint = 0; /* "Name [time] text": no colon; a label only if the name recurs so */
+    int trint = 0;     /* "Name [time] text": no colon; a label only if the name recurs so */
+    int dash_time = 0; /* "Name - 00:00" alone on its line: a label only if the name recurs so */
     int words = 1, word_start = 1, letters = 0, uppers = 0;
     int word_cap[MAX_LABEL_WORDS] = {0}, word_len[MAX_LABEL_WORDS] = {0};
     while (p < end && s[p] != ':') {
@@ -478,15 +479,21 @@ static void parse_label(const char *s, line_info *li) {
                 colon = q - 1; /* the text starts after the time */
                 break;
             }
-            /* a role or note in parentheses, part of the name: "Interviewer (IV): text",
-             * "Björn Ek (Guest)   0:09" (Teams), "Maria Lopez (she/her): text" */
+            /* a role in parentheses, part of the name: "Interviewer (IV): text",
+             * "Björn Ek (Guest)   0:09" (Teams); one in lower case is a note, "Anna (skrattar):" */
             const char *close = s[p + 1] == '(' ? memchr(s + p + 2, ')', end - p - 2) : NULL;
             size_t c = close ? (size_t)(close - s) : 0;
             if (c && c - p - 2 >= 1 && c - p - 2 <= 30 && !memchr(s + p + 2, '(', c - p - 2)) {
                 size_t r = c + 1;
+                int32_t first;
+                next_cp(s, p + 2, c, &first);
+                /* a note in lower case ("Anna (skrattar):", "HAMLET (to Ophelia):") is how,
+                 * not who: the name ends before it */
+                int note = is_letter(first) && !is_upper(first) &&
+                           utf8proc_category(first) == UTF8PROC_CATEGORY_LL;
                 if (r < end && s[r] == ':') {
-                    p = r;
                     colon = r;
+                    if (!note) p = r;
                     break;
                 }
                 if (r + 1 < end && s[r] == ' ' && s[r + 1] == ' ') {
@@ -507,7 +514,7 @@ static void parse_label(const char *s, line_info *li) {
             t = parse_time(s, p + 3, end); /* "Anna Berg - 00:00" alone on its line */
             if (t >= 0) {
                 li->time = t;
-                alone = 1;
+                alone = dash_time = 1; /* a name that recurs so: "Intro - 0:45" is a track */
                 break;
             }
         }
@@ -598,7 +605,7 @@ static void parse_label(const char *s, line_info *li) {
         li->accepted_shape = name_like ? 2 : 0; /* 2: multi-word, never rescued by repetition */
         if (!name_like) li->name_end = li->name_start; /* not a candidate at all */
     }
-    if (trint) li->accepted_shape = 0; /* "Och [00:12] så": only a name said so twice is one */
+    if (trint || dash_time) li->accepted_shape = 0; /* "Och [00:12] så": the name must recur */
     /* seen once, a capitalised word before a colon, or a name of two words or more before a
      * time, is a label where the document's turns all start so (layout_plaintext) */
     li->once_ok = !li->accepted_shape && q < end && li->name_end > li->name_start &&
@@ -951,6 +958,36 @@ static int table_row(const char *s, line_info *li) {
     return 1;
 }
 
+/* Whether a table's rows read as a transcript's, not a timetable's or a rota's: their start
+ * times go forward (80 % of the rows at least as late as the one before) and some speaker has
+ * two rows or more (the first 64 rows looked at). */
+static int table_sound(const sm_text *t) {
+    size_t rows = 0, forward = 0, again = 0;
+    double last = -1;
+    line_info seen[64];
+    for (size_t i = 0; i < t->nlines && rows < 64; i++) {
+        line_info li;
+        memset(&li, 0, sizeof li);
+        size_t a = t->lines[i], z = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
+        while (z > a && (is_space(t->s[z - 1]) || t->s[z - 1] == '\r'))
+            z--;
+        while (a < z && t->s[a] == ' ')
+            a++;
+        li.start = (uint32_t)a;
+        li.end = (uint32_t)z;
+        li.time = -1;
+        if (a >= z || !table_row(t->s, &li)) continue;
+        forward += li.time >= last;
+        last = li.time;
+        for (size_t k = 0; k < rows && !again; k++)
+            again = seen[k].name_end - seen[k].name_start == li.name_end - li.name_start &&
+                    memcmp(t->s + seen[k].name_start, t->s + li.name_start,
+                           li.name_end - li.name_start) == 0;
+        seen[rows++] = li;
+    }
+    return rows >= 2 && again && forward * 10 >= rows * 8;
+}
+
 /* Whether line i has a line that is not blank right below it. */
 static int line_below(const sm_text *t, size_t i) {
     if (i + 1 >= t->nlines) return 0;
@@ -1018,7 +1055,7 @@ static line_info *split_lines(const sm_text *t, size_t *nlines, sm_lexicon *cand
     size_t front_end = front_matter_end(t);
     int margin = numbered_lines(t);
     size_t time_line = SIZE_MAX; /* the time line below a name (name_over_time) */
-    int table = tabbed_lines(t);
+    int table = tabbed_lines(t) && table_sound(t);
     for (size_t i = 0; i < t->nlines; i++) {
         line_info *li = &lines[i];
         size_t start = t->lines[i], end = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
@@ -1193,7 +1230,7 @@ static size_t clock_end(const char *s, const line_info *li, double *t) {
  * before text is left out of the line (half the lines or more must start so). */
 static void mark_clock_lines(const char *s, line_info *lines, size_t nlines) {
     size_t text = 0, alone = 0, lead = 0, forward = 0;
-    double last = -1;
+    double last = -1, first = -1;
     for (size_t i = 0; i < nlines; i++) {
         line_info *li = &lines[i];
         if (li->kind == L_BLANK) continue;
@@ -1206,9 +1243,11 @@ static void mark_clock_lines(const char *s, line_info *lines, size_t nlines) {
         lead += li->clock == 2;
         forward += t >= last;
         last = t;
+        if (first < 0) first = t;
     }
     size_t all = alone + lead;
-    if (all < 3 || all * 5 < text || forward * 10 < all * 8) {
+    /* a video's times start at its start ("0:00"); an agenda's are times of day ("9:00") */
+    if (all < 3 || all * 5 < text || forward * 10 < all * 8 || first >= 60) {
         alone = lead = 0;
     } else if (lead * 2 < text) {
         lead = 0;
@@ -1268,7 +1307,6 @@ static void mark_overlaps(const sm_text *t, line_info *lines, size_t nlines) {
 static int unlabel_running_headers(const char *s, line_info *lines, size_t nlines,
                                    const uint32_t *counts) {
     sm_lexicon keys = {0};
-    sm_buf key = {0};
     VEC(uint32_t) seen = {0};
     uint32_t *id = calloc(nlines ? nlines : 1, sizeof *id);
     int rc = id ? 0 : -1;
@@ -1281,14 +1319,8 @@ static int unlabel_running_headers(const char *s, line_info *lines, size_t nline
             ends_sentence(s, li->text_start, li->end) ||
             strcspn(s + li->text_start, "0123456789") >= li->end - li->text_start)
             continue;
-        key.n = 0;
-        for (size_t p = li->start; p < li->end && rc == 0; p++) {
-            int digit = s[p] >= '0' && s[p] <= '9';
-            if (digit && key.n && key.s[key.n - 1] == '#') continue;
-            rc = buf_putc(&key, digit ? '#' : s[p]);
-        }
-        int is_new;
-        uint32_t k = rc ? LEX_NONE : lex_intern(&keys, key.s, key.n, &is_new);
+        int is_new; /* the very same line ("Clerk: Item 4", "Clerk: Item 5" are no header) */
+        uint32_t k = lex_intern(&keys, s + li->start, li->end - li->start, &is_new);
         if (k == LEX_NONE || (is_new && VEC_PUSH(seen, 0))) {
             rc = -1;
             break;
@@ -1304,7 +1336,6 @@ static int unlabel_running_headers(const char *s, line_info *lines, size_t nline
         }
     free(id);
     VEC_FREE(seen);
-    buf_free(&key);
     lex_free(&keys);
     return rc;
 }
@@ -1326,10 +1357,13 @@ static void mark_header_fields(const char *s, line_info *lines, size_t nlines, s
     int once = 0;
     for (size_t i = first; i < end; i++) {
         const line_info *li = &lines[i];
+        int32_t cp;
         if (li->cand == LEX_NONE || li->text_start >= li->end || li->voice || li->time >= 0 ||
             count_words(s, li->text_start, li->end) > 12 ||
             ends_sentence(s, li->text_start, li->end))
             return;
+        next_cp(s, li->text_start, li->end, &cp); /* a field's value: "John Doe", "12.03.2019" */
+        if (!is_upper(cp) && !(cp >= '0' && cp <= '9')) return;
         once |= counts[li->cand] == 1;
     }
     int labels_after = 0;
@@ -1347,7 +1381,8 @@ static void mark_header_fields(const char *s, line_info *lines, size_t nlines, s
  * once) is a label where the document's turns start so: of the slots where a turn may start
  * after the first label (a line after a blank line, or after a label line), 80 % or more
  * hold labels or such candidates, two at least labels, and it stands in one. */
-static void label_once_speakers(line_info *lines, size_t nlines, size_t first_label) {
+static void label_once_speakers(const char *s, line_info *lines, size_t nlines,
+                                size_t first_label) {
     if (first_label >= nlines) return;
     size_t slots = 0, labelled = 0, shaped = 0;
     for (size_t i = first_label; i < nlines; i++) {
@@ -1358,10 +1393,20 @@ static void label_once_speakers(line_info *lines, size_t nlines, size_t first_la
         shaped += lines[i].kind == L_LABEL || (lines[i].once_ok && lines[i].cand != LEX_NONE);
     }
     if (labelled < 2 || shaped * 10 < slots * 8) return;
-    for (size_t i = first_label + 1; i < nlines; i++)
-        if (lines[i].kind == L_TEXT && lines[i].once_ok && lines[i].cand != LEX_NONE &&
-            turn_may_follow(&lines[i - 1]))
-            lines[i].kind = L_LABEL;
+    /* a transcriber's note ("Note: Tape 1 ends here.") is no one's turn */
+    static const char *const notes[] = {"Note",      "Notes",   "NB",        "Anm", "Anmärkning",
+                                        "Kommentar", "Comment", "Anmerkung", "Obs", "Paus"};
+    for (size_t i = first_label + 1; i < nlines; i++) {
+        line_info *li = &lines[i];
+        if (li->kind != L_TEXT || !li->once_ok || li->cand == LEX_NONE ||
+            !turn_may_follow(&lines[i - 1]))
+            continue;
+        size_t n = li->name_end - li->name_start, k = 0;
+        while (k < sizeof notes / sizeof *notes &&
+               !(strlen(notes[k]) == n && memcmp(s + li->name_start, notes[k], n) == 0))
+            k++;
+        if (k == sizeof notes / sizeof *notes) li->kind = L_LABEL;
+    }
 }
 
 /* A label with no text of its own (none, or only a time) that another label follows at once is a
@@ -1454,7 +1499,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
         }
     }
 
-    label_once_speakers(lines, nlines, first_label);
+    label_once_speakers(s, lines, nlines, first_label);
 
     /* Page furniture: count the lines that could be (pass 2). */
     uint32_t *fkey = calloc(nlines ? nlines : 1, sizeof *fkey);

@@ -26,8 +26,14 @@ int layout_is_srt(const char *name, const sm_text *t) {
     size_t a = strspn(t->s, " \t\n");
     const char *nl = memchr(t->s + a, '\n', t->len - a);
     if (nl && a < t->len && t->s[a] >= '0' && t->s[a] <= '9') { /* cues without numbers */
-        for (size_t k = a; k + 5 <= (size_t)(nl - t->s); k++)
-            if (memcmp(t->s + k, " --> ", 5) == 0) return 1;
+        /* a timing line alone: "0:0:0.0 --> 0:0:3.450" ("10:00 --> 11:00 Möte" is text) */
+        size_t e = (size_t)(nl - t->s);
+        while (e > a && (t->s[e - 1] == ' ' || t->s[e - 1] == '\t' || t->s[e - 1] == '\r'))
+            e--;
+        size_t k = a + strspn(t->s + a, "0123456789:.,");
+        if (k + 5 < e && memcmp(t->s + k, " --> ", 5) == 0 &&
+            k + 5 + strspn(t->s + k + 5, "0123456789:.,") == e)
+            return 1;
     }
     if (!nl || !number_line(t->s, a, (size_t)(nl - t->s))) return 0;
     size_t b = (size_t)(nl - t->s) + 1;

@@ -212,23 +212,26 @@ static size_t loose_label_len(const char *s, size_t n, size_t *name_len) {
 }
 
 /* A subtitler's credit line in s[a..z): "Översättning: Anna Svensson", "Subtitles by ...", or a
- * short line with a web address ("www.sdimedia.com"). No one's speech: an event. */
+ * no sentence (at most six words, no . ? ! at its end). No one's speech: an event. */
 static int credit_line(const char *s, size_t a, size_t z) {
     static const char *const keys[] = {
         "Översättning:", "Textning:",   "Undertexter:", "Text:",         "Subtitles:",
         "Subtitles by",  "Captions by", "Translation:", "Translated by", "Untertitel:"};
+    size_t words = 1;
+    for (size_t p = a; p < z; p++)
+        words += s[p] == ' ';
+    if (words > 6 || (z > a && strchr(".?!", s[z - 1]))) return 0; /* a sentence is speech */
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
         size_t n = strlen(keys[k]);
         if (z - a > n && memcmp(s + a, keys[k], n) == 0 && s[a + n] == ' ') return 1;
     }
-    size_t words = 1;
-    int address = 0;
-    for (size_t p = a; p < z; p++) {
-        words += s[p] == ' ';
-        if (z - p >= 4 && (memcmp(s + p, "www.", 4) == 0 || memcmp(s + p, "http", 4) == 0))
-            address = 1;
-    }
-    return address && words <= 6;
+    return 0;
+}
+
+/* A web address alone on the line s[a..z) ("www.sdimedia.com"): a credit after a credit line. */
+static int address_line(const char *s, size_t a, size_t z) {
+    return z - a >= 4 && (memcmp(s + a, "www.", 4) == 0 || memcmp(s + a, "http", 4) == 0) &&
+           !memchr(s + a, ' ', z - a);
 }
 
 /* Whether s[a..z) is a name alone: one to four words, each starting with a capital or a digit
@@ -374,7 +377,8 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
     line_range(r->t, last, &a, &all_z);
     int voiced = has_voice(s + all_a, all_z - all_a);
     int at_start = fresh;
-    char prev = 0; /* the last character of the cue's text so far */
+    char prev = 0;        /* the last character of the cue's text so far */
+    int after_credit = 0; /* the line before was a credit: a web address alone is one too */
     r->want_turn = 0;
     for (size_t i = first; i <= last; i++) {
         line_range(r->t, i, &a, &z);
@@ -390,7 +394,10 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
             if (set_speaker(r, s + a, z - a)) return -1; /* "Anna Berg" over the cue's text */
             continue; /* the next line is the cue's first text: at_start stays */
         }
-        if (lead < z && credit_line(s, lead, z)) { /* the whole line an event */
+        int credit =
+            lead < z && (credit_line(s, lead, z) || (after_credit && address_line(s, lead, z)));
+        after_credit = credit;
+        if (credit) { /* the whole line an event */
             if (emit(r, s[lead], lead, lead + 1, i)) return -1;
             sm_rawevent ev = {(uint32_t)r->syn.n - 1, 0, r->cur};
             for (size_t k = lead + 1; k < z; k++)
@@ -542,6 +549,7 @@ static void prescan_cues(cue_reader *r) {
     const char *s = t->s;
     size_t cues = 0, strict = 0, loose = 0, repeats = 0, last_a = 0, last_z = 0, named = 0;
     size_t name_a[2] = {0, 0}, name_z[2] = {0, 0}, names_again = 0; /* the last two names */
+    size_t numbered = 0;
     for (size_t i = 0; i + 1 < t->nlines; i++) {
         size_t a, z;
         line_range(t, i, &a, &z);
@@ -549,6 +557,11 @@ static void prescan_cues(cue_reader *r) {
         size_t fa, fz, no, nl;
         line_range(t, i + 1, &fa, &fz);
         cues++;
+        if (i > 0) { /* a cue number before the timing line */
+            size_t na, nz;
+            line_range(t, i - 1, &na, &nz);
+            numbered += all_digits(s + na, nz - na);
+        }
         if (label_len(s + fa, fz - fa, &no, &nl))
             strict++;
         else if (loose_label_len(s + fa, fz - fa, &nl))
@@ -570,8 +583,12 @@ static void prescan_cues(cue_reader *r) {
         line_range(t, k, &last_a, &last_z);
         i = k;
     }
-    r->loose = cues >= 3 && loose > 0 && (strict + loose) * 10 >= cues * 6;
-    r->name_lines = cues >= 2 && names_again && named * 10 >= cues * 8; /* a name comes back */
+    /* every cue (nine in ten, five cues at least) starts with a label: "WOMAN (O.S.):" in a
+     * film's subtitles is no such file */
+    r->loose = cues >= 5 && loose > 0 && (strict + loose) * 10 >= cues * 9;
+    /* a name comes back, and the cues have no numbers (a film's numbered subtitles whose lines
+     * start "Mr Bond" are no transcript) */
+    r->name_lines = cues >= 2 && !numbered && names_again && named * 10 >= cues * 8;
     if (cues >= 4 && repeats * 2 >= cues) r->rolling = 1;
 }
 
