@@ -590,8 +590,17 @@ describe("samtal", function()
     end
 
     it("reads '[time] - Name', 'Name - time' and a name over a time range, the times no words", function()
-      local hs = open_text("[00:00:05] - Speaker 1\nHello.\n\n[00:00:09] - Speaker 2\nThanks.\n")
-      assert.are.same({ { "Speaker 1", 5, "Hello." }, { "Speaker 2", 9, "Thanks." } }, read(hs))
+      local hs = open_text("[00:00:05] - Speaker 1\nHello.\n\n[00:00:09] - Speaker 2\nThanks.\n\n[00:00:12] - Speaker 1\nGood.\n\n"
+        .. "[00:00:15] - Speaker 2\nYes.\n")
+      assert.are.same({ { "Speaker 1", 5, "Hello." }, { "Speaker 2", 9, "Thanks." }, { "Speaker 1", 12, "Good." },
+        { "Speaker 2", 15, "Yes." } }, read(hs))
+      -- an agenda's items and a track list are no speakers: the names must recur, and not line by line
+      local agenda = open_text("Program\n\n[09:00] - Opening Remarks\nThe chair welcomes everyone.\n\n"
+        .. "[09:30] - Primary Care Today\nA talk by Anna Berg.\n")
+      assert.are.equal(0, #agenda:speakers())
+      local tracks = open_text("Tracklist\n\nIntro - 0:45\nSunrise - 3:12\nThe Long Road - 4:01\nSunrise - 3:40\nOutro - 1:10\n")
+      assert.are.equal(0, #tracks:speakers())
+      assert.are.equal(2, tracks:count("sunrise"))
       local ff = open_text("Anna Berg - 00:00\nHi.\n\nBjörn Ek - 00:05\nHey.\n\nAnna Berg - 00:09\nGood.\n\nBjörn Ek - 00:12\nYes.\n")
       assert.are.same({ { "Anna Berg", 0, "Hi." }, { "Björn Ek", 5, "Hey." }, { "Anna Berg", 9, "Good." },
         { "Björn Ek", 12, "Yes." } }, read(ff))

@@ -99,6 +99,7 @@ typedef struct line_info {
     uint8_t field;      /* a header field at the top ("Interview Date: 3 March 2015"): no label */
     uint8_t clock;      /* starts with a clock time "0:03" (1: alone on the line, 2: text after) */
     uint8_t overlap;    /* its square brackets mark overlapping speech (CA, GAT), not events */
+    uint8_t dash_time;  /* "Name - 00:00" alone on its line */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -287,8 +288,8 @@ static int time_name_label(const char *s, size_t p, line_info *li) {
     if (t < 0 || q >= end) return 0;
     while (q < end && is_space(s[q]))
         q++;
-    if (q + 2 < end && s[q] == '-' && s[q + 1] == ' ') /* "[00:00:05] - Speaker 1" */
-        q += 2;
+    int dashed = q + 2 < end && s[q] == '-' && s[q + 1] == ' '; /* "[00:00:05] - Speaker 1" */
+    if (dashed) q += 2;
     while (q < end && is_space(s[q]))
         q++;
     size_t name_start = q;
@@ -298,7 +299,9 @@ static int time_name_label(const char *s, size_t p, line_info *li) {
     li->name_start = (uint32_t)name_start;
     li->name_end = (uint32_t)end;
     li->text_start = (uint32_t)end;
-    li->accepted_shape = words >= 2 ? 2 : 0; /* "00:00:12 Okay" must recur to be a name */
+    /* "00:00:12 Okay" must recur to be a name, and so must "[09:00] - Opening Remarks" (an
+     * agenda's item) */
+    li->accepted_shape = words >= 2 && !dashed && s[p] != '[' && s[p] != '(' ? 2 : 0;
     li->time_name = 1;
     return 1;
 }
@@ -515,6 +518,7 @@ static void parse_label(const char *s, line_info *li) {
             if (t >= 0) {
                 li->time = t;
                 alone = dash_time = 1; /* a name that recurs so: "Intro - 0:45" is a track */
+                li->dash_time = 1;
                 break;
             }
         }
@@ -1466,8 +1470,11 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
             if (i > 0 && lines[i - 1].kind == L_LABEL) li->kind = L_EVENTS;
             continue;
         }
-        if (li->cand != LEX_NONE && (li->accepted_shape || counts[li->cand] >= 2 ||
-                                     li->caps_alone || (li->spaced && spaced >= 3))) {
+        /* "Name - 00:00" over another such line is a list of tracks or chapters */
+        int listed = li->dash_time && i + 1 < nlines && lines[i + 1].dash_time;
+        if (li->cand != LEX_NONE && !listed &&
+            (li->accepted_shape || counts[li->cand] >= 2 || li->caps_alone ||
+             (li->spaced && spaced >= 3))) {
             li->kind = L_LABEL;
             if (first_label == nlines) first_label = i;
         } else if (layout_events_only(s, li->start, li->end) || bare_time_line(s, li)) {
