@@ -908,7 +908,7 @@ static int meeting_ended(const char *s, const line_info *li) {
  * more) have two tabs or more. */
 static int tabbed_lines(const sm_text *t) {
     size_t text = 0, tabbed = 0;
-    for (size_t i = 0; i < t->nlines; i++) {
+    for (size_t i = 0; i < t->nlines && text < 200; i++) { /* the first 200 lines tell */
         size_t a = t->lines[i], z = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len, tabs = 0;
         size_t k = a;
         while (k < z && (t->s[k] == ' ' || t->s[k] == '\r'))
@@ -1317,11 +1317,12 @@ static int unlabel_running_headers(const char *s, line_info *lines, size_t nline
     for (size_t i = 0; i < nlines && rc == 0; i++) {
         line_info *li = &lines[i];
         id[i] = LEX_NONE;
+        /* cheap tests first: a line of speech fails one of them at once */
         if (li->cand == LEX_NONE || li->text_start >= li->end || li->time >= 0 ||
+            li->end - li->text_start > 60 || ends_sentence(s, li->text_start, li->end) ||
+            strcspn(s + li->text_start, "0123456789") >= li->end - li->text_start ||
             only_time(s, li->text_start, li->end) || /* "Walton: 00:00:01": a label's time */
-            count_words(s, li->text_start, li->end) > 4 ||
-            ends_sentence(s, li->text_start, li->end) ||
-            strcspn(s + li->text_start, "0123456789") >= li->end - li->text_start)
+            count_words(s, li->text_start, li->end) > 4)
             continue;
         int is_new; /* the very same line ("Clerk: Item 4", "Clerk: Item 5" are no header) */
         uint32_t k = lex_intern(&keys, s + li->start, li->end - li->start, &is_new);
