@@ -832,19 +832,20 @@ static void line_content(const sm_text *t, size_t i, size_t *a, size_t *z) {
  * alone on the next, the paragraph right below ("Anna Berg" / "0:03" / "Good morning", as meeting
  * tools' transcripts read when copied out): a label with that start, the time line a time mark. */
 static int name_over_time(const sm_text *t, size_t i, line_info *li) {
-    if (li->name_end > li->name_start || i + 2 >= t->nlines) return 0;
-    int32_t cp;
-    next_cp(t->s, li->start, li->end, &cp);
-    int words = is_upper(cp) ? name_words(t->s, li->start, li->end) : 0;
-    if (!words) return 0;
-    size_t a, z;
+    if (li->name_end > li->name_start || i + 2 >= t->nlines || li->end - li->start > 60) return 0;
+    size_t a, z; /* the time line first: most lines have none below them */
     line_content(t, i + 1, &a, &z);
+    if (a >= z || t->s[a] < '0' || t->s[a] > '9') return 0;
     const char *dash = z > a ? memchr(t->s + a, '-', z - a) : NULL; /* "00:00:03 - 00:00:07" */
     if (dash && dash > t->s + a + 1 && dash[-1] == ' ' && (size_t)(dash - t->s) + 2 < z &&
         dash[1] == ' ' && parse_time(t->s, (size_t)(dash - t->s) + 2, z) >= 0)
         z = (size_t)(dash - t->s) - 1;
     double time = z > a && z - a <= 24 ? parse_time(t->s, a, z) : -1;
     if (time < 0 || !paragraph_below(t, i + 1)) return 0;
+    int32_t cp;
+    next_cp(t->s, li->start, li->end, &cp);
+    int words = is_upper(cp) ? name_words(t->s, li->start, li->end) : 0;
+    if (!words) return 0;
     li->time = time;
     li->name_start = li->start;
     li->name_end = li->end;
