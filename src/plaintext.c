@@ -836,7 +836,7 @@ static int name_over_time(const sm_text *t, size_t i, line_info *li) {
     size_t a, z; /* the time line first: most lines have none below them */
     line_content(t, i + 1, &a, &z);
     if (a >= z || t->s[a] < '0' || t->s[a] > '9') return 0;
-    const char *dash = z > a ? memchr(t->s + a, '-', z - a) : NULL; /* "00:00:03 - 00:00:07" */
+    const char *dash = memchr(t->s + a, '-', z - a); /* "00:00:03 - 00:00:07" */
     if (dash && dash > t->s + a + 1 && dash[-1] == ' ' && (size_t)(dash - t->s) + 2 < z &&
         dash[1] == ' ' && parse_time(t->s, (size_t)(dash - t->s) + 2, z) >= 0)
         z = (size_t)(dash - t->s) - 1;
