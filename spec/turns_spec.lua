@@ -13,6 +13,27 @@ local function open_text(text)
   return samtal.open(h.tempfile(text))
 end
 
+--- Each turn of c as {speaker, start, text}.
+local function turn_rows(c)
+  local out = {}
+  for _, t in ipairs(turns_of(c)) do out[#out + 1] = { t.speaker, t.start, t.text } end
+  return out
+end
+
+--- The speakers of c's turns in order ("-" for none), one string.
+local function turn_speakers(c)
+  local out = {}
+  for _, t in ipairs(turns_of(c)) do out[#out + 1] = t.speaker or "-" end
+  return table.concat(out, " ")
+end
+
+--- The names of c's speakers, one string.
+local function speaker_names(c)
+  local out = {}
+  for _, sp in ipairs(c:speakers()) do out[#out + 1] = sp.name end
+  return table.concat(out, " ")
+end
+
 describe("samtal", function()
   after_each(h.cleanup)
 
@@ -474,17 +495,11 @@ describe("samtal", function()
   end)
 
   describe("a name alone on its line with a time alone on the next (a meeting transcript copied out)", function()
-    local function spoken(c)
-      local out = {}
-      for _, t in ipairs(turns_of(c)) do out[#out + 1] = { t.speaker, t.start, t.text } end
-      return out
-    end
-
     it("is a label with that start, the time no word", function()
       local c = open_text("Anna Berg\n0:03\nGood morning everyone, let us start.\n\nBo Ek\n0:15\nThanks Anna.\n"
         .. "I have two points.\n\nAnna Berg\n1:02:07\nGo ahead.\n")
       assert.are.same({ { "Anna Berg", 3, "Good morning everyone, let us start." },
-        { "Bo Ek", 15, "Thanks Anna.\nI have two points." }, { "Anna Berg", 3727, "Go ahead." } }, spoken(c))
+        { "Bo Ek", 15, "Thanks Anna.\nI have two points." }, { "Anna Berg", 3727, "Go ahead." } }, turn_rows(c))
       assert.are.equal(0, c:count("0") + c:count("03") + c:count("15"))
     end)
 
@@ -537,32 +552,26 @@ describe("samtal", function()
   end)
 
   describe("a header block of 'Key: value' fields at the top", function()
-    local function speakers(c)
-      local out = {}
-      for _, sp in ipairs(c:speakers()) do out[#out + 1] = sp.name end
-      return table.concat(out, " ")
-    end
-
     it("is the preamble, no speakers, where a key is seen once and the values are no sentences", function()
       local de = open_text("Datum der Aufnahme: 12.03.2019\nOrt des Interviews: Leipzig\n\nI: Seit wann wohnen Sie hier?\n\n"
         .. "B: Seit der Wende.\n\nI: Und davor?\n\nB: Dresden.\n")
-      assert.are.equal("I B", speakers(de))
+      assert.are.equal("I B", speaker_names(de))
       assert.are.equal(0, de:count("leipzig"))
       local en = open_text("Interviewer: John Doe\nDate: March 3, 2015\n\nInterviewer: Where were you born?\n\n"
         .. "Smith: Springfield.\n\nInterviewer: When?\n\nSmith: 1932.\n")
-      assert.are.equal("Interviewer Smith", speakers(en))
+      assert.are.equal("Interviewer Smith", speaker_names(en))
       assert.are.equal(0, en:count("doe"))
       local titled = open_text("Oral History Interview\nInterviewee: Dorothy Baker\nInterview Date: June 2, 1998\n\n"
         .. "BAKER: I was born in Ohio.\n\nLEE: When?\n\nBAKER: In 1920.\n")
-      assert.are.equal("BAKER LEE", speakers(titled))
+      assert.are.equal("BAKER LEE", speaker_names(titled))
       assert.are.equal("Oral History Interview", titled:document(1).title)
       -- a title in Markdown bold, without its marks
       assert.are.equal("Intervju med Karin", open_text("**Intervju med Karin**\n\nA: Hej.\n\nB: Hej.\n\nA: Ja.\n\nB: Nej.\n"):document(1).title)
     end)
 
     it("stays dialogue where its lines are sentences or every key speaks again", function()
-      assert.are.equal("A B", speakers(open_text("A: Hej.\nB: Tja!\n\nA: Hur mår du?\n\nB: Bra.\n")))
-      assert.are.equal("Anna Bo", speakers(open_text("Anna: hej\nBo: tja\n\nAnna: hur är det\n\nBo: bra\n")))
+      assert.are.equal("A B", speaker_names(open_text("A: Hej.\nB: Tja!\n\nA: Hur mår du?\n\nB: Bra.\n")))
+      assert.are.equal("Anna Bo", speaker_names(open_text("Anna: hej\nBo: tja\n\nAnna: hur är det\n\nBo: bra\n")))
     end)
   end)
 
@@ -583,17 +592,11 @@ describe("samtal", function()
   end)
 
   describe("more tools' name and time lines", function()
-    local function read(c)
-      local out = {}
-      for _, t in ipairs(turns_of(c)) do out[#out + 1] = { t.speaker, t.start, t.text } end
-      return out
-    end
-
     it("reads '[time] - Name', 'Name - time' and a name over a time range, the times no words", function()
       local hs = open_text("[00:00:05] - Speaker 1\nHello.\n\n[00:00:09] - Speaker 2\nThanks.\n\n[00:00:12] - Speaker 1\nGood.\n\n"
         .. "[00:00:15] - Speaker 2\nYes.\n")
       assert.are.same({ { "Speaker 1", 5, "Hello." }, { "Speaker 2", 9, "Thanks." }, { "Speaker 1", 12, "Good." },
-        { "Speaker 2", 15, "Yes." } }, read(hs))
+        { "Speaker 2", 15, "Yes." } }, turn_rows(hs))
       -- an agenda's items and a track list are no speakers: the names must recur, and not line by line
       local agenda = open_text("Program\n\n[09:00] - Opening Remarks\nThe chair welcomes everyone.\n\n"
         .. "[09:30] - Primary Care Today\nA talk by Anna Berg.\n")
@@ -603,26 +606,20 @@ describe("samtal", function()
       assert.are.equal(2, tracks:count("sunrise"))
       local ff = open_text("Anna Berg - 00:00\nHi.\n\nBjörn Ek - 00:05\nHey.\n\nAnna Berg - 00:09\nGood.\n\nBjörn Ek - 00:12\nYes.\n")
       assert.are.same({ { "Anna Berg", 0, "Hi." }, { "Björn Ek", 5, "Hey." }, { "Anna Berg", 9, "Good." },
-        { "Björn Ek", 12, "Yes." } }, read(ff))
+        { "Björn Ek", 12, "Yes." } }, turn_rows(ff))
       local rv = open_text("Anna Berg\n00:00:03 - 00:00:07\nWelcome.\n\nBjörn Ek\n00:00:08 - 00:00:10\nThanks.\n")
-      assert.are.same({ { "Anna Berg", 3, "Welcome." }, { "Björn Ek", 8, "Thanks." } }, read(rv))
+      assert.are.same({ { "Anna Berg", 3, "Welcome." }, { "Björn Ek", 8, "Thanks." } }, turn_rows(rv))
       assert.are.equal(0, hs:count("00") + ff:count("00") + rv:count("00") + rv:count("07"))
     end)
   end)
 
   describe("texts near these layouts that are none of them", function()
-    local function speakers(c)
-      local out = {}
-      for _, t in ipairs(turns_of(c)) do out[#out + 1] = t.speaker or "-" end
-      return table.concat(out, " ")
-    end
-
     it("keep their words and invent no speakers", function()
       -- a speaker whose turns are all short with digits is no running header
       local clerk = open_text("Mayor: Next item, please.\nClerk: Item 4\nMayor: Any comments? None. Approved.\n"
         .. "Clerk: Item 5\nMayor: Approved.\nClerk: Item 6\nMayor: Adjourned.\n")
       assert.are.equal(3, clerk:count("item") - 1)
-      assert.are.equal("Mayor Clerk Mayor Clerk Mayor Clerk Mayor", speakers(clerk))
+      assert.are.equal("Mayor Clerk Mayor Clerk Mayor Clerk Mayor", turn_speakers(clerk))
       -- a track list is no list of speakers
       local tracks = open_text("Intro - 0:45\nSunrise - 3:12\nOutro - 1:10\n")
       assert.are.equal(0, #tracks:speakers())
@@ -637,14 +634,14 @@ describe("samtal", function()
         .. "Sara: sara undersköterska\nLena: lena pensionär\n\nModerator: tack vad tänker ni om trygghet\n\n"
         .. "Ahmed: jobbet faktiskt\n\nLena: hemma\n")
       assert.are.equal(1, round:count("presentationsrunda"))
-      assert.are.equal("Moderator Ahmed Sara Lena Moderator Ahmed Lena", speakers(round))
+      assert.are.equal("Moderator Ahmed Sara Lena Moderator Ahmed Lena", turn_speakers(round))
       -- an agenda keeps its times of day
       local agenda = open_text("Agenda\n\n9:00 Arrival and coffee\n9:30 Welcome from the chair\n10:30 Coffee break\n"
         .. "11:00 Keynote on primary care\n12:30 Lunch in the hall\n")
       assert.truthy(turns_of(agenda)[2].text:find("9:00 Arrival", 1, true))
       assert.truthy(turns_of(agenda)[2].text:find("12:30 Lunch", 1, true))
       -- a note in lower case in parentheses is not part of the speaker
-      assert.are.equal("Anna Björn Anna Björn", speakers(open_text("Anna: Hej!\nBjörn: Hej hej.\nAnna (skrattar): Du är sen.\nBjörn: Förlåt.\n")))
+      assert.are.equal("Anna Björn Anna Björn", turn_speakers(open_text("Anna: Hej!\nBjörn: Hej hej.\nAnna (skrattar): Du är sen.\nBjörn: Förlåt.\n")))
       -- a transcriber's note seen once is no speaker
       local note = open_text("I: When did you arrive?\n\nR: In 1962.\n\nI: And the school?\n\nR: It was hard.\n\n"
         .. "Note: Tape 1 ends here.\n\nI: Let us go on.\n\nR: Yes.\n")
@@ -745,29 +742,23 @@ describe("samtal", function()
   end)
 
   describe("a speaker who speaks once", function()
-    local function speakers(c)
-      local out = {}
-      for _, t in ipairs(turns_of(c)) do out[#out + 1] = t.speaker or "-" end
-      return table.concat(out, " ")
-    end
-
     it("is a label where the document's turns start with labels, in paragraphs or line by line", function()
-      assert.are.equal("A B Sara A B", speakers(open_text("A: Vad tycker ni?\n\nB: Bra.\n\nSara: Jag vet inte.\n\nA: Okej.\n\nB: Ja.\n")))
-      assert.are.equal("Anna Björn Anna", speakers(open_text("Anna: Hej.\nBjörn: Tack.\nAnna: Vi börjar.\n")))
+      assert.are.equal("A B Sara A B", turn_speakers(open_text("A: Vad tycker ni?\n\nB: Bra.\n\nSara: Jag vet inte.\n\nA: Okej.\n\nB: Ja.\n")))
+      assert.are.equal("Anna Björn Anna", turn_speakers(open_text("Anna: Hej.\nBjörn: Tack.\nAnna: Vi börjar.\n")))
       local trint = open_text("Interviewer [00:00:02] Thanks.\n\nAnna Berg [00:00:05] Sure.\n\nInterviewer [00:00:08] And you?\n\n"
         .. "Björn Ek [00:00:10] Yes, hi.\n\nAnna Berg [00:00:12] Ok.\n")
-      assert.are.equal("Interviewer Anna Berg Interviewer Björn Ek Anna Berg", speakers(trint))
+      assert.are.equal("Interviewer Anna Berg Interviewer Björn Ek Anna Berg", turn_speakers(trint))
       assert.are.equal(10, turns_of(trint)[4].start)
     end)
 
     it("stays speech where turns do not all start so: a paragraph going on, a header, a word before a time", function()
       -- most paragraphs are no label's: "Obs:" is speech
       local c = open_text("ANNA: Hej.\nJag har en sak.\nDen är viktig.\n\nObs: det gäller alla.\nSå lyssna.\n\nBO: Ja.\n")
-      assert.are.equal("ANNA BO", speakers(c))
+      assert.are.equal("ANNA BO", turn_speakers(c))
       assert.are.equal(1, c:count("obs"))
       -- before the first label: the preamble
-      assert.are.equal("Anna Bo Anna Bo", speakers(open_text("Video: intervju.mp4\n\nAnna: Hej.\n\nBo: Hej.\n\nAnna: Ja.\n\nBo: Nej.\n")))
-      assert.are.equal("ANNA BO", speakers(open_text("ANNA: Hej.\n\nOch [00:12] så sa hon.\n\nBO: Ja.\n")))
+      assert.are.equal("Anna Bo Anna Bo", turn_speakers(open_text("Video: intervju.mp4\n\nAnna: Hej.\n\nBo: Hej.\n\nAnna: Ja.\n\nBo: Nej.\n")))
+      assert.are.equal("ANNA BO", turn_speakers(open_text("ANNA: Hej.\n\nOch [00:12] så sa hon.\n\nBO: Ja.\n")))
     end)
   end)
 
