@@ -170,7 +170,7 @@ static void fuzz_walk(const sm_corpus *c) {
             }
         VEC_FREE(spans);
         for (uint32_t t = d->tok_first; t < d->tok_first + d->tok_count && t < max_tokens; t++) {
-            uint32_t form = c->tokens.v[t].form, first, last;
+            uint32_t form = corpus_token_form(c, t), first, last;
             fuzz_sink +=
                 corpus_token_turn(c, t) + corpus_token_sentence(c, t) + corpus_token_len(c, t);
             fuzz_touch_str(lex_str(&c->forms, form, NULL));
@@ -194,16 +194,18 @@ static void fuzz_walk(const sm_corpus *c) {
     for (uint32_t f = 0; f < c->folds.n && f < max_tokens; f++) {
         size_t n;
         const uint32_t *v;
-        if (index_postings(c, f, &v, &n, &err) == 0) fuzz_sink += n ? v[n - 1] : 0;
+        uint32_t *post = NULL;
+        if (index_postings(c, f, &post, &n, &err) == 0) fuzz_sink += n ? post[n - 1] : 0;
+        free(post);
         if (index_fold_forms(c, f, &v, &n, &err) == 0) fuzz_sink += n ? v[n - 1] : 0;
     }
     if (c->tokens.n && corpus_check_token(c, 0, &err) == 0 &&
         corpus_check_token(c, c->tokens.n > 1 ? 1 : 0, &err) == 0) { /* the first two words */
         uint32_t t = c->tokens.n > 1 ? 1 : 0;
         b.n = 0;
-        buf_append(&b, lex_str(&c->forms, c->tokens.v[0].form, NULL), corpus_token_len(c, 0));
+        buf_append(&b, lex_str(&c->forms, corpus_token_form(c, 0), NULL), corpus_token_len(c, 0));
         buf_append(&b, " ", 1);
-        buf_append(&b, lex_str(&c->forms, c->tokens.v[t].form, NULL), corpus_token_len(c, t));
+        buf_append(&b, lex_str(&c->forms, corpus_token_form(c, t), NULL), corpus_token_len(c, t));
         for (int exact = 0; exact < 2; exact++) {
             sm_phrase ph;
             if (phrase_compile(c, b.s, b.n, exact, &ph, &err) == 0) {

@@ -212,7 +212,7 @@ describe("speaker aliases", function()
       local c = samtal.open("corpus")
       c:alias { LENA = "Lena", MAGNUS = "Lena" }
       c:alias({ ["Speaker 1"] = "Lisbeth Löpare Johansson" }, { doc = "001_49eaf7069c1bee78.txt" })
-      local p = os.tmpname() .. ".samtal"
+      local p = h.tmppath(".samtal")
       c:save(p)
       local d = samtal.open(p)
       assert.are.same(c:aliases(), d:aliases())
@@ -224,7 +224,7 @@ describe("speaker aliases", function()
       assert.is_true(t.label == "LENA" or t.label == "MAGNUS")
       -- aliases set on the reopened corpus are saved again with the earlier ones
       d:alias { LISBETH = "Lisbeth" }
-      local p2 = os.tmpname() .. ".samtal"
+      local p2 = h.tmppath(".samtal")
       d:save(p2)
       assert.are.equal(4, #samtal.open(p2):aliases())
       os.remove(p)
@@ -233,7 +233,7 @@ describe("speaker aliases", function()
 
     it("refuses merge_turns on a saved corpus", function()
       local c = open_text(TWO)
-      local p = os.tmpname() .. ".samtal"
+      local p = h.tmppath(".samtal")
       c:save(p)
       assert.matches("merge_turns applies when loading transcripts",
         h.error_of(samtal.open, p, { merge_turns = true }), 1, true)
@@ -285,7 +285,7 @@ describe("speaker aliases", function()
       assert.are.equal("ANNA", c:turn(3).speaker)
       assert.are.equal(3, c:turn(3).index)
       -- the label whose only turn was merged away stays known: the rule holds on reopen too
-      local saved = os.tmpname() .. ".samtal"
+      local saved = h.tmppath(".samtal")
       c:save(saved)
       local d = samtal.open(saved)
       assert.are.same({ "ANNA", "BO" }, names(d))

@@ -164,7 +164,7 @@ describe("samtal.convention", function()
       samtal.convention { name = "hesitation", pattern = "eh", kind = "hesitation" }
       samtal.convention { name = "unclear", pattern = "(ohörbart)" }
       local c = samtal.open(h.tempfile("ANNA: jag eh vet (ohörbart) inte\n"))
-      local p = os.tmpname() .. ".samtal"
+      local p = h.tmppath(".samtal")
       c:save(p)
       samtal.convention { name = "vet", pattern = "vet", kind = "hesitation" }
       local d = samtal.open(p)

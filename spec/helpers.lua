@@ -18,6 +18,15 @@ function helpers.tempfile(bytes, suffix)
   return path
 end
 
+--- A fresh path ending in suffix, for a file a spec has written for it (removed by helpers.cleanup()).
+function helpers.tmppath(suffix)
+  local base = os.tmpname()
+  os.remove(base)
+  local path = base .. suffix
+  made[#made + 1] = path
+  return path
+end
+
 function helpers.cleanup()
   for _, p in ipairs(made) do os.remove(p) end
   made = {}

@@ -225,7 +225,7 @@ c:save(arg[2])
 
   it("read samtal's own export among other files whole, in its place", function()
     local c = samtal.open("corpus", { progress = false })
-    local json = os.tmpname() .. ".json"
+    local json = helpers.tmppath(".json")
     c:export(json)
     local paths = { ("%s/001.txt"):format(dir), json, ("%s/002.txt"):format(dir) }
     local both = samtal.open(paths, { progress = false })

@@ -80,9 +80,9 @@ describe("stop times", function()
 
   it("survive c:save and the JSON export, and a merged turn keeps the later stop", function()
     local c = samtal.open(NICEGUI_VTT)
-    local p = os.tmpname() .. ".samtal"
+    local p = h.tmppath(".samtal")
     c:save(p)
-    local json = os.tmpname() .. ".json"
+    local json = h.tmppath(".json")
     c:export(json)
     local want = {}
     for _, t in ipairs(turns_of(c)) do want[#want + 1] = t.stop end
@@ -105,9 +105,9 @@ describe("stop times", function()
     -- episode.json, by hand: "Hej" 0.5-0.9, "och" 1.0-1.4, "välkommen!" 1.5-2.25 (both tokens),
     -- "Idag:" 2.3-2.8; Bo's sentence is one segment, 3-5.5, for each of its tokens
     local c = samtal.open(JSON)
-    local p = os.tmpname() .. ".samtal"
+    local p = h.tmppath(".samtal")
     c:save(p)
-    local json = os.tmpname() .. ".json"
+    local json = h.tmppath(".json")
     c:export(json)
     local want = { { "Hej", 0.5, 0.9 }, { "och", 1.0, 1.4 }, { "välkommen", 1.5, 2.25 }, { "!", 1.5, 2.25 },
       { "Idag", 2.3, 2.8 }, { ":", 2.3, 2.8 }, { "Tack", 3.0, 5.5 } }

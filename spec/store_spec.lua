@@ -8,8 +8,9 @@ local HEADER, ENTRY = 64, 32
 -- section ids, as store.c numbers them
 local SECTION = { documents = 1, text = 2, segments = 5, layout_turns = 6, turns = 11, tokens = 13, sentences = 14,
   fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29,
-  turn_stops = 31, metadata = 33, attr_value_pool = 37, attr_parts = 40, attr_tokens = 41, post_at = 42, fold_docs = 43 }
-local VERSION, NSECTIONS = 8, 44
+  turn_stops = 31, metadata = 33, attr_value_pool = 37, attr_parts = 40, attr_tokens = 41, post_at = 42, fold_docs = 43,
+  form_pool = 15, form_entries = 16, token_offsets = 44, token_blocks = 45, token_form_escapes = 46, token_wide_offsets = 47 }
+local VERSION, NSECTIONS = 9, 48
 
 --- XXH64 with seed 0, the checksum of the header, the directory and every section.
 local P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
@@ -57,7 +58,7 @@ end
 
 --- The bytes of corpus c saved to a file (the file removed again).
 local function saved_bytes(c)
-  local p = os.tmpname() .. ".samtal"
+  local p = h.tmppath(".samtal")
   c:save(p)
   local b = h.read(p)
   os.remove(p)
@@ -270,6 +271,42 @@ describe("samtal", function()
       assert.truthy(#b - covered < 8 * nsections) -- the rest is alignment padding
     end)
 
+    it("packs the tokens as documented: form codes, offsets in blocks of 32, escaped forms, wide blocks", function()
+      local b = seed()
+      local dir = directory(b)
+      local m = samtal.open(h.tempfile(b, ".samtal"))
+      local n = m:stats().tokens
+      assert.are.same({ n, n, (n + 31) // 32 },
+        { dir[SECTION.tokens].count, dir[SECTION.token_offsets].count, dir[SECTION.token_blocks].count })
+      assert.are.same({ 2, 1, 12 },
+        { dir[SECTION.tokens].elsize, dir[SECTION.token_offsets].elsize, dir[SECTION.token_blocks].elsize })
+      local codes, rels, blocks = dir[SECTION.tokens].offset, dir[SECTION.token_offsets].offset,
+        dir[SECTION.token_blocks].offset
+      local pool, entries = dir[SECTION.form_pool].offset, dir[SECTION.form_entries].offset
+      local wide = 0
+      for i = 0, n - 1 do
+        local code = string.unpack("<I2", b, codes + 2 * i + 1)
+        local base, form_at, off_at = string.unpack("<I4I4I4", b, blocks + 12 * (i // 32) + 1)
+        local form = code
+        if code >= 0xFFE0 then
+          form = string.unpack("<I4", b, dir[SECTION.token_form_escapes].offset + 4 * (form_at + code - 0xFFE0) + 1)
+        end
+        local off
+        if base == 0xFFFFFFFF then
+          off = string.unpack("<I4", b, dir[SECTION.token_wide_offsets].offset + 4 * (off_at + i % 32) + 1)
+          wide = wide + 1
+        else
+          off = base + b:byte(rels + i + 1)
+        end
+        local at, len = string.unpack("<I4I4", b, entries + 12 * form + 1)
+        local t = m:token(i + 1)
+        assert.are.same({ t.form, t.offset }, { b:sub(pool + at + 1, pool + at + len), off })
+      end
+      -- a document starts inside a block: its offsets start again from 0, so the block is wide
+      assert.truthy(wide > 0)
+      assert.are.equal(0, dir[SECTION.token_wide_offsets].count % 32)
+    end)
+
     it("verifies every checksum on request", function()
       local p = h.tempfile(seed(), ".samtal")
       assert.is_true(samtal.open(p):verify())
@@ -339,8 +376,8 @@ describe("samtal", function()
         h.error_of(samtal.open, p))
     end)
 
-    it("refuses corpora saved in formats 3 to 7 (postings of 4 bytes a token), with a word to save them again", function()
-      for version = 3, 7 do
+    it("refuses corpora saved in formats 3 to 8 (postings or tokens of 4 and 8 bytes a token), with a word to save them again", function()
+      for version = 3, 8 do
         local b = patch(seed(), 8, string.pack("<I4", version))
         b = patch(b, 56, string.pack("<i8", xxh64(b:sub(1, 56))))
         local p = h.tempfile(b, ".samtal")
@@ -404,7 +441,7 @@ describe("samtal", function()
       local vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n<v Anna>Hej.\n\n"
         .. "00:00:02.500 --> 00:00:04.000\n<v Anna>Vård.\n\n00:00:04.000 --> 00:00:06.250\n<v Bo>Tack.\n"
       local c = samtal.open(h.tempfile(vtt, ".vtt"))
-      local p = os.tmpname() .. ".samtal"
+      local p = h.tmppath(".samtal")
       c:save(p)
       local d = samtal.open(p)
       local stops = {}
@@ -488,8 +525,14 @@ describe("samtal", function()
 
     it("lets the rest of the corpus answer, and raises on the first query into a bad token", function()
       local d2 = doc2()
-      local m, p = open_crafted(set_field(seed(), SECTION.tokens, 8, d2.token + 4, 1, 0xFFFFFFFF))
-      local bad = p .. ": corrupt (section tokens: a form id out of range in document 1)"
+      -- the form code of a token of the second document: below the escapes, past the last form
+      local b = seed()
+      local nforms = directory(b)[SECTION.fold_entries].count -- as many folds as forms, or fewer
+      assert.truthy(directory(b)[SECTION.tokens].count > 0 and nforms < 0xFFDF)
+      b = resum(patch(b, directory(b)[SECTION.tokens].offset + 2 * (d2.token + 4), string.pack("<I2", 0xFFDF)),
+        SECTION.tokens)
+      local m, p = open_crafted(b)
+      local bad = p .. ": corrupt (section token_forms: a form id out of range in document 1)"
       assert.are.equal(8, #m:kwic("samverkan")) -- the first document is sound
       assert.are.equal(2, m:count("Karlshamns")) -- counting reads the index, not the tokens
       assert.are.equal(bad, h.error_of(m.kwic, m, "Karlshamns"))
@@ -501,11 +544,32 @@ describe("samtal", function()
       assert.are.equal(8, #m:kwic("samverkan"))
     end)
 
+    it("raises on a token whose escaped form or wide block points outside its array", function()
+      local d2, b = doc2(), seed()
+      -- an escape code in a block of the second document that has no escaped forms
+      local t = d2.token - 1 + 64
+      local m, p = open_crafted(resum(patch(b, directory(b)[SECTION.tokens].offset + 2 * t, string.pack("<I2", 0xFFFF)),
+        SECTION.tokens))
+      local bad = p .. ": corrupt (section token_blocks: an escape or wide block out of range in document 1)"
+      assert.are.equal(bad, h.error_of(m.kwic, m, "Karlshamns"))
+      assert.truthy(#m:quotes { doc = 1 } > 0)
+      -- a block marked wide whose offsets would lie past the end of the wide offsets
+      local k = t // 32
+      m, p = open_crafted(resum(patch(b, directory(b)[SECTION.token_blocks].offset + 12 * k,
+        string.pack("<I4I4I4", 0xFFFFFFFF, field(b, SECTION.token_blocks, 12, k, 1), 0x7FFFFFFF)), SECTION.token_blocks))
+      assert.are.equal(p .. ": corrupt (section token_blocks: an escape or wide block out of range in document 1)",
+        h.error_of(m.kwic, m, "Karlshamns"))
+    end)
+
     it("raises on a token offset past its document's text, where a quote's end was read unchecked", function()
       local d2, b = doc2(), seed()
-      for t = d2.token - 1, d2.token + 200 do b = patch(b, directory(b)[SECTION.tokens].offset + 8 * t, "\0\xFF\xFF\xFF") end
-      local m, p = open_crafted(resum(b, SECTION.tokens))
-      local bad = p .. ": corrupt (section tokens: an offset out of range in document 1)"
+      -- the bases of the blocks of 32 tokens that lie wholly in the second document
+      local blocks = directory(b)[SECTION.token_blocks].offset
+      for k = (d2.token - 1 + 31) // 32, (d2.token - 1 + 200) // 32 do
+        b = patch(b, blocks + 12 * k, string.pack("<I4", 0x7FFFFF00))
+      end
+      local m, p = open_crafted(resum(b, SECTION.token_blocks))
+      local bad = p .. ": corrupt (section token_offsets: an offset out of range in document 1)"
       assert.are.equal(bad, h.error_of(m.quotes, m, {}))
       assert.are.equal(bad, h.error_of(m.kwic, m, "Karlshamns"))
       assert.truthy(#m:quotes { doc = 1 } > 0)
@@ -650,7 +714,8 @@ describe("samtal", function()
     it("never crashes on random damage to the parts checked on first use, checksums made right", function()
       local b = seed()
       local dir = directory(b)
-      local ids = { SECTION.segments, SECTION.layout_turns, SECTION.turns, SECTION.tokens, SECTION.sentences,
+      local ids = { SECTION.segments, SECTION.layout_turns, SECTION.turns, SECTION.tokens, SECTION.token_offsets,
+        SECTION.token_blocks, SECTION.token_wide_offsets, SECTION.sentences,
         SECTION.post_start, SECTION.postings, SECTION.post_at, SECTION.fold_docs, SECTION.fold_forms_start,
         SECTION.fold_forms }
       math.randomseed(11)

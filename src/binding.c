@@ -1191,7 +1191,7 @@ static int corpus_match_words(lua_State *L) {
             if (side == 2 && stop > end) stop = end;
             lua_Integer seen = 0;
             for (; i != stop; i += step) {
-                const sm_form *f = &c->form_info.v[c->tokens.v[i].form];
+                const sm_form *f = &c->form_info.v[corpus_token_form(c, i)];
                 if (f->kind > KIND_NUMBER || ++seen < k) continue;
                 word = lex_str(&c->folds, f->fold, &wlen);
                 break;
@@ -1385,7 +1385,7 @@ static int corpus_match_rows(lua_State *L) {
         const sm_doc *d = &c->docs.v[tr->doc];
         const sm_rawturn *rt = &d->layout.turns.v[tr->index];
         lua_pushfstring(L, "%s:%I", d->name,
-                        (lua_Integer)text_line_of(&d->text, c->tokens.v[s].off));
+                        (lua_Integer)text_line_of(&d->text, corpus_token_off(c, s)));
         lua_rawseti(L, 12, i);
         if (rt->start >= 0)
             push_clock(L, rt->start);
@@ -1437,12 +1437,12 @@ static int corpus_token(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     uint32_t t = check_index(L, 2, c->tokens.n, "no such token");
     need_token(L, c, t);
-    const sm_form *f = &c->form_info.v[c->tokens.v[t].form];
+    const sm_form *f = &c->form_info.v[corpus_token_form(c, t)];
     uint32_t turn = corpus_token_turn(c, t);
     const sm_doc *d = &c->docs.v[c->turns.v[turn].doc];
-    uint32_t off = c->tokens.v[t].off;
+    uint32_t off = corpus_token_off(c, t);
     size_t n;
-    const char *s = lex_str(&c->forms, c->tokens.v[t].form, &n);
+    const char *s = lex_str(&c->forms, corpus_token_form(c, t), &n);
     lua_createtable(L, 0, 10);
     set_str(L, "form", s, n);
     s = lex_str(&c->folds, f->fold, &n);
@@ -1474,9 +1474,9 @@ static int corpus_context(lua_State *L) {
     need_token(L, c, s + (uint32_t)len - 1);
     uint32_t e = s + (uint32_t)len - 1, first, last, turn = corpus_token_turn(c, s);
     kwic_context(c, s, (uint32_t)len, (uint32_t)left, (uint32_t)right, 0, &first, &last);
-    uint32_t ms = c->tokens.v[s].off, me = c->tokens.v[e].off + corpus_token_len(c, e);
-    push_turn_text(L, c, turn, c->tokens.v[first].off, ms);
-    push_turn_text(L, c, turn, me, c->tokens.v[last].off + corpus_token_len(c, last));
+    uint32_t ms = corpus_token_off(c, s), me = corpus_token_off(c, e) + corpus_token_len(c, e);
+    push_turn_text(L, c, turn, corpus_token_off(c, first), ms);
+    push_turn_text(L, c, turn, me, corpus_token_off(c, last) + corpus_token_len(c, last));
     return 2;
 }
 

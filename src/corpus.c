@@ -410,7 +410,7 @@ void corpus_drop_docs(sm_corpus *c, size_t ndocs) {
     c->turns.n = first->turn_first;
     if (c->turn_stops.n > c->turns.n) c->turn_stops.n = c->turns.n;
     if (c->token_times.n > c->tokens.n) c->token_times.n = c->tokens.n;
-    c->tokens.n = first->tok_first;
+    tokens_truncate(&c->tokens, first->tok_first);
     c->sentences.n = first->sent_first;
     c->events.n = first->event_first;
     for (size_t a = 0; a < c->attrs.n; a++)
@@ -488,10 +488,7 @@ int corpus_add_file(sm_corpus *c, const char *path, sm_error *err) {
 
 int corpus_finish(sm_corpus *c, sm_error *err) {
     if (c->finished) return 0;
-    if (c->tokens.cap > c->tokens.n + c->tokens.n / 8 + 1024) { /* room left from the load */
-        sm_token *fit = realloc(c->tokens.v, (c->tokens.n ? c->tokens.n : 1) * sizeof *fit);
-        if (fit) c->tokens.v = fit, c->tokens.cap = c->tokens.n ? c->tokens.n : 1;
-    }
+    tokens_fit(&c->tokens); /* room left from the load */
     size_t ns = c->speaker_names.n;
     if (vec_reserve((void **)&c->speakers.v, &c->speakers.cap, ns ? ns : 1, sizeof *c->speakers.v))
         return sm_errorf(err, "out of memory while counting speakers");
@@ -562,7 +559,7 @@ void corpus_free(sm_corpus *c) {
     VEC_FREE(c->turn_stops);
     VEC_FREE(c->token_times);
     VEC_FREE(c->events);
-    VEC_FREE(c->tokens);
+    tokens_free(&c->tokens);
     VEC_FREE(c->sentences);
     lex_free(&c->forms);
     VEC_FREE(c->form_info);

@@ -13,6 +13,7 @@
 #include "layout.h"
 #include "lexicon.h"
 #include "text.h"
+#include "tokens.h"
 #include "vec.h"
 
 #define SM_NONE UINT32_MAX
@@ -29,11 +30,6 @@ enum {
     KIND_COUNT
 };
 extern const char *const sm_kind_names[KIND_COUNT];
-
-typedef struct sm_token {
-    uint32_t off;  /* byte offset in its document's normalised text */
-    uint32_t form; /* exact form id (corpus.forms) */
-} sm_token;
 
 typedef struct sm_form {
     uint32_t fold; /* case-folded form id (corpus.folds) */
@@ -134,7 +130,7 @@ typedef struct sm_corpus {
      * times stretches shorter than a turn (word-level segments); empty while no document does */
     VEC(sm_times) token_times;
     VEC(sm_event) events;
-    VEC(sm_token) tokens;
+    sm_tokens tokens;         /* offset and exact form id of each token (tokens.h) */
     VEC(uint32_t) sentences;  /* first token of each sentence */
     sm_lexicon forms;         /* exact forms */
     VEC(sm_form) form_info;   /* by exact form id */
@@ -361,10 +357,18 @@ uint32_t corpus_token_sentence(const sm_corpus *c, uint32_t tok);
 void corpus_sentence_span(const sm_corpus *c, uint32_t doc, uint32_t sent, uint32_t *first,
                           uint32_t *end);
 
+/* A token's offset in its document's text, and its exact form id. */
+static inline uint32_t corpus_token_off(const sm_corpus *c, uint32_t tok) {
+    return tokens_off(&c->tokens, tok);
+}
+static inline uint32_t corpus_token_form(const sm_corpus *c, uint32_t tok) {
+    return tokens_form(&c->tokens, tok);
+}
+
 /* Byte length of a token (that of its form). */
 static inline uint32_t corpus_token_len(const sm_corpus *c, uint32_t tok) {
     CORPUS_EXPECT_CHECKED(c, corpus_token_doc(c, tok));
-    return c->forms.entries[c->tokens.v[tok].form].len;
+    return c->forms.entries[tokens_form(&c->tokens, tok)].len;
 }
 
 /* The name of an event: its text without the brackets around it (when it starts with an opening

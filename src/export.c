@@ -75,10 +75,10 @@ int export_vrt(const sm_corpus *c, const char *const *text_tags, FILE *f, sm_err
                     rc |= put(&b, "<s>\n");
                     open = 1;
                 }
-                const sm_token *tok = &c->tokens.v[i];
-                const sm_form *fi = &c->form_info.v[tok->form];
+                uint32_t form_id = corpus_token_form(c, i);
+                const sm_form *fi = &c->form_info.v[form_id];
                 size_t n;
-                const char *form = lex_str(&c->forms, tok->form, &n);
+                const char *form = lex_str(&c->forms, form_id, &n);
                 rc |= export_xml_escape(&b, form, n);
                 rc |= buf_putc(&b, '\t');
                 const char *fold = lex_str(&c->folds, fi->fold, &n);
@@ -336,17 +336,18 @@ int export_json(const sm_corpus *c, const char *version, const char *const *meta
                   put_uint(&b, c->sentences.v[d->sent_first + s] - d->tok_first);
         rc |= put_fast(&b, "],\n \"tokens\": [");
         for (uint32_t i = 0; rc == 0 && i < d->tok_count; i++) {
-            const sm_token *tok = &c->tokens.v[d->tok_first + i];
-            const sm_form *fi = &c->form_info.v[tok->form];
+            uint32_t form_id = corpus_token_form(c, d->tok_first + i);
+            uint32_t off = corpus_token_off(c, d->tok_first + i);
+            const sm_form *fi = &c->form_info.v[form_id];
             size_t n, fn;
-            const char *form = lex_str(&c->forms, tok->form, &n);
+            const char *form = lex_str(&c->forms, form_id, &n);
             const char *fold = lex_str(&c->folds, fi->fold, &fn);
             rc |= put_fast(&b, i ? ",\n  [" : "\n  [") | export_json_string(&b, form, n);
             rc |= put_fast(&b, ", ") | export_json_string(&b, fold, fn);
             rc |= put_fast(&b, ", ") | put_str(&b, sm_kind_names[fi->kind]);
-            rc |= put_fast(&b, ", ") | put_range(&b, tok->off, tok->off + n);
-            rc |= put_fast(&b, ", ") | put_range(&b, text_source_offset(t, tok->off),
-                                                 text_source_offset(t, tok->off + n));
+            rc |= put_fast(&b, ", ") | put_range(&b, off, off + n);
+            rc |= put_fast(&b, ", ") |
+                  put_range(&b, text_source_offset(t, off), text_source_offset(t, off + n));
             if (c->token_times.n) { /* the source timed its tokens: [start, stop], null unknown */
                 double tt[2];
                 corpus_token_times(c, d->tok_first + i, &tt[0], &tt[1]);

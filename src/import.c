@@ -490,12 +490,13 @@ static int check_tokens(reader *r, uint32_t di, size_t at) {
                            "start, source end]]";
         size_t here = r->j.p;
         if (expect(r, '[', what) || read_string(r, what)) return -1;
-        const sm_token *tok = k < d->tok_count ? &c->tokens.v[d->tok_first + k] : NULL;
+        int known = k < d->tok_count;
+        uint32_t form_id = known ? corpus_token_form(c, d->tok_first + k) : 0;
         size_t n = 0;
-        const char *form = tok ? lex_str(&c->forms, tok->form, &n) : "";
-        int same = tok && n == r->str.n && memcmp(form, r->str.s, n) == 0;
+        const char *form = known ? lex_str(&c->forms, form_id, &n) : "";
+        int same = known && n == r->str.n && memcmp(form, r->str.s, n) == 0;
         if (same) {
-            const sm_form *fi = &c->form_info.v[tok->form];
+            const sm_form *fi = &c->form_info.v[form_id];
             const char *fold = lex_str(&c->folds, fi->fold, &n);
             uint32_t start, stop;
             if (expect(r, ',', what) || read_string(r, what)) return -1;
@@ -503,7 +504,7 @@ static int check_tokens(reader *r, uint32_t di, size_t at) {
             if (expect(r, ',', what) || read_string(r, what)) return -1;
             same = same && strcmp(r->str.s, sm_kind_names[fi->kind]) == 0;
             if (expect(r, ',', what) || read_range(r, &start, &stop, what)) return -1;
-            same = same && start == tok->off;
+            same = same && start == corpus_token_off(c, d->tok_first + k);
         }
         if (!same) {
             char msg[400];
@@ -511,8 +512,8 @@ static int check_tokens(reader *r, uint32_t di, size_t at) {
                      "token %u of %s is not the one its text gives (%s%.*s%s): the file was "
                      "changed, or written by a samtal that tokenises otherwise (this one was "
                      "written by samtal %s)",
-                     k + 1, d->name, tok ? "\"" : "", tok ? (int)(n > 60 ? 60 : n) : 0,
-                     tok ? form : "", tok ? "\"" : "the text has fewer tokens", r->version);
+                     k + 1, d->name, known ? "\"" : "", known ? (int)(n > 60 ? 60 : n) : 0,
+                     known ? form : "", known ? "\"" : "the text has fewer tokens", r->version);
             return fail_at(r, here, msg);
         }
         int tend = json_next_element(&r->j); /* the source range and anything after it */

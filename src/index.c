@@ -33,7 +33,7 @@ typedef struct build_job {
 
 static void build_part(void *arg, unsigned part) {
     build_job *j = arg;
-    const sm_token *tok = j->c->tokens.v;
+    const sm_tokens *tok = &j->c->tokens;
     const sm_form *info = j->c->form_info.v;
     size_t nt = j->c->tokens.n;
     uint32_t from = (uint32_t)(nt * part / j->nparts), to = (uint32_t)(nt * (part + 1) / j->nparts);
@@ -49,7 +49,7 @@ static void build_part(void *arg, unsigned part) {
                 d++;
                 doc_end = d < nd ? docs[d].tok_first + docs[d].tok_count : UINT32_MAX;
             }
-            fold_tally *ft = &tally[info[tok[t].form].fold];
+            fold_tally *ft = &tally[info[tokens_form(tok, t)].fold];
             if (ft->count++) {
                 ft->bytes += varint_len(t - ft->last);
                 if (ft->last_doc != d) ft->docs++;
@@ -65,7 +65,7 @@ static void build_part(void *arg, unsigned part) {
     }
     uint8_t *bytes = j->bytes;
     for (uint32_t t = from; t < to; t++) {
-        fold_tally *ft = &tally[info[tok[t].form].fold];
+        fold_tally *ft = &tally[info[tokens_form(tok, t)].fold];
         uint32_t gap = t - ft->last;
         uint8_t *w = bytes + ft->bytes;
         ft->last = t;

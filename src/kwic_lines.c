@@ -22,10 +22,10 @@ void kwic_span(const sm_corpus *c, uint32_t start, uint32_t len, const sm_kwic_o
                         &first, &last);
     else
         kwic_context_in(c, sp->turn, start, len, o->left, o->right, o->sentence, &first, &last);
-    sp->ms = c->tokens.v[start].off;
-    sp->me = c->tokens.v[e].off + corpus_token_len(c, e);
-    sp->ls = c->tokens.v[first].off;
-    sp->re = c->tokens.v[last].off + corpus_token_len(c, last);
+    sp->ms = corpus_token_off(c, start);
+    sp->me = corpus_token_off(c, e) + corpus_token_len(c, e);
+    sp->ls = corpus_token_off(c, first);
+    sp->re = corpus_token_off(c, last) + corpus_token_len(c, last);
     if (o->chars && !o->sentence) /* up to the turn's edges, not the last token's */
         corpus_turn_bounds(c, sp->turn, &sp->ls, &sp->re);
 }

@@ -95,8 +95,7 @@ static void reserve_tokens(sm_corpus *c, const char *const *paths, size_t n) {
     }
     uint64_t want = c->tokens.n + bytes / 4;
     if (want > UINT32_MAX) want = UINT32_MAX;
-    if (want > c->tokens.cap)
-        (void)vec_reserve((void **)&c->tokens.v, &c->tokens.cap, (size_t)want, sizeof *c->tokens.v);
+    (void)tokens_reserve(&c->tokens, (size_t)want);
 }
 
 static int add_serially(sm_corpus *c, const char *const *paths, size_t n,

@@ -75,7 +75,7 @@ static int eval(const matcher *m, int pred, uint32_t tok, uint32_t turn) {
     case PRED_TRUE:
         return 1;
     case PRED_FORMS:
-        return set_has(&m->p->sets.v[pr->set], m->c->tokens.v[tok].form);
+        return set_has(&m->p->sets.v[pr->set], corpus_token_form(m->c, tok));
     case PRED_TURNS:
         return set_has(&m->p->sets.v[pr->set], turn);
     case PRED_AND:

@@ -64,7 +64,7 @@ static uint32_t term_fold(const sm_corpus *c, const sm_phrase *p, size_t k) {
 }
 
 static int term_matches(const sm_corpus *c, const sm_phrase *p, size_t k, uint32_t tok) {
-    uint32_t form = c->tokens.v[tok].form;
+    uint32_t form = corpus_token_form(c, tok);
     return p->exact ? form == p->terms[k] : c->form_info.v[form].fold == p->terms[k];
 }
 
@@ -133,17 +133,17 @@ void kwic_context_in(const sm_corpus *c, uint32_t turn, uint32_t start, uint32_t
     uint32_t a = start, words = 0;
     while (a > lo && words < left) {
         a--;
-        if (c->form_info.v[c->tokens.v[a].form].kind <= KIND_NUMBER) words++;
+        if (c->form_info.v[corpus_token_form(c, a)].kind <= KIND_NUMBER) words++;
     }
     uint32_t z = start + n - 1;
     words = 0;
     while (z < hi && words < right) {
         z++;
-        if (c->form_info.v[c->tokens.v[z].form].kind <= KIND_NUMBER) words++;
+        if (c->form_info.v[corpus_token_form(c, z)].kind <= KIND_NUMBER) words++;
     }
     /* punctuation right after the last context word belongs to the reading */
-    while (z < hi && c->form_info.v[c->tokens.v[z + 1].form].kind == KIND_PUNCT &&
-           c->tokens.v[z + 1].off == c->tokens.v[z].off + corpus_token_len(c, z))
+    while (z < hi && c->form_info.v[corpus_token_form(c, z + 1)].kind == KIND_PUNCT &&
+           corpus_token_off(c, z + 1) == corpus_token_off(c, z) + corpus_token_len(c, z))
         z++;
     *first = a;
     *last = z;

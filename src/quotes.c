@@ -238,13 +238,13 @@ oom:
 }
 
 static uint32_t tok_end(const sm_corpus *c, uint32_t t) {
-    return c->tokens.v[t].off + corpus_token_len(c, t);
+    return corpus_token_off(c, t) + corpus_token_len(c, t);
 }
 
 /* Whether the token starts with a lower-case letter. */
 static int starts_lower(const sm_corpus *c, uint32_t tok) {
     const sm_doc *d = &c->docs.v[corpus_token_doc(c, tok)];
-    size_t n, off = c->tokens.v[tok].off;
+    size_t n, off = corpus_token_off(c, tok);
     int32_t cp = cp_at(d->text.s, off, d->text.len, &n);
     return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
 }
@@ -261,11 +261,11 @@ static int ends_in_pause(const sm_corpus *c, uint32_t tok) {
 static void span_close(const sm_corpus *c, sm_span *sp) {
     sp->at.turn_first = corpus_token_turn(c, sp->tok_first);
     sp->at.turn_last = corpus_token_turn(c, sp->tok_last);
-    sp->at.from = c->tokens.v[sp->tok_first].off;
+    sp->at.from = corpus_token_off(c, sp->tok_first);
     sp->at.to = tok_end(c, sp->tok_last);
     sp->words = 0;
     for (uint32_t t = sp->tok_first; t <= sp->tok_last; t++) {
-        uint8_t kind = c->form_info.v[c->tokens.v[t].form].kind;
+        uint8_t kind = c->form_info.v[corpus_token_form(c, t)].kind;
         sp->words += kind == KIND_WORD || kind == KIND_NUMBER;
     }
 }
@@ -325,7 +325,7 @@ int quotes_tokens(const sm_corpus *c, const sm_stretch *s, uint32_t *first, uint
     uint32_t lo = a->tok_first, hi = a->tok_first + a->tok_count; /* first token at >= from */
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (c->tokens.v[mid].off < s->from)
+        if (corpus_token_off(c, mid) < s->from)
             lo = mid + 1;
         else
             hi = mid;

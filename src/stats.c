@@ -210,9 +210,8 @@ static void count_turns_part(void *arg, unsigned p) {
     for (uint32_t t = next_turn(c, j->turns, part->first); t < part->end;
          t = next_turn(c, j->turns, t + 1)) {
         const sm_turn *tr = &c->turns.v[t];
-        const sm_token *tok = c->tokens.v + tr->tok_first;
         for (uint32_t i = 0; i < tr->tok_count; i++) {
-            uint32_t k = key[tok[i].form];
+            uint32_t k = key[tokens_form(&c->tokens, tr->tok_first + i)];
             if (k == SM_NONE) continue;
             part->freq[k]++;
             n++;
@@ -271,9 +270,8 @@ int stats_count(const sm_corpus *c, const sm_keymap *km, const sm_set *turns, ui
     uint64_t n = 0;
     for (uint32_t t = next_turn(c, turns, 0); t < c->turns.n; t = next_turn(c, turns, t + 1)) {
         const sm_turn *tr = &c->turns.v[t];
-        const sm_token *tok = c->tokens.v + tr->tok_first;
         for (uint32_t i = 0; i < tr->tok_count; i++) {
-            uint32_t k = km->key[tok[i].form];
+            uint32_t k = km->key[tokens_form(&c->tokens, tr->tok_first + i)];
             if (k == SM_NONE) continue;
             freq[k]++;
             n++;
@@ -356,9 +354,8 @@ int stats_count_groups(const sm_corpus *c, const sm_keymap *km, int group, const
         uint64_t total = 0;
         for (uint32_t i = first[g]; i < first[g + 1]; i++) {
             const sm_turn *tr = &c->turns.v[order[i]];
-            const sm_token *tok = c->tokens.v + tr->tok_first;
             for (uint32_t j = 0; j < tr->tok_count; j++) {
-                uint32_t k = km->key[tok[j].form];
+                uint32_t k = km->key[tokens_form(&c->tokens, tr->tok_first + j)];
                 if (k == SM_NONE) continue;
                 if (freq[k]++ == 0) touched[ntouched++] = k;
                 total++;
@@ -474,7 +471,7 @@ static uint32_t counted_keys(const sm_corpus *c, const sm_keymap *km, uint32_t l
                              uint32_t *buf) {
     uint32_t m = 0;
     for (uint32_t i = lo; i < hi; i++) {
-        uint32_t k = km->key[c->tokens.v[i].form];
+        uint32_t k = km->key[corpus_token_form(c, i)];
         if (k != SM_NONE) buf[m++] = k;
     }
     return m;
@@ -517,7 +514,7 @@ static int ngrams_around(const sm_corpus *c, const sm_keymap *km, int within,
         if (e > c->turns.v[turn].tok_first + c->turns.v[turn].tok_count) continue;
         uint32_t m = 0, nl = 0, nr = 0;
         for (uint32_t i = s; i < e; i++) {
-            uint32_t k = km->key[c->tokens.v[i].form];
+            uint32_t k = km->key[corpus_token_form(c, i)];
             if (k != SM_NONE && m < n)
                 seq[m++] = k;
             else if (k != SM_NONE)
@@ -525,11 +522,11 @@ static int ngrams_around(const sm_corpus *c, const sm_keymap *km, int within,
         }
         if (m == 0 || m > n) continue;
         for (uint32_t i = s; i > lo && nl < n - m; i--) {
-            uint32_t k = km->key[c->tokens.v[i - 1].form];
+            uint32_t k = km->key[corpus_token_form(c, i - 1)];
             if (k != SM_NONE) left[nl++] = k; /* nearest first */
         }
         for (uint32_t i = e; i < hi2 && nr < n - m; i++) {
-            uint32_t k = km->key[c->tokens.v[i].form];
+            uint32_t k = km->key[corpus_token_form(c, i)];
             if (k != SM_NONE) right[nr++] = k;
         }
         uint32_t doc = c->turns.v[turn].doc;
@@ -635,7 +632,7 @@ static void collocates_part(void *arg, unsigned p) {
     colloc_part *part = &j->parts[p];
     const sm_corpus *c = j->c;
     const uint32_t *key = j->km->key;
-    const sm_token *toks = c->tokens.v;
+    const sm_tokens *toks = &c->tokens;
     const uint32_t *starts = j->starts, *lens = j->lens;
     uint32_t base = part->tok_first, ntok = part->tok_end;
     uint32_t *own = part->freq;
@@ -651,9 +648,8 @@ static void collocates_part(void *arg, unsigned p) {
              * cannot run ahead by itself (each step waits for its key) */
             uint32_t later = starts[h + PREFETCH_AHEAD];
             if (later >= base + 8 && later + 8 < ntok) {
-                __builtin_prefetch(&toks[later - 8]);
-                __builtin_prefetch(&toks[later]);
-                __builtin_prefetch(&toks[later + 8]);
+                __builtin_prefetch(&toks->form[later - 8]);
+                __builtin_prefetch(&toks->form[later + 8]);
             }
         }
         if (h + KEYS_AHEAD < part->hit_end) {
@@ -663,7 +659,7 @@ static void collocates_part(void *arg, unsigned p) {
             uint32_t to = near + lens[h + KEYS_AHEAD] + j->right;
             if (to > ntok) to = ntok;
             for (uint32_t i = from; i < to; i++)
-                __builtin_prefetch(&key[toks[i].form]);
+                __builtin_prefetch(&key[tokens_form(toks, i)]);
         }
         if (s < base || s >= ntok || e > ntok || e <= s) continue;
         if (s < turn_first || s >= turn_end) {
@@ -680,7 +676,7 @@ static void collocates_part(void *arg, unsigned p) {
         /* the window holds `left` and `right` counting tokens, whoever counted them first */
         uint32_t got = 0;
         for (uint32_t i = s; i > lo && i > reached && got < j->left; i--) {
-            uint32_t k = key[toks[i - 1].form];
+            uint32_t k = key[tokens_form(toks, i - 1)];
             if (k == SM_NONE) continue;
             got++;
             COUNT(k), counted++;
@@ -688,7 +684,7 @@ static void collocates_part(void *arg, unsigned p) {
         got = 0;
         uint32_t i = e;
         for (; i < hi && got < j->right; i++) {
-            uint32_t k = key[toks[i].form];
+            uint32_t k = key[tokens_form(toks, i)];
             if (k == SM_NONE) continue;
             got++;
             if (i < reached) continue;
@@ -876,7 +872,7 @@ int stats_parts(const sm_corpus *c, const sm_keymap *km, const uint32_t *hits, s
         for (uint32_t t = 0; t < c->turns.n; t++) {
             const sm_turn *tr = &c->turns.v[t];
             for (uint32_t i = tr->tok_first; i < tr->tok_first + tr->tok_count; i++)
-                if (km->key[c->tokens.v[i].form] != SM_NONE)
+                if (km->key[corpus_token_form(c, i)] != SM_NONE)
                     sizes[part == PART_DOC ? tr->doc : t]++;
         }
     }
@@ -966,7 +962,7 @@ int stats_diversity(const sm_corpus *c, const sm_keymap *km, const sm_set *turns
     for (uint32_t t = next_turn(c, turns, 0); t < c->turns.n; t = next_turn(c, turns, t + 1)) {
         const sm_turn *tr = &c->turns.v[t];
         for (uint32_t i = tr->tok_first; i < tr->tok_first + tr->tok_count; i++) {
-            uint32_t k = km->key[c->tokens.v[i].form];
+            uint32_t k = km->key[corpus_token_form(c, i)];
             if (k != SM_NONE && VEC_PUSH(keys, k)) {
                 VEC_FREE(keys);
                 return -1;

@@ -85,7 +85,7 @@ _Static_assert(sizeof(sm_rawevent) == 12, "sm_rawevent layout");
 _Static_assert(sizeof(sm_participant) == 12, "sm_participant layout");
 _Static_assert(sizeof(sm_turn) == 24, "sm_turn layout");
 _Static_assert(sizeof(sm_event) == 20, "sm_event layout");
-_Static_assert(sizeof(sm_token) == 8, "sm_token layout");
+_Static_assert(sizeof(sm_tokblock) == 12, "sm_tokblock layout");
 _Static_assert(sizeof(sm_form) == 8 && offsetof(sm_form, kind) == 4, "sm_form layout");
 _Static_assert(sizeof(sm_lexentry) == 12, "sm_lexentry layout");
 _Static_assert(sizeof(double) == 8, "IEEE double");
@@ -172,13 +172,20 @@ enum {
                     */
     S_POST_AT,     /* since version 8: where each fold's postings start in section postings */
     S_FOLD_DOCS,   /* since version 8: how many documents each fold occurs in */
+    /* since version 9 the tokens are packed (tokens.h): section tokens holds each token's form
+     * code (uint16), these the rest */
+    S_TOKEN_RELS,     /* each token's offset less its block's base (uint8) */
+    S_TOKEN_BLOCKS,   /* sm_tokblock per 32 tokens */
+    S_TOKEN_FORM_EXC, /* the escaped form ids, block after block */
+    S_TOKEN_OFF_EXC,  /* the offsets of wide blocks, 32 a block */
     S_COUNT
 };
 
-/* The oldest version read: version 8 compressed the postings (4 bytes a token before), so the
- * files of versions 3 to 7 are refused with a word to save them again. A later version that only
- * adds sections at the end reads this one by the number of sections it has. */
-#define STORE_OLDEST 8
+/* The oldest version read: version 8 compressed the postings (4 bytes a token before) and
+ * version 9 the tokens (8 bytes a token before), so the files of versions 3 to 8 are refused with
+ * a word to save them again. A later version that only adds sections at the end reads this one
+ * by the number of sections it has. */
+#define STORE_OLDEST 9
 #define SECTIONS_OF(version) S_COUNT
 
 /* What each section holds; `bulk` ones grow with the text and are checksummed by
@@ -201,7 +208,7 @@ static const struct {
     [S_NAMES] = {"names", 1, 1},
     [S_TURNS] = {"turns", sizeof(sm_turn), 1},
     [S_EVENTS] = {"events", sizeof(sm_event), 0},
-    [S_TOKENS] = {"tokens", sizeof(sm_token), 1},
+    [S_TOKENS] = {"token_forms", sizeof(uint16_t), 1},
     [S_SENTENCES] = {"sentences", sizeof(uint32_t), 1},
     [S_FORMS] = {"form_pool", 1, 1},
     [S_FORMS + 1] = {"form_entries", sizeof(sm_lexentry), 1},
@@ -232,6 +239,10 @@ static const struct {
     [S_ATTR_TOKENS] = {"attr_tokens", sizeof(uint32_t), 1},
     [S_POST_AT] = {"post_at", sizeof(uint64_t), 1},
     [S_FOLD_DOCS] = {"fold_docs", sizeof(uint32_t), 1},
+    [S_TOKEN_RELS] = {"token_offsets", 1, 1},
+    [S_TOKEN_BLOCKS] = {"token_blocks", sizeof(sm_tokblock), 1},
+    [S_TOKEN_FORM_EXC] = {"token_form_escapes", sizeof(uint32_t), 1},
+    [S_TOKEN_OFF_EXC] = {"token_wide_offsets", sizeof(uint32_t), 1},
 };
 
 #define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
@@ -512,7 +523,7 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
 #undef PER_DOC
     w_section(w, S_TURNS, c->turns.v, c->turns.n);
     w_section(w, S_EVENTS, c->events.v, c->events.n);
-    w_section(w, S_TOKENS, c->tokens.v, c->tokens.n);
+    w_section(w, S_TOKENS, c->tokens.form, c->tokens.n);
     w_section(w, S_SENTENCES, c->sentences.v, c->sentences.n);
     w_lexicon(w, S_FORMS, &c->forms);
     w_begin(w, S_FORM_INFO); /* sm_form has padding too */
@@ -576,6 +587,10 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
     w_end(w);
     w_section(w, S_POST_AT, c->post_at, c->folds.n + 1);
     w_section(w, S_FOLD_DOCS, c->fold_docs, c->folds.n);
+    w_section(w, S_TOKEN_RELS, c->tokens.rel, c->tokens.n);
+    w_section(w, S_TOKEN_BLOCKS, c->tokens.block, tokens_blocks(c->tokens.n));
+    w_section(w, S_TOKEN_FORM_EXC, c->tokens.form_exc, c->tokens.nform_exc);
+    w_section(w, S_TOKEN_OFF_EXC, c->tokens.off_exc, c->tokens.noff_exc);
 }
 
 static int write_all_at(int fd, const void *data, size_t n, off_t at) {
@@ -1240,8 +1255,8 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
      * metadata is bytes with lengths, which only the Lua layer reads, as a Lua string, and the
      * postings are numbers whose bytes index_decode reads within each fold's range) */
     for (int s = 0; s < o->nsec; s++)
-        if (sections[s].elsize == 1 && s != S_METADATA && s != S_POSTINGS && sec_count(o, s) &&
-            ((const char *)sec_data(o, s))[sec_count(o, s) - 1] != '\0')
+        if (sections[s].elsize == 1 && s != S_METADATA && s != S_POSTINGS && s != S_TOKEN_RELS &&
+            sec_count(o, s) && ((const char *)sec_data(o, s))[sec_count(o, s) - 1] != '\0')
             return failf(o, "section %s: not terminated", sections[s].name);
     if (check_lexicon(o, S_FORMS, &c->forms) || check_lexicon(o, S_FOLDS, &c->folds) ||
         check_lexicon(o, S_SPEAKER_NAMES, &c->speaker_names))
@@ -1250,8 +1265,19 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     if (check_form_info(o, c)) return -1;
     c->form_info.v = (sm_form *)sec_data(o, S_FORM_INFO);
     c->form_info.n = c->form_info.cap = c->forms.n;
-    c->tokens.v = (sm_token *)sec_data(o, S_TOKENS);
-    c->tokens.n = c->tokens.cap = (size_t)ntokens;
+    if (sec_count(o, S_TOKEN_RELS) != ntokens)
+        return failf(o, "section token_offsets: wrong count");
+    if (sec_count(o, S_TOKEN_BLOCKS) != tokens_blocks(ntokens))
+        return failf(o, "section token_blocks: wrong count");
+    /* the rest stays 0: store_close frees none of it */
+    c->tokens.form = (uint16_t *)sec_data(o, S_TOKENS);
+    c->tokens.rel = (uint8_t *)sec_data(o, S_TOKEN_RELS);
+    c->tokens.block = (sm_tokblock *)sec_data(o, S_TOKEN_BLOCKS);
+    c->tokens.form_exc = (uint32_t *)sec_data(o, S_TOKEN_FORM_EXC);
+    c->tokens.off_exc = (uint32_t *)sec_data(o, S_TOKEN_OFF_EXC);
+    c->tokens.n = (size_t)ntokens;
+    c->tokens.nform_exc = (size_t)sec_count(o, S_TOKEN_FORM_EXC);
+    c->tokens.noff_exc = (size_t)sec_count(o, S_TOKEN_OFF_EXC);
     if (o->nsec > S_ATTR_TOKENS && load_attrs(o, c, m)) return -1;
 
     /* the ends of the index arrays; each fold's part is checked when it is used */
@@ -1340,25 +1366,45 @@ static void bit_set(uint8_t *bits, uint32_t i) {
     bits[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
-/* Over the tokens t[0..n): 1 if a form id is nforms or more, 2 if an offset is past len, 3 if
- * both; in blocks of a fixed size, which compilers vectorise at -O2. */
-static uint32_t tokens_out_of_range(const sm_token *t, size_t n, uint32_t nforms, uint32_t len) {
-    uint32_t form = 0, off = 0;
-    size_t j = 0;
-    for (; j + 32 <= n; j += 32) {
-        uint32_t f = 0, o = 0;
-        for (size_t q = 0; q < 32; q++) {
-            f |= t[j + q].form >= nforms;
-            o |= t[j + q].off > len;
+/* Over the tokens [first, end) (end > first) of the packed stream t: 1 if a form id is nforms or
+ * more, 2 if an offset is past len, 4 if a block's escaped forms or wide offsets point outside
+ * their arrays; any sum of those. Whole blocks are checked (a block may start in the document
+ * before), so every read tokens_form and tokens_off make for these tokens stays in the mapping. */
+static uint32_t tokens_out_of_range(const sm_tokens *t, size_t first, size_t end, uint32_t nforms,
+                                    uint32_t len) {
+    uint32_t bad = 0;
+    size_t b_first = first >> TOK_BLOCK_SHIFT, b_end = tokens_blocks(end);
+    for (size_t b = b_first; b < b_end; b++) {
+        const sm_tokblock *bl = &t->block[b];
+        size_t from = b << TOK_BLOCK_SHIFT, to = from + TOK_BLOCK;
+        if (to > t->n) to = t->n;
+        size_t escapes_end = b + 1 < tokens_blocks(t->n) ? bl[1].form_at : t->nform_exc;
+        if (bl->form_at > escapes_end || escapes_end > t->nform_exc) return bad | 4;
+        uint32_t escapes = (uint32_t)(escapes_end - bl->form_at);
+        if (bl->base == TOK_WIDE &&
+            (bl->off_at > t->noff_exc || t->noff_exc - bl->off_at < (size_t)TOK_BLOCK))
+            return bad | 4;
+        /* only this document's tokens must lie in its text */
+        size_t lo = from < first ? first : from, hi = to > end ? end : to;
+        for (size_t i = from; i < to; i++) {
+            uint32_t f = t->form[i];
+            if (f >= TOK_FORM_ESCAPE) {
+                if (f - TOK_FORM_ESCAPE >= escapes) return bad | 4;
+                f = t->form_exc[bl->form_at + (f - TOK_FORM_ESCAPE)];
+            }
+            bad |= (i >= lo && i < hi && f >= nforms);
         }
-        form |= f;
-        off |= o;
+        if (bl->base == TOK_WIDE) {
+            for (size_t i = lo; i < hi; i++)
+                bad |= (t->off_exc[bl->off_at + (i - from)] > len) << 1;
+        } else {
+            uint32_t most = 0;
+            for (size_t i = lo; i < hi; i++)
+                most = t->rel[i] > most ? t->rel[i] : most;
+            bad |= (bl->base > len || most > len - bl->base) << 1;
+        }
     }
-    for (; j < n; j++) {
-        form |= t[j].form >= nforms;
-        off |= t[j].off > len;
-    }
-    return form | off << 1;
+    return bad;
 }
 
 /* Document i, before anything of it is read: its layout (segments inside the text, layout turns
@@ -1395,11 +1441,18 @@ int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
     }
     if (tok != tok_end)
         return store_corrupt(c, err, "document %u: its turns do not cover its tokens", i);
-    uint32_t bad_tok =
-        tokens_out_of_range(c->tokens.v + d->tok_first, d->tok_count, (uint32_t)c->forms.n, len);
+    uint32_t bad_tok = d->tok_count ? tokens_out_of_range(&c->tokens, d->tok_first, tok_end,
+                                                          (uint32_t)c->forms.n, len)
+                                    : 0;
     if (bad_tok)
-        return store_corrupt(c, err, "section tokens: %s out of range in document %u",
-                             bad_tok & 1 ? "a form id" : "an offset", i);
+        return store_corrupt(c, err, "section %s: %s out of range in document %u",
+                             bad_tok & 4   ? "token_blocks"
+                             : bad_tok & 1 ? "token_forms"
+                                           : "token_offsets",
+                             bad_tok & 4   ? "an escape or wide block"
+                             : bad_tok & 1 ? "a form id"
+                                           : "an offset",
+                             i);
     const uint32_t *sv = c->sentences.v + d->sent_first;
     uint32_t bad = d->sent_count && sv[0] != d->tok_first;
     for (uint32_t k = 1; k < d->sent_count; k++)

@@ -312,8 +312,7 @@ static int pretokenized_turn(sm_corpus *c, uint32_t doc_id, const sm_rawturn *rt
         const sm_pretoken *pt = &lay->pretokens.v[k];
         if (c->tokens.n >= UINT32_MAX - 1) return -1;
         uint32_t form = intern_form(c, d->text.s + pt->start, pt->end - pt->start, -1);
-        sm_token tok = {pt->start, form};
-        if (form == LEX_NONE || VEC_PUSH(c->tokens, tok)) return -1;
+        if (form == LEX_NONE || tokens_push(&c->tokens, pt->start, form)) return -1;
         if ((first || pt->sentence_start) && VEC_PUSH(c->sentences, (uint32_t)c->tokens.n - 1))
             return -1;
         first = 0;
@@ -408,8 +407,7 @@ static int emit_to_corpus(void *ud, uint32_t off, size_t len, int kind, int new_
     sm_corpus *c = x->c;
     if (c->tokens.n >= UINT32_MAX - 1) return -1;
     uint32_t form = intern_form(c, x->text + off, len, kind);
-    sm_token tok = {off, form};
-    if (form == LEX_NONE || VEC_PUSH(c->tokens, tok)) return -1;
+    if (form == LEX_NONE || tokens_push(&c->tokens, off, form)) return -1;
     if (new_sentence && VEC_PUSH(c->sentences, (uint32_t)c->tokens.n - 1)) return -1;
     x->turn->tok_count++;
     if (c->form_info.v[form].kind <= KIND_NUMBER) x->turn->words++;
@@ -443,8 +441,7 @@ static int commit_turn(sm_corpus *c, uint32_t doc_id, uint32_t raw, uint32_t fir
         if (form == LEX_NONE &&
             (form = remap[local] = intern_entry(c, &p->forms, local)) == LEX_NONE)
             return -1;
-        sm_token tok = {p->off.v[k], form};
-        if (VEC_PUSH(c->tokens, tok)) return -1;
+        if (tokens_push(&c->tokens, p->off.v[k], form)) return -1;
         if ((v & PRESEG_SENTENCE) && VEC_PUSH(c->sentences, (uint32_t)c->tokens.n - 1)) return -1;
         turn.tok_count++;
         if (c->form_info.v[form].kind <= KIND_NUMBER) turn.words++;
@@ -634,7 +631,7 @@ int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
             rc = VEC_PUSH(c->token_times, none);
         size_t s = 0;
         for (uint32_t i = d->tok_first; rc == 0 && i < c->tokens.n; i++) {
-            uint32_t off = c->tokens.v[i].off;
+            uint32_t off = corpus_token_off(c, i);
             while (s < lay->timed.n && lay->timed.v[s].end <= off)
                 s++;
             sm_times tt = none;
@@ -652,7 +649,7 @@ int tokenize_document(sm_corpus *c, uint32_t doc_id, sm_error *err) {
         uint32_t lo = d->tok_first, hi = d->tok_first + d->tok_count;
         while (lo < hi) {
             uint32_t mid = lo + (hi - lo) / 2;
-            if (c->tokens.v[mid].off < ev->start)
+            if (corpus_token_off(c, mid) < ev->start)
                 lo = mid + 1;
             else
                 hi = mid;
