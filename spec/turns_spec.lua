@@ -792,6 +792,27 @@ describe("samtal", function()
       end
     end)
 
+    it("read a Markdown bold name, then a time in brackets, then the colon", function()
+      for _, text in ipairs { "**Anna Berg** [00:00:03]: Hej.\n\n**Björn Ek** [00:00:05]: Tjena.\n",
+        "**Anna Berg** (00:03): Hej.\n\n**Björn Ek** (00:05): Tjena.\n",
+        "**Anna Berg** [00:00:03]:** Hej.\n\n**Björn Ek** [00:00:05]:** Tjena.\n" } do
+        local c = open_text(text)
+        assert.are.same({ { "Anna Berg", 3, "Hej." }, { "Björn Ek", 5, "Tjena." } }, turn_rows(c), text)
+        assert.are.equal(0, c:count("Anna") + c:count("00"), text)
+      end
+      -- one word with a time is as sure a label as "Anna (00:03): text"; it starts at its time
+      assert.are.same({ { "Anna", 63, "Hej." } }, turn_rows(open_text("**Anna** (01:03): Hej.\n")))
+    end)
+
+    it("read no label where the bold name's brackets hold no time, or no colon and space follow", function()
+      for _, text in ipairs { "**Anna Berg** [00:00:03] Hej.\n\n**Björn Ek** [00:00:05] Tjena.\n",
+        "**Anna Berg** [00:00:03]:Hej.\n\n**Björn Ek** [00:00:05]:Tjena.\n",
+        "**Obs** [se nedan]: Hej.\n\n**Viktigt** (2021): Tjena.\n",
+        "**Anna** (tyst): Hej.\n\n**Anna** (skrattar): Tjena.\n" } do
+        assert.are.equal("- -", turn_speakers(open_text(text)), text)
+      end
+    end)
+
     it("read a no-break space after the colon as a space", function()
       local c = open_text("I:\u{a0}Hur mår du?\nIP:\u{a0}Bra.\nI:\u{a0}Och familjen?\nIP:\u{a0}Också bra.\n")
       local t = turns_of(c)

@@ -26,8 +26,9 @@
  *   are labels Q and A where the document writes them so at least twice.
  * Line numbers in the margin (" 7   text" on most lines) are no part of the lines, and a line
  *   that is only a number is then a page number (furniture).
- * Other times and names. "Name: [00:00:12] text" (Sonix) and "Reporter: (00:09)" take the time
- *   as the turn's start; "00:00:05 Speaker 2" alone on its line (Happy Scribe) is a label with
+ * Other times and names. "Name: [00:00:12] text" (Sonix), "Reporter: (00:09)" and, in Markdown,
+ *   "**Anna Berg** [00:00:03]: text" and "**Anna Berg** (00:03): text" take the time as the turn's
+ *   start; "00:00:05 Speaker 2" alone on its line (Happy Scribe) is a label with
  *   that start, and so is "Anna Berg" alone on its line with "0:03" alone on the next and the
  *   paragraph below (a meeting transcript copied out; the time line is then a time mark), and
  *   "Anna Berg 0:03" alone on its line where the name recurs so or three lines read so;
@@ -458,6 +459,14 @@ static void parse_label(const char *s, line_info *li) {
         if (p - name_start > MAX_LABEL_BYTES) return;
         if (bold && !word_start && end - p >= 3 && memcmp(s + p, "**:", 3) == 0) {
             colon = p + 2; /* **Name**: */
+            break;
+        }
+        if (bold && !word_start && end - p >= 4 && memcmp(s + p, "** ", 3) == 0 &&
+            (s[p + 3] == '[' || s[p + 3] == '(')) { /* **Name** [00:00:03]: text */
+            size_t q = bracketed_time(s, p + 3, end, &t);
+            if (!q || q >= end || s[q] != ':') return; /* "**Anna** (tyst): ..." is no label */
+            li->time = t;
+            colon = q;
             break;
         }
         if (square && !word_start && end - p >= 2 && s[p] == ']' && s[p + 1] == ':') {
