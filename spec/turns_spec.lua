@@ -830,6 +830,10 @@ describe("samtal", function()
         "Anna : Bonjour.\n\nPierre : Salut.\n\nAnna : Ça va ?\n\nPierre : Oui.\n\nMarie : Moi aussi.\n")))
       assert.are.equal("Intervenant 1 Intervenant 2 Intervenant 1", turn_speakers(open_text(
         "Intervenant 1 : Bonjour.\n\nIntervenant 2 : Salut.\n\nIntervenant 1 : Ça va ?\n")))
+      -- a speaker's turn may run over paragraphs
+      assert.are.equal("Journaliste Invitée Journaliste Invitée", turn_speakers(open_text(
+        "Journaliste : Première question ?\n\nInvitée : Oui.\n\nEt puis encore.\n\nEnfin.\n\n"
+        .. "Journaliste : Deuxième ?\n\nInvitée : Non.\n")))
       -- a title line before them stays the preamble
       local c = open_text("Titre : Entretien\n\nAnna : Bonjour.\n\nPierre : Salut.\n\nAnna : Ça va ?\n\nPierre : Oui.\n")
       assert.are.equal("Anna Pierre Anna Pierre", turn_speakers(c))
@@ -854,6 +858,15 @@ describe("samtal", function()
       local c = open_text("Titre : Foo\n\nAnna: Hej.\n\nBo: Hej.\n\nAnna: Ça va?\n\nBo: Oui.\n")
       assert.are.equal("Anna Bo Anna Bo", turn_speakers(c))
       assert.are.equal("Titre : Foo", c:document(1).title)
+      -- nor a manual, where "Note :" and "Exemples :" recur among many paragraphs without a label
+      local manual = { "OPTIONS" }
+      for k = 1, 6 do
+        manual[#manual + 1] = ("-%d, --option-%d\n    Fait la chose numéro %d."):format(k, k, k)
+        if k % 3 == 0 then manual[#manual + 1] = "Note : cette option est ancienne." end
+        if k % 3 == 1 then manual[#manual + 1] = "Exemples : -a, -b et -c." end
+      end
+      manual[#manual + 1] = "ceci : une ligne.\n\nceci : une autre." -- lower case: no name
+      assert.are.equal(0, #open_text(table.concat(manual, "\n\n")):speakers())
       -- nor names in capitals alone on their lines, where a one-off "Remarque :" stands
       local caps = "ANNA BERG\nBonjour.\n\nPIERRE DUPONT\nSalut.\n\nANNA BERG\nÇa va ?\n\n"
         .. "Remarque : fin de la bande.\n"

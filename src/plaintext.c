@@ -15,9 +15,11 @@
  *   So "Och då sa han: kom hit" (lower-case words) and a one-off "Obs: ..." are speech, and a
  *   header field such as "Video: ..." seen once is not a speaker.
  *   A space before the colon (plain, U+00A0 or U+202F: French typography, "Anna Berg : text")
- *   makes a candidate by the same rules, but one that must start lines as a label twice, or
- *   stand where the turns all start with labels, however many words it has ("Remarque : ..."
- *   once is speech); a number followed by a lower-case word is a time, no name ("À 10 h 30 :").
+ *   makes a candidate by the same rules (one word capitalised), but one that must start lines as
+ *   a label twice, or stand where the turns all start with labels, however many words it has
+ *   ("Remarque : ..." once is speech), and only where such recurring names start half the turns
+ *   (a manual's recurring "Note : ..." is speech); a number followed by a lower-case word is a
+ *   time, no name ("À 10 h 30 :").
  * Voice spans. "<v Name>text" starting a line, after a time or not ("00:00:06 <v Anna>Hej"), is
  *   a label as sure as a capitalised name; a voice span further on in such a line starts a new
  *   turn of its speaker there (caption text copied out of WebVTT).
@@ -651,6 +653,8 @@ static void parse_label(const char *s, line_info *li) {
     }
     /* "Och [00:12] så", "Remarque : ...": the name must recur */
     if (trint || dash_time || spaced_colon) li->accepted_shape = 0;
+    if (spaced_colon && words == 1 && !word_cap[0])
+        li->name_end = li->name_start; /* "ceci : ..." is prose: a name is capitalised */
     li->spaced_colon = (uint8_t)spaced_colon;
     /* seen once, a capitalised word before a colon, or a name of two words or more before a
      * time, is a label where the document's turns all start so (layout_plaintext) */
@@ -1388,6 +1392,34 @@ static int unlabel_running_headers(const char *s, line_info *lines, size_t nline
     return rc;
 }
 
+/* French labels ("Anna Berg : text") where the document is a transcript: from the first line
+ * whose name recurs so, half the places where a turn may start (a line after a blank line or
+ * after a candidate) or more hold a candidate whose name recurs (or that is a label on its own
+ * shape). In French prose " : " is common, and "Note : ..." and "Exemples : ..." recur in a
+ * manual without making it a conversation: there such lines are no candidates. */
+static void unlabel_spaced_colons(line_info *lines, size_t nlines, const uint32_t *counts) {
+    size_t first = 0;
+    while (first < nlines && !(lines[first].spaced_colon && lines[first].cand != LEX_NONE &&
+                               counts[lines[first].cand] >= 2))
+        first++;
+    size_t slots = 0, labelled = 0;
+    for (size_t i = first; i < nlines; i++) {
+        const line_info *li = &lines[i];
+        if (li->kind == L_BLANK ||
+            (i > first && lines[i - 1].kind != L_BLANK && lines[i - 1].cand == LEX_NONE))
+            continue;
+        slots++;
+        labelled += li->cand != LEX_NONE &&
+                    (counts[li->cand] >= 2 || (li->accepted_shape && !li->spaced_colon));
+    }
+    if (labelled * 2 >= slots) return; /* also where no such name recurs: slots == 0 */
+    for (size_t i = 0; i < nlines; i++)
+        if (lines[i].spaced_colon) {
+            lines[i].cand = LEX_NONE;
+            lines[i].name_end = lines[i].name_start;
+        }
+}
+
 /* A header block at the top: the first paragraph (after the front matter), its lines, but for
  * a first line that may be a title, all "Key: value" candidates, two or more, each value at most
  * twelve words not ending as a sentence does, and one key at least seen only once in the
@@ -1480,6 +1512,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
     line_info *lines = split_lines(t, &nlines, &cands, &counts);
     sm_buf key = {0};
     if (!lines) goto oom;
+    unlabel_spaced_colons(lines, nlines, counts);
 
     /* Names in capitals alone on their lines, no colon ("PROGRAMLEDARE", then the paragraph):
      * labels where the document writes its speakers so, two names or more, one of them at
