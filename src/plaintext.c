@@ -407,12 +407,13 @@ static size_t next_voice(const char *s, size_t p, size_t end, size_t *name_start
  * narrow one (U+202F), then ':' ("Anna Berg : text", "Anna\u00a0: text"). Returns the space's
  * length in bytes, or 0. */
 static size_t spaced_colon_at(const char *s, size_t p, size_t end) {
-    static const char *const spaces[] = {" ", "\xC2\xA0", "\xE2\x80\xAF"};
-    for (size_t k = 0; k < sizeof spaces / sizeof *spaces; k++) {
-        size_t n = strlen(spaces[k]);
-        if (end - p > n && memcmp(s + p, spaces[k], n) == 0 && s[p + n] == ':') return n;
-    }
-    return 0;
+    unsigned char c = (unsigned char)s[p];
+    size_t n = c == ' ' ? 1 : c == 0xC2 ? 2 : c == 0xE2 ? 3 : 0; /* the cheap test first */
+    if (!n || end - p <= n || s[p + n] != ':') return 0;
+    return n == 1 || (n == 2 && (unsigned char)s[p + 1] == 0xA0) ||
+                   (n == 3 && memcmp(s + p + 1, "\x80\xAF", 2) == 0)
+               ? n
+               : 0;
 }
 
 /* Looks for a label candidate at the start of line li; fills its fields and the shape test. */
