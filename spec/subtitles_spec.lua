@@ -1,4 +1,4 @@
--- Subtitles (WebVTT and SRT): cues read as turns, speakers from voice spans, "Name:" labels and
+-- Subtitles (WebVTT, SRT and YouTube's SBV): cues read as turns, speakers from voice spans, "Name:" labels and
 -- YouTube's turn marks; checked against counts taken from the raw files by the spec's own parser.
 local samtal = require "samtal"
 local h = require "helpers"
@@ -565,6 +565,87 @@ describe("samtal", function()
       for _, e in ipairs(c:document(1).events) do names[#names + 1] = e.name end
       assert.are.same(marks, names)
       assert.are.equal(0, c:count("INAUDIBLE"))
+    end)
+  end)
+
+  describe("open() of YouTube's SBV captions", function()
+    after_each(h.cleanup)
+
+    local SBV = table.concat({
+      "0:00:00.599,0:00:04.160",
+      ">> Hello and welcome",
+      "to the show.",
+      "",
+      "0:00:04.160,0:00:06.770",
+      "We talk about SBV today.",
+      "",
+      "0:00:06.770,0:00:09.000",
+      ">> Thanks for having me.",
+      "",
+      "0:00:09.000,0:01:02.500",
+      "- Sure. [Music]",
+      "",
+      "1:00:00.000,1:00:02.000",
+      "Anna Berg: That is all.",
+      "",
+      "1:00:02.000,1:00:03.500",
+      "Bye now.",
+      "",
+    }, "\n")
+
+    local function rows(c)
+      local got = {}
+      for t in c:turns() do got[#got + 1] = { t.speaker or false, t.start, t.stop, t.line, t.text } end
+      return got
+    end
+
+    local WANT = {
+      { false, 0.599, 6.77, 2, "Hello and welcome to the show. We talk about SBV today." },
+      { false, 6.77, 9, 9, "Thanks for having me." },
+      { false, 9, 62.5, 12, "Sure. [Music]" },
+      { "Anna Berg", 3600, 3603.5, 15, "That is all. Bye now." },
+    }
+
+    it("reads cues of start,stop timing lines: times, lines, '>>', '- ' and Name: as in SRT", function()
+      local c = samtal.open(h.tempfile(SBV, ".sbv"))
+      assert.are.same(WANT, rows(c))
+      assert.are.equal(0, c:count("Music"))
+      assert.are.same({ "Music" }, { c:document(1).events[1].name })
+      for t in c:turns() do assert.is_nil(t.text:find("%d:%d%d:%d%d%.%d%d%d")) end
+    end)
+
+    it("knows SBV by its first line and its blocks, whatever the file is called", function()
+      assert.are.same(WANT, rows(samtal.open(h.tempfile(SBV, ".txt"))))
+      assert.are.same(WANT, rows(samtal.open(h.tempfile(SBV:gsub("\n", "\r\n"), ".txt"))))
+      assert.are.same(WANT, rows(samtal.open(h.tempfile(SBV, ".txt"), { format = "srt" })))
+    end)
+
+    it("raises on a broken SBV timing line, naming file and line and the form it expected", function()
+      local path = h.tempfile(SBV .. "\n1:00:04.000;1:00:05.000\nBroken.\n", ".sbv")
+      local err = h.error_of(samtal.open, path)
+      assert.matches(path .. ":20: expected a cue timing line like \"0:01:02.500,0:01:04.000\"", err, 1, true)
+    end)
+
+    it("reads an SRT file named .sbv as SRT", function()
+      local c = samtal.open(h.tempfile("1\n00:00:01,000 --> 00:00:02,000\nBo: Hej.\n", ".sbv"))
+      assert.are.same({ { "Bo", 1, 2, 3, "Hej." } }, rows(c))
+    end)
+
+    it("leaves text alone whose first line is no such timing, or whose blocks mostly do not start so", function()
+      local near = {
+        -- one timing line over paragraphs of prose
+        "0:00:01.000,0:00:04.000\nThe recording starts.\n\nAnna: Hej.\n\nBo: Hej Anna.\n\nAnna: Hur mår du?\n",
+        -- times without fractions, a list of chapters
+        "0:01,1:30\nIntro\n\n1:30,4:00\nThe interview\n",
+        -- text after the times on the timing line
+        "0:00:01.000,0:00:04.000 Anna: hej\n\n0:00:04.000,0:00:06.000 Bo: hej\n",
+        -- the timing line is not the first line
+        "Meeting notes\n0:00:01.000,0:00:04.000\nAnna: Hej.\n\n0:00:04.000,0:00:06.000\nBo: Hej.\n",
+      }
+      for _, text in ipairs(near) do
+        local path = h.tempfile(text, ".txt")
+        assert.are.same(rows(samtal.open(path, { format = "text" })), rows(samtal.open(path)), text)
+      end
     end)
   end)
 end)

@@ -792,6 +792,87 @@ describe("samtal", function()
       end
     end)
 
+    it("read a Markdown bold name, then a time in brackets, then the colon", function()
+      for _, text in ipairs { "**Anna Berg** [00:00:03]: Hej.\n\n**Björn Ek** [00:00:05]: Tjena.\n",
+        "**Anna Berg** (00:03): Hej.\n\n**Björn Ek** (00:05): Tjena.\n",
+        "**Anna Berg** [00:00:03]:** Hej.\n\n**Björn Ek** [00:00:05]:** Tjena.\n" } do
+        local c = open_text(text)
+        assert.are.same({ { "Anna Berg", 3, "Hej." }, { "Björn Ek", 5, "Tjena." } }, turn_rows(c), text)
+        assert.are.equal(0, c:count("Anna") + c:count("00"), text)
+      end
+      -- one word with a time is as sure a label as "Anna (00:03): text"; it starts at its time
+      assert.are.same({ { "Anna", 63, "Hej." } }, turn_rows(open_text("**Anna** (01:03): Hej.\n")))
+    end)
+
+    it("read no label where the bold name's brackets hold no time, or no colon and space follow", function()
+      for _, text in ipairs { "**Anna Berg** [00:00:03] Hej.\n\n**Björn Ek** [00:00:05] Tjena.\n",
+        "**Anna Berg** [00:00:03]:Hej.\n\n**Björn Ek** [00:00:05]:Tjena.\n",
+        "**Obs** [se nedan]: Hej.\n\n**Viktigt** (2021): Tjena.\n",
+        "**Anna** (tyst): Hej.\n\n**Anna** (skrattar): Tjena.\n" } do
+        assert.are.equal("- -", turn_speakers(open_text(text)), text)
+      end
+    end)
+
+    it("read French labels, a space before the colon, where the names recur as labels", function()
+      local want = { { "Anna Berg", nil, "Bonjour." }, { "Pierre Dupont", nil, "Salut." },
+        { "Anna Berg", nil, "Ça va ?" }, { "Pierre Dupont", nil, "Oui." } }
+      for _, sp in ipairs { " ", "\u{a0}", "\u{202f}" } do
+        local text = ("Anna Berg%s: Bonjour.\n\nPierre Dupont%s: Salut.\n\nAnna Berg%s: Ça va ?\n\n"
+          .. "Pierre Dupont%s: Oui.\n"):format(sp, sp, sp, sp)
+        local c = open_text(text)
+        assert.are.same(want, turn_rows(c), text)
+        assert.are.equal(0, c:count("Anna") + c:count("Pierre"), text)
+      end
+      -- one word, in capitals or not, must recur too; a name seen once is a label where the
+      -- turns all start so (Marie), as with "Name:"
+      assert.are.equal("ANNA PIERRE ANNA", turn_speakers(open_text("ANNA : Bonjour.\n\nPIERRE : Salut.\n\nANNA : Ça va ?\n")))
+      assert.are.equal("Anna Pierre Anna Pierre Marie", turn_speakers(open_text(
+        "Anna : Bonjour.\n\nPierre : Salut.\n\nAnna : Ça va ?\n\nPierre : Oui.\n\nMarie : Moi aussi.\n")))
+      assert.are.equal("Intervenant 1 Intervenant 2 Intervenant 1", turn_speakers(open_text(
+        "Intervenant 1 : Bonjour.\n\nIntervenant 2 : Salut.\n\nIntervenant 1 : Ça va ?\n")))
+      -- a speaker's turn may run over paragraphs
+      assert.are.equal("Journaliste Invitée Journaliste Invitée", turn_speakers(open_text(
+        "Journaliste : Première question ?\n\nInvitée : Oui.\n\nEt puis encore.\n\nEnfin.\n\n"
+        .. "Journaliste : Deuxième ?\n\nInvitée : Non.\n")))
+      -- a title line before them stays the preamble
+      local c = open_text("Titre : Entretien\n\nAnna : Bonjour.\n\nPierre : Salut.\n\nAnna : Ça va ?\n\nPierre : Oui.\n")
+      assert.are.equal("Anna Pierre Anna Pierre", turn_speakers(c))
+      assert.are.equal("Titre : Entretien", c:document(1).title)
+    end)
+
+    it("read no French label in prose, a one-off note or header, or a time before the colon", function()
+      for _, text in ipairs {
+        "Remarque : ceci est une note.\n\nLe texte continue ici.\n",
+        "Note : la bande s'arrête.\n\nAnna Berg dit bonjour.\n",
+        "Il a dit : bonjour à tous.\n\nEt puis : rien.\n",
+        "Nous avons trois points : le budget, le plan, la suite.\n\nPuis la suite : demain.\n",
+        "Titre : Foo\n\nLe texte de l'entretien.\n",
+        "Anna Berg : Bonjour.\n\nLe texte continue, sans autre nom.\n",
+        "À 10 h 30 : ouverture.\n\nÀ 11 h 00 : pause.\n\nÀ 10 h 30 : rappel.\n",
+        "14:30 : ouverture.\n\n15:00 : pause.\n\n14:30 : rappel.\n",
+        "Le 3 mai : réunion.\n\nLe 3 mai : suite.\n",
+      } do
+        assert.are.equal(0, #open_text(text):speakers(), text)
+      end
+      -- nor does it change a document with "Name:" labels (a header line stays the title)
+      local c = open_text("Titre : Foo\n\nAnna: Hej.\n\nBo: Hej.\n\nAnna: Ça va?\n\nBo: Oui.\n")
+      assert.are.equal("Anna Bo Anna Bo", turn_speakers(c))
+      assert.are.equal("Titre : Foo", c:document(1).title)
+      -- nor a manual, where "Note :" and "Exemples :" recur among many paragraphs without a label
+      local manual = { "OPTIONS" }
+      for k = 1, 6 do
+        manual[#manual + 1] = ("-%d, --option-%d\n    Fait la chose numéro %d."):format(k, k, k)
+        if k % 3 == 0 then manual[#manual + 1] = "Note : cette option est ancienne." end
+        if k % 3 == 1 then manual[#manual + 1] = "Exemples : -a, -b et -c." end
+      end
+      manual[#manual + 1] = "ceci : une ligne.\n\nceci : une autre." -- lower case: no name
+      assert.are.equal(0, #open_text(table.concat(manual, "\n\n")):speakers())
+      -- nor names in capitals alone on their lines, where a one-off "Remarque :" stands
+      local caps = "ANNA BERG\nBonjour.\n\nPIERRE DUPONT\nSalut.\n\nANNA BERG\nÇa va ?\n\n"
+        .. "Remarque : fin de la bande.\n"
+      assert.are.equal("ANNA BERG PIERRE DUPONT ANNA BERG", turn_speakers(open_text(caps)))
+    end)
+
     it("read a no-break space after the colon as a space", function()
       local c = open_text("I:\u{a0}Hur mår du?\nIP:\u{a0}Bra.\nI:\u{a0}Och familjen?\nIP:\u{a0}Också bra.\n")
       local t = turns_of(c)

@@ -116,14 +116,25 @@ int layout_is_vtt(const char *name, const sm_text *t);
 int layout_vtt(const char *name, sm_text *t, sm_layout *out, sm_error *err);
 
 /* Whether a decoded text is SubRip (SRT): a name ending in .srt, or a first non-blank line that
- * is a number followed by a "-->" timing line. */
+ * is a number followed by a "-->" timing line; or YouTube's SBV (layout_is_sbv), which the SRT
+ * reader reads too. */
 int layout_is_srt(const char *name, const sm_text *t);
 
-/* Reads SRT, as layout_vtt does WebVTT (see srt.c and vtt.c). */
+/* Whether a decoded text is YouTube's SBV captions: a name ending in .sbv whose first non-blank
+ * line has no "-->", or a first non-blank line that is an SBV timing line
+ * ("0:00:01.000,0:00:04.000") with most blocks starting with one. */
+int layout_is_sbv(const char *name, const sm_text *t);
+
+/* Reads SRT, or SBV where layout_is_sbv says so, as layout_vtt does WebVTT (see srt.c and
+ * vtt.c). */
 int layout_srt(const char *name, sm_text *t, sm_layout *out, sm_error *err);
 
-/* The cue reader behind both (vtt.c): srt is 1 for SRT, 0 for WebVTT. */
-int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error *err);
+/* The cue reader behind all three (vtt.c); kind says whose timing lines to look for. */
+enum { CUES_VTT = 0, CUES_SRT = 1, CUES_SBV = 2 };
+int layout_cues(const char *name, sm_text *t, int kind, sm_layout *out, sm_error *err);
+
+/* Whether s[0..n) is an SBV timing line: h:mm:ss.mmm "," h:mm:ss.mmm, blanks around allowed. */
+int layout_sbv_timing(const char *s, size_t n);
 
 /* Whether a decoded text is a Podcasting 2.0 JSON transcript: a name ending in .json, or a JSON
  * object with a "segments" member. */

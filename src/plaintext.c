@@ -14,6 +14,12 @@
  *       least twice.
  *   So "Och då sa han: kom hit" (lower-case words) and a one-off "Obs: ..." are speech, and a
  *   header field such as "Video: ..." seen once is not a speaker.
+ *   A space before the colon (plain, U+00A0 or U+202F: French typography, "Anna Berg : text")
+ *   makes a candidate by the same rules (one word capitalised), but one that must start lines as
+ *   a label twice, or stand where the turns all start with labels, however many words it has
+ *   ("Remarque : ..." once is speech), and only where such recurring names start half the turns
+ *   (a manual's recurring "Note : ..." is speech); a number followed by a lower-case word is a
+ *   time, no name ("À 10 h 30 :").
  * Voice spans. "<v Name>text" starting a line, after a time or not ("00:00:06 <v Anna>Hej"), is
  *   a label as sure as a capitalised name; a voice span further on in such a line starts a new
  *   turn of its speaker there (caption text copied out of WebVTT).
@@ -26,8 +32,9 @@
  *   are labels Q and A where the document writes them so at least twice.
  * Line numbers in the margin (" 7   text" on most lines) are no part of the lines, and a line
  *   that is only a number is then a page number (furniture).
- * Other times and names. "Name: [00:00:12] text" (Sonix) and "Reporter: (00:09)" take the time
- *   as the turn's start; "00:00:05 Speaker 2" alone on its line (Happy Scribe) is a label with
+ * Other times and names. "Name: [00:00:12] text" (Sonix), "Reporter: (00:09)" and, in Markdown,
+ *   "**Anna Berg** [00:00:03]: text" and "**Anna Berg** (00:03): text" take the time as the turn's
+ *   start; "00:00:05 Speaker 2" alone on its line (Happy Scribe) is a label with
  *   that start, and so is "Anna Berg" alone on its line with "0:03" alone on the next and the
  *   paragraph below (a meeting transcript copied out; the time line is then a time mark), and
  *   "Anna Berg 0:03" alone on its line where the name recurs so or three lines read so;
@@ -100,6 +107,7 @@ typedef struct line_info {
     uint8_t clock;      /* starts with a clock time "0:03" (1: alone on the line, 2: text after) */
     uint8_t overlap;    /* its square brackets mark overlapping speech (CA, GAT), not events */
     uint8_t dash_time;  /* "Name - 00:00" alone on its line */
+    uint8_t spaced_colon; /* a space before the colon, as French writes it ("Anna : text") */
 } line_info;
 
 void layout_free(sm_layout *lay) {
@@ -395,6 +403,19 @@ static size_t next_voice(const char *s, size_t p, size_t end, size_t *name_start
     return end;
 }
 
+/* French typography's space before a colon at s[p]: a space, a no-break space (U+00A0) or a
+ * narrow one (U+202F), then ':' ("Anna Berg : text", "Anna\u00a0: text"). Returns the space's
+ * length in bytes, or 0. */
+static size_t spaced_colon_at(const char *s, size_t p, size_t end) {
+    unsigned char c = (unsigned char)s[p];
+    size_t n = c == ' ' ? 1 : c == 0xC2 ? 2 : c == 0xE2 ? 3 : 0; /* the cheap test first */
+    if (!n || end - p <= n || s[p + n] != ':') return 0;
+    return n == 1 || (n == 2 && (unsigned char)s[p + 1] == 0xA0) ||
+                   (n == 3 && memcmp(s + p + 1, "\x80\xAF", 2) == 0)
+               ? n
+               : 0;
+}
+
 /* Looks for a label candidate at the start of line li; fills its fields and the shape test. */
 static void parse_label(const char *s, line_info *li) {
     size_t p = li->start, end = li->end;
@@ -450,18 +471,34 @@ static void parse_label(const char *s, line_info *li) {
     int square = !after && p < end && s[p] == '[';
     if (square) p++;
     size_t name_start = p, colon = 0, alone = 0;
-    int trint = 0;     /* "Name [time] text": no colon; a label only if the name recurs so */
-    int dash_time = 0; /* "Name - 00:00" alone on its line: a label only if the name recurs so */
+    int trint = 0;        /* "Name [time] text": no colon; a label only if the name recurs so */
+    int dash_time = 0;    /* "Name - 00:00" alone on its line: a label only if the name recurs so */
+    int spaced_colon = 0; /* "Anna Berg : text": a label only if the name recurs so */
     int words = 1, word_start = 1, letters = 0, uppers = 0;
     int word_cap[MAX_LABEL_WORDS] = {0}, word_len[MAX_LABEL_WORDS] = {0};
+    int word_num[MAX_LABEL_WORDS] = {0}; /* the word starts with a digit */
     while (p < end && s[p] != ':') {
         if (p - name_start > MAX_LABEL_BYTES) return;
         if (bold && !word_start && end - p >= 3 && memcmp(s + p, "**:", 3) == 0) {
             colon = p + 2; /* **Name**: */
             break;
         }
+        if (bold && !word_start && end - p >= 4 && memcmp(s + p, "** ", 3) == 0 &&
+            (s[p + 3] == '[' || s[p + 3] == '(')) { /* **Name** [00:00:03]: text */
+            size_t q = bracketed_time(s, p + 3, end, &t);
+            if (!q || q >= end || s[q] != ':') return; /* "**Anna** (tyst): ..." is no label */
+            li->time = t;
+            colon = q;
+            break;
+        }
         if (square && !word_start && end - p >= 2 && s[p] == ']' && s[p + 1] == ':') {
             colon = p + 1; /* [Name]: */
+            break;
+        }
+        size_t gap = !word_start && !bold && !square ? spaced_colon_at(s, p, end) : 0;
+        if (gap) { /* "Anna Berg : text" */
+            colon = p + gap;
+            spaced_colon = 1;
             break;
         }
         if (timed && !word_start && end - p >= 3 && s[p] == ' ' && s[p + 1] == '-' &&
@@ -555,7 +592,10 @@ static void parse_label(const char *s, line_info *li) {
             letters++;
             if (is_upper(cp)) uppers++;
         }
-        if (word_start) word_cap[words - 1] = is_upper(cp) || digit;
+        if (word_start) {
+            word_cap[words - 1] = is_upper(cp) || digit;
+            word_num[words - 1] = digit;
+        }
         word_len[words - 1]++;
         word_start = 0;
         p += n;
@@ -606,14 +646,21 @@ static void parse_label(const char *s, line_info *li) {
         int name_like = 1;
         for (int w = 0; w < words; w++)
             if (!word_cap[w] && (w == 0 || w == words - 1 || word_len[w] > 3)) name_like = 0;
+        /* a lower-case word after a number is a time or a date, no name: "À 10 h 30 : ..." */
+        for (int w = 1; w < words && spaced_colon; w++)
+            if (word_num[w - 1] && !word_cap[w]) name_like = 0;
         li->accepted_shape = name_like ? 2 : 0; /* 2: multi-word, never rescued by repetition */
         if (!name_like) li->name_end = li->name_start; /* not a candidate at all */
     }
-    if (trint || dash_time) li->accepted_shape = 0; /* "Och [00:12] så": the name must recur */
+    /* "Och [00:12] så", "Remarque : ...": the name must recur */
+    if (trint || dash_time || spaced_colon) li->accepted_shape = 0;
+    if (spaced_colon && words == 1 && !word_cap[0])
+        li->name_end = li->name_start; /* "ceci : ..." is prose: a name is capitalised */
+    li->spaced_colon = (uint8_t)spaced_colon;
     /* seen once, a capitalised word before a colon, or a name of two words or more before a
      * time, is a label where the document's turns all start so (layout_plaintext) */
     li->once_ok = !li->accepted_shape && q < end && li->name_end > li->name_start &&
-                  ((trint && words >= 2) ||
+                  (((trint || spaced_colon) && words >= 2) ||
                    (!trint && words == 1 && word_cap[0] && (colon || (p < end && s[p] == ':'))));
 }
 
@@ -1346,6 +1393,34 @@ static int unlabel_running_headers(const char *s, line_info *lines, size_t nline
     return rc;
 }
 
+/* French labels ("Anna Berg : text") where the document is a transcript: from the first line
+ * whose name recurs so, half the places where a turn may start (a line after a blank line or
+ * after a candidate) or more hold a candidate whose name recurs (or that is a label on its own
+ * shape). In French prose " : " is common, and "Note : ..." and "Exemples : ..." recur in a
+ * manual without making it a conversation: there such lines are no candidates. */
+static void unlabel_spaced_colons(line_info *lines, size_t nlines, const uint32_t *counts) {
+    size_t first = 0;
+    while (first < nlines && !(lines[first].spaced_colon && lines[first].cand != LEX_NONE &&
+                               counts[lines[first].cand] >= 2))
+        first++;
+    size_t slots = 0, labelled = 0;
+    for (size_t i = first; i < nlines; i++) {
+        const line_info *li = &lines[i];
+        if (li->kind == L_BLANK ||
+            (i > first && lines[i - 1].kind != L_BLANK && lines[i - 1].cand == LEX_NONE))
+            continue;
+        slots++;
+        labelled += li->cand != LEX_NONE &&
+                    (counts[li->cand] >= 2 || (li->accepted_shape && !li->spaced_colon));
+    }
+    if (labelled * 2 >= slots) return; /* also where no such name recurs: slots == 0 */
+    for (size_t i = 0; i < nlines; i++)
+        if (lines[i].spaced_colon) {
+            lines[i].cand = LEX_NONE;
+            lines[i].name_end = lines[i].name_start;
+        }
+}
+
 /* A header block at the top: the first paragraph (after the front matter), its lines, but for
  * a first line that may be a title, all "Key: value" candidates, two or more, each value at most
  * twelve words not ending as a sentence does, and one key at least seen only once in the
@@ -1438,6 +1513,7 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
     line_info *lines = split_lines(t, &nlines, &cands, &counts);
     sm_buf key = {0};
     if (!lines) goto oom;
+    unlabel_spaced_colons(lines, nlines, counts);
 
     /* Names in capitals alone on their lines, no colon ("PROGRAMLEDARE", then the paragraph):
      * labels where the document writes its speakers so, two names or more, one of them at
@@ -1446,7 +1522,8 @@ int layout_plaintext(const char *name, const sm_text *t, sm_layout *out, sm_erro
     uint32_t caps_first = LEX_NONE, caps_other = 0; /* a name seen, and whether another is */
     for (size_t i = 0; i < nlines; i++) {
         /* a document with "Name:" labels writes its names so: lines in capitals are headings */
-        other_labels |= lines[i].cand != LEX_NONE && !lines[i].caps_alone;
+        other_labels |= lines[i].cand != LEX_NONE && !lines[i].caps_alone &&
+                        (!lines[i].spaced_colon || counts[lines[i].cand] >= 2); /* "Note : x" */
         if (!lines[i].caps_alone || lines[i].cand == LEX_NONE) continue;
         if (caps_first == LEX_NONE) caps_first = lines[i].cand;
         caps_other |= lines[i].cand != caps_first;

@@ -1,8 +1,9 @@
-/* vtt.c: reading subtitles: WebVTT, and the cue reader it shares with SRT (srt.c).
+/* vtt.c: reading subtitles: WebVTT, and the cue reader it shares with SRT and SBV (srt.c).
  *
  * A subtitle file is a list of cues: an optional identifier (SRT: a number), a timing line
- * "00:01:02.500 --> 00:01:04.000" (SRT writes a comma), then one or more lines of text. Cues cut
- * speech every few seconds, so a turn is a run of cues by one speaker, joined by spaces.
+ * "00:01:02.500 --> 00:01:04.000" (SRT writes a comma; YouTube's SBV "0:01:02.500,0:01:04.000"),
+ * then one or more lines of text. Cues cut speech every few seconds, so a turn is a run of cues
+ * by one speaker, joined by spaces.
  *
  * Who speaks is said in one of three ways: a WebVTT voice span (<v Name>, <v.loud Name>); a
  * "Name:" at the start of a cue's text, carried over to later cues until another name starts a
@@ -20,6 +21,7 @@
 
 typedef struct cue_reader {
     const char *name;
+    int kind; /* CUES_VTT, CUES_SRT or CUES_SBV */
     const sm_text *t;
     sm_layout lay;
     sm_buf syn; /* the new text */
@@ -129,8 +131,37 @@ static int parse_time(const char *s, size_t n, size_t *p, double *secs) {
     return 1;
 }
 
-/* A timing line: start "-->" end, then cue settings (ignored). */
-static int parse_timing(const char *s, size_t n, double *start, double *end) {
+/* An SBV timing line: start "," end and nothing else ("0:00:01.000,0:00:04.000"). Both times
+ * carry their fraction, so "1:02,3:04" in a line of text is none. */
+static int parse_sbv_timing(const char *s, size_t n, double *start, double *end) {
+    size_t p = 0;
+    while (p < n && (s[p] == ' ' || s[p] == '\t'))
+        p++;
+    size_t a = p;
+    if (!parse_time(s, n, &p, start) || !memchr(s + a, '.', p - a) || p >= n || s[p] != ',')
+        return 0;
+    a = ++p;
+    if (!parse_time(s, n, &p, end) || !memchr(s + a, '.', p - a)) return 0;
+    while (p < n && (s[p] == ' ' || s[p] == '\t'))
+        p++;
+    return p == n;
+}
+
+int layout_sbv_timing(const char *s, size_t n) {
+    double a, b;
+    return parse_sbv_timing(s, n, &a, &b);
+}
+
+/* Whether s[0..n) is taken for a timing line: one with an arrow (its times are checked when the
+ * cue is read, so a damaged one is reported), or SBV's. */
+static int is_timing(const char *s, size_t n, int kind) {
+    return kind == CUES_SBV ? layout_sbv_timing(s, n) : has_arrow(s, n);
+}
+
+/* A timing line: start "-->" end, then cue settings (ignored); SBV's as parse_sbv_timing reads
+ * it. */
+static int parse_timing(const char *s, size_t n, int kind, double *start, double *end) {
+    if (kind == CUES_SBV) return parse_sbv_timing(s, n, start, end);
     size_t p = strspn(s, " \t");
     if (!parse_time(s, n, &p, start)) return 0;
     while (p < n && (s[p] == ' ' || s[p] == '\t'))
@@ -553,7 +584,7 @@ static void prescan_cues(cue_reader *r) {
     for (size_t i = 0; i + 1 < t->nlines; i++) {
         size_t a, z;
         line_range(t, i, &a, &z);
-        if (!has_arrow(s + a, z - a) || is_blank_line(t, i + 1)) continue;
+        if (!is_timing(s + a, z - a, r->kind) || is_blank_line(t, i + 1)) continue;
         size_t fa, fz, no, nl;
         line_range(t, i + 1, &fa, &fz);
         cues++;
@@ -592,24 +623,30 @@ static void prescan_cues(cue_reader *r) {
     if (cues >= 4 && repeats * 2 >= cues) r->rolling = 1;
 }
 
-int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error *err) {
+int layout_cues(const char *name, sm_text *t, int kind, sm_layout *out, sm_error *err) {
     cue_reader r;
     memset(&r, 0, sizeof r);
     r.name = name;
     r.t = t;
+    r.kind = kind;
     r.cur = r.speaker = r.want_speaker = LAYOUT_NONE;
     const char *s = t->s;
-    for (const char *g = s; !srt && (g = memchr(g, '>', t->len - (size_t)(g - s))) != NULL; g++)
+    for (const char *g = s;
+         kind == CUES_VTT && (g = memchr(g, '>', t->len - (size_t)(g - s))) != NULL; g++)
         if (t->len - (size_t)(g - s) >= 4 && memcmp(g, "><c>", 4) == 0) { /* <00:01.000><c> */
             r.rolling = 1;
             break;
         }
     prescan_cues(&r);
-    const char *example = srt ? "00:01:02,500 --> 00:01:04,000" : "00:01:02.500 --> 00:01:04.000";
+    static const char *const examples[] = {"00:01:02.500 --> 00:01:04.000",
+                                           "00:01:02,500 --> 00:01:04,000",
+                                           "0:01:02.500,0:01:04.000"};
+    static const char *const formats[] = {"WebVTT", "SRT", "SBV"};
+    const char *example = examples[kind], *format = formats[kind];
     size_t i = 0, bad = 0;
     int cues = 0;
     if (text_map_point(&r.map, 0, text_source_offset(t, 0))) goto oom;
-    if (!srt && t->len >= 6 && memcmp(s, "WEBVTT", 6) == 0) {
+    if (kind == CUES_VTT && t->len >= 6 && memcmp(s, "WEBVTT", 6) == 0) {
         /* "WEBVTT - Episode 12": the text after WEBVTT (and a dash) is the title */
         size_t a, z;
         line_range(t, 0, &a, &z);
@@ -643,7 +680,7 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
         line_range(t, i, &a, &z);
         a += strspn(s + a, " \t");
         if (i + 1 < j) line_range(t, i + 1, &a2, &z2);
-        if (!srt) {
+        if (kind == CUES_VTT) {
             static const char *const skipped[] = {"NOTE", "STYLE", "REGION"};
             int skip = 0;
             for (size_t k = 0; k < 3; k++) {
@@ -656,9 +693,9 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
                 continue;
             }
         }
-        size_t timing = has_arrow(s + a, z - a)                   ? i
-                        : i + 1 < j && has_arrow(s + a2, z2 - a2) ? i + 1
-                                                                  : SIZE_MAX;
+        size_t timing = is_timing(s + a, z - a, kind)                   ? i
+                        : i + 1 < j && is_timing(s + a2, z2 - a2, kind) ? i + 1
+                                                                        : SIZE_MAX;
         if (timing == SIZE_MAX) {
             /* No timing line: a damaged cue, or (no number and no time in sight) text of the
              * cue before that a blank line cut off. */
@@ -688,7 +725,7 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
         }
         size_t ta, tz;
         line_range(t, timing, &ta, &tz);
-        if (!parse_timing(s + ta, tz - ta, &r.cue_start, &r.cue_end)) {
+        if (!parse_timing(s + ta, tz - ta, kind, &r.cue_start, &r.cue_end)) {
             sm_errorf(err, "%s:%zu: expected a cue timing line like \"%s\", found \"%.*s\"%s", name,
                       timing + 1, example, (int)(tz - ta > 60 ? 60 : tz - ta), s + ta,
                       err->skip ? "; cue left out" : "");
@@ -701,7 +738,7 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
         i = j;
     }
     if (r.lay.turns.n == 0) {
-        sm_errorf(err, "%s: a %s file without any cue text", name, srt ? "SRT" : "WebVTT");
+        sm_errorf(err, "%s: a %s file without any cue text", name, format);
         goto fail;
     }
     if (sync_lines(&r, t->nlines - 1) || VEC_PUSH(r.lay.pages, 0) || buf_append(&r.syn, "", 0))
@@ -715,7 +752,7 @@ int layout_cues(const char *name, sm_text *t, int srt, sm_layout *out, sm_error 
     buf_free(&r.line_words);
     return 0;
 oom:
-    sm_errorf(err, "%s: out of memory while reading %s", name, srt ? "SRT" : "WebVTT");
+    sm_errorf(err, "%s: out of memory while reading %s", name, format);
 fail:
     buf_free(&r.last_line);
     buf_free(&r.line_words);
@@ -727,5 +764,5 @@ fail:
 }
 
 int layout_vtt(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
-    return layout_cues(name, t, 0, out, err);
+    return layout_cues(name, t, CUES_VTT, out, err);
 }
