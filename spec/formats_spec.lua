@@ -319,7 +319,7 @@ describe("samtal", function()
     end)
 
     it("raises on a format it does not know", function()
-      assert.are.equal('open: option format must be "auto", "text", "vtt", "srt", "vrt", "json", "html" or '
+      assert.are.equal('open: option format must be "auto", "text", "vtt", "srt", "sbv", "vrt", "json", "html" or '
         .. '"parlamint", not "xml"', h.error_of(samtal.open, JSON, { format = "xml" }))
     end)
   end)
@@ -473,7 +473,7 @@ describe("samtal", function()
         h.error_of(samtal.open, root .. "/sub/deeper", { pattern = "*.txt" }))
       os.execute("rm " .. h.q(root .. "/sub/deeper/d.vtt"))
       assert.are.equal(root .. "/sub/deeper: no transcripts in this directory or below (*.txt, *.md, *.vtt, "
-        .. "*.srt, *.vrt, *.json, *.html, *.htm, *.cha)", h.error_of(samtal.open, root .. "/sub/deeper"))
+        .. "*.srt, *.sbv, *.vrt, *.json, *.html, *.htm, *.cha)", h.error_of(samtal.open, root .. "/sub/deeper"))
       assert.are.equal(root .. '/sub: no file matching "*.md" in this directory',
         h.error_of(samtal.open, root .. "/sub", { pattern = "*.md", recursive = false }))
     end)

@@ -45,7 +45,7 @@ describe("samtal", function()
       os.remove(dir)
       os.execute("mkdir " .. h.q(dir))
       assert.has_error(function() samtal.open(dir) end,
-        dir .. ": no transcripts in this directory or below (*.txt, *.md, *.vtt, *.srt, *.vrt, *.json, *.html, *.htm, *.cha)")
+        dir .. ": no transcripts in this directory or below (*.txt, *.md, *.vtt, *.srt, *.sbv, *.vrt, *.json, *.html, *.htm, *.cha)")
       os.execute("rmdir " .. h.q(dir))
     end)
 

@@ -626,6 +626,23 @@ describe("samtal", function()
       assert.matches(path .. ":20: expected a cue timing line like \"0:01:02.500,0:01:04.000\"", err, 1, true)
     end)
 
+    it("reads SBV with format = \"sbv\" whatever the name, and finds .sbv files in a directory", function()
+      assert.are.same(WANT, rows(samtal.open(h.tempfile(SBV, ".txt"), { format = "sbv" })))
+      -- forced, an SRT file is no SBV: its first cue's timing line is not one
+      local srt = h.tempfile("1\n00:00:01,000 --> 00:00:02,000\nBo: Hej.\n", ".srt")
+      assert.matches(srt .. ":2: expected a cue timing line like \"0:01:02.500,0:01:04.000\"",
+        h.error_of(samtal.open, srt, { format = "sbv" }), 1, true)
+      local dir = h.run("mktemp -d"):gsub("%s+$", "")
+      local f = assert(io.open(dir .. "/captions.SBV", "wb"))
+      f:write(SBV)
+      f:close()
+      local c = samtal.open(dir)
+      assert.are.same(WANT, rows(c))
+      assert.are.equal("captions.SBV", c:documents()[1].name)
+      os.remove(dir .. "/captions.SBV")
+      os.remove(dir)
+    end)
+
     it("reads an SRT file named .sbv as SRT", function()
       local c = samtal.open(h.tempfile("1\n00:00:01,000 --> 00:00:02,000\nBo: Hej.\n", ".sbv"))
       assert.are.same({ { "Bo", 1, 2, 3, "Hej." } }, rows(c))

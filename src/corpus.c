@@ -166,8 +166,8 @@ static char *dup_str(const char *s) {
 }
 
 int layout_format_by_name(const char *name) {
-    static const char *const names[] = {"auto", "text", "vrt",  "vtt",
-                                        "srt",  "json", "html", "parlamint"};
+    static const char *const names[] = {"auto", "text", "vrt",       "vtt", "srt",
+                                        "json", "html", "parlamint", "sbv"};
     for (int f = 0; f < (int)(sizeof names / sizeof names[0]); f++)
         if (strcmp(name, names[f]) == 0) return f;
     return -1;
@@ -209,6 +209,8 @@ static int read_layout(const sm_corpus *c, const char *path, sm_doc *d, sm_error
         return layout_vtt(path, &d->text, &d->layout, err);
     case FORMAT_SRT:
         return layout_srt(path, &d->text, &d->layout, err);
+    case FORMAT_SBV:
+        return layout_sbv(path, &d->text, &d->layout, err);
     case FORMAT_JSON:
         return layout_json(path, &d->text, &d->layout, err);
     case FORMAT_HTML:

@@ -128,6 +128,8 @@ int layout_is_sbv(const char *name, const sm_text *t);
 /* Reads SRT, or SBV where layout_is_sbv says so, as layout_vtt does WebVTT (see srt.c and
  * vtt.c). */
 int layout_srt(const char *name, sm_text *t, sm_layout *out, sm_error *err);
+/* YouTube's SBV, whatever the name and first line say (format = "sbv"). */
+int layout_sbv(const char *name, sm_text *t, sm_layout *out, sm_error *err);
 
 /* The cue reader behind all three (vtt.c); kind says whose timing lines to look for. */
 enum { CUES_VTT = 0, CUES_SRT = 1, CUES_SBV = 2 };
@@ -173,10 +175,11 @@ enum {
     FORMAT_SRT,
     FORMAT_JSON,
     FORMAT_HTML,
-    FORMAT_PARLAMINT
+    FORMAT_PARLAMINT,
+    FORMAT_SBV
 };
 
-/* The FORMAT_* of a name ("auto", "text", "vrt", "vtt", "srt", "json", "html", "parlamint"),
+/* The FORMAT_* of a name ("auto", "text", "vrt", "vtt", "srt", "json", "html", "parlamint", "sbv"),
  * or -1 (corpus.c). */
 int layout_format_by_name(const char *name);
 

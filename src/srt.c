@@ -94,3 +94,7 @@ int layout_is_srt(const char *name, const sm_text *t) {
 int layout_srt(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
     return layout_cues(name, t, layout_is_sbv(name, t) ? CUES_SBV : CUES_SRT, out, err);
 }
+
+int layout_sbv(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
+    return layout_cues(name, t, CUES_SBV, out, err);
+}

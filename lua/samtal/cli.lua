@@ -809,7 +809,7 @@ commands.index = {
   parser = function()
     local p = parser("index", "PATH... -o OUT.samtal", [[
 Loads, tokenises and indexes the transcripts at PATH... (files, or directories of .txt .md .vtt
-.srt .vrt .json .html files) and saves the corpus to OUT.samtal, which samtal.open() and every
+.srt .sbv .vrt .json .html files) and saves the corpus to OUT.samtal, which samtal.open() and every
 subcommand map back without re-tokenising. A progress bar goes to stderr when it is a
 terminal.]], [[
 Example:

@@ -36,9 +36,9 @@ local function check_string(fname, n, v)
 end
 
 -- The files a directory gives: those of the formats samtal reads, by extension (any case).
-local TRANSCRIPT_EXTENSIONS = { txt = true, md = true, vtt = true, srt = true, vrt = true, json = true,
-  html = true, htm = true, cha = true }
-local EXTENSION_LIST = "*.txt, *.md, *.vtt, *.srt, *.vrt, *.json, *.html, *.htm, *.cha"
+local TRANSCRIPT_EXTENSIONS = { txt = true, md = true, vtt = true, srt = true, sbv = true, vrt = true,
+  json = true, html = true, htm = true, cha = true }
+local EXTENSION_LIST = "*.txt, *.md, *.vtt, *.srt, *.sbv, *.vrt, *.json, *.html, *.htm, *.cha"
 -- Files that describe a corpus instead of holding a transcript, by their name up to the first dot
 -- (any case: README.md, LICENSE.MIT.md, SOURCE.md, INDEX.md), the metadata sidecar samtal.metadata
 -- reads, and ParlaMint's speaker tables (x-meta.tsv beside x.txt).
@@ -187,10 +187,10 @@ local function check_file_opts(opts)
   if opts.progress ~= nil and opts.progress ~= false and type(opts.progress) ~= "function" then
     error("open: option progress must be a function(done, total, path), or false", 3)
   end
-  local FORMATS = { auto = true, text = true, vtt = true, srt = true, vrt = true, json = true, html = true,
-    parlamint = true }
+  local FORMATS = { auto = true, text = true, vtt = true, srt = true, sbv = true, vrt = true, json = true,
+    html = true, parlamint = true }
   if opts.format ~= nil and not FORMATS[opts.format] then
-    error(("open: option format must be \"auto\", \"text\", \"vtt\", \"srt\", \"vrt\", \"json\", \"html\" or "
+    error(("open: option format must be \"auto\", \"text\", \"vtt\", \"srt\", \"sbv\", \"vrt\", \"json\", \"html\" or "
       .. "\"parlamint\", not %s"):format(type(opts.format) == "string" and ("%q"):format(opts.format)
       or tostring(opts.format)), 3)
   end
