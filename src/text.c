@@ -135,7 +135,7 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
     if (n >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF) i = 3;
     d.line_src = i;
     /* the text is about as long as the source: room for it at once, not grown by doubling */
-    int oom = vec_reserve((void **)&d.out.s, &d.out.cap, n + 1, 1) || buf_append(&d.out, "", 0) ||
+    int oom = vec_reserve_exact((void **)&d.out.s, &d.out.cap, n + 1, 1) || buf_append(&d.out, "", 0) ||
               text_map_point(&d.map, 0, i) || VEC_PUSH(d.lines, 0);
     while (!oom && i < n) {
         unsigned char c = src[i];
@@ -212,6 +212,11 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
         goto fail;
     }
     if (flush_run(&d, i, err)) goto fail;
+    /* kept as long as the corpus: no room beyond what they hold (a BOM, CRLF line ends or
+     * replaced bytes leave the text shorter than its source) */
+    vec_shrink((void **)&d.out.s, &d.out.cap, d.out.n + 1, 1);
+    vec_shrink((void **)&d.map.v, &d.map.cap, d.map.n, sizeof *d.map.v);
+    vec_shrink((void **)&d.lines.v, &d.lines.cap, d.lines.n, sizeof *d.lines.v);
     out->s = d.out.s;
     out->len = d.out.n;
     out->map = d.map.v;

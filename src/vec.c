@@ -58,6 +58,23 @@ int vec_reserve(void **data, size_t *cap, size_t need, size_t elsize) {
     return 0;
 }
 
+int vec_reserve_exact(void **data, size_t *cap, size_t need, size_t elsize) {
+    if (need <= *cap) return 0;
+    if (need > SIZE_MAX / elsize) return -1;
+    void *p = realloc(*data, need * elsize);
+    if (!p) return -1;
+    advise_huge(p, need * elsize);
+    *data = p;
+    *cap = need;
+    return 0;
+}
+
+void vec_shrink(void **data, size_t *cap, size_t n, size_t elsize) {
+    if (!*data || *cap <= n + n / 8 + 16) return;
+    void *p = realloc(*data, (n ? n : 1) * elsize);
+    if (p) *data = p, *cap = n ? n : 1;
+}
+
 int buf_append(sm_buf *b, const void *p, size_t n) {
     if (b->n + n + 1 > b->cap && vec_reserve((void **)&b->s, &b->cap, b->n + n + 1, 1)) return -1;
     if (n) memcpy(b->s + b->n, p, n);

@@ -13,6 +13,15 @@
  * Returns 0, or -1 if memory ran out (then *data and *cap are unchanged). */
 int vec_reserve(void **data, size_t *cap, size_t need, size_t elsize);
 
+/* Room for exactly `need` elements (not rounded up to a power of two as vec_reserve does), for an
+ * array whose final size is known ahead. 0, or -1 with *data and *cap unchanged. */
+int vec_reserve_exact(void **data, size_t *cap, size_t need, size_t elsize);
+
+/* Gives back the room of an array beyond its n elements where that is more than an eighth: a
+ * document's arrays grown by doubling hold a quarter more than they use, on average, for as long
+ * as the corpus lives. Never fails (the array stays as it was if realloc does). */
+void vec_shrink(void **data, size_t *cap, size_t n, size_t elsize);
+
 /* n bytes (vec_zalloc_big: zeroed) for a large array made for one job, such as the matches of a
  * query or a count per form: from 512 KiB on, aligned to and advised into 2 MiB huge pages where
  * the system grants them (madvise), so that filling it costs a few page faults rather than one
