@@ -200,6 +200,20 @@ static int looks_like_xml(const char *path, const sm_text *t) {
     return 0;
 }
 
+/* The arrays a reader grew by doubling, kept as long as the corpus: without the room left. */
+static void shrink_layout(sm_layout *l) {
+#define SHRINK(a) vec_shrink((void **)&(a).v, &(a).cap, (a).n, sizeof *(a).v)
+    SHRINK(l->segs);
+    SHRINK(l->turns);
+    SHRINK(l->stops);
+    SHRINK(l->timed);
+    SHRINK(l->events);
+    SHRINK(l->participants);
+    SHRINK(l->pages);
+#undef SHRINK
+    if (l->names.s) vec_shrink((void **)&l->names.s, &l->names.cap, l->names.n + 1, 1);
+}
+
 static int read_layout(const sm_corpus *c, const char *path, sm_doc *d, sm_error *err) {
     int f = c->opts.format != FORMAT_AUTO ? c->opts.format : detect_format(path, &d->text);
     switch (f) {
@@ -398,6 +412,7 @@ static int prepare_doc(const sm_corpus *c, const char *path, const unsigned char
         corpus_doc_free(&d);
         return -1;
     }
+    shrink_layout(&d.layout);
     *out = d;
     return 0;
 }

@@ -135,8 +135,8 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
     if (n >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF) i = 3;
     d.line_src = i;
     /* the text is about as long as the source: room for it at once, not grown by doubling */
-    int oom = vec_reserve_exact((void **)&d.out.s, &d.out.cap, n + 1, 1) || buf_append(&d.out, "", 0) ||
-              text_map_point(&d.map, 0, i) || VEC_PUSH(d.lines, 0);
+    int oom = vec_reserve_exact((void **)&d.out.s, &d.out.cap, n + 1, 1) ||
+              buf_append(&d.out, "", 0) || text_map_point(&d.map, 0, i) || VEC_PUSH(d.lines, 0);
     while (!oom && i < n) {
         unsigned char c = src[i];
         if (c < 0x80) {
