@@ -289,6 +289,30 @@ describe("samtal", function()
     end)
   end)
 
+  describe("open() of broadcast captions that name the speaker after '>>'", function()
+    it("reads '>> ANNA SMITH: text' as a turn of ANNA SMITH, and lower-case text after '>>' as speech", function()
+      local vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n>> ANNA SMITH: Good evening.\n\n"
+        .. "00:00:03.000 --> 00:00:05.000\nWelcome to the show.\n\n"
+        .. "00:00:05.000 --> 00:00:07.000\n>> BOB: Thanks, Anna. >> ANNA SMITH: Let us begin.\n\n"
+        .. "00:00:07.000 --> 00:00:09.000\n>> and then it rained: a lot.\n"
+      local want = {
+        { "ANNA SMITH", 1, "Good evening. Welcome to the show." },
+        { "BOB", 5, "Thanks, Anna." },
+        { "ANNA SMITH", 5, "Let us begin." },
+        { false, 7, "and then it rained: a lot." },
+      }
+      local srt = "1\n00:00:01,000 --> 00:00:03,000\n>> ANNA SMITH: Good evening.\n\n"
+        .. "2\n00:00:03,000 --> 00:00:05,000\nWelcome to the show.\n\n"
+        .. "3\n00:00:05,000 --> 00:00:07,000\n>> BOB: Thanks, Anna. >> ANNA SMITH: Let us begin.\n\n"
+        .. "4\n00:00:07,000 --> 00:00:09,000\n>> and then it rained: a lot.\n"
+      for _, file in ipairs { h.tempfile(vtt, ".vtt"), h.tempfile(srt, ".srt") } do
+        local got = {}
+        for t in samtal.open(file):turns() do got[#got + 1] = { t.speaker or false, t.start, t.text } end
+        assert.are.same(want, got)
+      end
+    end)
+  end)
+
   describe("open() of SRT with in-cue labels", function()
     local list = cues(SRT)
     -- a label: capitalised words and ": " at the start of a cue's FIRST text line

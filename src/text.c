@@ -258,11 +258,21 @@ size_t text_line_of(const sm_text *t, size_t norm) {
     return lo + 1;
 }
 
+/* The column is counted from the line's start, so a transcript written as one long line (a
+ * speech-to-text paragraph of 500 KB) made it cost 0.2 ms a token: the continuation bytes are
+ * counted eight at a time. */
 size_t text_column_of(const sm_text *t, size_t norm) {
-    size_t start = t->lines[text_line_of(t, norm) - 1], col = 1;
-    for (size_t k = start; k < norm && k < t->len; k++)
-        if ((t->s[k] & 0xC0) != 0x80) col++;
-    return col;
+    size_t start = t->lines[text_line_of(t, norm) - 1], end = norm < t->len ? norm : t->len;
+    size_t k = start, continuations = 0;
+    for (; k + 8 <= end; k += 8) {
+        uint64_t w;
+        memcpy(&w, t->s + k, 8);
+        /* a byte 10xxxxxx: its top bit set and the next one clear */
+        continuations += (size_t)__builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL);
+    }
+    for (; k < end; k++)
+        continuations += (t->s[k] & 0xC0) == 0x80;
+    return end > start ? end - start - continuations + 1 : 1;
 }
 
 /* pre's source offset for buffer offset `mid` (pre's points are sorted by their first field). */

@@ -453,6 +453,7 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
         size_t lab = at_start && !voiced ? label_len(s + a, z - a, &name_off, &name_len) : 0;
         if (!lab && at_start && !voiced && r->loose) lab = loose_label_len(s + a, z - a, &name_len);
         int parens = marks_only(s, a + lab, z); /* after a "Name:" label, as in plain text */
+        int after_chevrons = 0;                 /* ">> ANNA: text": a label may follow the mark */
         while (p < z) {
             char c = s[p];
             const char *close = c == '<' ? memchr(s + p, '>', z - p) : NULL;
@@ -506,12 +507,14 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
             if (dash || chevrons) {
                 p += chevrons ? (c == '&' ? 8 : 2) : dash_len;
                 at_start = 0;
+                after_chevrons = chevrons;
                 prev = 0;
                 continue;
             }
-            if (at_start && !voiced) { /* before events: "[SPEAKER_00]: text" is a label */
+            if ((at_start || after_chevrons) && !voiced) { /* "[SPEAKER_00]: text" is a label */
                 size_t no = 0, nl = 0, l = label_len(s + p, z - p, &no, &nl);
-                if (!l && r->loose) l = loose_label_len(s + p, z - p, &nl);
+                if (!l && r->loose && at_start) l = loose_label_len(s + p, z - p, &nl);
+                after_chevrons = 0;
                 if (l) {
                     if (set_speaker(r, s + p + no, nl - no)) return -1;
                     p += l;
