@@ -33,7 +33,7 @@ def run(cmd, **kw):
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         sys.exit(f"bench: {' '.join(cmd)} failed ({code}):\n{err}")
-    return out, wall, usage.ru_maxrss / 1024
+    return out, wall, usage.ru_maxrss * 1024 / 1e6  # MB of 10^6 bytes, as the text's size
 
 
 def ratio(peer_ms, samtal_ms):
