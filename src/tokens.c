@@ -24,7 +24,7 @@ int tokens_reserve(sm_tokens *t, size_t n) {
     return room_for(t, n);
 }
 
-int tokens_push(sm_tokens *t, uint32_t off, uint32_t form) {
+int tokens_push_slow(sm_tokens *t, uint32_t off, uint32_t form) {
     size_t i = t->n, k = i & (TOK_BLOCK - 1);
     if (room_for(t, i + 1)) return -1;
     sm_tokblock *b = &t->block[i >> TOK_BLOCK_SHIFT];
