@@ -97,6 +97,32 @@ describe("the packed token stream", function()
     end
   end)
 
+  it("is the same bytes loaded on one thread and on two, escapes and all", function()
+    -- eight files of the 70,000 forms: on two threads each is segmented on a worker and its
+    -- forms interned into the corpus's lexicon in order, so the codes must come out the same
+    local dir = h.run("mktemp -d"):gsub("%s+$", "")
+    local lines = {}
+    for line in big():gmatch("[^\n]+\n") do lines[#lines + 1] = line end
+    local per = #lines // 8 + 1
+    for f = 1, 8 do
+      local out = assert(io.open(("%s/part%d.txt"):format(dir, f), "wb"))
+      out:write(table.concat(lines, "", (f - 1) * per + 1, math.min(f * per, #lines)))
+      out:close()
+    end
+    local saved = {}
+    for threads = 1, 2 do
+      saved[threads] = h.tmppath(".samtal")
+      local _, err, code = h.run(("SAMTAL_THREADS=%d build/bin/samtal index %s -o %s"):format(threads, h.q(dir),
+        h.q(saved[threads])))
+      assert.are.equal(0, code, err)
+    end
+    assert.are.equal(h.read(saved[1]), h.read(saved[2]))
+    local m = samtal.open(saved[2])
+    assert.are.equal(N, m:stats().tokens)
+    for _, i in ipairs { 1, 65504, 65505, 65600, N } do assert.are.equal(word(i), m:token(i).form) end
+    h.run("rm -r " .. h.q(dir))
+  end)
+
   it("drops a document that fails part-way without a trace in the stream, escapes and wide blocks too", function()
     -- a document of samtal's JSON export whose second document does not match its text fails after
     -- its first document was tokenised: the tokens it added are taken back, mid-block
