@@ -209,6 +209,35 @@ describe("samtal.hits", function()
     end)
   end)
 
+  describe("columns", function()
+    it("gives every hit its column on a transcript written as one long line, sorted or not", function()
+      -- a speech-to-text paragraph: one line of 3,000 words with å, ä, ö (two bytes each)
+      local words = { "och", "vård", "är", "nära", "på", "så" }
+      local parts = {}
+      for i = 1, 3000 do parts[i] = words[i % #words + 1] end
+      local text = "Anna: " .. table.concat(parts, " ") .. "\n"
+      local c = samtal.open(h.tempfile(text, ".txt"))
+      local want, at = {}, 1
+      while true do
+        local from = text:find("vård", at, true)
+        if not from then break end
+        want[#want + 1] = utf8.len(text:sub(1, from - 1)) + 1
+        at = from + 1
+      end
+      assert.are.equal(500, #want)
+      local hits = c:kwic("vård")
+      local got = {}
+      for i = 1, #hits do got[i] = hits[i].column end
+      assert.are.same(want, got)
+      local sorted = c:kwic("vård"):sort("R1") -- built in another order
+      local cols = {}
+      for i = 1, #sorted do cols[#cols + 1] = sorted[i].column end
+      table.sort(cols)
+      assert.are.same(want, cols)
+      assert.are.equal(want[500], c:token(hits[500].position).column)
+    end)
+  end)
+
   describe("sort()", function()
     local animals = "LENA: jag sa ärlig nu\nMAGNUS: jag sa zebra nu\nLENA: jag sa ål nu\nMAGNUS: jag sa apa nu\n"
 

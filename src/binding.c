@@ -607,12 +607,13 @@ static void push_speaker(lua_State *L, const sm_corpus *c, uint32_t t) {
     lua_setfield(L, -2, "label");
 }
 
-static void set_source_fields(lua_State *L, const sm_doc *d, uint32_t from, uint32_t to) {
+static void set_source_fields(lua_State *L, const sm_doc *d, uint32_t from, uint32_t to,
+                              sm_column_hint *hint) {
     size_t a = text_source_offset(&d->text, from), z = text_source_offset(&d->text, to);
     set_int(L, "offset", (lua_Integer)a);
     set_int(L, "length", (lua_Integer)(z - a));
     set_int(L, "line", (lua_Integer)text_line_of(&d->text, from));
-    set_int(L, "column", (lua_Integer)text_column_of(&d->text, from));
+    set_int(L, "column", (lua_Integer)text_column_hinted(&d->text, from, hint));
 }
 
 /* c:turn(i) -> {doc, path, index, speaker, text, offset, length, line, column, start, tokens,
@@ -636,7 +637,7 @@ static int corpus_turn(lua_State *L) {
     push_speaker(L, c, t);
     push_turn_text(L, c, t, from, to);
     lua_setfield(L, -2, "text");
-    set_source_fields(L, d, from, to);
+    set_source_fields(L, d, from, to, NULL);
     set_int(L, "line", (lua_Integer)text_line_of(&d->text, rt->label));
     if (rt->start >= 0) {
         lua_pushnumber(L, rt->start);
@@ -739,9 +740,10 @@ static void push_turn_text_chars(lua_State *L, const sm_corpus *c, uint32_t turn
 
 typedef sm_kwic_opts kwic_opts;
 
-/* Pushes the hit table of a match of `len` tokens at token s, with its context. */
+/* Pushes the hit table of a match of `len` tokens at token s, with its context; hint (NULL, or
+ * the same one over a run of hits) saves counting a long line's columns again for each. */
 static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
-                     const kwic_opts *ko) {
+                     const kwic_opts *ko, sm_column_hint *hint) {
     uint32_t e = s + len - 1;
     need_token(L, c, s);
     need_token(L, c, e);
@@ -770,7 +772,7 @@ static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
     else
         push_turn_text(L, c, turn, sp.me, sp.re);
     lua_setfield(L, -2, "right");
-    set_source_fields(L, d, sp.ms, sp.me);
+    set_source_fields(L, d, sp.ms, sp.me, hint);
     set_int(L, "position", (lua_Integer)s + 1);
     set_int(L, "tokens", len);
     set_int(L, "sentence", (lua_Integer)corpus_token_sentence(c, s) + 1);
@@ -801,8 +803,9 @@ static int corpus_kwic_hits(lua_State *L) {
     void **box = anchor(L, starts); /* freed by the collector even if building hits raises */
     lua_createtable(L, n > INT32_MAX ? INT32_MAX : (int)n, 0);
     kwic_opts ko = {(uint32_t)left, (uint32_t)right, 0, 0};
+    sm_column_hint hint = {0};
     for (size_t h = 0; h < n; h++) {
-        push_hit(L, c, starts[h], len, &ko);
+        push_hit(L, c, starts[h], len, &ko, &hint);
         lua_rawseti(L, -2, (lua_Integer)h + 1);
     }
     free(starts);
@@ -1075,9 +1078,10 @@ static int corpus_find(lua_State *L) {
         lua_pushinteger(L, (lua_Integer)n);
     } else {
         lua_createtable(L, n > INT32_MAX ? INT32_MAX : (int)n, 0);
+        sm_column_hint hint = {0};
         for (size_t h = 0; h < n; h++) {
             if (mode == 1) {
-                push_hit(L, c, starts[h], lens[h], &ko);
+                push_hit(L, c, starts[h], lens[h], &ko, &hint);
             } else {
                 lua_createtable(L, 2, 0);
                 lua_pushinteger(L, (lua_Integer)starts[h] + 1);
@@ -1133,6 +1137,7 @@ static int corpus_match_hits(lua_State *L) {
     kwic_opts ko = {(uint32_t)left, (uint32_t)right, (uint32_t)chars,
                     luaL_checkoption(L, 8, "turn", clips)};
     luaL_checktype(L, 9, LUA_TTABLE);
+    sm_column_hint hint = {0};
     for (lua_Integer i = from; i <= to; i++) {
         uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
         if (len == 0 || s >= c->tokens.n || len > c->tokens.n - s)
@@ -1142,7 +1147,7 @@ static int corpus_match_hits(lua_State *L) {
             continue;
         }
         lua_pop(L, 1);
-        push_hit(L, c, s, len, &ko);
+        push_hit(L, c, s, len, &ko, &hint);
         lua_rawseti(L, 9, i);
     }
     return 0;
@@ -1428,7 +1433,7 @@ static int corpus_match_hit(lua_State *L) {
     uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
     if (len == 0 || s >= c->tokens.n || len > c->tokens.n - s)
         return luaL_error(L, "match_hit: match %d is not of this corpus", (int)i);
-    push_hit(L, c, s, len, &ko);
+    push_hit(L, c, s, len, &ko, NULL);
     return 1;
 }
 
@@ -1454,7 +1459,7 @@ static int corpus_token(lua_State *L) {
     set_int(L, "turn", (lua_Integer)c->turns.v[turn].index + 1);
     lua_pushstring(L, d->name);
     lua_setfield(L, -2, "doc");
-    set_source_fields(L, d, off, off + corpus_token_len(c, t));
+    set_source_fields(L, d, off, off + corpus_token_len(c, t), NULL);
     push_token_times(L, c, t, t, "start", "stop");
     return 1;
 }

@@ -58,6 +58,16 @@ size_t text_line_of(const sm_text *t, size_t norm);
 /* The 1-based column (in code points) of normalised offset `norm` within its line. */
 size_t text_column_of(const sm_text *t, size_t norm);
 
+/* A column found before, for the next one on the same line: a caller that finds the columns of
+ * many offsets in ascending order (a concordance's hits) passes the same hint, zeroed at first,
+ * and counts only from the last one on, so a transcript written as one long line costs the
+ * line's length once, not once a hit. */
+typedef struct sm_column_hint {
+    const char *s;                   /* the text it was found in */
+    size_t line_start, norm, column; /* its line, offset and column */
+} sm_column_hint;
+size_t text_column_hinted(const sm_text *t, size_t norm, sm_column_hint *hint);
+
 /* Makes t's offsets point into an earlier source: t was decoded from a transcoded buffer, and
  * `pre` maps that buffer's offsets to the original file's (encoding.h); source_len is the
  * original's size. Returns 0, or -1 if memory ran out (t unchanged). */
