@@ -216,7 +216,7 @@ describe("samtal.hits", function()
       local parts = {}
       for i = 1, 3000 do parts[i] = words[i % #words + 1] end
       local text = "Anna: " .. table.concat(parts, " ") .. "\n"
-      local c = samtal.open(h.tempfile(text, ".txt"))
+      local one_line = samtal.open(h.tempfile(text, ".txt"))
       local want, at = {}, 1
       while true do
         local from = text:find("vård", at, true)
@@ -225,16 +225,16 @@ describe("samtal.hits", function()
         at = from + 1
       end
       assert.are.equal(500, #want)
-      local hits = c:kwic("vård")
+      local hits = one_line:kwic("vård")
       local got = {}
       for i = 1, #hits do got[i] = hits[i].column end
       assert.are.same(want, got)
-      local sorted = c:kwic("vård"):sort("R1") -- built in another order
+      local sorted = one_line:kwic("vård"):sort("R1") -- built in another order
       local cols = {}
       for i = 1, #sorted do cols[#cols + 1] = sorted[i].column end
       table.sort(cols)
       assert.are.same(want, cols)
-      assert.are.equal(want[500], c:token(hits[500].position).column)
+      assert.are.equal(want[500], one_line:token(hits[500].position).column)
     end)
   end)
 

@@ -109,15 +109,15 @@ describe("the packed token stream", function()
       out:write(table.concat(lines, "", (f - 1) * per + 1, math.min(f * per, #lines)))
       out:close()
     end
-    local saved = {}
+    local files = {}
     for threads = 1, 2 do
-      saved[threads] = h.tmppath(".samtal")
+      files[threads] = h.tmppath(".samtal")
       local _, err, code = h.run(("SAMTAL_THREADS=%d build/bin/samtal index %s -o %s"):format(threads, h.q(dir),
-        h.q(saved[threads])))
+        h.q(files[threads])))
       assert.are.equal(0, code, err)
     end
-    assert.are.equal(h.read(saved[1]), h.read(saved[2]))
-    local m = samtal.open(saved[2])
+    assert.are.equal(h.read(files[1]), h.read(files[2]))
+    local m = samtal.open(files[2])
     assert.are.equal(N, m:stats().tokens)
     for _, i in ipairs { 1, 65504, 65505, 65600, N } do assert.are.equal(word(i), m:token(i).form) end
     h.run("rm -r " .. h.q(dir))
