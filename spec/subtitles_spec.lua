@@ -217,6 +217,33 @@ describe("samtal", function()
       assert.are.equal(1, said:count("jobb"))
     end)
 
+    it("makes a short name right after a credit line in its cue part of the credit", function()
+      local srt = "1\n00:00:01,000 --> 00:00:03,000\nHej.\n\n2\n00:00:04,000 --> 00:00:06,000\n"
+        .. "Textning: Anna Svensson\nSvensk Medietext\n\n3\n00:00:07,000 --> 00:00:09,000\n"
+        .. "<i>Översättning: Bo Ek</i>\n<i>Broadcast Text International</i>\n\n4\n00:00:10,000 --> 00:00:12,000\n"
+        .. "Textning: Eva Lund\nwww.btistudios.com\n"
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      local names = {}
+      for _, e in ipairs(c:document(1).events) do names[#names + 1] = e.name end
+      assert.are.same({ "Textning: Anna Svensson", "Svensk Medietext", "Översättning: Bo Ek",
+        "Broadcast Text International", "Textning: Eva Lund", "www.btistudios.com" }, names)
+      assert.are.equal(0, c:count("medietext") + c:count("broadcast") + c:count("btistudios.com"))
+      assert.are.equal(1, c:stats().words) -- "Hej"
+    end)
+
+    it("keeps speech after a credit: a sentence, a line in lower case, a dash, and the next cue", function()
+      local srt = "1\n00:00:01,000 --> 00:00:03,000\nTextning: Anna Svensson\nDet var en gång.\n\n"
+        .. "2\n00:00:04,000 --> 00:00:06,000\nTextning: Anna Svensson\nmen inte nu\n\n"
+        .. "3\n00:00:07,000 --> 00:00:09,000\nTextning: Anna Svensson\n- Hej Bo!\n\n"
+        .. "4\n00:00:10,000 --> 00:00:12,000\nTextning: Anna Svensson\n\n"
+        .. "5\n00:00:13,000 --> 00:00:15,000\nGod Morgon Sverige\n"
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      assert.are.equal(2, c:count("gång") + c:count("inte"))
+      assert.are.equal(1, c:count("bo"))
+      assert.are.equal(1, c:count("morgon")) -- a short name in the next cue is speech
+      assert.are.equal(4, #c:document(1).events)
+    end)
+
     it("reads &gt;&gt; as a change of speaker and a numeric character reference as its character", function()
       local vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n&gt;&gt; We&#39;re talking R&amp;D.\n\n"
         .. "00:00:03.000 --> 00:00:05.000\n&gt;&gt; Q&amp;A later.\n"

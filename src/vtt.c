@@ -394,6 +394,27 @@ static int colour_speakers(const sm_text *t, int kind) {
     return any_font && twice >= 2;
 }
 
+/* The end of s[a..z) without the closing tags at its end ("Textning: Bo Ek</i>"). */
+static size_t before_closing_tags(const char *s, size_t a, size_t z) {
+    while (z > a && s[z - 1] == '>') {
+        const char *lt = NULL;
+        for (size_t k = z - 1; k > a && !lt; k--)
+            if (s[k - 1] == '<') lt = s + k - 1;
+        if (!lt || lt[1] != '/') break;
+        z = (size_t)(lt - s);
+    }
+    return z;
+}
+
+/* A short name alone on the line s[a..z) after a credit line, in the same cue ("Svensk
+ * Medietext", "Broadcast Text International": the subtitling company): one to four words as
+ * name_line reads them, the first starting with a letter, no sentence (no . ? ! at its end). */
+static int credit_name_line(const char *s, size_t a, size_t z) {
+    z = before_closing_tags(s, a, z);
+    if (z <= a || strchr(".?!", s[z - 1]) || (s[a] >= '0' && s[a] <= '9')) return 0;
+    return name_line(s, a, z);
+}
+
 /* Gives source lines up to line i (0-based) their start in the new text. */
 static int sync_lines(cue_reader *r, size_t i) {
     while (r->lines.n <= i)
@@ -533,13 +554,15 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
             if (set_speaker(r, s + a, z - a)) return -1; /* "Anna Berg" over the cue's text */
             continue; /* the next line is the cue's first text: at_start stays */
         }
-        int credit =
-            lead < z && (credit_line(s, lead, z) || (after_credit && address_line(s, lead, z)));
+        int credit = lead < z &&
+                     (credit_line(s, lead, z) ||
+                      (after_credit && (address_line(s, lead, z) || credit_name_line(s, lead, z))));
         after_credit = credit;
-        if (credit) { /* the whole line an event */
+        if (credit) { /* the whole line an event, but for the closing tags at its end */
+            size_t ze = before_closing_tags(s, lead, z);
             if (emit(r, s[lead], lead, lead + 1, i)) return -1;
             sm_rawevent ev = {(uint32_t)r->syn.n - 1, 0, r->cur};
-            for (size_t k = lead + 1; k < z; k++)
+            for (size_t k = lead + 1; k < ze; k++)
                 if (emit(r, s[k], k, k + 1, i)) return -1;
             ev.end = (uint32_t)r->syn.n;
             if (VEC_PUSH(r->lay.events, ev)) return -1;
