@@ -181,6 +181,80 @@ describe("samtal", function()
     end)
   end)
 
+  describe("open() of Whisper's TSV", function()
+    local TSV = "start\tend\ttext\n0\t3480\tHej och välkommen.\n3480\t6000\tIdag pratar vi om bröd.\n"
+
+    local function turns_of(c)
+      local out = {}
+      for t in c:turns() do out[#out + 1] = { t.speaker, t.start, t.stop, t.text } end
+      return out
+    end
+
+    it("reads a segment a line as one turn, times in milliseconds, as whisper.cpp's JSON", function()
+      local p = h.tempfile(TSV, ".tsv")
+      local c = samtal.open(p)
+      assert.are.same({ { nil, 0, 6, "Hej och välkommen. Idag pratar vi om bröd." } }, turns_of(c))
+      assert.are.equal(3.48, c:token(c:kwic("idag")[1].position).start) -- the segment's own time
+      assert.are.equal(0, c:count("start") + c:count("3480")) -- header and times are no words
+      assert_tokens_map_back(c, p, function(s) return s end)
+    end)
+
+    it("knows it by the header whatever the name, and format = \"tsv\" forces it", function()
+      local c = samtal.open(h.tempfile(TSV, ".txt"))
+      assert.are.same({ { nil, 0, 6, "Hej och välkommen. Idag pratar vi om bröd." } }, turns_of(c))
+      local forced = samtal.open(h.tempfile(TSV, ".dat"), { format = "tsv" })
+      assert.are.equal(1, forced:count("bröd"))
+      local p = h.tempfile("Anna: hej\n", ".tsv")
+      assert.are.equal(p .. ':1: expected Whisper\'s TSV header "start<TAB>end<TAB>text"',
+        h.error_of(samtal.open, p, { format = "tsv" }))
+    end)
+
+    it("reads a .tsv file without that header as before: plain text", function()
+      for _, bytes in ipairs { "ID\tSpeaker_name\nu1\tAnna\n", "start\tend\ttext\tspeaker\n0\t10\thej\tA\n",
+        "Anna: hej\nstart\tend\ttext\n0\t10\thej\n", "Start\tEnd\tText\n0\t10\thej\n" } do
+        local p = h.tempfile(bytes, ".tsv")
+        assert.are.same(turns_of(samtal.open(p, { format = "text" })), turns_of(samtal.open(p)))
+      end
+    end)
+
+    it("raises on a line that is no segment, naming file and line", function()
+      for _, case in ipairs {
+        { "0\t1000\n", "expected three fields separated by tabs (start, end, text), found \"0\t1000\"" },
+        { "0\t1000\ta\tb\n", "expected three fields separated by tabs (start, end, text)" },
+        { "0.5\t1000\thej\n", "expected times in whole milliseconds" },
+        { "0\t-1\thej\n", "expected times in whole milliseconds" },
+        { "2000\t1000\thej\n", "the end is before the start" } } do
+        local p = h.tempfile("start\tend\ttext\n0\t10\tja\n" .. case[1], ".tsv")
+        local err = h.error_of(samtal.open, p)
+        assert.are.equal(p .. ":3: " .. case[2], err:sub(1, #p + 4 + #case[2]))
+      end
+    end)
+
+    it("leaves a damaged line out with a warning under on_error = \"skip\"", function()
+      local got = {}
+      local p = h.tempfile("start\tend\ttext\n0\t1000\tEtt.\n1000\tx\tTvå.\n\n2000\t3000\tTre.\n", ".tsv")
+      local c = samtal.open(p, { on_error = "skip", warn = function(w) got[#got + 1] = w.message end })
+      assert.are.same({ { nil, 0, 3, "Ett. Tre." } }, turns_of(c))
+      assert.are.same({ p .. ':3: expected times in whole milliseconds, found "1000\tx\tTvå."; line left out' }, got)
+    end)
+
+    it("is not listed from a directory", function()
+      local root = os.tmpname()
+      os.remove(root)
+      assert(os.execute("mkdir " .. h.q(root)))
+      local f = assert(io.open(root .. "/a.tsv", "wb"))
+      f:write(TSV)
+      f:close()
+      f = assert(io.open(root .. "/b.txt", "wb"))
+      f:write("LENA: Hej.\n")
+      f:close()
+      local c = samtal.open(root)
+      assert.are.equal(1, #c:documents())
+      assert.are.equal(root .. "/b.txt", c:documents()[1].path)
+      os.execute("rm -r " .. h.q(root))
+    end)
+  end)
+
   describe("open() of damaged JSON", function()
     local src = h.read(JSON)
 
@@ -319,8 +393,8 @@ describe("samtal", function()
     end)
 
     it("raises on a format it does not know", function()
-      assert.are.equal('open: option format must be "auto", "text", "vtt", "srt", "sbv", "vrt", "json", "html" or '
-        .. '"parlamint", not "xml"', h.error_of(samtal.open, JSON, { format = "xml" }))
+      assert.are.equal('open: option format must be "auto", "text", "vtt", "srt", "sbv", "vrt", "json", "html", '
+        .. '"parlamint" or "tsv", not "xml"', h.error_of(samtal.open, JSON, { format = "xml" }))
     end)
   end)
 

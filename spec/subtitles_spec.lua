@@ -217,6 +217,33 @@ describe("samtal", function()
       assert.are.equal(1, said:count("jobb"))
     end)
 
+    it("makes a short name right after a credit line in its cue part of the credit", function()
+      local srt = "1\n00:00:01,000 --> 00:00:03,000\nHej.\n\n2\n00:00:04,000 --> 00:00:06,000\n"
+        .. "Textning: Anna Svensson\nSvensk Medietext\n\n3\n00:00:07,000 --> 00:00:09,000\n"
+        .. "<i>Översättning: Bo Ek</i>\n<i>Broadcast Text International</i>\n\n4\n00:00:10,000 --> 00:00:12,000\n"
+        .. "Textning: Eva Lund\nwww.btistudios.com\n"
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      local names = {}
+      for _, e in ipairs(c:document(1).events) do names[#names + 1] = e.name end
+      assert.are.same({ "Textning: Anna Svensson", "Svensk Medietext", "Översättning: Bo Ek",
+        "Broadcast Text International", "Textning: Eva Lund", "www.btistudios.com" }, names)
+      assert.are.equal(0, c:count("medietext") + c:count("broadcast") + c:count("btistudios.com"))
+      assert.are.equal(1, c:stats().words) -- "Hej"
+    end)
+
+    it("keeps speech after a credit: a sentence, a line in lower case, a dash, and the next cue", function()
+      local srt = "1\n00:00:01,000 --> 00:00:03,000\nTextning: Anna Svensson\nDet var en gång.\n\n"
+        .. "2\n00:00:04,000 --> 00:00:06,000\nTextning: Anna Svensson\nmen inte nu\n\n"
+        .. "3\n00:00:07,000 --> 00:00:09,000\nTextning: Anna Svensson\n- Hej Bo!\n\n"
+        .. "4\n00:00:10,000 --> 00:00:12,000\nTextning: Anna Svensson\n\n"
+        .. "5\n00:00:13,000 --> 00:00:15,000\nGod Morgon Sverige\n"
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      assert.are.equal(2, c:count("gång") + c:count("inte"))
+      assert.are.equal(1, c:count("bo"))
+      assert.are.equal(1, c:count("morgon")) -- a short name in the next cue is speech
+      assert.are.equal(4, #c:document(1).events)
+    end)
+
     it("reads &gt;&gt; as a change of speaker and a numeric character reference as its character", function()
       local vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n&gt;&gt; We&#39;re talking R&amp;D.\n\n"
         .. "00:00:03.000 --> 00:00:05.000\n&gt;&gt; Q&amp;A later.\n"
@@ -309,6 +336,61 @@ describe("samtal", function()
         local got = {}
         for t in samtal.open(file):turns() do got[#got + 1] = { t.speaker or false, t.start, t.text } end
         assert.are.same(want, got)
+      end
+    end)
+  end)
+
+  describe("open() of broadcast subtitles that mark speakers by font colour", function()
+    local function turns_of(srt)
+      local c = samtal.open(h.tempfile(srt, ".srt"))
+      local got = {}
+      for t in c:turns() do got[#got + 1] = { t.speaker, t.start, t.text } end
+      return got, c
+    end
+    --- The same cues with their font tags left out: how a file the rule leaves alone reads.
+    local function untagged(srt) return (srt:gsub("</?[fF][oO][nN][tT][^>]*>", "")) end
+
+    it("starts a turn where a line starts in another colour, and keeps one colour's lines one turn", function()
+      local srt = "1\n00:00:01,000 --> 00:00:03,000\nVar har du varit?\n<font color=\"#ffff00\">Ute. Hos Anna.</font>\n\n"
+        .. "2\n00:00:03,500 --> 00:00:05,000\n<font color=\"#ffff00\">Vi åt middag</font>\n"
+        .. "<font color=\"#ffff00\">och pratade länge.</font>\n\n"
+        .. "3\n00:00:05,500 --> 00:00:07,000\nSå trevligt.\n\n"
+        .. "4\n00:00:07,500 --> 00:00:09,000\n<font color=\"#00FFFF\">Hon lagade fisk,\nsom vanligt.</font>\n\n"
+        .. "5\n00:00:09,500 --> 00:00:11,000\n<font color=\"#FFFF00\">Ja, det gjorde hon.</font>\n"
+      local got, c = turns_of(srt)
+      assert.are.same({ { nil, 1, "Var har du varit?" }, { nil, 1, "Ute. Hos Anna. Vi åt middag och pratade länge." },
+        { nil, 5.5, "Så trevligt." }, { nil, 7.5, "Hon lagade fisk, som vanligt." }, { nil, 9.5, "Ja, det gjorde hon." } }, got)
+      assert.are.equal(0, c:count("font") + c:count("ffff00")) -- the tags are still no words
+    end)
+
+    it("lets a dash or a label in a coloured line start one turn, not two", function()
+      local srt = "1\n00:00:01,000 --> 00:00:02,000\nHej.\n\n2\n00:00:02,000 --> 00:00:03,000\n"
+        .. "<font color=\"#ffff00\">- Hej själv.</font>\n\n3\n00:00:03,000 --> 00:00:04,000\nHur mår du?\n\n"
+        .. "4\n00:00:04,000 --> 00:00:05,000\n<font color=\"#ffff00\">ANNA: Bra.</font>\n"
+      assert.are.same({ { nil, 1, "Hej." }, { nil, 2, "Hej själv." }, { nil, 3, "Hur mår du?" }, { "ANNA", 4, "Bra." } },
+        turns_of(srt))
+    end)
+
+    it("reads a file in one colour as it reads it without the colour", function()
+      local srt = "1\n00:00:01,000 --> 00:00:03,000\n<font color=\"#ffff00\">Var har du varit?</font>\n"
+        .. "<font color=\"#ffff00\">Ute.</font>\n\n2\n00:00:03,500 --> 00:00:05,000\n<font color=\"#ffff00\">Jaså.</font>\n"
+      assert.are.same(turns_of(untagged(srt)), turns_of(srt))
+      assert.are.equal(1, #turns_of(srt))
+    end)
+
+    it("splits nothing at a coloured word inside a line, nor at a colour that starts one line only", function()
+      local inside = "1\n00:00:01,000 --> 00:00:03,000\nVar det fint?\n<font color=\"#ffff00\">Ja, väldigt.</font>\n\n"
+        .. "2\n00:00:03,000 --> 00:00:05,000\n<font color=\"#ffff00\">Vi badade.</font>\n\n"
+        .. "3\n00:00:05,000 --> 00:00:07,000\nJaså, <font color=\"#ffff00\">jättebra</font>\nväder då.\n\n"
+        .. "4\n00:00:07,000 --> 00:00:09,000\nSå <font color=\"#00ffff\">kul</font> för er.\n"
+      assert.are.same({ { nil, 1, "Var det fint?" }, { nil, 1, "Ja, väldigt. Vi badade." },
+        { nil, 5, "Jaså, jättebra väder då. Så kul för er." } }, turns_of(inside))
+      for _, srt in ipairs {
+        "1\n00:00:01,000 --> 00:00:03,000\n<font color=\"#ffff00\">Varning:</font> starka scener.\n\n"
+          .. "2\n00:00:03,500 --> 00:00:05,000\nDet var en gång\nen kung.\n",
+        "1\n00:00:01,000 --> 00:00:03,000\nDet var en <font color=\"#ffff00\">mycket</font> stor\nkung.\n\n"
+          .. "2\n00:00:03,500 --> 00:00:05,000\nHan hade <font color=\"#00ffff\">tre</font> döttrar.\n" } do
+        assert.are.same(turns_of(untagged(srt)), turns_of(srt))
       end
     end)
   end)

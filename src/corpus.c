@@ -167,7 +167,7 @@ static char *dup_str(const char *s) {
 
 int layout_format_by_name(const char *name) {
     static const char *const names[] = {"auto", "text", "vrt",       "vtt", "srt",
-                                        "json", "html", "parlamint", "sbv"};
+                                        "json", "html", "parlamint", "sbv", "tsv"};
     for (int f = 0; f < (int)(sizeof names / sizeof names[0]); f++)
         if (strcmp(name, names[f]) == 0) return f;
     return -1;
@@ -180,6 +180,7 @@ static int detect_format(const char *path, const sm_text *t) {
            : layout_is_vtt(path, t)       ? FORMAT_VTT
            : layout_is_srt(path, t)       ? FORMAT_SRT
            : layout_is_json(path, t)      ? FORMAT_JSON
+           : layout_is_tsv(path, t)       ? FORMAT_TSV
            : layout_is_html(path, t)      ? FORMAT_HTML
            : layout_is_parlamint(path, t) ? FORMAT_PARLAMINT
                                           : FORMAT_TEXT;
@@ -227,6 +228,8 @@ static int read_layout(const sm_corpus *c, const char *path, sm_doc *d, sm_error
         return layout_sbv(path, &d->text, &d->layout, err);
     case FORMAT_JSON:
         return layout_json(path, &d->text, &d->layout, err);
+    case FORMAT_TSV:
+        return layout_tsv(path, &d->text, &d->layout, err);
     case FORMAT_HTML:
         return layout_html(path, &d->text, &d->layout, err);
     case FORMAT_PARLAMINT:

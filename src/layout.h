@@ -149,6 +149,15 @@ int layout_is_json(const char *name, const sm_text *t);
  * column and what was expected. */
 int layout_json(const char *name, sm_text *t, sm_layout *out, sm_error *err);
 
+/* Whether a decoded text is Whisper's TSV (openai-whisper --output_format tsv): its first line is
+ * "start<TAB>end<TAB>text", whatever the name (a .tsv file without it is no transcript). */
+int layout_is_tsv(const char *name, const sm_text *t);
+
+/* Reads Whisper's TSV (see podcast.c) as layout_json reads whisper.cpp's JSON: a segment a line,
+ * "start<TAB>end<TAB>text" in milliseconds, the segments one turn without speaker. A line that is
+ * no such segment is an error naming file and line. */
+int layout_tsv(const char *name, sm_text *t, sm_layout *out, sm_error *err);
+
 /* Whether a decoded text is a Podcasting 2.0 HTML transcript: a name ending in .html or .htm,
  * or text starting with a doctype, <html>, <head>, <body>, <meta>, <cite>, <time> or <p>. */
 int layout_is_html(const char *name, const sm_text *t);
@@ -176,10 +185,12 @@ enum {
     FORMAT_JSON,
     FORMAT_HTML,
     FORMAT_PARLAMINT,
-    FORMAT_SBV
+    FORMAT_SBV,
+    FORMAT_TSV
 };
 
-/* The FORMAT_* of a name ("auto", "text", "vrt", "vtt", "srt", "json", "html", "parlamint", "sbv"),
+/* The FORMAT_* of a name ("auto", "text", "vrt", "vtt", "srt", "json", "html", "parlamint", "sbv",
+ * "tsv"),
  * or -1 (corpus.c). */
 int layout_format_by_name(const char *name);
 

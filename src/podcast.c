@@ -8,6 +8,9 @@
  *         (whisperX also "speaker"; their "words" are passed over)
  *   HTML  <cite>Kevin:</cite> <time>0:00</time> <p>We have an update planned ...</p>
  *
+ * Whisper's TSV ("start<TAB>end<TAB>text", a segment a line, milliseconds) is read here too, by
+ * the builder of the JSON reader, as whisper.cpp's JSON is.
+ *
  * A segment (JSON) or a paragraph (HTML) is a piece of one speaker's talk: a word, a sentence or
  * a monologue. As with subtitle cues (vtt.c), a turn is a run of pieces by one speaker: a piece
  * that names a speaker other than the current one starts a turn, a piece that names none (or
@@ -563,6 +566,88 @@ nomem:
     oom(&b);
 fail:
     buf_free(&key);
+    builder_free(&b);
+    return -1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Whisper's TSV (openai-whisper --output_format tsv): "start<TAB>end<TAB>text", then a segment a
+ * line, times in whole milliseconds. Read as whisper.cpp's JSON is: no speakers, so the segments
+ * make one turn, joined by spaces, each segment's text taking its own times. */
+
+static const char tsv_header[] = "start\tend\ttext";
+
+int layout_is_tsv(const char *name, const sm_text *t) {
+    (void)name; /* only the header counts: metadata sidecars are TSV files too */
+    size_t l = sizeof tsv_header - 1;
+    return t->len >= l && memcmp(t->s, tsv_header, l) == 0 && (t->len == l || t->s[l] == '\n');
+}
+
+/* Reads whole milliseconds at s[a..z) into *secs; 0 if they are no such number. */
+static int tsv_millis(const char *s, size_t a, size_t z, double *secs) {
+    if (a == z || z - a > 12) return 0;
+    double v = 0;
+    for (size_t p = a; p < z; p++) {
+        if (s[p] < '0' || s[p] > '9') return 0;
+        v = v * 10 + (s[p] - '0');
+    }
+    *secs = v / 1000;
+    return 1;
+}
+
+int layout_tsv(const char *name, sm_text *t, sm_layout *out, sm_error *err) {
+    builder b;
+    builder_init(&b, name, t, err);
+    const char *s = t->s;
+    if (!layout_is_tsv(name, t)) {
+        sm_errorf(err, "%s:1: expected Whisper's TSV header \"start<TAB>end<TAB>text\"", name);
+        goto fail;
+    }
+    if (text_map_point(&b.map, 0, text_source_offset(t, 0))) goto nomem;
+    for (size_t i = 1; i < t->nlines; i++) {
+        size_t a = t->lines[i], z = i + 1 < t->nlines ? t->lines[i + 1] - 1 : t->len;
+        if (strspn(s + a, " \t") >= z - a) continue; /* a blank line */
+        const char *tab1 = memchr(s + a, '\t', z - a);
+        const char *tab2 = tab1 ? memchr(tab1 + 1, '\t', (size_t)(s + z - tab1 - 1)) : NULL;
+        const char *why = NULL;
+        double start = -1, stop = -1;
+        if (!tab2 || memchr(tab2 + 1, '\t', (size_t)(s + z - tab2 - 1)))
+            why = "expected three fields separated by tabs (start, end, text)";
+        else if (!tsv_millis(s, a, (size_t)(tab1 - s), &start) ||
+                 !tsv_millis(s, (size_t)(tab1 - s) + 1, (size_t)(tab2 - s), &stop))
+            why = "expected times in whole milliseconds";
+        else if (stop < start)
+            why = "the end is before the start";
+        if (why) {
+            sm_errorf(err, "%s:%zu: %s, found \"%.*s\"%s", name, i + 1, why,
+                      (int)(z - a > 60 ? 60 : z - a), s + a, err->skip ? "; line left out" : "");
+            if (sm_skip(err)) goto fail;
+            continue;
+        }
+        int cont;
+        if (piece_by(&b, NULL, 0, start, &cont)) goto nomem;
+        size_t from = b.syn.n;
+        for (size_t p = (size_t)(tab2 - s) + 1; p < z;) {
+            size_t l = char_len((unsigned char)s[p]);
+            if (p + l > z) l = z - p;
+            if (add_char(&b, s + p, l, p, p + l)) goto nomem;
+            p += l;
+        }
+        if (flush_text(&b)) goto nomem;
+        sm_timespan span = {(uint32_t)from, (uint32_t)b.syn.n, start, stop};
+        if (b.syn.n > from && VEC_PUSH(b.lay.timed, span)) goto nomem;
+        b.space = 1; /* the next segment's text goes on after a space */
+        if (b.cur != LAYOUT_NONE) b.lay.stops.v[b.cur] = stop;
+    }
+    if (b.lay.turns.n == 0) {
+        sm_errorf(err, "%s: a Whisper TSV transcript without any text (no segment has any)", name);
+        goto fail;
+    }
+    if (finish(&b, t, out)) goto nomem;
+    return 0;
+nomem:
+    oom(&b);
+fail:
     builder_free(&b);
     return -1;
 }

@@ -16,8 +16,14 @@
  * back to its place in the source, so quotes stay checkable. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "layout.h"
+
+/* A font colour (see colour_speakers): its value in the source; n == 0: no colour (white). */
+typedef struct colour {
+    size_t a, n;
+} colour;
 
 typedef struct cue_reader {
     const char *name;
@@ -49,6 +55,11 @@ typedef struct cue_reader {
      * name comes back within three cues (Teams' older transcripts: "0:0:0.0 --> 0:0:3.450" /
      * "Anna Berg" / "Hej allihop."): that line is the cue's speaker. */
     int name_lines;
+    /* Set where speakers are told apart by font colour (colour_speakers): a line that starts in
+     * another colour than the text line read before it (last_colour, once has_colour) starts a
+     * turn without speaker. */
+    int colours, has_colour;
+    colour last_colour;
 } cue_reader;
 
 static int ends_with(const char *name, const char *ext) {
@@ -287,6 +298,123 @@ static int name_line(const char *s, size_t a, size_t z) {
     return words > 0;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Broadcast subtitles (SVT's, and many others') mark a change of speaker by a change of font
+ * colour: one speaker white (no colour), the next yellow, then cyan... A colour is a value of a
+ * <font color=...> tag, kept as a range of the source (white written out counts as no colour);
+ * only the colour a line starts in counts, so a word set in colour inside a line splits nothing. */
+
+static int same_colour(const char *s, colour x, colour y) {
+    return x.n == y.n && (x.n == 0 || strncasecmp(s + x.a, s + y.a, x.n) == 0);
+}
+
+/* Whether the tag s[p..q] ('<' .. '>') is a <font> tag with a color attribute; *c its value. */
+static int font_colour(const char *s, size_t p, size_t q, colour *c) {
+    if (q - p < 6 || strncasecmp(s + p, "<font", 5) != 0 || !strchr(" \t", s[p + 5])) return 0;
+    for (size_t k = p + 5; k + 6 <= q; k++) {
+        if (strncasecmp(s + k, "color", 5) != 0 || !strchr(" \t", s[k - 1])) continue;
+        size_t v = k + 5;
+        while (v < q && (s[v] == ' ' || s[v] == '\t'))
+            v++;
+        if (v >= q || s[v] != '=') continue;
+        v++;
+        while (v < q && (s[v] == ' ' || s[v] == '\t'))
+            v++;
+        char quote = v < q && (s[v] == '"' || s[v] == '\'') ? s[v++] : 0;
+        size_t e = v;
+        while (e < q && (quote ? s[e] != quote : !strchr(" \t/", s[e])))
+            e++;
+        c->a = v;
+        c->n = e - v;
+        static const char *const white[] = {"#ffffff", "#fff", "white"};
+        for (size_t w = 0; w < sizeof white / sizeof *white; w++)
+            if (c->n == strlen(white[w]) && strncasecmp(s + v, white[w], c->n) == 0) c->n = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* The colour the line s[a..z) starts in: that of a <font color> among its leading tags, or else
+ * `open`, the one a line before it in the cue left open. *open becomes the colour still open
+ * at the line's end (none after a </font>). */
+static colour line_colour(const char *s, size_t a, size_t z, colour *open) {
+    colour c = *open, f;
+    int leading = 1, found = 0;
+    for (size_t p = a + strspn(s + a, " \t"); p < z; p++) {
+        const char *gt = s[p] == '<' ? memchr(s + p, '>', z - p) : NULL;
+        if (!gt) {
+            leading &= s[p] == ' ' || s[p] == '\t';
+            continue;
+        }
+        size_t q = (size_t)(gt - s);
+        if (font_colour(s, p, q, &f)) {
+            if (leading && !found) c = f, found = 1;
+            *open = f;
+        } else if (q - p >= 6 && strncasecmp(s + p, "</font", 6) == 0) {
+            open->n = 0;
+        }
+        p = q;
+    }
+    return c;
+}
+
+/* Whether the file marks its speakers by colour: two colours or more (no colour one of them)
+ * each start two of its cues' text lines or more. */
+static int colour_speakers(const sm_text *t, int kind) {
+    const char *s = t->s;
+    if (!memchr(s, '<', t->len)) return 0;
+    colour seen[8];
+    size_t count[8] = {0}, nseen = 0, any_font = 0;
+    colour open = {0, 0};
+    int in_cue = 0;
+    for (size_t i = 0; i < t->nlines; i++) {
+        size_t a, z;
+        line_range(t, i, &a, &z);
+        if (strspn(s + a, " \t") >= z - a) {
+            in_cue = 0;
+            continue;
+        }
+        if (is_timing(s + a, z - a, kind)) {
+            in_cue = 1;
+            open.n = 0;
+            continue;
+        }
+        if (!in_cue) continue;
+        colour c = line_colour(s, a, z, &open);
+        any_font += c.n > 0;
+        size_t k = 0;
+        while (k < nseen && !same_colour(s, seen[k], c))
+            k++;
+        if (k == nseen && nseen < 8) seen[nseen] = c, count[nseen++] = 0;
+        if (k < nseen) count[k]++;
+    }
+    size_t twice = 0;
+    for (size_t k = 0; k < nseen; k++)
+        twice += count[k] >= 2;
+    return any_font && twice >= 2;
+}
+
+/* The end of s[a..z) without the closing tags at its end ("Textning: Bo Ek</i>"). */
+static size_t before_closing_tags(const char *s, size_t a, size_t z) {
+    while (z > a && s[z - 1] == '>') {
+        const char *lt = NULL;
+        for (size_t k = z - 1; k > a && !lt; k--)
+            if (s[k - 1] == '<') lt = s + k - 1;
+        if (!lt || lt[1] != '/') break;
+        z = (size_t)(lt - s);
+    }
+    return z;
+}
+
+/* A short name alone on the line s[a..z) after a credit line, in the same cue ("Svensk
+ * Medietext", "Broadcast Text International": the subtitling company): one to four words as
+ * name_line reads them, the first starting with a letter, no sentence (no . ? ! at its end). */
+static int credit_name_line(const char *s, size_t a, size_t z) {
+    z = before_closing_tags(s, a, z);
+    if (z <= a || strchr(".?!", s[z - 1]) || (s[a] >= '0' && s[a] <= '9')) return 0;
+    return name_line(s, a, z);
+}
+
 /* Gives source lines up to line i (0-based) their start in the new text. */
 static int sync_lines(cue_reader *r, size_t i) {
     while (r->lines.n <= i)
@@ -410,6 +538,7 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
     int at_start = fresh;
     char prev = 0;        /* the last character of the cue's text so far */
     int after_credit = 0; /* the line before was a credit: a web address alone is one too */
+    colour open = {0, 0}; /* the font colour a line of the cue left open */
     r->want_turn = 0;
     for (size_t i = first; i <= last; i++) {
         line_range(r->t, i, &a, &z);
@@ -425,13 +554,15 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
             if (set_speaker(r, s + a, z - a)) return -1; /* "Anna Berg" over the cue's text */
             continue; /* the next line is the cue's first text: at_start stays */
         }
-        int credit =
-            lead < z && (credit_line(s, lead, z) || (after_credit && address_line(s, lead, z)));
+        int credit = lead < z &&
+                     (credit_line(s, lead, z) ||
+                      (after_credit && (address_line(s, lead, z) || credit_name_line(s, lead, z))));
         after_credit = credit;
-        if (credit) { /* the whole line an event */
+        if (credit) { /* the whole line an event, but for the closing tags at its end */
+            size_t ze = before_closing_tags(s, lead, z);
             if (emit(r, s[lead], lead, lead + 1, i)) return -1;
             sm_rawevent ev = {(uint32_t)r->syn.n - 1, 0, r->cur};
-            for (size_t k = lead + 1; k < z; k++)
+            for (size_t k = lead + 1; k < ze; k++)
                 if (emit(r, s[k], k, k + 1, i)) return -1;
             ev.end = (uint32_t)r->syn.n;
             if (VEC_PUSH(r->lay.events, ev)) return -1;
@@ -448,6 +579,15 @@ static int cue_text(cue_reader *r, size_t first, size_t last, int fresh) {
             if (buf_append(&r->last_line, "", 0)) return -1;
             r->last_line.n = 0;
             if (buf_append(&r->last_line, r->line_words.s, r->line_words.n)) return -1;
+        }
+        if (r->colours) { /* a line in another colour than the one before: another speaker */
+            colour c = line_colour(s, a, z, &open);
+            if (!voiced && r->has_colour && !same_colour(s, c, r->last_colour)) {
+                r->want_turn = 1;
+                r->want_speaker = LAYOUT_NONE;
+            }
+            r->last_colour = c;
+            r->has_colour = 1;
         }
         size_t name_off = 0, name_len = 0;
         size_t lab = at_start && !voiced ? label_len(s + a, z - a, &name_off, &name_len) : 0;
@@ -641,6 +781,7 @@ int layout_cues(const char *name, sm_text *t, int kind, sm_layout *out, sm_error
             break;
         }
     prescan_cues(&r);
+    r.colours = colour_speakers(t, kind);
     static const char *const examples[] = {"00:01:02.500 --> 00:01:04.000",
                                            "00:01:02,500 --> 00:01:04,000",
                                            "0:01:02.500,0:01:04.000"};

@@ -188,10 +188,10 @@ local function check_file_opts(opts)
     error("open: option progress must be a function(done, total, path), or false", 3)
   end
   local FORMATS = { auto = true, text = true, vtt = true, srt = true, sbv = true, vrt = true, json = true,
-    html = true, parlamint = true }
+    html = true, parlamint = true, tsv = true }
   if opts.format ~= nil and not FORMATS[opts.format] then
-    error(("open: option format must be \"auto\", \"text\", \"vtt\", \"srt\", \"sbv\", \"vrt\", \"json\", \"html\" or "
-      .. "\"parlamint\", not %s"):format(type(opts.format) == "string" and ("%q"):format(opts.format)
+    error(("open: option format must be \"auto\", \"text\", \"vtt\", \"srt\", \"sbv\", \"vrt\", \"json\", \"html\", "
+      .. "\"parlamint\" or \"tsv\", not %s"):format(type(opts.format) == "string" and ("%q"):format(opts.format)
       or tostring(opts.format)), 3)
   end
 end
