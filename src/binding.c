@@ -199,8 +199,8 @@ static int core_open(lua_State *L) {
             if (opts.format < 0)
                 return luaL_error(L,
                                   "bad option format = \"%s\" (expected \"auto\", \"text\", "
-                                  "\"vtt\", \"srt\", \"vrt\", \"json\", \"html\" or "
-                                  "\"parlamint\")",
+                                  "\"vtt\", \"srt\", \"sbv\", \"vrt\", \"json\", \"tsv\", "
+                                  "\"html\" or \"parlamint\")",
                                   name ? name : "?");
         }
         lua_pop(L, 1);
