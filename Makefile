@@ -165,7 +165,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_DIR     ?= build/fuzz
 FUZZ_CC      ?= clang-14
 FUZZ_PKGS    := clang-14 libclang-rt-14-dev
-FUZZ_EXTS    := txt md vtt srt vrt $(if $(filter podcast.c,$(CORE_SRC)),json html)
+FUZZ_EXTS    := txt md vtt srt sbv tsv vrt $(if $(filter podcast.c,$(CORE_SRC)),json html)
 FUZZ_TARGETS ?= $(FUZZ_EXTS:%=load_%) store lexmatch segment
 FUZZ_OPTS    ?= -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
