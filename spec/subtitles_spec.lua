@@ -363,6 +363,23 @@ describe("samtal", function()
       assert.are.equal(0, c:count("font") + c:count("ffff00")) -- the tags are still no words
     end)
 
+    it("reads WebVTT's colour classes (<c.yellow>) as font colours, white as none", function()
+      local vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<c.white>Where have you been?</c>\n"
+        .. "<c.yellow.bg_black>Out. At Anna's.</c>\n\n00:00:03.500 --> 00:00:05.000\n<c.yellow>We had dinner</c>\n"
+        .. "<c.yellow>and talked for long.</c>\n\n00:00:05.500 --> 00:00:07.000\nHow nice.\n\n"
+        .. "00:00:07.500 --> 00:00:09.000\n<c.cyan>She cooked fish.</c>\n"
+      local got = {}
+      for t in samtal.open(h.tempfile(vtt, ".vtt")):turns() do got[#got + 1] = { t.start, t.text } end
+      assert.are.same({ { 1, "Where have you been?" }, { 1, "Out. At Anna's. We had dinner and talked for long." },
+        { 5.5, "How nice." }, { 7.5, "She cooked fish." } }, got)
+      -- YouTube's word timings (<c> without a class) are no colours
+      local yt = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nwe<00:00:01.500><c> went</c><00:00:02.000><c> home</c>\n\n"
+        .. "00:00:03.000 --> 00:00:05.000\nand<00:00:03.500><c> slept</c>\n"
+      local n = 0
+      for _ in samtal.open(h.tempfile(yt, ".vtt")):turns() do n = n + 1 end
+      assert.are.equal(1, n)
+    end)
+
     it("lets a dash or a label in a coloured line start one turn, not two", function()
       local srt = "1\n00:00:01,000 --> 00:00:02,000\nHej.\n\n2\n00:00:02,000 --> 00:00:03,000\n"
         .. "<font color=\"#ffff00\">- Hej själv.</font>\n\n3\n00:00:03,000 --> 00:00:04,000\nHur mår du?\n\n"

@@ -301,15 +301,41 @@ static int name_line(const char *s, size_t a, size_t z) {
 /* ------------------------------------------------------------------------------------------ */
 /* Broadcast subtitles (SVT's, and many others') mark a change of speaker by a change of font
  * colour: one speaker white (no colour), the next yellow, then cyan... A colour is a value of a
- * <font color=...> tag, kept as a range of the source (white written out counts as no colour);
+ * <font color=...> tag or a WebVTT colour class (<c.yellow>), kept as a range of the source
+ * (white written out counts as no colour);
  * only the colour a line starts in counts, so a word set in colour inside a line splits nothing. */
 
 static int same_colour(const char *s, colour x, colour y) {
     return x.n == y.n && (x.n == 0 || strncasecmp(s + x.a, s + y.a, x.n) == 0);
 }
 
-/* Whether the tag s[p..q] ('<' .. '>') is a <font> tag with a color attribute; *c its value. */
+/* Whether the tag s[p..q] ('<' .. '>') is WebVTT's class span of one of its colours
+ * (<c.yellow>, <c.cyan.bg_black>, as the BBC and others write speakers' colours); *c the colour's
+ * name. */
+static int class_colour(const char *s, size_t p, size_t q, colour *c) {
+    static const char *const names[] = {"white",  "lime",    "cyan", "red",
+                                        "yellow", "magenta", "blue", "black"};
+    if (q - p < 4 || s[p + 1] != 'c' || s[p + 2] != '.') return 0;
+    for (size_t k = p + 3; k < q;) {
+        size_t e = k;
+        while (e < q && s[e] != '.' && s[e] != ' ' && s[e] != '\t')
+            e++;
+        for (size_t w = 0; w < sizeof names / sizeof *names; w++)
+            if (e - k == strlen(names[w]) && strncasecmp(s + k, names[w], e - k) == 0) {
+                c->a = k;
+                c->n = w == 0 ? 0 : e - k; /* white: no colour */
+                return 1;
+            }
+        if (e >= q || s[e] != '.') return 0;
+        k = e + 1;
+    }
+    return 0;
+}
+
+/* Whether the tag s[p..q] ('<' .. '>') is a <font> tag with a color attribute, or a WebVTT
+ * colour class; *c its value. */
 static int font_colour(const char *s, size_t p, size_t q, colour *c) {
+    if (class_colour(s, p, q, c)) return 1;
     if (q - p < 6 || strncasecmp(s + p, "<font", 5) != 0 || !strchr(" \t", s[p + 5])) return 0;
     for (size_t k = p + 5; k + 6 <= q; k++) {
         if (strncasecmp(s + k, "color", 5) != 0 || !strchr(" \t", s[k - 1])) continue;
@@ -350,7 +376,8 @@ static colour line_colour(const char *s, size_t a, size_t z, colour *open) {
         if (font_colour(s, p, q, &f)) {
             if (leading && !found) c = f, found = 1;
             *open = f;
-        } else if (q - p >= 6 && strncasecmp(s + p, "</font", 6) == 0) {
+        } else if ((q - p >= 6 && strncasecmp(s + p, "</font", 6) == 0) ||
+                   (q - p == 3 && memcmp(s + p, "</c>", 4) == 0)) {
             open->n = 0;
         }
         p = q;
