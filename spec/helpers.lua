@@ -5,8 +5,24 @@ helpers.seed_inline = "corpus/000_e744d110473e4ebd.txt"  -- "NAME: text" labels,
 helpers.seed_blocks = "corpus/001_49eaf7069c1bee78.txt"  -- "Speaker N:" alone on its line
 helpers.shared = "../shared/corpora/"
 
---- Writes bytes to a fresh temporary file and returns its path (removed by helpers.cleanup()).
+--- A temporary path to remove: by helpers.cleanup() (after each test, in the specs that call
+-- it), and by spec/run.sh at the end of the run, which names a file in $SAMTAL_SPEC_MADE where
+-- each path is written too (busted reloads this module for every spec file, so a list kept here
+-- alone would be lost by the end of the run).
 local made = {}
+local made_list = os.getenv("SAMTAL_SPEC_MADE")
+local function remember(path)
+  made[#made + 1] = path
+  if made_list then
+    local f = io.open(made_list, "a")
+    if f then
+      f:write(path, "\n")
+      f:close()
+    end
+  end
+end
+
+--- Writes bytes to a fresh temporary file and returns its path (removed by helpers.cleanup()).
 function helpers.tempfile(bytes, suffix)
   local base = os.tmpname() -- created by tmpname; only the name with the suffix is used
   os.remove(base)
@@ -14,7 +30,7 @@ function helpers.tempfile(bytes, suffix)
   local f = assert(io.open(path, "wb"))
   f:write(bytes)
   f:close()
-  made[#made + 1] = path
+  remember(path)
   return path
 end
 
@@ -23,7 +39,7 @@ function helpers.tmppath(suffix)
   local base = os.tmpname()
   os.remove(base)
   local path = base .. suffix
-  made[#made + 1] = path
+  remember(path)
   return path
 end
 

@@ -5,8 +5,9 @@
 set -u
 cd "$(dirname "$0")/.."
 counts=$(mktemp)
-trap 'rm -f "$counts"' EXIT
-export SAMTAL_COUNTS="$counts" SAMTAL_PLAIN=1
+made=$(mktemp) # the specs' temporary files (spec/helpers.lua), removed at the end
+trap 'xargs -r -d "\n" rm -rf -- <"$made"; rm -f "$counts" "$made"' EXIT
+export SAMTAL_COUNTS="$counts" SAMTAL_SPEC_MADE="$made" SAMTAL_PLAIN=1
 status=0
 
 echo "== specs (plain build)"

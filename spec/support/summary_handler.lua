@@ -5,9 +5,6 @@ return function(options)
   local style = os.getenv("SAMTAL_PLAIN") and "plainTerminal" or "utfTerminal"
   local inner = require("busted.outputHandlers." .. style)(options)
   busted.subscribe({ "suite", "end" }, function()
-    -- the temporary files of specs that do not clean up after each test
-    local ok, helpers = pcall(require, "helpers")
-    if ok then helpers.cleanup() end
     local path = os.getenv("SAMTAL_COUNTS")
     if path then
       local f = assert(io.open(path, "a"))
