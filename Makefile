@@ -6,7 +6,7 @@
 #   make doc        API reference in build/doc/ (LDoc, config.ld)
 #   make install PREFIX=/usr/local
 
-PKGS       := lua5.4 libutf8proc libpcre2-8
+PKGS       := lua5.4 libutf8proc libpcre2-8 libzstd
 CC         ?= cc
 UNICODE    ?= /usr/share/unicode
 LUA        ?= lua5.4
@@ -21,7 +21,7 @@ WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-proto
 CFLAGS     ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -pthread $(WARNINGS) -fPIC $(CFLAGS) \
               $(shell pkg-config --cflags $(PKGS)) -Isrc -Ibuild/gen
-CORE_LIBS := $(shell pkg-config --libs libutf8proc libpcre2-8) -lstemmer -pthread
+CORE_LIBS := $(shell pkg-config --libs libutf8proc libpcre2-8 libzstd) -lstemmer -pthread
 LUA_LIBS      := $(shell pkg-config --libs lua5.4)
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -97,7 +97,7 @@ doc:
 
 # Debian packages samtal needs to build and test; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 libutf8proc-dev lua-lpeg lua-busted \
-            lua-check unicode-data valgrind cppcheck clang-format locales libpcre2-dev \
+            lua-check unicode-data valgrind cppcheck clang-format locales libpcre2-dev libzstd-dev \
             libstemmer-dev python3-nltk libreadline-dev lua-argparse lua-cjson luarocks \
             lua-ldoc lua-markdown mandoc groff-base man-db
 deps:

@@ -9,8 +9,9 @@ local HEADER, ENTRY = 64, 32
 local SECTION = { documents = 1, text = 2, segments = 5, layout_turns = 6, turns = 11, tokens = 13, sentences = 14,
   fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29,
   turn_stops = 31, metadata = 33, attr_value_pool = 37, attr_parts = 40, attr_tokens = 41, post_at = 42, fold_docs = 43,
-  form_pool = 15, form_entries = 16, token_offsets = 44, token_blocks = 45, token_form_escapes = 46, token_wide_offsets = 47 }
-local VERSION, NSECTIONS = 9, 48
+  form_pool = 15, form_entries = 16, token_offsets = 44, token_blocks = 45, token_form_escapes = 46, token_wide_offsets = 47,
+  text_packed = 48 }
+local VERSION, NSECTIONS = 10, 49
 
 --- XXH64 with seed 0, the checksum of the header, the directory and every section.
 local P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
@@ -382,7 +383,7 @@ describe("samtal", function()
         b = patch(b, 56, string.pack("<i8", xxh64(b:sub(1, 56))))
         local p = h.tempfile(b, ".samtal")
         assert.are.equal(("%s: format version %d, older than %d, the oldest this samtal reads; save it again from its "
-          .. "transcripts"):format(p, version, VERSION), h.error_of(samtal.open, p))
+          .. "transcripts"):format(p, version, 9), h.error_of(samtal.open, p))
       end
     end)
 
@@ -497,6 +498,163 @@ describe("samtal", function()
           assert.truthy(m:find(p, 1, true), m)
         end
       end
+    end)
+  end)
+
+  describe("the texts, compressed", function()
+    local ZSTD_MAGIC = "\x28\xB5\x2F\xFD"
+    local DOC_RECORD = 168 -- bytes of a document record; its text's length is the uint64 at byte 16
+
+    --- Each document's {len = its text's length, packed = its frame's size or 0, at = its start
+    -- (0-based in the file)} from a saved file's bytes.
+    local function texts(b)
+      local dir, out = directory(b), {}
+      local at = dir[SECTION.text].offset
+      for i = 0, dir[SECTION.documents].count - 1 do
+        local len = string.unpack("<I8", b, dir[SECTION.documents].offset + DOC_RECORD * i + 16 + 1)
+        local packed = u32(b, SECTION.text_packed, i)
+        out[i + 1] = { len = len, packed = packed, at = at }
+        at = at + (packed > 0 and packed or len + 1)
+      end
+      assert.are.equal(dir[SECTION.text].offset + dir[SECTION.text].count, at) -- nothing else in it
+      return out
+    end
+
+    --- A corpus of one short transcript (kept as it is: too short to compress), saved, as bytes.
+    local SHORT = "ANNA: Hej och välkommen.\nBO: Tack.\n"
+    local function short_bytes(source)
+      local p = samtal_path()
+      samtal.open(source or h.tempfile(SHORT, ".txt")):save(p)
+      return h.read(p)
+    end
+
+    it("keeps each longer text as a zstd frame ending in a checksum, a third of its size or less", function()
+      local b = seed()
+      local t = texts(b)
+      assert.are.equal(2, #t)
+      local raw, packed = 0, 0
+      for _, d in ipairs(t) do
+        assert.truthy(d.packed > 0 and d.packed < d.len)
+        assert.are.equal(ZSTD_MAGIC, b:sub(d.at + 1, d.at + 4))
+        assert.are.equal(4, b:byte(d.at + 5) & 4) -- the frame header's content-checksum flag
+        raw, packed = raw + d.len, packed + d.packed
+      end
+      assert.truthy(packed < raw / 2.5, packed .. " of " .. raw)
+      -- and reads back as the transcripts do (the corpus itself: see "answers everything" above)
+      local m, c = samtal.open(h.tempfile(b, ".samtal")), samtal.open("corpus")
+      for i = 1, 2 do
+        local want, got = {}, {}
+        for _, q in ipairs(c:quotes { doc = i }) do want[#want + 1] = q.text end
+        for _, q in ipairs(m:quotes { doc = i }) do got[#got + 1] = q.text end
+        assert.truthy(#want > 10)
+        assert.are.same(want, got)
+      end
+    end)
+
+    it("keeps a short text as it is, its bytes and a NUL", function()
+      local b = short_bytes()
+      local t = texts(b)
+      assert.are.same({ { len = #SHORT, packed = 0, at = t[1].at } }, t)
+      assert.are.equal(SHORT .. "\0", b:sub(t[1].at + 1, t[1].at + #SHORT + 1))
+      local m = samtal.open(h.tempfile(b, ".samtal"))
+      assert.are.same({ "BO", "Tack." }, { m:turn(2).speaker, m:turn(2).text })
+    end)
+
+    it("saves a reopened corpus to the same bytes after its texts were decompressed", function()
+      local m = samtal.open(h.tempfile(seed(), ".samtal"))
+      assert.truthy(#m:kwic("och") > 100) -- both documents decompressed
+      assert.are.equal(seed(), saved_bytes(m))
+    end)
+
+    it("names the document whose frame is damaged, on its first use, while the other answers", function()
+      local b = seed()
+      local d2 = texts(b)[2]
+      b = resum(flip(b, d2.at + d2.packed // 2), SECTION.text)
+      local p = h.tempfile(b, ".samtal")
+      local m = samtal.open(p)
+      assert.are.equal(8, #m:kwic("samverkan")) -- the first document
+      local err = h.error_of(m.kwic, m, "Karlshamns")
+      local want = p .. ": corrupt (section text: document 1 does not decompress ("
+      assert.are.equal(want, err:sub(1, #want))
+      assert.are.equal(err, h.error_of(m.kwic, m, "Karlshamns")) -- and again
+      -- the section's checksum was made right: the frame's own checksum is what caught it
+      assert.is_true(m:verify())
+    end)
+
+    it("names a text kept as it is that lost its NUL", function()
+      local b = short_bytes()
+      local t = texts(b)[1]
+      local p = h.tempfile(resum(patch(b, t.at + t.len, "x"), SECTION.text), ".samtal")
+      local m = samtal.open(p)
+      assert.are.equal(p .. ": corrupt (section text: document 0 is not terminated)", h.error_of(m.kwic, m, "Tack"))
+    end)
+
+    it("reads each text it needs on first use, whatever the first use is, on every corpus", function()
+      local function texts_of(list, key)
+        local out = {}
+        for i, x in ipairs(list) do out[i] = x[key] end
+        return out
+      end
+      -- each reads text: titles, events, turns, lines, quotes, quotations, matches on titles and
+      -- events, the fingerprint, an export; each runs on a mapping fresh from the file
+      local calls = {
+        function(x) return x:documents() end,
+        function(x) return x:document(#x:documents()) end,
+        function(x) return x:kwic("the"):lines() end,
+        function(x) return x:kwic("och"):lines() end,
+        function(x) return texts_of(x:quotes(), "text") end,
+        function(x) return texts_of(x:quotations(), "text") end,
+        function(x) return x:turn(#x:documents()).text end,
+        function(x) return x:count('the @title = ".*e.*"') + x:count('och @title = ".*e.*"') end,
+        function(x) return x:count('[event = ".*"] []') end,
+        function(x) return x:fingerprint() end,
+        function(x)
+          local p = h.tmppath(".json")
+          x:export(p)
+          return h.read(p)
+        end,
+      }
+      for _, source in ipairs { "corpus", "../shared/corpora/changelog-en", "../shared/corpora/talkpython-en",
+        "../shared/corpora/parlamint-se/ParlaMint-SE_2022-05-13-prot-202122--113.txt" } do
+        local c = samtal.open(source)
+        local p = samtal_path()
+        c:save(p)
+        local nonzero = 0
+        for i, call in ipairs(calls) do
+          local want = call(c)
+          local m = samtal.open(p)
+          assert.are.same(want, call(m), source .. ": call " .. i)
+          m:close()
+          if want ~= 0 and want ~= "" and (type(want) ~= "table" or next(want)) then nonzero = nonzero + 1 end
+        end
+        assert.truthy(nonzero >= 7, source .. ": " .. nonzero)
+      end
+    end)
+
+    it("reads a file of version 9, whose texts are all kept as they are", function()
+      -- version 9 is version 10 without section text_packed: the short corpus's file without it
+      local short_path = h.tempfile(SHORT, ".txt")
+      local b = short_bytes(short_path)
+      local dir = directory(b)
+      local last = dir[SECTION.text_packed - 1]
+      local out = { b:sub(1, HEADER) }
+      for id = 0, SECTION.text_packed - 1 do
+        local s = dir[id]
+        out[#out + 1] = string.pack("<I4I4I8I8i8", id, s.elsize, s.offset - ENTRY, s.count, s.checksum)
+      end
+      out[#out + 1] = b:sub(HEADER + ENTRY * NSECTIONS + 1, last.offset + last.count * last.elsize)
+      local v9 = table.concat(out)
+      v9 = patch(v9, 8, string.pack("<I4", 9))
+      v9 = patch(v9, 16, string.pack("<I8", #v9))
+      v9 = patch(v9, 24, string.pack("<I4", NSECTIONS - 1))
+      v9 = patch(v9, 40, string.pack("<i8", xxh64(v9:sub(HEADER + 1, HEADER + ENTRY * (NSECTIONS - 1)))))
+      v9 = patch(v9, 56, string.pack("<i8", xxh64(v9:sub(1, 56))))
+      local m = samtal.open(h.tempfile(v9, ".samtal"))
+      assert.is_true(m:verify())
+      assert_same_corpus(samtal.open(short_path), m)
+      -- saved again, it is a file of version 10 once more
+      local again = saved_bytes(m)
+      assert.are.equal(10, (string.unpack("<I4", again, 9)))
     end)
   end)
 

@@ -466,6 +466,11 @@ static int corpus_document(lua_State *L) {
     uint32_t i = check_index(L, 2, c->docs.n, "no such document");
     const sm_doc *d = &c->docs.v[i];
     const sm_layout *lay = &d->layout;
+    sm_error err; /* the title, preamble and events are read from the text */
+    if ((lay->title_end > lay->title_start || lay->preamble_end > lay->preamble_start ||
+         d->event_count) &&
+        corpus_doc_text(c, i, &err))
+        raise_err(L, &err);
     lua_createtable(L, 0, 14);
     lua_pushstring(L, d->name);
     lua_setfield(L, -2, "name");

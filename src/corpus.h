@@ -254,6 +254,16 @@ void corpus_free(sm_corpus *c);
  * file and what is wrong. */
 int store_check_doc(const sm_corpus *c, uint32_t doc, sm_error *err);
 
+/* store.c: decompresses document `doc`'s text, which a saved corpus keeps compressed until the
+ * document is first used (store_check_doc does it too); -1 with err if its frame is corrupt. */
+int store_doc_text(const sm_corpus *c, uint32_t doc, sm_error *err);
+
+/* Makes document `doc`'s text readable, for what reads only the text of a document (a title, an
+ * event's name) and not its tokens or turns: 0, or -1 with err. */
+static inline int corpus_doc_text(const sm_corpus *c, uint32_t doc, sm_error *err) {
+    return c->docs.v[doc].text.s ? 0 : store_doc_text(c, doc, err);
+}
+
 /* Whether document `doc` may be read: checked, or not mapped. */
 static inline int corpus_doc_checked(const sm_corpus *c, uint32_t doc) {
     return !c->doc_checked || ((c->doc_checked[doc >> 3] >> (doc & 7)) & 1);

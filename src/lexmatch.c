@@ -229,6 +229,9 @@ int lexmatch_turns(const sm_corpus *c, const char *field, int how, const char *v
             const char *s = which == 1 ? doc->name : doc->path;
             size_t n = strlen(s);
             if (which == 3) {
+                if (doc->layout.title_end > doc->layout.title_start &&
+                    (rc = corpus_doc_text(c, d, err)) != 0)
+                    break;
                 s = doc->text.s + doc->layout.title_start;
                 n = doc->layout.title_end - doc->layout.title_start;
             }
@@ -255,6 +258,11 @@ int lexmatch_events(const sm_corpus *c, int how, const char *value, size_t len, 
     for (uint32_t e = 0; e < c->events.n; e++) {
         const sm_event *ev = &c->events.v[e];
         uint32_t a, z; /* the name inside the brackets, without markdown emphasis around it */
+        if (corpus_doc_text(c, ev->doc, err)) {
+            matcher_free(&vm);
+            set_free(out);
+            return -1;
+        }
         corpus_event_name(c, ev, &a, &z);
         if (matches(&vm, c->docs.v[ev->doc].text.s + a, z - a) > 0) set_add(out, e);
     }

@@ -64,6 +64,9 @@
 #include "encoding.h"
 
 #include "index.h"
+#include "parallel.h"
+
+#include <zstd.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -178,6 +181,10 @@ enum {
     S_TOKEN_BLOCKS,   /* sm_tokblock per 32 tokens */
     S_TOKEN_FORM_EXC, /* the escaped form ids, block after block */
     S_TOKEN_OFF_EXC,  /* the offsets of wide blocks, 32 a block */
+    /* since version 10: how a document's text is kept in section text, a uint32 per document:
+     * the size of the zstd frame it is compressed into, or 0 where it is kept as it is, its bytes
+     * and a NUL (too short to pay, or not smaller compressed). Version 9 kept every text so. */
+    S_TEXT_PACKED,
     S_COUNT
 };
 
@@ -186,7 +193,7 @@ enum {
  * a word to save them again. A later version that only adds sections at the end reads this one
  * by the number of sections it has. */
 #define STORE_OLDEST 9
-#define SECTIONS_OF(version) S_COUNT
+#define SECTIONS_OF(version) ((version) >= 10 ? S_COUNT : S_TEXT_PACKED)
 
 /* What each section holds; `bulk` ones grow with the text and are checksummed by
  * store_verify() only (their indexes are checked at open or on first use, see above). */
@@ -243,6 +250,7 @@ static const struct {
     [S_TOKEN_BLOCKS] = {"token_blocks", sizeof(sm_tokblock), 1},
     [S_TOKEN_FORM_EXC] = {"token_form_escapes", sizeof(uint32_t), 1},
     [S_TOKEN_OFF_EXC] = {"token_wide_offsets", sizeof(uint32_t), 1},
+    [S_TEXT_PACKED] = {"text_packed", sizeof(uint32_t), 0},
 };
 
 #define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
@@ -440,6 +448,102 @@ static void w_lexicon(writer *w, int sec, const sm_lexicon *lx) {
     w_section(w, sec + 2, lx->slots, lx->nslots);
 }
 
+/* ---- the texts, compressed ---------------------------------------------------------------- */
+
+/* zstd's level 3 (its default): on transcripts a third of the text or less, compressed at
+ * some 300-500 MB/s a core and decompressed at 1 GB/s or more. */
+#define PACK_LEVEL 3
+/* Shorter texts are kept as they are: a frame's header and table would take what it saves. */
+#define PACK_MIN 128
+/* Documents are compressed a batch at a time, so that saving holds at most a batch's frames
+ * (the header and directory of the file are written last, but a document's frame size is written
+ * in section text_packed, after the texts). */
+#define PACK_BATCH_BYTES ((size_t)8 << 20)
+#define PACK_BATCH_DOCS 4096
+
+/* A batch of documents compressed on every core: part p takes a slice of them, with a context
+ * of its own, and writes only its documents' frames. */
+typedef struct pack_job {
+    const sm_doc *docs; /* the batch's first document */
+    size_t n;
+    unsigned nparts;
+    void **frame;  /* per document: its frame (malloc'd), or NULL where the text stays as is */
+    size_t *bytes; /* its size */
+} pack_job;
+
+static void pack_part(void *arg, unsigned part) {
+    pack_job *j = arg;
+    size_t a = j->n * part / j->nparts, z = j->n * (part + 1) / j->nparts;
+    ZSTD_CCtx *cx = ZSTD_createCCtx();
+    /* each frame ends in a checksum of its text, so a damaged frame is an error on first use */
+    if (cx && (ZSTD_isError(ZSTD_CCtx_setParameter(cx, ZSTD_c_compressionLevel, PACK_LEVEL)) ||
+               ZSTD_isError(ZSTD_CCtx_setParameter(cx, ZSTD_c_checksumFlag, 1)))) {
+        ZSTD_freeCCtx(cx);
+        cx = NULL;
+    }
+    for (size_t k = a; k < z; k++) {
+        const sm_text *t = &j->docs[k].text;
+        j->frame[k] = NULL;
+        j->bytes[k] = 0;
+        /* no memory for a context or a frame: the text is kept as it is, which is no loss */
+        if (!cx || !t->s || t->len < PACK_MIN) continue;
+        size_t cap = ZSTD_compressBound(t->len);
+        void *f = malloc(cap);
+        if (!f) continue;
+        size_t got = ZSTD_compress2(cx, f, cap, t->s, t->len);
+        if (ZSTD_isError(got) || got >= t->len) {
+            free(f);
+            continue;
+        }
+        j->frame[k] = f;
+        j->bytes[k] = got;
+    }
+    ZSTD_freeCCtx(cx);
+}
+
+static const unsigned char *mapped_frame(const sm_corpus *c, size_t doc, uint32_t *bytes);
+
+/* Section text: each document's text as a zstd frame, or as it is with a NUL where that is not
+ * smaller; packed[i] gets document i's frame size, or 0. A mapped corpus's documents that were
+ * never used are still compressed: their frames are copied as they are. */
+static void write_texts(writer *w, const sm_corpus *c, uint32_t *packed) {
+    const sm_doc *docs = c->docs.v;
+    size_t nd = c->docs.n;
+    void **frame = malloc(PACK_BATCH_DOCS * sizeof *frame);
+    size_t *bytes = malloc(PACK_BATCH_DOCS * sizeof *bytes);
+    if (!frame || !bytes) w->err = ENOMEM;
+    unsigned threads = parallel_threads();
+    w_begin(w, S_TEXT);
+    for (size_t first = 0; first < nd && !w->err;) {
+        size_t n = 0, raw = 0;
+        while (first + n < nd && n < PACK_BATCH_DOCS && raw < PACK_BATCH_BYTES)
+            raw += docs[first + n++].text.len;
+        pack_job j = {docs + first, n, 0, frame, bytes};
+        j.nparts = n < 4 * (size_t)threads ? (unsigned)n : 4 * threads;
+        parallel_run(j.nparts, pack_part, &j);
+        for (size_t k = 0; k < n; k++) {
+            const sm_text *t = &docs[first + k].text;
+            uint32_t kept;
+            const unsigned char *f = t->s ? NULL : mapped_frame(c, first + k, &kept);
+            if (f) { /* never decoded: its frame as it was */
+                w_put(w, f, kept);
+                packed[first + k] = kept;
+            } else if (frame[k]) {
+                w_put(w, frame[k], bytes[k]);
+                packed[first + k] = (uint32_t)bytes[k];
+            } else {
+                w_put(w, t->s, t->len);
+                w_put(w, "", 1);
+            }
+            free(frame[k]);
+        }
+        first += n;
+    }
+    w_end(w);
+    free(frame);
+    free(bytes);
+}
+
 /* Writes the sections in order; the header and directory are filled in afterwards. */
 static void write_sections(writer *w, const sm_corpus *c, const char *meta, size_t meta_n) {
     const sm_doc *docs = c->docs.v;
@@ -488,12 +592,9 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
         w_put(w, &r, sizeof r);
     }
     w_end(w);
-    w_begin(w, S_TEXT);
-    for (size_t i = 0; i < nd; i++) {
-        w_put(w, docs[i].text.s, docs[i].text.len);
-        w_put(w, "", 1);
-    }
-    w_end(w);
+    uint32_t *packed = calloc(nd ? nd : 1, sizeof *packed);
+    if (!packed) w->err = ENOMEM;
+    write_texts(w, c, packed);
 #define PER_DOC(sec, arr, cnt)                                                                     \
     do {                                                                                           \
         w_begin(w, sec);                                                                           \
@@ -591,6 +692,8 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
     w_section(w, S_TOKEN_BLOCKS, c->tokens.block, tokens_blocks(c->tokens.n));
     w_section(w, S_TOKEN_FORM_EXC, c->tokens.form_exc, c->tokens.nform_exc);
     w_section(w, S_TOKEN_OFF_EXC, c->tokens.off_exc, c->tokens.noff_exc);
+    w_section(w, S_TEXT_PACKED, packed, packed ? nd : 0);
+    free(packed);
 }
 
 static int write_all_at(int fd, const void *data, size_t n, off_t at) {
@@ -708,6 +811,18 @@ typedef struct store_map {
     size_t size;
     char *path; /* for messages */
     sm_doc *docs;
+    size_t ndocs;
+    /* per document: its zstd frame in the mapping, NULL where its text is kept as it is (and
+     * always before version 10); the text is decompressed on the document's first use
+     * (store_check_doc) to texts + texts_at[i]. `texts` has room for every compressed text, but
+     * only what is written is ever faulted in, and in 2 MiB pages where the system grants them:
+     * with a 4 KiB page at a time, faulting in the texts took four times as long as decompressing
+     * them */
+    const unsigned char **frames;
+    const uint32_t *packed; /* section text_packed: each frame's size; NULL before version 10 */
+    char *texts;
+    uint64_t *texts_at;
+    ZSTD_DCtx *dctx; /* made on the first text decompressed, kept for the next */
     sm_speaker *speakers;
     /* what has been checked since open: a bit per document (c->doc_checked points here), per
      * fold for its forms (the postings are checked as they are decoded) */
@@ -1067,7 +1182,7 @@ static int check_doc_events(const opener *o, const file_doc *r, uint64_t i, cons
 /* One document: its record r against the sections, and its small arrays; fills *d. Its turns,
  * layout turns, segments, tokens and sentences are checked on first use (store_check_doc). */
 static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint64_t i, cursor *at,
-                    sm_doc *d) {
+                    uint32_t packed, sm_doc *d, const unsigned char **frame) {
     const char *strings = sec_data(o, S_STRINGS);
     if (r->path_len >= UINT64_MAX / 2 || r->name_len >= UINT64_MAX / 2 ||
         r->text_len >= UINT32_MAX || r->names_len >= UINT32_MAX || r->nsegs >= UINT32_MAX ||
@@ -1095,8 +1210,9 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
     if (strings[s0 + r->path_len] || strings[s0 + r->path_len + 1 + r->name_len])
         return failf(o, "document %llu: its path or name is not terminated", (unsigned long long)i);
     cursor was = *at;
-    if (take(o, S_TEXT, &at->text, r->text_len + 1, i) || take(o, S_OFFMAP, &at->map, r->nmap, i) ||
-        take(o, S_LINES, &at->lines, r->nlines, i) || take(o, S_SEGS, &at->segs, r->nsegs, i) ||
+    if (take(o, S_TEXT, &at->text, packed ? packed : r->text_len + 1, i) ||
+        take(o, S_OFFMAP, &at->map, r->nmap, i) || take(o, S_LINES, &at->lines, r->nlines, i) ||
+        take(o, S_SEGS, &at->segs, r->nsegs, i) ||
         take(o, S_RAWTURNS, &at->rawturns, r->nrawturns, i) ||
         take(o, S_RAWEVENTS, &at->rawevents, r->nrawevents, i) ||
         take(o, S_PARTICIPANTS, &at->participants, r->nparticipants, i) ||
@@ -1114,7 +1230,9 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
     d->encoding = r->encoding == UINT32_MAX ? NULL : sm_encoding_names[r->encoding];
     d->path = (char *)strings + s0;
     d->name = (char *)strings + s0 + r->path_len + 1;
-    d->text = (sm_text){(char *)sec_data(o, S_TEXT) + was.text,
+    const char *text = (const char *)sec_data(o, S_TEXT) + was.text;
+    *frame = packed ? (const unsigned char *)text : NULL;
+    d->text = (sm_text){packed ? NULL : (char *)text,
                         (size_t)r->text_len,
                         (sm_offpoint *)sec_data(o, S_OFFMAP) + was.map,
                         (size_t)r->nmap,
@@ -1154,9 +1272,17 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
 /* The documents, walked in order with the sections they own. */
 static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
     uint64_t nd = sec_count(o, S_DOCS);
+    if (o->nsec > S_TEXT_PACKED) {
+        if (sec_count(o, S_TEXT_PACKED) != nd)
+            return failf(o, "section text_packed: %llu entries for %llu documents",
+                         (unsigned long long)sec_count(o, S_TEXT_PACKED), (unsigned long long)nd);
+        m->packed = sec_data(o, S_TEXT_PACKED); /* checksummed at open with the small ones */
+    }
     m->docs = vec_zalloc_big((size_t)nd * sizeof *m->docs);
+    m->frames = calloc(nd ? (size_t)nd : 1, sizeof *m->frames);
+    m->ndocs = (size_t)nd;
     stream *st = stream_open(o, S_DOCS); /* the records are read, not mapped: not needed later */
-    if (!m->docs || !st) {
+    if (!m->docs || !m->frames || !st) {
         stream_close(st);
         return no_memory(o);
     }
@@ -1165,10 +1291,21 @@ static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
     int rc = 0;
     for (uint64_t i = 0; rc == 0 && i < nd; i++) {
         const file_doc *r = stream_get(st);
-        rc = r ? load_doc(o, c, r, i, &at, &m->docs[i]) : read_failed(o, st);
+        rc = r ? load_doc(o, c, r, i, &at, m->packed ? m->packed[i] : 0, &m->docs[i], &m->frames[i])
+               : read_failed(o, st);
     }
     stream_close(st);
     if (rc) return -1;
+    if (m->packed) { /* room for the compressed texts, once decompressed */
+        uint64_t room = 0;
+        m->texts_at = malloc(nd ? (size_t)nd * sizeof *m->texts_at : 1);
+        if (!m->texts_at) return no_memory(o);
+        for (uint64_t i = 0; i < nd; i++) {
+            m->texts_at[i] = room;
+            if (m->frames[i]) room += m->docs[i].text.len + 1;
+        }
+        if (room && (m->texts = vec_alloc_big((size_t)room)) == NULL) return no_memory(o);
+    }
     /* every element of every section belongs to a document; nothing is left over */
     if (at.strings != sec_count(o, S_STRINGS) || at.text != sec_count(o, S_TEXT) ||
         at.map != sec_count(o, S_OFFMAP) || at.lines != sec_count(o, S_LINES) ||
@@ -1256,6 +1393,7 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
      * postings are numbers whose bytes index_decode reads within each fold's range) */
     for (int s = 0; s < o->nsec; s++)
         if (sections[s].elsize == 1 && s != S_METADATA && s != S_POSTINGS && s != S_TOKEN_RELS &&
+            s != S_TEXT && /* compressed texts end in no NUL: each text is checked on first use */
             sec_count(o, s) && ((const char *)sec_data(o, s))[sec_count(o, s) - 1] != '\0')
             return failf(o, "section %s: not terminated", sections[s].name);
     if (check_lexicon(o, S_FORMS, &c->forms) || check_lexicon(o, S_FOLDS, &c->folds) ||
@@ -1358,6 +1496,13 @@ int store_corrupt(const sm_corpus *c, sm_error *err, const char *fmt, ...) {
     return sm_errorf(err, "%s: corrupt (%s)", m ? m->path : "corpus", what);
 }
 
+static const unsigned char *mapped_frame(const sm_corpus *c, size_t doc, uint32_t *bytes) {
+    const store_map *m = c->store;
+    if (!m || !m->frames || !m->frames[doc]) return NULL;
+    *bytes = m->packed[doc];
+    return m->frames[doc];
+}
+
 static int bit_test(const uint8_t *bits, uint32_t i) {
     return (bits[i >> 3] >> (i & 7)) & 1;
 }
@@ -1407,6 +1552,33 @@ static uint32_t tokens_out_of_range(const sm_tokens *t, size_t first, size_t end
     return bad;
 }
 
+/* Decompresses document i's text from its frame (section text_packed gave its size) into memory
+ * of its own, with a NUL after it as a text kept as it is has. */
+static int unpack_text(const sm_corpus *c, uint32_t i, sm_error *err) {
+    store_map *m = c->store;
+    sm_text *t = &m->docs[i].text;
+    char *s = m->texts + m->texts_at[i];
+    if (!m->dctx && (m->dctx = ZSTD_createDCtx()) == NULL)
+        return sm_errorf(err, "%s: out of memory for the text of document %u", m->path, i);
+    size_t got = ZSTD_decompressDCtx(m->dctx, s, t->len, m->frames[i], m->packed[i]);
+    if (ZSTD_isError(got) || got != t->len) {
+        if (ZSTD_isError(got))
+            return store_corrupt(c, err, "section text: document %u does not decompress (%s)", i,
+                                 ZSTD_getErrorName(got));
+        return store_corrupt(c, err, "section text: document %u decompresses to %zu bytes, not %zu",
+                             i, got, t->len);
+    }
+    s[t->len] = '\0';
+    t->s = s;
+    return 0;
+}
+
+int store_doc_text(const sm_corpus *c, uint32_t doc, sm_error *err) {
+    const store_map *m = c->store;
+    if (!m || doc >= m->ndocs || c->docs.v[doc].text.s) return 0;
+    return unpack_text(c, doc, err);
+}
+
 /* Document i, before anything of it is read: its layout (segments inside the text, layout turns
  * on its segments and names), its turns (in order, each in the document and on its layout turn,
  * with a known speaker, together covering its tokens exactly), its tokens' form ids and offsets
@@ -1418,6 +1590,9 @@ int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
     const sm_doc *d = &c->docs.v[i];
     const sm_layout *l = &d->layout;
     uint32_t len = (uint32_t)d->text.len, nlen = (uint32_t)l->names.n;
+    if (!d->text.s && unpack_text(c, i, err)) return -1;
+    if (d->text.s[len] != '\0')
+        return store_corrupt(c, err, "section text: document %u is not terminated", i);
     uint32_t nsegs = (uint32_t)l->segs.n, nraw = (uint32_t)l->turns.n;
     for (uint32_t k = 0; k < nsegs; k++) {
         const sm_segment *g = &l->segs.v[k];
@@ -1505,6 +1680,10 @@ int store_is_corpus(const char *path) {
 
 static void map_free(store_map *m) {
     if (!m) return;
+    free(m->texts);
+    free(m->texts_at);
+    ZSTD_freeDCtx(m->dctx);
+    free(m->frames);
     free(m->docs);
     free(m->speakers);
     free(m->doc_checked);
