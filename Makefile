@@ -25,7 +25,7 @@ CORE_LIBS := $(shell pkg-config --libs libutf8proc libpcre2-8 libzstd) -lstemmer
 LUA_LIBS      := $(shell pkg-config --libs lua5.4)
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-CORE_SRC   := error.c vec.c text.c encoding.c lexicon.c plaintext.c vrt.c vtt.c srt.c podcast.c json.c import.c parlamint.c break_props.c segment.c tokenize.c \
+CORE_SRC   := error.c vec.c text.c encoding.c lexicon.c plaintext.c vrt.c vtt.c srt.c podcast.c json.c import.c parlamint.c break_props.c segment.c tokenize.c textpack.c \
               tokens.c index.c corpus.c query.c pattern.c lexmatch.c store.c quotes.c stats.c fingerprint.c binding.c kwic_lines.c \
               binding_stats.c export.c binding_export.c parallel.c load.c association.c
 LUA_SRC    := $(wildcard lua/samtal/*.lua)

@@ -56,7 +56,7 @@ describe("samtal", function()
         "bad argument #1 to 'open' (path #2 is a boolean, not a string)")
       assert.has_error(function() samtal.open({}) end, "bad argument #1 to 'open' (empty list of paths)")
       assert.has_error(function() samtal.open("corpus", { invalidd = "replace" }) end,
-        "open: unknown option 'invalidd' (known: aliases, attributes, conventions, encoding, format, hyphens, invalid, "
+        "open: unknown option 'invalidd' (known: aliases, attributes, compress, conventions, encoding, format, hyphens, invalid, "
           .. "language, merge_turns, metadata, on_error, pattern, progress, recursive, warn)")
       assert.has_error(function() samtal.open("corpus", { invalid = "drop" }) end,
         'open: option invalid must be "error" or "replace", not "drop"')

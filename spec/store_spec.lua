@@ -572,11 +572,20 @@ describe("samtal", function()
       b = resum(flip(b, d2.at + d2.packed // 2), SECTION.text)
       local p = h.tempfile(b, ".samtal")
       local m = samtal.open(p)
-      assert.are.equal(8, #m:kwic("samverkan")) -- the first document
-      local err = h.error_of(m.kwic, m, "Karlshamns")
+      assert.are.equal(8, #m:kwic("samverkan"):lines()) -- the first document
+      -- what reads no text of the second document answers: a count, the hits' positions
+      assert.are.equal(2, m:count("Karlshamns"))
+      local hits = m:kwic("Karlshamns")
+      assert.are.equal(2, #hits)
+      local lines = function() return hits:lines() end
+      local err = h.error_of(lines)
       local want = p .. ": corrupt (section text: document 1 does not decompress ("
       assert.are.equal(want, err:sub(1, #want))
-      assert.are.equal(err, h.error_of(m.kwic, m, "Karlshamns")) -- and again
+      assert.are.equal(err, h.error_of(lines)) -- and again
+      assert.are.equal(err, h.error_of(function() return hits[1].column end))
+      assert.are.equal(err, h.error_of(m.quotes, m, { doc = 2 }))
+      -- decompressed ahead on every core (lines of both documents): the damaged one still raises
+      assert.are.equal(err, h.error_of(function() return m:kwic("och"):lines() end))
       -- the section's checksum was made right: the frame's own checksum is what caught it
       assert.is_true(m:verify())
     end)
@@ -608,6 +617,17 @@ describe("samtal", function()
         function(x) return x:count('the @title = ".*e.*"') + x:count('och @title = ".*e.*"') end,
         function(x) return x:count('[event = ".*"] []') end,
         function(x) return x:fingerprint() end,
+        function(x) return texts_of(x:kwic("och"), "column") end,
+        function(x) return x:kwic("the", { chars = 20 }):lines() end,
+        function(x) return x:kwic("och"):sort("R1"):lines() end,
+        function(x) return tostring(x:kwic("the")) end,
+        function(x) return x:token(100).column end,
+        function(x)
+          local n = 0
+          for t in x:tokens {} do n = n + t.column end
+          return n
+        end,
+        function(x) return x:quotes()[1]:verify() end,
         function(x)
           local p = h.tmppath(".json")
           x:export(p)

@@ -161,7 +161,7 @@ static int core_open(lua_State *L) {
     if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
     /* index 2 is the options or, without them, soon the corpus userdata */
     int has_opts = lua_istable(L, 2);
-    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO, 0, 0, NULL, NULL};
+    sm_load_opts opts = {TEXT_INVALID_ERROR, -1, 0, FORMAT_AUTO, 0, 0, NULL, NULL, 0};
     if (!lua_isnoneornil(L, 2)) {
         lua_getfield(L, 2, "invalid");
         const char *inv = luaL_optstring(L, -1, "error");
@@ -181,6 +181,7 @@ static int core_open(lua_State *L) {
                               on_error);
         lua_pop(L, 1);
         opts.merge_turns = get_bool_opt(L, 2, "merge_turns");
+        opts.pack_texts = get_bool_opt(L, 2, "compress");
         lua_getfield(L, 2, "encoding");
         if (!lua_isnil(L, -1)) {
             const char *name = lua_tostring(L, -1);
@@ -389,6 +390,12 @@ static void need_turn(lua_State *L, const sm_corpus *c, uint32_t t) {
     if (corpus_check_turn(c, t, &err)) raise_err(L, &err);
 }
 
+/* Makes document doc's text readable (a saved corpus decompresses it on first use). */
+static void need_text(lua_State *L, const sm_corpus *c, uint32_t doc) {
+    sm_error err;
+    if (corpus_doc_text(c, doc, &err)) raise_err(L, &err);
+}
+
 /* The speaker of turn t, range-checked (for scans that read nothing else of a turn). */
 static uint32_t turn_speaker(lua_State *L, const sm_corpus *c, uint32_t t) {
     sm_error err;
@@ -584,6 +591,7 @@ static void push_turn_text(lua_State *L, const sm_corpus *c, uint32_t turn, uint
     /* Most ranges lie inside one segment: pushed straight from the text, with no buffer. */
     const sm_turn *tr = &c->turns.v[turn];
     CORPUS_EXPECT_CHECKED(c, tr->doc);
+    need_text(L, c, tr->doc);
     const sm_doc *d = &c->docs.v[tr->doc];
     const sm_rawturn *rt = &d->layout.turns.v[tr->index];
     for (uint32_t k = 0; k < rt->seg_count; k++) {
@@ -731,6 +739,7 @@ static int corpus_count(lua_State *L) {
 /* Pushes text like push_turn_text, cut to its last (tail) or first `chars` code points. */
 static void push_turn_text_chars(lua_State *L, const sm_corpus *c, uint32_t turn, uint32_t from,
                                  uint32_t to, uint32_t chars, int tail) {
+    need_text(L, c, c->turns.v[turn].doc);
     sm_buf b = {0};
     if (corpus_turn_text(c, turn, from, to, &b)) {
         buf_free(&b);
@@ -1287,6 +1296,31 @@ static const char *hit_text(lua_State *L, lua_Integer i, const char *k, size_t *
  * table. */
 /* The arguments c:match_lines and c:match_rows share (2 to 10), checked; the matches' tokens
  * checked to lie in the corpus, so that a refused call stores nothing. */
+static int cmp_doc(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Decompresses ahead, on every core, the texts of the documents of matches from..to that a saved
+ * corpus has not decompressed yet (store_prefetch_texts): the lines of a concordance read them. */
+static void prefetch_match_texts(const sm_corpus *c, const sm_matches *m, lua_Integer from,
+                                 lua_Integer to) {
+    if (!c->store || to <= from) return;
+    uint32_t *docs = malloc((size_t)(to - from + 1) * sizeof *docs);
+    if (!docs) return; /* only ahead of time: each line still decompresses its own */
+    size_t n = 0;
+    for (lua_Integer i = from; i <= to; i++) {
+        uint32_t d = corpus_token_doc(c, m->starts[i - 1]);
+        if (!c->docs.v[d].text.s && (n == 0 || docs[n - 1] != d)) docs[n++] = d;
+    }
+    qsort(docs, n, sizeof *docs, cmp_doc); /* each document once: no two threads write one */
+    size_t u = 0;
+    for (size_t k = 0; k < n; k++)
+        if (u == 0 || docs[u - 1] != docs[k]) docs[u++] = docs[k];
+    store_prefetch_texts(c, docs, u);
+    free(docs);
+}
+
 static const sm_matches *check_line_args(lua_State *L, const sm_corpus *c, const char *fname,
                                          lua_Integer *from, lua_Integer *to, kwic_opts *ko,
                                          lua_Integer *cols) {
@@ -1331,6 +1365,7 @@ static int corpus_match_lines(lua_State *L) {
     luaL_checktype(L, 11, LUA_TTABLE);
     /* the buffers live in a userdata, so an error (a damaged document, no memory) frees them */
     line_bufs *lb = push_line_bufs(L);
+    prefetch_match_texts(c, m, from, to);
     for (lua_Integer i = from; i <= to; i++) {
         uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
         int rc;
@@ -1342,6 +1377,7 @@ static int corpus_match_lines(lua_State *L) {
         } else {
             need_token(L, c, s);
             need_token(L, c, s + len - 1);
+            need_text(L, c, corpus_token_doc(c, s));
             rc = kwic_line(c, s, len, &ko, (size_t)cols, lb->scratch, &lb->line);
         }
         lua_pop(L, 1);
@@ -1379,6 +1415,7 @@ static int corpus_match_rows(lua_State *L) {
         if (lua_rawgeti(L, 11, k) != LUA_TTABLE) return luaL_argerror(L, 11, "six arrays expected");
     /* rows[1] .. rows[6] at 12 .. 17 */
     line_bufs *lb = push_line_bufs(L);
+    prefetch_match_texts(c, m, from, to);
     for (lua_Integer i = from; i <= to; i++) {
         if (lua_rawgeti(L, 10, i) != LUA_TNIL) { /* built already */
             lua_pop(L, 1);
@@ -1388,6 +1425,7 @@ static int corpus_match_rows(lua_State *L) {
         uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
         need_token(L, c, s);
         need_token(L, c, s + len - 1);
+        need_text(L, c, corpus_token_doc(c, s));
         if (kwic_line(c, s, len, &ko, (size_t)cols, lb->scratch, &lb->line))
             return luaL_error(L, "out of memory");
         uint32_t turn = corpus_token_turn(c, s);
@@ -1464,6 +1502,7 @@ static int corpus_token(lua_State *L) {
     set_int(L, "turn", (lua_Integer)c->turns.v[turn].index + 1);
     lua_pushstring(L, d->name);
     lua_setfield(L, -2, "doc");
+    need_text(L, c, (uint32_t)(d - c->docs.v)); /* the column is counted in the text */
     set_source_fields(L, d, off, off + corpus_token_len(c, t), NULL);
     push_token_times(L, c, t, t, "start", "stop");
     return 1;
@@ -1778,7 +1817,7 @@ static int corpus_fingerprint(lua_State *L) {
     char hex[17];
     sm_corpus *c = check_corpus(L, 1);
     sm_error err;
-    if (stats_check_corpus(c, &err)) raise_err(L, &err); /* it reads every document */
+    if (corpus_check_texts(c, &err)) raise_err(L, &err); /* it reads every document */
     fingerprint_hex(fingerprint_corpus(c), hex);
     lua_pushstring(L, hex);
     return 1;

@@ -18,7 +18,7 @@ static int corpus_export_vrt(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     const char *path = luaL_checkstring(L, 2);
     sm_error err;
-    if (stats_check_corpus(c, &err)) raise_err(L, &err); /* a saved corpus: every document */
+    if (corpus_check_texts(c, &err)) raise_err(L, &err); /* a saved corpus: every document */
     luaL_checktype(L, 3, LUA_TTABLE);
     size_t nd = c->docs.n;
     const char **tags = lua_newuserdatauv(L, (nd ? nd : 1) * sizeof *tags, 0);
@@ -79,7 +79,7 @@ static int corpus_export_json(lua_State *L) {
     const char *version = luaL_checkstring(L, 3);
     luaL_checktype(L, 4, LUA_TTABLE);
     sm_error err;
-    if (stats_check_corpus(c, &err)) raise_err(L, &err);
+    if (corpus_check_texts(c, &err)) raise_err(L, &err);
     size_t nd = c->docs.n;
     const char **metas = lua_newuserdatauv(L, (nd ? nd : 1) * sizeof *metas, 0);
     lua_createtable(L, (int)nd, 0); /* anchors the JSON objects while the export runs */

@@ -11,6 +11,7 @@
 
 #include "encoding.h"
 #include "import.h"
+#include "textpack.h"
 #include "index.h"
 #include "store.h"
 #include "tokenize.h"
@@ -19,6 +20,10 @@ void corpus_init(sm_corpus *c, const sm_load_opts *opts) {
     memset(c, 0, sizeof *c);
     c->opts.encoding = -1;
     if (opts) c->opts = *opts;
+    /* for the specs: every corpus built in memory keeps its texts compressed, so that a reader of
+     * a text that does not ask for it first (corpus_doc_text) fails on any transcript */
+    const char *pack = getenv("SAMTAL_PACK_TEXTS");
+    if (pack && strcmp(pack, "1") == 0) c->opts.pack_texts = 1;
 }
 
 /* Typographic apostrophes, quotation marks and dashes fold to their ASCII forms, so that a typed
@@ -152,6 +157,8 @@ void corpus_doc_free(sm_doc *d) {
     free(d->path);
     free(d->name);
     text_free(&d->text);
+    free(d->frame);
+    d->frame = NULL;
     layout_free(&d->layout);
     tokenize_presegment_free(d->pre);
     d->pre = NULL;
@@ -439,6 +446,41 @@ void corpus_drop_docs(sm_corpus *c, size_t ndocs) {
         corpus_doc_free(&c->docs.v[--c->docs.n]);
 }
 
+/* pack_texts: the text of a document just tokenised, compressed; nothing reads it until a query
+ * does (corpus_doc_text). Where it does not pay, or memory runs out, it stays as it is. */
+static void pack_text(sm_corpus *c, sm_doc *d) {
+    if (!c->pack) c->pack = textpack_context();
+    size_t n;
+    void *frame = textpack_compress(c->pack, d->text.s, d->text.len, &n);
+    if (!frame) return;
+    free(d->text.s);
+    d->text.s = NULL;
+    d->frame = frame;
+    d->frame_len = (uint32_t)n;
+}
+
+int corpus_unpack_text(const sm_corpus *c, uint32_t doc, sm_error *err) {
+    if (c->store) return store_doc_text(c, doc, err);
+    sm_doc *d = &c->docs.v[doc]; /* the corpus's own memory: a text is a cache of its frame */
+    if (d->text.s || !d->frame) return 0;
+    char *s = malloc(d->text.len + 1);
+    ZSTD_DCtx *dx = s ? ZSTD_createDCtx() : NULL;
+    const char *why = NULL;
+    if (!dx || textpack_decompress(dx, d->frame, d->frame_len, s, d->text.len, &why)) {
+        free(s);
+        ZSTD_freeDCtx(dx);
+        return why ? sm_errorf(err, "%s: its compressed text does not decompress (%s)", d->path,
+                               why)
+                   : sm_errorf(err, "%s: out of memory for its text", d->path);
+    }
+    ZSTD_freeDCtx(dx);
+    d->text.s = s;
+    free(d->frame);
+    d->frame = NULL;
+    d->frame_len = 0;
+    return 0;
+}
+
 int corpus_add_doc(sm_corpus *c, sm_doc *d, sm_error *err) {
     if (c->docs.n >= SM_NONE - 1 || VEC_PUSH(c->docs, *d)) {
         int rc = sm_errorf(err, "%s: out of memory", d->path);
@@ -458,6 +500,7 @@ int corpus_add_doc(sm_corpus *c, sm_doc *d, sm_error *err) {
         corpus_drop_docs(c, c->docs.n - 1);
         return -1;
     }
+    if (c->opts.pack_texts) pack_text(c, added);
     return 0;
 }
 
@@ -508,6 +551,8 @@ int corpus_add_file(sm_corpus *c, const char *path, sm_error *err) {
 
 int corpus_finish(sm_corpus *c, sm_error *err) {
     if (c->finished) return 0;
+    ZSTD_freeCCtx(c->pack); /* no more documents */
+    c->pack = NULL;
     tokens_fit(&c->tokens); /* room left from the load */
     size_t ns = c->speaker_names.n;
     if (vec_reserve((void **)&c->speakers.v, &c->speakers.cap, ns ? ns : 1, sizeof *c->speakers.v))
@@ -552,6 +597,8 @@ void corpus_drop_aliases(sm_corpus *c, size_t keep) {
 
 void corpus_free(sm_corpus *c) {
     if (!c) return;
+    ZSTD_freeCCtx(c->pack);
+    c->pack = NULL;
     free_alias_tables(c); /* malloc'd, mapped corpus or not */
     VEC_FREE(c->token_marks);
     corpus_drop_aliases(c, 0);
@@ -754,9 +801,17 @@ void corpus_turn_bounds(const sm_corpus *c, uint32_t turn, uint32_t *from, uint3
     *to = lay->segs.v[rt->seg_first + rt->seg_count - 1].end;
 }
 
+int corpus_check_texts(const sm_corpus *c, sm_error *err) {
+    store_prefetch_texts(c, NULL, c->docs.n);
+    for (uint32_t d = 0; d < c->docs.n; d++)
+        if (corpus_check_doc_text(c, d, err)) return -1;
+    return 0;
+}
+
 int corpus_turn_text(const sm_corpus *c, uint32_t turn, uint32_t from, uint32_t to, sm_buf *b) {
     const sm_turn *tr = &c->turns.v[turn];
     CORPUS_EXPECT_CHECKED(c, tr->doc);
+    CORPUS_EXPECT_TEXT(c, tr->doc);
     const sm_doc *d = &c->docs.v[tr->doc];
     const sm_rawturn *rt = &d->layout.turns.v[tr->index];
     if (buf_append(b, "", 0)) return -1;
@@ -954,6 +1009,7 @@ int corpus_speaker_labels(const sm_corpus *c, uint64_t **pairs, size_t *n, sm_er
 }
 
 void corpus_event_name(const sm_corpus *c, const sm_event *ev, uint32_t *from, uint32_t *to) {
+    CORPUS_EXPECT_TEXT(c, ev->doc);
     const char *text = c->docs.v[ev->doc].text.s;
     uint32_t a = ev->start, z = ev->end;
     static const char open[] = "[({<", close[] = "])}>";

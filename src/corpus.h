@@ -37,9 +37,12 @@ typedef struct sm_form {
 } sm_form;
 
 typedef struct sm_doc {
-    char *path; /* as given */
-    char *name; /* file name without directory */
-    sm_text text;
+    char *path;           /* as given */
+    char *name;           /* file name without directory */
+    sm_text text;         /* text.s is NULL while the text is compressed (corpus_doc_text) */
+    unsigned char *frame; /* a corpus built in memory with pack_texts: the compressed text while
+                           * text.s is NULL (textpack.h), else NULL */
+    uint32_t frame_len;
     const char *encoding; /* the source's encoding (sm_encoding_names), NULL if not known */
     sm_layout layout;
     struct sm_presegment *pre; /* while loading: its tokens segmented ahead on a worker thread
@@ -111,6 +114,7 @@ typedef struct sm_load_opts {
     int merge_turns;    /* consecutive turns of one speaker (after the aliases set) become one */
     sm_mark_fn mark;    /* NULL, or the hook of the transcription conventions */
     void *mark_ud;
+    int pack_texts; /* keep each document's text compressed once it is tokenised (textpack.h) */
 } sm_load_opts;
 
 /* A damaged part of a file left out while loading (on_error = "skip"). */
@@ -173,6 +177,8 @@ typedef struct sm_corpus {
     VEC(sm_warning) warnings; /* in loading order; a saved corpus keeps none */
     int finished;
     void *store; /* set when the corpus is mapped from a saved file (store.c owns its memory) */
+    struct ZSTD_CCtx_s
+        *pack; /* while loading with pack_texts: the context texts are compressed with */
     /* A mapped corpus checks a document the first time it is used (corpus_check_doc): a bit per
      * document, set once it passed. NULL for a corpus built in memory, sound by construction. */
     uint8_t *doc_checked;
@@ -254,14 +260,25 @@ void corpus_free(sm_corpus *c);
  * file and what is wrong. */
 int store_check_doc(const sm_corpus *c, uint32_t doc, sm_error *err);
 
-/* store.c: decompresses document `doc`'s text, which a saved corpus keeps compressed until the
- * document is first used (store_check_doc does it too); -1 with err if its frame is corrupt. */
+/* store.c: decompresses document `doc`'s text, which a saved corpus keeps compressed until it is
+ * first read; -1 with err if its frame is corrupt. */
 int store_doc_text(const sm_corpus *c, uint32_t doc, sm_error *err);
 
-/* Makes document `doc`'s text readable, for what reads only the text of a document (a title, an
- * event's name) and not its tokens or turns: 0, or -1 with err. */
+/* Decompresses document `doc`'s text, kept compressed in memory (pack_texts) or in a saved
+ * corpus: 0, or -1 with err. */
+int corpus_unpack_text(const sm_corpus *c, uint32_t doc, sm_error *err);
+
+/* store.c: decompresses the texts of documents docs[0..n) (NULL: of documents 0 .. n-1) on every
+ * core, ahead of a job that reads them all (concordance lines, an export): what cannot be is left
+ * for corpus_doc_text to report. Nothing for a corpus built in memory. */
+void store_prefetch_texts(const sm_corpus *c, const uint32_t *docs, size_t n);
+
+/* Makes document `doc`'s text readable: 0, or -1 with err. Whatever reads a document's text (a
+ * concordance line, a column, a quote, a title, an event's name, an export) calls this first;
+ * what reads only its tokens, turns and index (counts, hit positions, frequencies, statistics)
+ * never decompresses it. */
 static inline int corpus_doc_text(const sm_corpus *c, uint32_t doc, sm_error *err) {
-    return c->docs.v[doc].text.s ? 0 : store_doc_text(c, doc, err);
+    return c->docs.v[doc].text.s ? 0 : corpus_unpack_text(c, doc, err);
 }
 
 /* Whether document `doc` may be read: checked, or not mapped. */
@@ -274,11 +291,19 @@ static inline int corpus_check_doc(const sm_corpus *c, uint32_t doc, sm_error *e
     return corpus_doc_checked(c, doc) ? 0 : store_check_doc(c, doc, err);
 }
 
+/* Checks document `doc` and makes its text readable (corpus_doc_text). */
+static inline int corpus_check_doc_text(const sm_corpus *c, uint32_t doc, sm_error *err) {
+    return corpus_check_doc(c, doc, err) || corpus_doc_text(c, doc, err) ? -1 : 0;
+}
+
 /* The document that token `tok` (< the token count) belongs to; reads no unchecked data. */
 uint32_t corpus_token_doc(const sm_corpus *c, uint32_t tok);
 
 /* The document that turn `turn` (< the turn count) belongs to; reads no unchecked data. */
 uint32_t corpus_turn_doc(const sm_corpus *c, uint32_t turn);
+
+/* Checks every document and makes every text readable (an export, the fingerprint). */
+int corpus_check_texts(const sm_corpus *c, sm_error *err);
 
 /* Checks the document of token `tok` / of turn `turn` (see corpus_check_doc). */
 int corpus_check_token(const sm_corpus *c, uint32_t tok, sm_error *err);
@@ -353,8 +378,10 @@ const char *corpus_alias_for(const sm_corpus *c, uint32_t doc, const char *label
 #ifdef SAMTAL_CHECKED_ACCESS
 #include <assert.h>
 #define CORPUS_EXPECT_CHECKED(c, doc) assert(corpus_doc_checked((c), (doc)))
+#define CORPUS_EXPECT_TEXT(c, doc) assert((c)->docs.v[(doc)].text.s != NULL)
 #else
 #define CORPUS_EXPECT_CHECKED(c, doc) ((void)0)
+#define CORPUS_EXPECT_TEXT(c, doc) ((void)0)
 #endif
 
 /* The turn that token `tok` belongs to. */

@@ -754,8 +754,9 @@ int import_export(sm_corpus *c, const char *path, const unsigned char *bytes, si
         for (size_t a = 0; rc == 0 && a < c->attrs.n; a++) /* as corpus_finish pads them */
             while (rc == 0 && c->attrs.v[a].tokens.n < c->tokens.n)
                 if (VEC_PUSH(c->attrs.v[a].tokens, LEX_NONE)) rc = oom(&r);
-        char fp[17];
-        fingerprint_hex(fingerprint_corpus(c), fp);
+        if (rc == 0) rc = corpus_check_texts(c, err); /* the fingerprint reads them */
+        char fp[17] = "";
+        if (rc == 0) fingerprint_hex(fingerprint_corpus(c), fp);
         if (rc == 0 && strcmp(fp, r.fingerprint) != 0)
             rc = sm_errorf(err,
                            "%s: the documents read give the fingerprint %s, the export says %s: "

@@ -34,6 +34,7 @@ int kwic_turn_text(const sm_corpus *c, uint32_t turn, uint32_t from, uint32_t to
                    const char **p, size_t *n) {
     const sm_turn *tr = &c->turns.v[turn];
     CORPUS_EXPECT_CHECKED(c, tr->doc);
+    CORPUS_EXPECT_TEXT(c, tr->doc);
     const sm_doc *d = &c->docs.v[tr->doc];
     const sm_rawturn *rt = &d->layout.turns.v[tr->index];
     for (uint32_t k = 0; k < rt->seg_count; k++) { /* most ranges lie inside one segment */

@@ -160,7 +160,8 @@ static int by_open(const void *a, const void *b) {
 
 int quotes_find(const sm_corpus *c, uint32_t turn, sm_quotations *q, sm_unmatcheds *u,
                 sm_error *err) {
-    if (corpus_check_turn(c, turn, err)) return -1;
+    if (corpus_check_turn(c, turn, err) || corpus_doc_text(c, corpus_turn_doc(c, turn), err))
+        return -1;
     const sm_turn *tr = &c->turns.v[turn];
     const sm_doc *d = &c->docs.v[tr->doc];
     const sm_rawturn *rt = &d->layout.turns.v[tr->index];
@@ -272,7 +273,7 @@ static void span_close(const sm_corpus *c, sm_span *sp) {
 
 int quotes_sentences(const sm_corpus *c, uint32_t doc, uint32_t speaker, sm_spans *out,
                      sm_error *err) {
-    if (corpus_check_doc(c, doc, err)) return -1;
+    if (corpus_check_doc_text(c, doc, err)) return -1;
     const sm_doc *d = &c->docs.v[doc];
     int open = 0; /* a span is being built */
     sm_span cur = {{0, 0, 0, 0}, 0, 0, 0};
@@ -414,7 +415,8 @@ static int verify_piece(const sm_corpus *c, const sm_doc *d, FILE *f, uint32_t a
 }
 
 int quotes_verify(const sm_corpus *c, const sm_stretch *s, sm_error *err) {
-    if (corpus_check_turn(c, s->turn_first, err) || corpus_check_turn(c, s->turn_last, err))
+    if (corpus_check_turn(c, s->turn_first, err) || corpus_check_turn(c, s->turn_last, err) ||
+        corpus_doc_text(c, corpus_turn_doc(c, s->turn_first), err))
         return -1;
     const sm_doc *d = &c->docs.v[c->turns.v[s->turn_first].doc];
     FILE *f = fopen(d->path, "rb");

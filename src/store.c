@@ -65,8 +65,7 @@
 
 #include "index.h"
 #include "parallel.h"
-
-#include <zstd.h>
+#include "textpack.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -450,11 +449,6 @@ static void w_lexicon(writer *w, int sec, const sm_lexicon *lx) {
 
 /* ---- the texts, compressed ---------------------------------------------------------------- */
 
-/* zstd's level 3 (its default): on transcripts a third of the text or less, compressed at
- * some 300-500 MB/s a core and decompressed at 1 GB/s or more. */
-#define PACK_LEVEL 3
-/* Shorter texts are kept as they are: a frame's header and table would take what it saves. */
-#define PACK_MIN 128
 /* Documents are compressed a batch at a time, so that saving holds at most a batch's frames
  * (the header and directory of the file are written last, but a document's frame size is written
  * in section text_packed, after the texts). */
@@ -474,34 +468,15 @@ typedef struct pack_job {
 static void pack_part(void *arg, unsigned part) {
     pack_job *j = arg;
     size_t a = j->n * part / j->nparts, z = j->n * (part + 1) / j->nparts;
-    ZSTD_CCtx *cx = ZSTD_createCCtx();
-    /* each frame ends in a checksum of its text, so a damaged frame is an error on first use */
-    if (cx && (ZSTD_isError(ZSTD_CCtx_setParameter(cx, ZSTD_c_compressionLevel, PACK_LEVEL)) ||
-               ZSTD_isError(ZSTD_CCtx_setParameter(cx, ZSTD_c_checksumFlag, 1)))) {
-        ZSTD_freeCCtx(cx);
-        cx = NULL;
-    }
+    ZSTD_CCtx *cx = textpack_context(); /* NULL: the texts are kept as they are, no loss */
     for (size_t k = a; k < z; k++) {
         const sm_text *t = &j->docs[k].text;
-        j->frame[k] = NULL;
-        j->bytes[k] = 0;
-        /* no memory for a context or a frame: the text is kept as it is, which is no loss */
-        if (!cx || !t->s || t->len < PACK_MIN) continue;
-        size_t cap = ZSTD_compressBound(t->len);
-        void *f = malloc(cap);
-        if (!f) continue;
-        size_t got = ZSTD_compress2(cx, f, cap, t->s, t->len);
-        if (ZSTD_isError(got) || got >= t->len) {
-            free(f);
-            continue;
-        }
-        j->frame[k] = f;
-        j->bytes[k] = got;
+        j->frame[k] = textpack_compress(cx, t->s, t->len, &j->bytes[k]);
     }
     ZSTD_freeCCtx(cx);
 }
 
-static const unsigned char *mapped_frame(const sm_corpus *c, size_t doc, uint32_t *bytes);
+static const unsigned char *doc_frame(const sm_corpus *c, size_t doc, uint32_t *bytes);
 
 /* Section text: each document's text as a zstd frame, or as it is with a NUL where that is not
  * smaller; packed[i] gets document i's frame size, or 0. A mapped corpus's documents that were
@@ -524,8 +499,8 @@ static void write_texts(writer *w, const sm_corpus *c, uint32_t *packed) {
         for (size_t k = 0; k < n; k++) {
             const sm_text *t = &docs[first + k].text;
             uint32_t kept;
-            const unsigned char *f = t->s ? NULL : mapped_frame(c, first + k, &kept);
-            if (f) { /* never decoded: its frame as it was */
+            const unsigned char *f = t->s ? NULL : doc_frame(c, first + k, &kept);
+            if (f) { /* never decompressed: its frame as it is */
                 w_put(w, f, kept);
                 packed[first + k] = kept;
             } else if (frame[k]) {
@@ -1496,9 +1471,14 @@ int store_corrupt(const sm_corpus *c, sm_error *err, const char *fmt, ...) {
     return sm_errorf(err, "%s: corrupt (%s)", m ? m->path : "corpus", what);
 }
 
-static const unsigned char *mapped_frame(const sm_corpus *c, size_t doc, uint32_t *bytes) {
+/* The frame of a text not decompressed: in the mapping, or in memory (textpack.h). */
+static const unsigned char *doc_frame(const sm_corpus *c, size_t doc, uint32_t *bytes) {
     const store_map *m = c->store;
-    if (!m || !m->frames || !m->frames[doc]) return NULL;
+    if (!m) {
+        *bytes = c->docs.v[doc].frame_len;
+        return c->docs.v[doc].frame;
+    }
+    if (!m->frames || !m->frames[doc]) return NULL;
     *bytes = m->packed[doc];
     return m->frames[doc];
 }
@@ -1554,23 +1534,53 @@ static uint32_t tokens_out_of_range(const sm_tokens *t, size_t first, size_t end
 
 /* Decompresses document i's text from its frame (section text_packed gave its size) into memory
  * of its own, with a NUL after it as a text kept as it is has. */
-static int unpack_text(const sm_corpus *c, uint32_t i, sm_error *err) {
-    store_map *m = c->store;
+static int decompress_text(store_map *m, ZSTD_DCtx *dx, uint32_t i, const char **why) {
     sm_text *t = &m->docs[i].text;
     char *s = m->texts + m->texts_at[i];
-    if (!m->dctx && (m->dctx = ZSTD_createDCtx()) == NULL)
-        return sm_errorf(err, "%s: out of memory for the text of document %u", m->path, i);
-    size_t got = ZSTD_decompressDCtx(m->dctx, s, t->len, m->frames[i], m->packed[i]);
-    if (ZSTD_isError(got) || got != t->len) {
-        if (ZSTD_isError(got))
-            return store_corrupt(c, err, "section text: document %u does not decompress (%s)", i,
-                                 ZSTD_getErrorName(got));
-        return store_corrupt(c, err, "section text: document %u decompresses to %zu bytes, not %zu",
-                             i, got, t->len);
-    }
-    s[t->len] = '\0';
+    if (textpack_decompress(dx, m->frames[i], m->packed[i], s, t->len, why)) return -1;
     t->s = s;
     return 0;
+}
+
+static int unpack_text(const sm_corpus *c, uint32_t i, sm_error *err) {
+    store_map *m = c->store;
+    if (!m->dctx && (m->dctx = ZSTD_createDCtx()) == NULL)
+        return sm_errorf(err, "%s: out of memory for the text of document %u", m->path, i);
+    const char *why;
+    if (decompress_text(m, m->dctx, i, &why))
+        return store_corrupt(c, err, "section text: document %u does not decompress (%s)", i, why);
+    return 0;
+}
+
+/* Texts decompressed ahead on every core: part p takes a slice of the documents, with a
+ * context of its own, and writes only their texts and sm_text.s. */
+typedef struct unpack_job {
+    store_map *m;
+    const uint32_t *docs; /* NULL: documents 0 .. n-1 */
+    size_t n;
+    unsigned nparts;
+} unpack_job;
+
+static void unpack_part(void *arg, unsigned part) {
+    unpack_job *j = arg;
+    ZSTD_DCtx *dx = ZSTD_createDCtx();
+    if (!dx) return; /* left to store_doc_text, which says so */
+    for (size_t k = j->n * part / j->nparts; k < j->n * (part + 1) / j->nparts; k++) {
+        uint32_t i = j->docs ? j->docs[k] : (uint32_t)k;
+        const char *why;
+        if (!j->m->docs[i].text.s && j->m->frames[i])
+            decompress_text(j->m, dx, i, &why); /* a damaged one stays compressed, for the error */
+    }
+    ZSTD_freeDCtx(dx);
+}
+
+void store_prefetch_texts(const sm_corpus *c, const uint32_t *docs, size_t n) {
+    store_map *m = c->store;
+    if (!m || !m->packed || n < 2) return;
+    unpack_job j = {m, docs, n, 0};
+    unsigned threads = parallel_threads();
+    j.nparts = n < 4 * (size_t)threads ? (unsigned)n : 4 * threads;
+    parallel_run(j.nparts, unpack_part, &j);
 }
 
 int store_doc_text(const sm_corpus *c, uint32_t doc, sm_error *err) {
@@ -1590,8 +1600,9 @@ int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
     const sm_doc *d = &c->docs.v[i];
     const sm_layout *l = &d->layout;
     uint32_t len = (uint32_t)d->text.len, nlen = (uint32_t)l->names.n;
-    if (!d->text.s && unpack_text(c, i, err)) return -1;
-    if (d->text.s[len] != '\0')
+    /* a compressed text is decompressed when something reads it (store_doc_text); one kept as
+     * it is ends in its NUL */
+    if (d->text.s && d->text.s[len] != '\0')
         return store_corrupt(c, err, "section text: document %u is not terminated", i);
     uint32_t nsegs = (uint32_t)l->segs.n, nraw = (uint32_t)l->turns.n;
     for (uint32_t k = 0; k < nsegs; k++) {

@@ -825,7 +825,9 @@ Exit status: 0 when the corpus is saved, 2 on bad usage or input.]])
   end,
   run = function(a)
     if not a.output then fail("-o OUT.samtal is missing: where should the corpus go?", true) end
-    local c = open_paths(a.paths, { hyphens = a.hyphens or nil, invalid = a.invalid,
+    -- each text compressed once its document is tokenised: the save writes those frames, and
+    -- the load holds a third of the text instead of all of it
+    local c = open_paths(a.paths, { hyphens = a.hyphens or nil, invalid = a.invalid, compress = true,
       progress = progress_bar(0, "\n") })
     try(c.save, c, a.output)
     local s = c:stats()

@@ -257,10 +257,13 @@ function samtal.open(source, opts)
   opts = check_opts("open", opts,
     { invalid = true, hyphens = true, language = true, progress = true, attributes = true, encoding = true,
       metadata = true, format = true, pattern = true, recursive = true, on_error = true, warn = true,
-      aliases = true, merge_turns = true, conventions = true })
+      aliases = true, merge_turns = true, conventions = true, compress = true })
   check_file_opts(opts)
   if opts.merge_turns ~= nil and type(opts.merge_turns) ~= "boolean" then
     error("open: option merge_turns must be true or false", 2)
+  end
+  if opts.compress ~= nil and type(opts.compress) ~= "boolean" then
+    error("open: option compress must be true or false", 2)
   end
   if opts.conventions ~= nil and opts.conventions ~= false then
     error("open: option conventions can only be false (load without the conventions added by samtal.convention)", 2)
