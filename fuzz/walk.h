@@ -8,8 +8,10 @@
  * against the lexicon and the patterns they make; the speech-tuned sentences and the
  * fingerprint. A corpus mapped from a saved file is checked a document at a time on first use
  * (corpus.h), so this walk, like the binding, checks each document (corpus_check_doc) before it
- * reads its turns, tokens or layout, and the whole corpus (stats_check_corpus) before the
- * fingerprint; a document that fails is skipped, the rest still read. Nothing here checks
+ * reads its turns, tokens or layout, asks for its text (corpus_doc_text: a saved corpus keeps it
+ * compressed) before it reads that, and checks the whole corpus with its texts
+ * (corpus_check_texts) before the fingerprint; a document that fails is skipped, the rest still
+ * read. Nothing here checks
  * results: a crash or a sanitizer report is the finding. The work is bounded so that one input
  * stays fast. With SAMTAL_FUZZ_NO_WALK set in the environment it does nothing: `make fuzz`
  * minimises the corpus kept in spec/fuzz/ that way, on what loading (or opening) covers, which
@@ -102,12 +104,14 @@ static void fuzz_walk(const sm_corpus *c) {
     const size_t max_tokens = 20000;
     sm_buf b = {NULL, 0, 0};
     sm_error err;
-    if (stats_check_corpus(c, &err) == 0) fuzz_sink += fingerprint_corpus(c);
+    if (corpus_check_texts(c, &err) == 0) fuzz_sink += fingerprint_corpus(c);
     for (uint32_t i = 0; i < c->docs.n; i++) {
         const sm_doc *d = &c->docs.v[i];
         const sm_layout *lay = &d->layout;
         fuzz_touch_str(d->name);
         fuzz_touch_str(d->path);
+        /* a compressed text is asked for before it is read, as the binding does */
+        if (corpus_doc_text(c, i, &err)) continue;
         if (lay->title_end > lay->title_start)
             fuzz_touch(d->text.s + lay->title_start, lay->title_end - lay->title_start);
         if (lay->preamble_end > lay->preamble_start)
