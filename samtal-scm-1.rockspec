@@ -29,6 +29,7 @@ external_dependencies = {
   UTF8PROC = { header = "utf8proc.h", library = "utf8proc" },
   PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
   STEMMER = { header = "libstemmer.h", library = "stemmer" },
+  ZSTD = { header = "zstd.h", library = "zstd" },
   READLINE = { header = "readline/readline.h", library = "readline" },
 }
 build = {

@@ -52,7 +52,8 @@ for i = 2, #arg do
     saved = saved + 1
   end
 end
-if #loaded > 1 and save(samtal.open({ table.unpack(loaded, 1, 4) }), out .. "/all.samtal") then
+-- several documents in one corpus (invalid = "replace": a seed with damaged UTF-8 may be among them)
+if #loaded > 1 and save(samtal.open({ table.unpack(loaded, 1, 4) }, { invalid = "replace" }), out .. "/all.samtal") then
   saved = saved + 1
 end
 print(("store seeds: %d saved corpora in %s"):format(saved, out))

@@ -2,6 +2,7 @@
 #include "corpus.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -551,6 +552,13 @@ int corpus_add_file(sm_corpus *c, const char *path, sm_error *err) {
 
 int corpus_finish(sm_corpus *c, sm_error *err) {
     if (c->finished) return 0;
+#ifdef __GLIBC__
+    /* what loading freed (arrays grown, the workers' documents) goes back to the system before
+     * the index is built: the samtal command keeps up to 512 MB of free heap for its queries
+     * (main.c), which a build would otherwise hold at its peak (100 MB on two threads: a peak
+     * of 228-230 MB before, 221-223 MB after) */
+    malloc_trim(0);
+#endif
     ZSTD_freeCCtx(c->pack); /* no more documents */
     c->pack = NULL;
     tokens_fit(&c->tokens); /* room left from the load */
