@@ -120,7 +120,7 @@ describe("speaker aliases", function()
     it("exports the new name", function()
       local c = samtal.open(SEED)
       c:alias { ["Speaker 2"] = "Gäst Ett" }
-      local out = os.tmpname()
+      local out = h.tmpname()
       c:export(out, { format = "vrt" })
       local vrt = h.read(out)
       os.remove(out)

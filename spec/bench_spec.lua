@@ -13,11 +13,11 @@ local WORDS = { "tillgänglighet", "samverkan", "nära vård", "vi", "och" }
 describe("make bench, as a smoke check on 1 MB", function()
   local dir, report
   setup(function()
-    dir = os.tmpname()
+    dir = h.tmpname()
     os.remove(dir)
     local _, err, code = h.run(("%s ../shared/bench/gen.py --size 1M --out %s"):format(PYTHON, h.q(dir)))
     assert(code == 0, err)
-    local saved = os.tmpname()
+    local saved = h.tmpname()
     local out
     out, err, code = h.run(("SAMTAL_BENCH_SAVE=%s build/bin/samtal bench/samtal_bench.lua %s 1"):format(
       h.q(saved), h.q(dir)))
@@ -74,7 +74,7 @@ describe("make bench, as a smoke check on 1 MB", function()
   end)
 
   it("builds the C loop that only splits words, and it reads the same bytes", function()
-    local exe = os.tmpname()
+    local exe = h.tmpname()
     local _, err, code = h.run(("cc -O2 -o %s bench/split_words.c"):format(h.q(exe)))
     assert(code == 0, err)
     local out

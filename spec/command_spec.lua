@@ -126,7 +126,7 @@ end)
 
 describe("make install", function()
   it("installs the module for plain lua5.4 and the command under PREFIX", function()
-    local prefix = os.tmpname()
+    local prefix = h.tmpname()
     os.remove(prefix)
     local _, err, code = h.run("make -s install PREFIX=" .. h.q(prefix))
     assert.are.equal(0, code, err)

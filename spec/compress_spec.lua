@@ -4,13 +4,9 @@
 local samtal = require "samtal"
 local h = require "helpers"
 
---- What a corpus answers that reads its texts: each entry a function of the corpus.
-local function texts_of(list, key)
-  local out = {}
-  for i, x in ipairs(list) do out[i] = x[key] end
-  return out
-end
+local texts_of = h.field_of
 
+--- What a corpus answers that reads its texts: each entry a function of the corpus.
 local READERS = {
   documents = function(c) return c:documents() end,
   lines = function(c) return { c:kwic("och"):lines(), c:kwic("the"):lines() } end,

@@ -239,7 +239,7 @@ describe("samtal", function()
     end)
 
     it("is not listed from a directory", function()
-      local root = os.tmpname()
+      local root = h.tmpname()
       os.remove(root)
       assert(os.execute("mkdir " .. h.q(root)))
       local f = assert(io.open(root .. "/a.tsv", "wb"))
@@ -493,7 +493,7 @@ describe("samtal", function()
     end
 
     before_each(function()
-      root = os.tmpname()
+      root = h.tmpname()
       os.remove(root)
       for _, d in ipairs { "", "/a", "/sub", "/sub/deeper", "/.git" } do
         assert(os.execute("mkdir " .. h.q(root .. d)))

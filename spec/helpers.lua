@@ -11,8 +11,7 @@ helpers.shared = "../shared/corpora/"
 -- alone would be lost by the end of the run).
 local made = {}
 local made_list = os.getenv("SAMTAL_SPEC_MADE")
-local function remember(path)
-  made[#made + 1] = path
+local function remember_for_run(path)
   if made_list then
     local f = io.open(made_list, "a")
     if f then
@@ -20,6 +19,10 @@ local function remember(path)
       f:close()
     end
   end
+end
+local function remember(path)
+  made[#made + 1] = path
+  remember_for_run(path)
 end
 
 --- Writes bytes to a fresh temporary file and returns its path (removed by helpers.cleanup()).
@@ -41,6 +44,22 @@ function helpers.tmppath(suffix)
   local path = base .. suffix
   remember(path)
   return path
+end
+
+--- os.tmpname(), for a spec that makes a directory or files of its own on that base: the base
+-- is removed by spec/run.sh at the end of the run (with what was made on it), not after each
+-- test, since such a base often serves a whole spec file.
+function helpers.tmpname()
+  local base = os.tmpname()
+  remember_for_run(base)
+  return base
+end
+
+--- The values of field `key` of each element of a list, in order.
+function helpers.field_of(list, key)
+  local out = {}
+  for i, x in ipairs(list) do out[i] = x[key] end
+  return out
 end
 
 function helpers.cleanup()

@@ -133,7 +133,7 @@ describe("JSON export", function()
     end)
 
     it("keeps the metadata of a sidecar, and filters on it answer alike", function()
-      local dir = os.tmpname()
+      local dir = h.tmpname()
       os.remove(dir)
       assert(os.execute("mkdir " .. h.q(dir)))
       local function put(name, bytes)
@@ -188,7 +188,7 @@ describe("JSON export", function()
   describe("damaged files", function()
     local path, bytes
     setup(function()
-      path = os.tmpname() .. ".json"
+      path = h.tmpname() .. ".json"
       samtal.open("corpus"):export(path)
       bytes = h.read(path)
     end)
@@ -242,7 +242,7 @@ describe("JSON export", function()
     end)
 
     it("writes JSON in the sandbox under --out only", function()
-      local out = os.tmpname()
+      local out = h.tmpname()
       os.remove(out)
       assert(os.execute("mkdir " .. h.q(out)))
       local script = h.tempfile('local c = samtal.open(arg[1]); c:export(arg[2]); print("ok")\n', ".lua")

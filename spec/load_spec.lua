@@ -41,7 +41,7 @@ describe("samtal", function()
     end)
 
     it("raises on a directory without transcripts", function()
-      local dir = os.tmpname()
+      local dir = h.tmpname()
       os.remove(dir)
       os.execute("mkdir " .. h.q(dir))
       assert.has_error(function() samtal.open(dir) end,

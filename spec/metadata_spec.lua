@@ -9,7 +9,7 @@ local A, B = "000_e744d110473e4ebd.txt", "001_49eaf7069c1bee78.txt"
 --- A temporary directory with the two seed transcripts and a sidecar file.
 local dirs = {}
 local function corpus_dir(sidecar_name, sidecar)
-  local dir = os.tmpname()
+  local dir = h.tmpname()
   os.remove(dir)
   assert(os.execute("mkdir -p " .. h.q(dir) .. " && cp corpus/*.txt " .. h.q(dir)))
   if sidecar_name then

@@ -158,7 +158,7 @@ describe("samtal.open", function()
     end)
 
     it("skips a file of a directory that cannot be read at all, with a warning", function()
-      local dir = os.tmpname()
+      local dir = h.tmpname()
       os.remove(dir)
       assert(os.execute("mkdir " .. h.q(dir)))
       local function put(name, bytes)

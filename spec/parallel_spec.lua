@@ -39,7 +39,7 @@ end
 
 local dir
 setup(function()
-  dir = os.tmpname()
+  dir = helpers.tmpname()
   os.remove(dir)
   assert(os.execute("mkdir -p " .. helpers.q(dir)))
   generate(dir, 24, 700)
@@ -75,7 +75,7 @@ end
 
 describe("threads", function()
   it("give the same corpus, frequency list and collocates as one thread", function()
-    local one, two, parts = os.tmpname(), os.tmpname(), os.tmpname()
+    local one, two, parts = helpers.tmpname(), helpers.tmpname(), helpers.tmpname()
     local a, b, c = report(1, one), report(2, two), report(2, parts, 1000)
     assert.is_true(#a > 10000)
     assert.are.equal(a, b)
@@ -130,7 +130,7 @@ c:save(arg[2])
       local script = helpers.tempfile(SAVE, ".lua")
       local out = {}
       for threads = 1, 2 do
-        out[threads] = os.tmpname()
+        out[threads] = helpers.tmpname()
         -- two threads build the index in two parts: their joins in each word's postings are tested
         local stdout, stderr, code = helpers.run(("SAMTAL_THREADS=%d SAMTAL_INDEX_PART_TOKENS=%d %s %s %s %s %s"):format(
           threads, threads == 2 and 5000 or 0, SAMTAL, helpers.q(script), helpers.q(list), helpers.q(out[threads]), mode))
@@ -203,7 +203,7 @@ c:save(arg[2])
   end)
 
   it("report the first bad file in the order given, as one thread would", function()
-    local bad = os.tmpname()
+    local bad = helpers.tmpname()
     os.remove(bad)
     assert(os.execute("mkdir -p " .. helpers.q(bad)))
     local paths = generate(bad, 40, 5)

@@ -20,7 +20,7 @@ end
 --- A fresh empty directory (removed by rm_dirs()).
 local dirs = {}
 local function tempdir()
-  local d = os.tmpname()
+  local d = h.tmpname()
   os.remove(d)
   assert(os.execute("mkdir -p " .. h.q(d)))
   dirs[#dirs + 1] = d

@@ -11,7 +11,7 @@ local samtal_cmd = "build/bin/samtal"
 --- A fresh directory; removed by the after_each of its describe.
 local dirs = {}
 local function tempdir()
-  local base = os.tmpname()
+  local base = h.tmpname()
   os.remove(base)
   assert(os.execute("mkdir -p " .. h.q(base)))
   dirs[#dirs + 1] = base

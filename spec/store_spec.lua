@@ -599,11 +599,7 @@ describe("samtal", function()
     end)
 
     it("reads each text it needs on first use, whatever the first use is, on every corpus", function()
-      local function texts_of(list, key)
-        local out = {}
-        for i, x in ipairs(list) do out[i] = x[key] end
-        return out
-      end
+      local texts_of = h.field_of
       -- each reads text: titles, events, turns, lines, quotes, quotations, matches on titles and
       -- events, the fingerprint, an export; each runs on a mapping fresh from the file
       local calls = {

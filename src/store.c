@@ -10,10 +10,12 @@
  *              count, checksum of the section's bytes.
  *   sections   each starts 8-byte aligned (zero padding between them) and is an array laid out
  *              exactly as sm_corpus holds it in memory, so store_open points the corpus into the
- *              mapping and copies nothing. The per-document arrays (text, offset maps, lines,
- *              segments, raw turns...) are concatenated over the documents in order; a document
- *              record gives each document's counts, and its start in each section is the sum of
- *              the counts before it, so a record holds no offset that could point astray.
+ *              mapping and copies nothing; but section text holds each document's text as a
+ *              zstd frame where that is smaller (version 10, section text_packed; textpack.h),
+ *              decompressed the first time something reads it (store_doc_text). The per-document
+ * arrays (text, offset maps, lines, segments, raw turns...) are concatenated over the documents in
+ * order; a document record gives each document's counts, and its start in each section is the sum
+ * of the counts before it, so a record holds no offset that could point astray.
  *
  * Checksums are XXH64 (seed 0), written out below: four independent lanes keep it at memory
  * speed, and `xxhsum -H64` on a section's bytes gives the same number.
