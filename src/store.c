@@ -798,6 +798,7 @@ typedef struct store_map {
     const unsigned char **frames;
     const uint32_t *packed; /* section text_packed: each frame's size; NULL before version 10 */
     char *texts;
+    size_t texts_room;
     uint64_t *texts_at;
     ZSTD_DCtx *dctx; /* made on the first text decompressed, kept for the next */
     sm_speaker *speakers;
@@ -1246,6 +1247,22 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
     return 0;
 }
 
+/* Room for the texts, once decompressed: reserved, not committed (MAP_NORESERVE), so that a corpus
+ * whose texts would not all fit in memory still opens, and faulted in only as texts are written,
+ * in 2 MiB pages where the system grants them. */
+static int map_texts(store_map *m, uint64_t room) {
+    if (room > SIZE_MAX) return -1;
+    void *p = mmap(NULL, (size_t)room, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return -1;
+#ifdef MADV_HUGEPAGE
+    madvise(p, (size_t)room, MADV_HUGEPAGE); /* only a hint */
+#endif
+    m->texts = p;
+    m->texts_room = (size_t)room;
+    return 0;
+}
+
 /* The documents, walked in order with the sections they own. */
 static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
     uint64_t nd = sec_count(o, S_DOCS);
@@ -1281,7 +1298,7 @@ static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
             m->texts_at[i] = room;
             if (m->frames[i]) room += m->docs[i].text.len + 1;
         }
-        if (room && (m->texts = vec_alloc_big((size_t)room)) == NULL) return no_memory(o);
+        if (room && map_texts(m, room)) return no_memory(o);
     }
     /* every element of every section belongs to a document; nothing is left over */
     if (at.strings != sec_count(o, S_STRINGS) || at.text != sec_count(o, S_TEXT) ||
@@ -1693,7 +1710,7 @@ int store_is_corpus(const char *path) {
 
 static void map_free(store_map *m) {
     if (!m) return;
-    free(m->texts);
+    if (m->texts) munmap(m->texts, m->texts_room);
     free(m->texts_at);
     ZSTD_freeDCtx(m->dctx);
     free(m->frames);
