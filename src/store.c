@@ -10,12 +10,13 @@
  *              count, checksum of the section's bytes.
  *   sections   each starts 8-byte aligned (zero padding between them) and is an array laid out
  *              exactly as sm_corpus holds it in memory, so store_open points the corpus into the
- *              mapping and copies nothing; but section text holds each document's text as a
- *              zstd frame where that is smaller (version 10, section text_packed; textpack.h),
- *              decompressed the first time something reads it (store_doc_text). The per-document
- * arrays (text, offset maps, lines, segments, raw turns...) are concatenated over the documents in
- * order; a document record gives each document's counts, and its start in each section is the sum
- * of the counts before it, so a record holds no offset that could point astray.
+ *              mapping and copies nothing. The per-document arrays (text, offset maps, lines,
+ *              segments, raw turns...) are concatenated over the documents in order; a document
+ *              record gives each document's counts, and its start in each section is the sum of
+ *              the counts before it, so a record holds no offset that could point astray.
+ *   texts      section text holds each document's text as a zstd frame where that is smaller
+ *              (version 10: section text_packed gives each frame's size; textpack.h), and it is
+ *              decompressed the first time something reads it (store_doc_text).
  *
  * Checksums are XXH64 (seed 0), written out below: four independent lanes keep it at memory
  * speed, and `xxhsum -H64` on a section's bytes gives the same number.
@@ -39,6 +40,8 @@
  *         layout turn, with a known speaker, covering its tokens exactly), its layout turns and
  *         segments, its tokens' form ids and offsets, its sentence starts, and its tokens'
  *         values of a VRT's positional attributes;
+ *       * a document's text, the first time something reads it (store_doc_text, through
+ *         corpus_doc_text): decompressed, and its frame's checksum must match;
  *       * a fold's range in the index on every use (two reads), and its postings each time
  *         they are decoded (index_decode: every number whole, the token ids strictly
  *         ascending and in range, as many as the counts say);
@@ -790,8 +793,8 @@ typedef struct store_map {
     sm_doc *docs;
     size_t ndocs;
     /* per document: its zstd frame in the mapping, NULL where its text is kept as it is (and
-     * always before version 10); the text is decompressed on the document's first use
-     * (store_check_doc) to texts + texts_at[i]. `texts` has room for every compressed text, but
+     * always before version 10); the text is decompressed the first time something reads it
+     * (store_doc_text) to texts + texts_at[i]. `texts` has room for every compressed text, but
      * only what is written is ever faulted in, and in 2 MiB pages where the system grants them:
      * with a 4 KiB page at a time, faulting in the texts took four times as long as decompressing
      * them */
