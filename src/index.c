@@ -11,14 +11,15 @@ static inline unsigned varint_len(uint32_t v) {
     return v < 1u << 7 ? 1 : v < 1u << 14 ? 2 : v < 1u << 21 ? 3 : v < 1u << 28 ? 4 : 5;
 }
 
-/* A fold's tokens in one part of the token stream, while the index is built. Counting: how
- * many, the first and the last, the bytes of the gaps after the first, and the documents they
- * are in (how many, the first and the last). Writing: the cursor in post_bytes (`bytes`) and
- * the last token before it written (`last`, 0 for none). */
+/* A fold's tokens in one part of the token stream, while the index is built: 20 bytes a fold
+ * a part (it had been 32, with the documents of the first and last token kept too; those are
+ * found from the tokens). Counting: how many, the first and the last, the bytes of the gaps
+ * after the first, and the documents they are in. Writing: first (high) and bytes (low) are
+ * the cursor in the postings, and `last` the last token before it written (0 for none). A part's
+ * bytes fit in 32 bits: a gap of g takes at most 1 + g / 127 bytes, so a part of L tokens takes
+ * under L * 128 / 127, and no part is longer than 2^31 tokens (index_build). */
 typedef struct fold_tally {
-    uint64_t bytes;
-    uint32_t count, first, last;
-    uint32_t docs, first_doc, last_doc;
+    uint32_t count, first, last, bytes, docs;
 } fold_tally;
 
 /* index_build counts and writes the tokens of each part on its own thread: part p's tokens go
@@ -40,26 +41,27 @@ static void build_part(void *arg, unsigned part) {
     fold_tally *tally = j->tally + (size_t)part * j->nf;
     if (!j->bytes) {
         const sm_doc *docs = j->c->docs.v;
-        uint32_t nd = (uint32_t)j->c->docs.n, d = 0; /* the document of token t */
-        while (d < nd && docs[d].tok_first + docs[d].tok_count <= from)
-            d++;
-        uint32_t doc_end = d < nd ? docs[d].tok_first + docs[d].tok_count : UINT32_MAX;
+        uint32_t nd = (uint32_t)j->c->docs.n, d = 0, doc_first = 0, doc_end = 0;
         for (uint32_t t = from; t < to; t++) {
-            while (t >= doc_end) {
-                d++;
-                doc_end = d < nd ? docs[d].tok_first + docs[d].tok_count : UINT32_MAX;
+            while (t >= doc_end) { /* the document of token t starts at doc_first */
+                if (d < nd) {
+                    doc_first = docs[d].tok_first;
+                    doc_end = doc_first + docs[d].tok_count;
+                    d++;
+                } else {
+                    doc_first = t;
+                    doc_end = UINT32_MAX;
+                }
             }
             fold_tally *ft = &tally[info[tokens_form(tok, t)].fold];
             if (ft->count++) {
                 ft->bytes += varint_len(t - ft->last);
-                if (ft->last_doc != d) ft->docs++;
+                if (ft->last < doc_first) ft->docs++;
             } else {
                 ft->first = t;
-                ft->first_doc = d;
                 ft->docs = 1;
             }
             ft->last = t;
-            ft->last_doc = d;
         }
         return;
     }
@@ -67,14 +69,16 @@ static void build_part(void *arg, unsigned part) {
     for (uint32_t t = from; t < to; t++) {
         fold_tally *ft = &tally[info[tokens_form(tok, t)].fold];
         uint32_t gap = t - ft->last;
-        uint8_t *w = bytes + ft->bytes;
+        uint8_t *w = bytes + ((uint64_t)ft->first << 32 | ft->bytes);
         ft->last = t;
         while (gap >= 0x80) {
             *w++ = (uint8_t)(gap | 0x80);
             gap >>= 7;
         }
         *w++ = (uint8_t)gap;
-        ft->bytes = (uint64_t)(w - bytes);
+        uint64_t cursor = (uint64_t)(w - bytes);
+        ft->first = (uint32_t)(cursor >> 32);
+        ft->bytes = (uint32_t)cursor;
     }
 }
 
@@ -92,6 +96,7 @@ int index_build(sm_corpus *c) {
     unsigned nparts = parallel_threads();
     if (nparts > nt / per_part) nparts = (unsigned)(nt / per_part);
     if (nparts < 1) nparts = 1;
+    if (nparts < 2 && nt > (size_t)1 << 31) nparts = 2; /* a part's bytes fit in 32 bits */
     uint32_t *start = calloc(nf + 1, sizeof *start);
     uint64_t *at = calloc(nf + 1, sizeof *at);
     uint32_t *fold_docs = calloc(nf ? nf : 1, sizeof *fold_docs);
@@ -105,26 +110,39 @@ int index_build(sm_corpus *c) {
     }
     build_job j = {c, nparts, nf, tally, NULL};
     parallel_run(nparts, build_part, &j);
+    /* The document that holds each part's first token: a fold's last token before the part and
+     * its first in the part are in one document only if both are in that one. */
+    uint32_t span_first[64], span_end[64];
+    for (unsigned p = 0, d = 0; p < nparts; p++) {
+        uint32_t from = (uint32_t)(nt * p / nparts);
+        while (d < c->docs.n && c->docs.v[d].tok_first + c->docs.v[d].tok_count <= from)
+            d++;
+        span_first[p] = d < c->docs.n ? c->docs.v[d].tok_first : from;
+        span_end[p] = d < c->docs.n ? c->docs.v[d].tok_first + c->docs.v[d].tok_count : from;
+    }
     /* the tallies become cursors: fold by fold, part by part, each part's first token a gap
-     * from the last of the parts before it */
+     * from the last of the parts before it; the cursor, 64 bits, is kept in first (high) and
+     * bytes (low), which writing no longer needs */
     uint64_t pos = 0;
     uint32_t sum = 0;
     for (size_t f = 0; f < nf; f++) {
         start[f] = sum;
         at[f] = pos;
-        uint32_t prev = 0, prev_doc = SM_NONE;
+        uint32_t prev = 0, seen = 0;
         for (unsigned p = 0; p < nparts; p++) {
             fold_tally *ft = &tally[(size_t)p * nf + f];
             if (!ft->count) continue;
-            fold_docs[f] += ft->docs - (ft->first_doc == prev_doc); /* a document across parts */
-            prev_doc = ft->last_doc;
+            int joined = seen && prev >= span_first[p] && ft->first < span_end[p];
+            fold_docs[f] += ft->docs - (uint32_t)joined; /* a document across parts */
             uint32_t last = ft->last;
-            uint64_t size = varint_len(ft->first - prev) + ft->bytes;
-            ft->bytes = pos;
+            uint64_t size = varint_len(ft->first - prev) + (uint64_t)ft->bytes;
+            ft->first = (uint32_t)(pos >> 32);
+            ft->bytes = (uint32_t)pos;
             ft->last = prev;
             pos += size;
             sum += ft->count;
             prev = last;
+            seen = 1;
         }
     }
     start[nf] = sum;
