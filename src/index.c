@@ -1,7 +1,9 @@
 /* index.c: building and reading the positional index (see index.h). */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise(MADV_HUGEPAGE) where the system has them */
 #include "index.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "parallel.h"
 #include "store.h"
@@ -11,16 +13,23 @@ static inline unsigned varint_len(uint32_t v) {
     return v < 1u << 7 ? 1 : v < 1u << 14 ? 2 : v < 1u << 21 ? 3 : v < 1u << 28 ? 4 : 5;
 }
 
-/* A fold's tokens in one part of the token stream, while the index is built: 20 bytes a fold
- * a part (it had been 32, with the documents of the first and last token kept too; those are
- * found from the tokens). Counting: how many, the first and the last, the bytes of the gaps
- * after the first, and the documents they are in. Writing: first (high) and bytes (low) are
- * the cursor in the postings, and `last` the last token before it written (0 for none). A part's
- * bytes fit in 32 bits: a gap of g takes at most 1 + g / 127 bytes, so a part of L tokens takes
- * under L * 128 / 127, and no part is longer than 2^31 tokens (index_build). */
+/* A fold's tokens in one part of the token stream, counted before the index is written: how
+ * many, the first and the last, the bytes of the gaps after the first, and the documents they
+ * are in. 20 bytes a fold a part (it had been 32, with the documents of the first and last token
+ * too; those are found from the tokens). A part's bytes fit in 32 bits: a gap of g takes at most
+ * 1 + g / 127 bytes, so a part of L tokens takes under L * 128 / 127, and no part is longer than
+ * 2^31 tokens (index_build). */
 typedef struct fold_tally {
     uint32_t count, first, last, bytes, docs;
 } fold_tally;
+
+/* The same while writing, 8 bytes: where its next gap goes, from the start of the fold's list
+ * (a fold's list is under 4 GiB: index_build), and the last token written before it (0 for
+ * none). Writing holds the postings too: this is the peak of building a corpus, so the tallies
+ * are given back first (100 MB on two threads: 9 MB of tallies, 3.6 MB of cursors). */
+typedef struct fold_cursor {
+    uint32_t at, last;
+} fold_cursor;
 
 /* index_build counts and writes the tokens of each part on its own thread: part p's tokens go
  * after those of the parts before it within each fold, so the bytes are the serial ones. */
@@ -28,8 +37,10 @@ typedef struct build_job {
     const sm_corpus *c;
     unsigned nparts;
     size_t nf;
-    fold_tally *tally; /* by part: nf tallies */
-    uint8_t *bytes;    /* NULL while counting */
+    fold_tally *tally;   /* by part: nf tallies, while counting */
+    fold_cursor *cursor; /* by part: nf cursors, while writing */
+    const uint64_t *at;  /* where each fold's list starts in bytes */
+    uint8_t *bytes;      /* NULL while counting */
 } build_job;
 
 static void build_part(void *arg, unsigned part) {
@@ -38,8 +49,8 @@ static void build_part(void *arg, unsigned part) {
     const sm_form *info = j->c->form_info.v;
     size_t nt = j->c->tokens.n;
     uint32_t from = (uint32_t)(nt * part / j->nparts), to = (uint32_t)(nt * (part + 1) / j->nparts);
-    fold_tally *tally = j->tally + (size_t)part * j->nf;
     if (!j->bytes) {
+        fold_tally *tally = j->tally + (size_t)part * j->nf;
         const sm_doc *docs = j->c->docs.v;
         uint32_t nd = (uint32_t)j->c->docs.n, d = 0, doc_first = 0, doc_end = 0;
         for (uint32_t t = from; t < to; t++) {
@@ -65,21 +76,31 @@ static void build_part(void *arg, unsigned part) {
         }
         return;
     }
-    uint8_t *bytes = j->bytes;
+    fold_cursor *cursor = j->cursor + (size_t)part * j->nf;
     for (uint32_t t = from; t < to; t++) {
-        fold_tally *ft = &tally[info[tokens_form(tok, t)].fold];
-        uint32_t gap = t - ft->last;
-        uint8_t *w = bytes + ((uint64_t)ft->first << 32 | ft->bytes);
-        ft->last = t;
+        uint32_t f = info[tokens_form(tok, t)].fold;
+        fold_cursor *fc = &cursor[f];
+        uint32_t gap = t - fc->last;
+        uint8_t *start = j->bytes + j->at[f], *w = start + fc->at;
+        fc->last = t;
         while (gap >= 0x80) {
             *w++ = (uint8_t)(gap | 0x80);
             gap >>= 7;
         }
         *w++ = (uint8_t)gap;
-        uint64_t cursor = (uint64_t)(w - bytes);
-        ft->first = (uint32_t)(cursor >> 32);
-        ft->bytes = (uint32_t)cursor;
+        fc->at = (uint32_t)(w - start);
     }
+}
+
+/* The tallies and cursors are mapped, so that each goes back to the system when it is done
+ * with: from the heap, a freed block can stay in the process, at the peak. */
+static void *map_zeroed(size_t n) {
+    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, n ? n : 1, MADV_HUGEPAGE); /* only a hint */
+#endif
+    return p;
 }
 
 /* Fewer tokens a part than this, and threads cost more than they save. SAMTAL_INDEX_PART_TOKENS
@@ -97,18 +118,16 @@ int index_build(sm_corpus *c) {
     if (nparts > nt / per_part) nparts = (unsigned)(nt / per_part);
     if (nparts < 1) nparts = 1;
     if (nparts < 2 && nt > (size_t)1 << 31) nparts = 2; /* a part's bytes fit in 32 bits */
+    size_t cells = (size_t)nparts * (nf ? nf : 1);
     uint32_t *start = calloc(nf + 1, sizeof *start);
     uint64_t *at = calloc(nf + 1, sizeof *at);
     uint32_t *fold_docs = calloc(nf ? nf : 1, sizeof *fold_docs);
-    fold_tally *tally = vec_zalloc_big((size_t)nparts * (nf ? nf : 1) * sizeof *tally);
-    if (!start || !at || !fold_docs || !tally) {
-        free(start);
-        free(at);
-        free(fold_docs);
-        free(tally);
-        return -1;
-    }
-    build_job j = {c, nparts, nf, tally, NULL};
+    fold_tally *tally = map_zeroed(cells * sizeof *tally);
+    fold_cursor *cursor = NULL;
+    uint8_t *bytes = NULL;
+    int rc = -1;
+    if (!start || !at || !fold_docs || !tally) goto done;
+    build_job j = {c, nparts, nf, tally, NULL, at, NULL};
     parallel_run(nparts, build_part, &j);
     /* The document that holds each part's first token: a fold's last token before the part and
      * its first in the part are in one document only if both are in that one. */
@@ -121,8 +140,8 @@ int index_build(sm_corpus *c) {
         span_end[p] = d < c->docs.n ? c->docs.v[d].tok_first + c->docs.v[d].tok_count : from;
     }
     /* the tallies become cursors: fold by fold, part by part, each part's first token a gap
-     * from the last of the parts before it; the cursor, 64 bits, is kept in first (high) and
-     * bytes (low), which writing no longer needs */
+     * from the last of the parts before it */
+    if ((cursor = map_zeroed(cells * sizeof *cursor)) == NULL) goto done;
     uint64_t pos = 0;
     uint32_t sum = 0;
     for (size_t f = 0; f < nf; f++) {
@@ -130,42 +149,47 @@ int index_build(sm_corpus *c) {
         at[f] = pos;
         uint32_t prev = 0, seen = 0;
         for (unsigned p = 0; p < nparts; p++) {
-            fold_tally *ft = &tally[(size_t)p * nf + f];
+            const fold_tally *ft = &tally[(size_t)p * nf + f];
             if (!ft->count) continue;
             int joined = seen && prev >= span_first[p] && ft->first < span_end[p];
             fold_docs[f] += ft->docs - (uint32_t)joined; /* a document across parts */
-            uint32_t last = ft->last;
-            uint64_t size = varint_len(ft->first - prev) + (uint64_t)ft->bytes;
-            ft->first = (uint32_t)(pos >> 32);
-            ft->bytes = (uint32_t)pos;
-            ft->last = prev;
-            pos += size;
+            cursor[(size_t)p * nf + f] = (fold_cursor){(uint32_t)(pos - at[f]), prev};
+            pos += varint_len(ft->first - prev) + (uint64_t)ft->bytes;
             sum += ft->count;
-            prev = last;
+            prev = ft->last;
             seen = 1;
+        }
+        if (pos - at[f] > UINT32_MAX) { /* over 4 billion tokens of one word */
+            rc = -2;
+            goto done;
         }
     }
     start[nf] = sum;
     at[nf] = pos;
-    j.bytes = vec_alloc_big(pos ? pos : 1); /* 2 MiB pages: fewer faults */
-    if (!j.bytes) {
-        free(start);
-        free(at);
-        free(fold_docs);
-        free(tally);
-        return -1;
-    }
+    munmap(tally, cells * sizeof *tally);
+    tally = NULL;
+    if ((bytes = vec_alloc_big(pos ? pos : 1)) == NULL) goto done; /* 2 MiB pages: fewer faults */
+    j.cursor = cursor;
+    j.bytes = bytes;
     parallel_run(nparts, build_part, &j);
-    free(tally);
     free(c->post_start);
     free(c->post_at);
     free(c->post_bytes);
     free(c->fold_docs);
     c->post_start = start;
     c->post_at = at;
-    c->post_bytes = j.bytes;
+    c->post_bytes = bytes;
     c->fold_docs = fold_docs;
-    return 0;
+    start = NULL, at = NULL, bytes = NULL, fold_docs = NULL;
+    rc = 0;
+done:
+    if (tally) munmap(tally, cells * sizeof *tally);
+    if (cursor) munmap(cursor, cells * sizeof *cursor);
+    free(start);
+    free(at);
+    free(fold_docs);
+    free(bytes);
+    return rc;
 }
 
 int index_build_fold_forms(sm_corpus *c) {

@@ -13,7 +13,8 @@
  * (each fold's token ids, ascending, as the gaps between them: the first id, then each id less
  * the one before it, every number a variable-length integer of 7 bits a byte, low bits first,
  * the top bit set on every byte but its last). Two passes: the sizes, then the bytes. Returns
- * 0, or -1 if memory ran out. */
+ * 0, -1 if memory ran out, or -2 if one fold's list would reach 4 GiB (only a corpus of over
+ * 4.2 billion tokens of one word could). */
 int index_build(sm_corpus *c);
 
 /* Builds c->fold_forms_start and c->fold_forms (the forms of each fold, ascending). Returns 0,
