@@ -9,9 +9,9 @@ local HEADER, ENTRY = 64, 32
 local SECTION = { documents = 1, text = 2, segments = 5, layout_turns = 6, turns = 11, tokens = 13, sentences = 14,
   fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29,
   turn_stops = 31, metadata = 33, attr_value_pool = 37, attr_parts = 40, attr_tokens = 41, post_at = 42, fold_docs = 43,
-  form_pool = 15, form_entries = 16, token_offsets = 44, token_blocks = 45, token_form_escapes = 46, token_wide_offsets = 47,
+  form_pool = 15, form_entries = 16, lines = 4, token_offsets = 44, token_blocks = 45, token_form_escapes = 46, token_wide_offsets = 47,
   text_packed = 48 }
-local VERSION, NSECTIONS = 10, 49
+local VERSION, NSECTIONS = 11, 49
 
 --- XXH64 with seed 0, the checksum of the header, the directory and every section.
 local P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
@@ -81,6 +81,30 @@ local function resum(bytes, id)
   local n = string.unpack("<I4", bytes, 25)
   bytes = patch(bytes, 40, string.pack("<i8", xxh64(bytes:sub(HEADER + 1, HEADER + ENTRY * n))))
   return patch(bytes, 56, string.pack("<i8", xxh64(bytes:sub(1, 56))))
+end
+
+--- bytes laid out again with the sections of `with` ({[id] = {bytes, count}}) in place of those
+-- there, as version `version`: each section 8-byte aligned in id order after the directory, and
+-- every checksum made right.
+local function relayout(bytes, with, version)
+  local dir, n = directory(bytes), string.unpack("<I4", bytes, 25)
+  local body, entries, at = {}, {}, HEADER + ENTRY * n
+  for id = 0, n - 1 do
+    local s = dir[id]
+    local data, count = bytes:sub(s.offset + 1, s.offset + s.count * s.elsize), s.count
+    if with[id] then data, count = with[id][1], with[id][2] end
+    local pad = (8 - at % 8) % 8
+    body[#body + 1] = string.rep("\0", pad) .. data
+    at = at + pad
+    entries[#entries + 1] = string.pack("<I4I4I8I8i8", id, s.elsize, at, count, xxh64(data))
+    at = at + #data
+  end
+  local directory_bytes = table.concat(entries)
+  local b = bytes:sub(1, HEADER) .. directory_bytes .. table.concat(body)
+  b = patch(b, 8, string.pack("<I4", version))
+  b = patch(b, 16, string.pack("<I8", #b))
+  b = patch(b, 40, string.pack("<i8", xxh64(directory_bytes)))
+  return patch(b, 56, string.pack("<i8", xxh64(b:sub(1, 56))))
 end
 
 --- Element i (0-based) of a section of uint32, and bytes with it set to v (checksums made right).
@@ -505,15 +529,21 @@ describe("samtal", function()
     local ZSTD_MAGIC = "\x28\xB5\x2F\xFD"
     local DOC_RECORD = 168 -- bytes of a document record; its text's length is the uint64 at byte 16
 
+    local OWN_LINES = 0x80000000 -- in text_packed: the lines are found from the text
+
     --- Each document's {len = its text's length, packed = its frame's size or 0, at = its start
-    -- (0-based in the file)} from a saved file's bytes.
+    -- (0-based in the file), own_lines = whether its lines are left out of section lines, nlines =
+    -- their count} from a saved file's bytes.
     local function texts(b)
       local dir, out = directory(b), {}
       local at = dir[SECTION.text].offset
       for i = 0, dir[SECTION.documents].count - 1 do
-        local len = string.unpack("<I8", b, dir[SECTION.documents].offset + DOC_RECORD * i + 16 + 1)
-        local packed = u32(b, SECTION.text_packed, i)
-        out[i + 1] = { len = len, packed = packed, at = at }
+        local record = dir[SECTION.documents].offset + DOC_RECORD * i
+        local len = string.unpack("<I8", b, record + 16 + 1)
+        local nlines = string.unpack("<I8", b, record + 56 + 1)
+        local word = u32(b, SECTION.text_packed, i)
+        local packed = word & ~OWN_LINES
+        out[i + 1] = { len = len, packed = packed, at = at, own_lines = word & OWN_LINES ~= 0, nlines = nlines }
         at = at + (packed > 0 and packed or len + 1)
       end
       assert.are.equal(dir[SECTION.text].offset + dir[SECTION.text].count, at) -- nothing else in it
@@ -554,7 +584,8 @@ describe("samtal", function()
     it("keeps a short text as it is, its bytes and a NUL", function()
       local b = short_bytes()
       local t = texts(b)
-      assert.are.same({ { len = #SHORT, packed = 0, at = t[1].at } }, t)
+      assert.are.same({ { len = #SHORT, packed = 0, at = t[1].at, own_lines = false, nlines = 3 } }, t)
+      assert.are.equal(3, directory(b)[SECTION.lines].count) -- 0, 17 and 27: kept with a text kept as it is
       assert.are.equal(SHORT .. "\0", b:sub(t[1].at + 1, t[1].at + #SHORT + 1))
       local m = samtal.open(h.tempfile(b, ".samtal"))
       assert.are.same({ "BO", "Tack." }, { m:turn(2).speaker, m:turn(2).text })
@@ -668,9 +699,71 @@ describe("samtal", function()
       local m = samtal.open(h.tempfile(v9, ".samtal"))
       assert.is_true(m:verify())
       assert_same_corpus(samtal.open(short_path), m)
-      -- saved again, it is a file of version 10 once more
+      -- saved again, it is a file of this version once more
       local again = saved_bytes(m)
-      assert.are.equal(10, (string.unpack("<I4", again, 9)))
+      assert.are.equal(VERSION, (string.unpack("<I4", again, 9)))
+    end)
+
+    it("keeps no lines of a compressed text in section lines, and finds them again from the text", function()
+      local b = seed()
+      local t = texts(b)
+      assert.truthy(t[1].own_lines and t[2].own_lines)
+      assert.truthy(t[1].nlines > 100 and t[2].nlines > 100)
+      assert.are.equal(0, directory(b)[SECTION.lines].count)
+      -- the line numbers on a fresh mapping are those of the transcripts: of each turn, hit and event
+      local c = samtal.open("corpus")
+      local function lines_of(x)
+        local out = {}
+        for turn in x:turns() do out[#out + 1] = turn.line end
+        for _, q in ipairs { "och", "Karlshamns", "samverkan", "det", "vi" } do
+          for _, hit in ipairs(x:kwic(q)) do out[#out + 1] = hit.line .. ":" .. hit.column end
+        end
+        return out
+      end
+      local want = lines_of(c)
+      assert.truthy(#want > 1000, #want)
+      assert.are.same(want, lines_of(samtal.open(h.tempfile(b, ".samtal"))))
+      -- compressed in memory, the same
+      assert.are.same(want, lines_of(samtal.open("corpus", { compress = true })))
+    end)
+
+    it("names a compressed text whose lines are not as many as its record says", function()
+      local b = seed()
+      local record = directory(b)[SECTION.documents].offset + DOC_RECORD * 1
+      local nlines = texts(b)[2].nlines
+      local p = h.tempfile(resum(patch(b, record + 56, string.pack("<I8", nlines + 1)), SECTION.documents), ".samtal")
+      local m = samtal.open(p)
+      assert.are.equal(2, m:count("Karlshamns")) -- what reads no text answers
+      local want = p .. ": corrupt (section text: document 1 does not decompress (its lines are not as many as its record says))"
+      assert.are.equal(want, h.error_of(function() return m:kwic("Karlshamns"):lines() end))
+    end)
+
+    it("reads a file of version 10, whose lines are all in section lines", function()
+      -- the seed's file with every document's lines in section lines and no flag in text_packed
+      local b = seed()
+      local exported = h.tmppath(".json")
+      samtal.open("corpus"):export(exported)
+      local docs = require("cjson").decode(h.read(exported)).documents
+      local lines, count, packed = {}, 0, {}
+      for i, d in ipairs(docs) do
+        for _, at in ipairs(d.lines) do lines[#lines + 1] = string.pack("<I4", at) end
+        count = count + #d.lines
+        packed[i] = string.pack("<I4", u32(b, SECTION.text_packed, i - 1) & ~OWN_LINES)
+      end
+      local v10 = relayout(b, { [SECTION.lines] = { table.concat(lines), count },
+        [SECTION.text_packed] = { table.concat(packed), #docs } }, 10)
+      local m = samtal.open(h.tempfile(v10, ".samtal"))
+      assert.is_true(m:verify())
+      assert_same_corpus(samtal.open("corpus"), m)
+      -- saved again once its texts were read, it is this version's file of the same corpus
+      assert.are.equal(b, saved_bytes(m))
+      -- while in version 11 a frame's size with the top bit set says its lines are left out: read
+      -- as version 10, that is a frame of 2 GiB more, beyond the section
+      local as10 = patch(b, 8, string.pack("<I4", 10))
+      as10 = patch(as10, 56, string.pack("<i8", xxh64(as10:sub(1, 56))))
+      local p = h.tempfile(as10, ".samtal")
+      local err = h.error_of(samtal.open, p)
+      assert.are.equal(p .. ": corrupt (", err:sub(1, #p + 11))
     end)
   end)
 

@@ -454,6 +454,10 @@ static void pack_text(sm_corpus *c, sm_doc *d) {
     size_t n;
     void *frame = textpack_compress(c->pack, d->text.s, d->text.len, &n);
     if (!frame) return;
+    if (text_lines_derived(&d->text)) { /* found again from the text when it is decompressed */
+        free(d->text.lines);
+        d->text.lines = NULL;
+    }
     free(d->text.s);
     d->text.s = NULL;
     d->frame = frame;
@@ -475,6 +479,19 @@ int corpus_unpack_text(const sm_corpus *c, uint32_t doc, sm_error *err) {
                    : sm_errorf(err, "%s: out of memory for its text", d->path);
     }
     ZSTD_freeDCtx(dx);
+    if (!d->text.lines) { /* its lines, which pack_text found the same as the text's */
+        uint32_t *lines = malloc(d->text.nlines * sizeof *lines);
+        if (!lines || text_fill_lines(s, d->text.len, NULL) != d->text.nlines) {
+            free(lines);
+            free(s);
+            return sm_errorf(err,
+                             lines ? "%s: its text does not have the lines it had"
+                                   : "%s: out of memory for its text",
+                             d->path);
+        }
+        text_fill_lines(s, d->text.len, lines);
+        d->text.lines = lines;
+    }
     d->text.s = s;
     free(d->frame);
     d->frame = NULL;
@@ -580,7 +597,9 @@ int corpus_finish(sm_corpus *c, sm_error *err) {
         while (c->attrs.v[a].tokens.n < c->tokens.n)
             if (VEC_PUSH(c->attrs.v[a].tokens, LEX_NONE))
                 return sm_errorf(err, "out of memory while building the index");
-    if (index_build(c) || index_build_fold_forms(c) || corpus_index_docs(c))
+    int built = index_build(c);
+    if (built == -2) return sm_errorf(err, "cannot index a word of over 4 billion tokens");
+    if (built || index_build_fold_forms(c) || corpus_index_docs(c))
         return sm_errorf(err, "out of memory while building the index");
     c->finished = 1;
     return corpus_apply_aliases(c, err); /* aliases given before loading (merge_turns) */

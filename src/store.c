@@ -16,7 +16,11 @@
  *              the counts before it, so a record holds no offset that could point astray.
  *   texts      section text holds each document's text as a zstd frame where that is smaller
  *              (version 10: section text_packed gives each frame's size; textpack.h), and it is
- *              decompressed the first time something reads it (store_doc_text).
+ *              decompressed the first time something reads it (store_doc_text). Since version
+ *              11 a compressed text's line starts are not kept in section lines where they are
+ *              the text's own (0, and one past each '\n', as text_decode finds them): they are
+ *              found again when the text is decompressed (the top bit of its size in
+ *              text_packed says so).
  *
  * Checksums are XXH64 (seed 0), written out below: four independent lanes keep it at memory
  * speed, and `xxhsum -H64` on a section's bytes gives the same number.
@@ -187,7 +191,9 @@ enum {
     S_TOKEN_OFF_EXC,  /* the offsets of wide blocks, 32 a block */
     /* since version 10: how a document's text is kept in section text, a uint32 per document:
      * the size of the zstd frame it is compressed into, or 0 where it is kept as it is, its bytes
-     * and a NUL (too short to pay, or not smaller compressed). Version 9 kept every text so. */
+     * and a NUL (too short to pay, or not smaller compressed). Version 9 kept every text so.
+     * Since version 11 the top bit (PACKED_LINES) of a frame's size says that the document's
+     * lines are not in section lines but found again from its text. */
     S_TEXT_PACKED,
     S_COUNT
 };
@@ -198,6 +204,11 @@ enum {
  * by the number of sections it has. */
 #define STORE_OLDEST 9
 #define SECTIONS_OF(version) ((version) >= 10 ? S_COUNT : S_TEXT_PACKED)
+
+/* In section text_packed (version 11 on): the document's lines are found from its text. Frames
+ * are under 2 GiB (TEXTPACK_MAX_FRAME), so the bit is free. */
+#define PACKED_LINES 0x80000000u
+_Static_assert(TEXTPACK_MAX_FRAME <= PACKED_LINES, "a frame's size leaves the top bit free");
 
 /* What each section holds; `bulk` ones grow with the text and are checksummed by
  * store_verify() only (their indexes are checked at open or on first use, see above). */
@@ -524,6 +535,25 @@ static void write_texts(writer *w, const sm_corpus *c, uint32_t *packed) {
     free(bytes);
 }
 
+/* A document's lines for section lines. Only a text that is compressed has none in memory (its
+ * lines are the text's own, found again with it), and such a text is saved compressed, its
+ * lines left out; were it not, they are found from the text here. */
+static void write_lines(writer *w, const sm_text *t) {
+    if (t->lines) {
+        w_put(w, t->lines, t->nlines * sizeof *t->lines);
+        return;
+    }
+    uint32_t *lines = t->s ? malloc(t->nlines * sizeof *lines) : NULL;
+    if (!lines || text_fill_lines(t->s, t->len, NULL) != t->nlines) {
+        if (!w->err) w->err = lines ? EIO : ENOMEM;
+        free(lines);
+        return;
+    }
+    text_fill_lines(t->s, t->len, lines);
+    w_put(w, lines, t->nlines * sizeof *lines);
+    free(lines);
+}
+
 /* Writes the sections in order; the header and directory are filled in afterwards. */
 static void write_sections(writer *w, const sm_corpus *c, const char *meta, size_t meta_n) {
     const sm_doc *docs = c->docs.v;
@@ -575,6 +605,9 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
     uint32_t *packed = calloc(nd ? nd : 1, sizeof *packed);
     if (!packed) w->err = ENOMEM;
     write_texts(w, c, packed);
+    for (size_t i = 0; packed && i < nd; i++) /* lines the text gives need not be kept */
+        if (packed[i] && (!docs[i].text.lines || text_lines_derived(&docs[i].text)))
+            packed[i] |= PACKED_LINES;
 #define PER_DOC(sec, arr, cnt)                                                                     \
     do {                                                                                           \
         w_begin(w, sec);                                                                           \
@@ -583,7 +616,10 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
         w_end(w);                                                                                  \
     } while (0)
     PER_DOC(S_OFFMAP, text.map, text.nmap);
-    PER_DOC(S_LINES, text.lines, text.nlines);
+    w_begin(w, S_LINES);
+    for (size_t i = 0; i < nd; i++)
+        if (!packed || !(packed[i] & PACKED_LINES)) write_lines(w, &docs[i].text);
+    w_end(w);
     /* sm_segment has padding: written field by field, so the file holds no stray bytes */
     w_begin(w, S_SEGS);
     for (size_t i = 0; i < nd; i++)
@@ -800,9 +836,15 @@ typedef struct store_map {
      * them */
     const unsigned char **frames;
     const uint32_t *packed; /* section text_packed: each frame's size; NULL before version 10 */
+    uint32_t lines_bit;     /* PACKED_LINES from version 11 on, else 0 */
     char *texts;
     size_t texts_room;
     uint64_t *texts_at;
+    /* the lines of the documents whose lines come with their texts (PACKED_LINES), written as
+     * each text is decompressed: reserved like the texts, document i's at lines + lines_at[i] */
+    uint32_t *lines;
+    size_t lines_room;
+    uint64_t *lines_at;
     ZSTD_DCtx *dctx; /* made on the first text decompressed, kept for the next */
     sm_speaker *speakers;
     /* what has been checked since open: a bit per document (c->doc_checked points here), per
@@ -821,7 +863,8 @@ typedef struct opener {
     const unsigned char *base;
     size_t size;
     const file_section *dir;
-    int nsec; /* sections in this file's version (SECTIONS_OF) */
+    int nsec;         /* sections in this file's version (SECTIONS_OF) */
+    uint32_t version; /* the file's format version */
 } opener;
 
 static int failf(const opener *o, const char *fmt, ...)
@@ -872,6 +915,7 @@ static int check_frame(opener *o) {
                          "it again from its transcripts",
                          o->path, (unsigned)h->version, STORE_OLDEST);
     o->nsec = SECTIONS_OF(h->version);
+    o->version = h->version;
     size_t dir_end = sizeof(file_header) + (size_t)o->nsec * sizeof(file_section);
     if (h->byte_order != BYTE_ORDER_TAG)
         return sm_errorf(o->err, "%s: written with another byte order than this host's", o->path);
@@ -1191,8 +1235,14 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
     if (strings[s0 + r->path_len] || strings[s0 + r->path_len + 1 + r->name_len])
         return failf(o, "document %llu: its path or name is not terminated", (unsigned long long)i);
     cursor was = *at;
+    int own_lines = o->version >= 11 && (packed & PACKED_LINES); /* found from the text */
+    if (own_lines) packed &= ~PACKED_LINES;
+    if (own_lines && !packed)
+        return failf(o, "section text_packed: document %llu has lines from a text kept as it is",
+                     (unsigned long long)i);
     if (take(o, S_TEXT, &at->text, packed ? packed : r->text_len + 1, i) ||
-        take(o, S_OFFMAP, &at->map, r->nmap, i) || take(o, S_LINES, &at->lines, r->nlines, i) ||
+        take(o, S_OFFMAP, &at->map, r->nmap, i) ||
+        take(o, S_LINES, &at->lines, own_lines ? 0 : r->nlines, i) ||
         take(o, S_SEGS, &at->segs, r->nsegs, i) ||
         take(o, S_RAWTURNS, &at->rawturns, r->nrawturns, i) ||
         take(o, S_RAWEVENTS, &at->rawevents, r->nrawevents, i) ||
@@ -1217,7 +1267,7 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
                         (size_t)r->text_len,
                         (sm_offpoint *)sec_data(o, S_OFFMAP) + was.map,
                         (size_t)r->nmap,
-                        (uint32_t *)sec_data(o, S_LINES) + was.lines,
+                        own_lines ? NULL : (uint32_t *)sec_data(o, S_LINES) + was.lines,
                         (size_t)r->nlines,
                         (size_t)r->source_len,
                         (size_t)r->replacements};
@@ -1253,17 +1303,15 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
 /* Room for the texts, once decompressed: reserved, not committed (MAP_NORESERVE), so that a corpus
  * whose texts would not all fit in memory still opens, and faulted in only as texts are written,
  * in 2 MiB pages where the system grants them. */
-static int map_texts(store_map *m, uint64_t room) {
-    if (room > SIZE_MAX) return -1;
+static void *map_room(uint64_t room) {
+    if (room > SIZE_MAX) return NULL;
     void *p = mmap(NULL, (size_t)room, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) return -1;
+    if (p == MAP_FAILED) return NULL;
 #ifdef MADV_HUGEPAGE
     madvise(p, (size_t)room, MADV_HUGEPAGE); /* only a hint */
 #endif
-    m->texts = p;
-    m->texts_room = (size_t)room;
-    return 0;
+    return p;
 }
 
 /* The documents, walked in order with the sections they own. */
@@ -1274,6 +1322,7 @@ static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
             return failf(o, "section text_packed: %llu entries for %llu documents",
                          (unsigned long long)sec_count(o, S_TEXT_PACKED), (unsigned long long)nd);
         m->packed = sec_data(o, S_TEXT_PACKED); /* checksummed at open with the small ones */
+        m->lines_bit = o->version >= 11 ? PACKED_LINES : 0;
     }
     m->docs = vec_zalloc_big((size_t)nd * sizeof *m->docs);
     m->frames = calloc(nd ? (size_t)nd : 1, sizeof *m->frames);
@@ -1293,15 +1342,23 @@ static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
     }
     stream_close(st);
     if (rc) return -1;
-    if (m->packed) { /* room for the compressed texts, once decompressed */
-        uint64_t room = 0;
+    if (m->packed) { /* room for the compressed texts, and the lines they give, once decompressed */
+        uint64_t room = 0, lines = 0;
         m->texts_at = malloc(nd ? (size_t)nd * sizeof *m->texts_at : 1);
-        if (!m->texts_at) return no_memory(o);
+        m->lines_at = malloc(nd ? (size_t)nd * sizeof *m->lines_at : 1);
+        if (!m->texts_at || !m->lines_at) return no_memory(o);
         for (uint64_t i = 0; i < nd; i++) {
             m->texts_at[i] = room;
+            m->lines_at[i] = lines;
             if (m->frames[i]) room += m->docs[i].text.len + 1;
+            if (!m->docs[i].text.lines) lines += m->docs[i].text.nlines;
         }
-        if (room && map_texts(m, room)) return no_memory(o);
+        if (room && (m->texts = map_room(room)) == NULL) return no_memory(o);
+        m->texts_room = (size_t)room;
+        if (lines > SIZE_MAX / sizeof *m->lines ||
+            (lines && (m->lines = map_room(lines * sizeof *m->lines)) == NULL))
+            return no_memory(o);
+        m->lines_room = (size_t)lines * sizeof *m->lines;
     }
     /* every element of every section belongs to a document; nothing is left over */
     if (at.strings != sec_count(o, S_STRINGS) || at.text != sec_count(o, S_TEXT) ||
@@ -1501,7 +1558,7 @@ static const unsigned char *doc_frame(const sm_corpus *c, size_t doc, uint32_t *
         return c->docs.v[doc].frame;
     }
     if (!m->frames || !m->frames[doc]) return NULL;
-    *bytes = m->packed[doc];
+    *bytes = m->packed[doc] & ~m->lines_bit;
     return m->frames[doc];
 }
 
@@ -1559,7 +1616,16 @@ static uint32_t tokens_out_of_range(const sm_tokens *t, size_t first, size_t end
 static int decompress_text(store_map *m, ZSTD_DCtx *dx, uint32_t i, const char **why) {
     sm_text *t = &m->docs[i].text;
     char *s = m->texts + m->texts_at[i];
-    if (textpack_decompress(dx, m->frames[i], m->packed[i], s, t->len, why)) return -1;
+    if (textpack_decompress(dx, m->frames[i], m->packed[i] & ~m->lines_bit, s, t->len, why))
+        return -1;
+    if (!t->lines) { /* its lines are the text's own (PACKED_LINES) */
+        if (text_fill_lines(s, t->len, NULL) != t->nlines) {
+            *why = "its lines are not as many as its record says";
+            return -1;
+        }
+        t->lines = m->lines + m->lines_at[i];
+        text_fill_lines(s, t->len, t->lines);
+    }
     t->s = s;
     return 0;
 }
@@ -1714,7 +1780,9 @@ int store_is_corpus(const char *path) {
 static void map_free(store_map *m) {
     if (!m) return;
     if (m->texts) munmap(m->texts, m->texts_room);
+    if (m->lines) munmap(m->lines, m->lines_room);
     free(m->texts_at);
+    free(m->lines_at);
     ZSTD_freeDCtx(m->dctx);
     free(m->frames);
     free(m->docs);
@@ -1768,7 +1836,7 @@ int store_open(sm_corpus *c, const char *path, sm_error *err) {
         close(fd);
         return sm_errorf(err, "cannot map %s: %s", path, strerror(e));
     }
-    opener o = {path, err, fd, base, size, NULL, 0};
+    opener o = {path, err, fd, base, size, NULL, 0, 0};
     store_map *m = NULL;
     int rc;
     if (size < sizeof magic || memcmp(base, magic, sizeof magic) != 0)
@@ -1819,9 +1887,9 @@ int store_verify(const sm_corpus *c, sm_error *err) {
     const store_map *m = c->store;
     if (!m) return 0;
     const file_header *h = (const file_header *)m->base;
-    opener o = {m->path,          err,     -1,
-                m->base,          m->size, (const file_section *)(m->base + sizeof *h),
-                (int)h->nsections};
+    opener o = {m->path,           err,       -1,
+                m->base,           m->size,   (const file_section *)(m->base + sizeof *h),
+                (int)h->nsections, h->version};
     for (int s = 0; s < o.nsec; s++)
         if (check_checksum(&o, s)) return -1;
     return 0;

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#ifdef SAMTAL_CHECKED_ACCESS
+#include <assert.h>
+#endif
 
 #include "vec.h"
 
@@ -246,7 +249,33 @@ size_t text_source_offset(const sm_text *t, size_t norm) {
     return src > t->source_len ? t->source_len : src;
 }
 
+size_t text_fill_lines(const char *s, size_t len, uint32_t *lines) {
+    size_t n = 1;
+    if (lines) lines[0] = 0;
+    for (const char *p = s, *end = s + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL;) {
+        p++;
+        if (lines) lines[n] = (uint32_t)(p - s);
+        n++;
+    }
+    return n;
+}
+
+int text_lines_derived(const sm_text *t) {
+    if (!t->s || !t->lines || t->nlines == 0 || t->lines[0] != 0) return 0;
+    size_t n = 1;
+    for (const char *p = t->s, *end = t->s + t->len;
+         (p = memchr(p, '\n', (size_t)(end - p))) != NULL;) {
+        p++;
+        if (n >= t->nlines || t->lines[n] != (uint32_t)(p - t->s)) return 0;
+        n++;
+    }
+    return n == t->nlines;
+}
+
 size_t text_line_of(const sm_text *t, size_t norm) {
+#ifdef SAMTAL_CHECKED_ACCESS
+    assert(t->lines != NULL); /* a compressed text's lines come with the text */
+#endif
     size_t lo = 0, hi = t->nlines;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;

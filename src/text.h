@@ -52,8 +52,20 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
 /* The source byte offset of normalised offset `norm` (0 <= norm <= len). */
 size_t text_source_offset(const sm_text *t, size_t norm);
 
-/* The 1-based line number of normalised offset `norm`; lines are the same in the source. */
+/* The 1-based line number of normalised offset `norm`; lines are the same in the source. The
+ * text's lines must be there: a document whose text is kept compressed has none until it is
+ * decompressed (corpus_doc_text), since they are found again from the text (text_fill_lines). */
 size_t text_line_of(const sm_text *t, size_t norm);
+
+/* The lines of s[0..len): how many (*n: 1, and one more after each '\n') and, where lines is
+ * not NULL, their starts (0, then one past each '\n'), which is what text_decode gives a text.
+ * Returns the count. */
+size_t text_fill_lines(const char *s, size_t len, uint32_t *lines);
+
+/* Whether t->lines are what text_fill_lines finds in t->s (a text decoded by text_decode: yes;
+ * one imported from JSON: where its lines were not edited), so that they need not be kept
+ * while the text is compressed. */
+int text_lines_derived(const sm_text *t);
 
 /* The 1-based column (in code points) of normalised offset `norm` within its line. */
 size_t text_column_of(const sm_text *t, size_t norm);

@@ -20,7 +20,7 @@ void *textpack_compress(ZSTD_CCtx *cx, const char *s, size_t len, size_t *frame_
     void *f = malloc(cap);
     if (!f) return NULL;
     size_t got = ZSTD_compress2(cx, f, cap, s, len);
-    if (ZSTD_isError(got) || got >= len) {
+    if (ZSTD_isError(got) || got >= len || got >= TEXTPACK_MAX_FRAME) {
         free(f);
         return NULL;
     }

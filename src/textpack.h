@@ -16,6 +16,9 @@
 #define TEXTPACK_LEVEL 3
 /* Shorter texts are kept as they are: a frame's header and table would take what it saves. */
 #define TEXTPACK_MIN 128
+/* Frames are under 2 GiB (a text that would need one is kept as it is): a saved corpus uses the
+ * top bit of a frame's size for a flag (store.c, section text_packed). */
+#define TEXTPACK_MAX_FRAME ((size_t)1 << 31)
 
 /* A compression context at TEXTPACK_LEVEL whose frames end in a checksum of their text, so that
  * a damaged frame is an error when it is decompressed; NULL if memory ran out. Free it with
@@ -23,7 +26,8 @@
 ZSTD_CCtx *textpack_context(void);
 
 /* s[0..len) compressed with cx into a malloc'd frame of *frame_len bytes, or NULL where that
- * does not pay (a text shorter than TEXTPACK_MIN, or no smaller compressed), cx is NULL or
+ * does not pay (a text shorter than TEXTPACK_MIN, or no smaller compressed), the frame would
+ * reach TEXTPACK_MAX_FRAME, cx is NULL or
  * memory ran out: the text is then kept as it is, which loses nothing. */
 void *textpack_compress(ZSTD_CCtx *cx, const char *s, size_t len, size_t *frame_len);
 
