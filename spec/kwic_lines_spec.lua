@@ -79,6 +79,29 @@ describe("samtal.hits", function()
       assert.are.same({ "å [tre] fy" }, c:kwic("tre", { chars = 3 }):lines()) -- "å  " and "\tfy", squeezed
     end)
 
+    it("squeezes runs of white space wherever they fall among the bytes it copies eight at a time", function()
+      -- words of 1 to 9 bytes (some of two-byte letters) between runs of 1 to 3 of space, tab,
+      -- vertical tab and form feed (a line end would end the line), at every offset; C and Lua
+      -- must agree
+      math.randomseed(11)
+      local spaces, letters = { " ", " ", " ", "\t", "\v", "\f" }, { "a", "b", "ö", "x", "é", "z" }
+      for _ = 1, 12 do
+        local words = {}
+        for k = 1, 60 do
+          local word = {}
+          for _ = 1, math.random(1, 9) do word[#word + 1] = letters[math.random(#letters)] end
+          local gap = {}
+          for _ = 1, math.random(1, 3) do gap[#gap + 1] = spaces[math.random(#spaces)] end
+          words[k] = table.concat(word) .. (k % 7 == 0 and "" or table.concat(gap)) .. (k % 7 == 0 and " " or "")
+        end
+        words[#words + 1] = "MÅL"
+        local c = corpus("LENA: " .. table.concat(words) .. " slut\n")
+        for _, context in ipairs { 1000, 40, 7 } do assert.are.equal(1, same_lines(c, "mål", {}, context)) end
+        local line = c:kwic("mål", { width = 1000 }):lines { context = 1000 }[1]
+        assert.is_nil(line:find("[\t\v\f]") or line:find("  ", 1, true), line)
+      end
+    end)
+
     it("keeps a hit at the very start or end of a turn without context on that side", function()
       local c = corpus("LENA: ett två tre\nMAGNUS: fyra fem\n")
       assert.are.same({ "[ett] två tre" }, c:kwic("ett"):lines())
