@@ -250,8 +250,9 @@ end
 --   file of a directory that cannot be read at all, is left out with a warning instead of being
 --   an error; each warning, `{file =, line =, message =}`, goes to `warn = function(w)` if given,
 --   else to stderr, and stays in `c:warnings()` and the document's `warnings`), `compress = true`
---   (each document's text kept compressed once it is tokenised, decompressed the first time
---   something reads it: a third of the memory for the text)
+--   (each document's text kept compressed once it is tokenised, and its line starts left to be
+--   found again with it, decompressed the first time something reads it: a third of the memory
+--   for the text)
 -- @return a samtal.Corpus
 -- `attributes = {"pos", "msd", "lemma"}` names the columns after the word of a VRT file that
 -- does not name them itself.
