@@ -65,6 +65,35 @@ describe("samtal.open with compress = true", function()
     assert.are.equal(samtal.open("corpus"):fingerprint(), c:fingerprint())
   end)
 
+  it("keeps the lines of an imported text that are not the text's own, and saves them", function()
+    -- corpus/ exported, its first document's lines cut to every other one (still from 0, ascending)
+    local p = h.tmppath(".json")
+    samtal.open("corpus"):export(p)
+    local json = h.read(p)
+    local first, last, list = json:find('"lines": %[([%d, ]*)%]')
+    local kept, k = {}, 0
+    for at in list:gmatch("%d+") do
+      k = k + 1
+      if k % 2 == 1 then kept[#kept + 1] = at end
+    end
+    assert.truthy(#kept > 50)
+    local edited = h.tempfile(json:sub(1, first - 1) .. '"lines": [' .. table.concat(kept, ", ") .. "]" ..
+      json:sub(last + 1), ".json")
+    local function lines_of(c)
+      local out = {}
+      for _, hit in ipairs(c:kwic("och")) do out[#out + 1] = hit.doc .. ":" .. hit.line .. ":" .. hit.column end
+      return out
+    end
+    local plain = samtal.open(edited)
+    local want = lines_of(plain)
+    assert.are.same(want, lines_of(samtal.open(edited, { compress = true })))
+    assert.are_not.same(want, lines_of(samtal.open("corpus"))) -- the edit shows
+    local bytes = saved(plain)
+    assert.are.equal(bytes, saved(samtal.open(edited, { compress = true })))
+    local q = h.tempfile(bytes, ".samtal")
+    assert.are.same(want, lines_of(samtal.open(q)))
+  end)
+
   it("keeps a short text as it is, and reads it", function()
     local c = samtal.open(h.tempfile("ANNA: Hej.\nBO: Tack.\n", ".txt"), { compress = true })
     assert.are.same({ "Hej.", "Tack." }, { c:turn(1).text, c:turn(2).text })
