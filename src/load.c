@@ -21,6 +21,48 @@
 
 enum { AHEAD = 32 }; /* documents prepared ahead of the commit, at most */
 
+/* p[0..bytes) moved into a block of the calling thread's own (p freed), or p where that fails. */
+static void *move_here(void *p, size_t bytes) {
+    if (!p || !bytes) return p;
+    void *q = malloc(bytes);
+    if (!q) return p;
+    memcpy(q, p, bytes);
+    free(p);
+    return q;
+}
+
+#define MOVE_VEC(vec)                                                                              \
+    do {                                                                                           \
+        if ((vec).n) {                                                                             \
+            (vec).v = move_here((vec).v, (vec).n * sizeof *(vec).v);                               \
+            (vec).cap = (vec).n;                                                                   \
+        }                                                                                          \
+    } while (0)
+
+/* A document prepared on a worker, its arrays that last as long as the corpus (the layout, the
+ * offset map, the lines) copied into the committing thread's memory. Left where the worker made
+ * them, they lay among the worker's freed scratch memory (its decoded texts, its segmentations),
+ * which could then not go back to the system: 100 MB on two threads built with a peak 3-5 MiB
+ * higher than with them moved. The text itself is left, and the lines of a text to be compressed
+ * (compress = true frees both as soon as the document is tokenised). */
+static void move_arrays_here(const sm_corpus *c, sm_doc *d) {
+    sm_layout *l = &d->layout;
+    MOVE_VEC(l->segs);
+    MOVE_VEC(l->turns);
+    MOVE_VEC(l->stops);
+    MOVE_VEC(l->timed);
+    MOVE_VEC(l->events);
+    MOVE_VEC(l->participants);
+    MOVE_VEC(l->pages);
+    if (l->names.n) {
+        l->names.s = move_here(l->names.s, l->names.n + 1); /* with its NUL */
+        l->names.cap = l->names.n + 1;
+    }
+    if (d->text.nmap) d->text.map = move_here(d->text.map, d->text.nmap * sizeof *d->text.map);
+    if (d->text.nlines && !c->opts.pack_texts)
+        d->text.lines = move_here(d->text.lines, d->text.nlines * sizeof *d->text.lines);
+}
+
 typedef struct slot {
     int state; /* 0 empty, 1 prepared, 2 failed, 3 samtal's own export, read whole at commit */
     sm_doc doc;
@@ -148,8 +190,9 @@ int corpus_add_files(sm_corpus *c, const char *const *paths, size_t n,
             if (corpus_add_bytes(c, paths[i], got.bytes, got.len, err))
                 rc = failed_file(c, paths[i], err);
             free(got.bytes);
-        } else if (corpus_commit_doc(c, &got.doc, &got.notes, err)) {
-            rc = failed_file(c, paths[i], err);
+        } else {
+            move_arrays_here(c, &got.doc);
+            if (corpus_commit_doc(c, &got.doc, &got.notes, err)) rc = failed_file(c, paths[i], err);
         }
         sm_notes_free(&got.notes);
         if (rc == 0 && progress && progress(ud, i + 1, n, paths[i])) *stopped = 1, rc = -1;
