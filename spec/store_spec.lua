@@ -727,6 +727,13 @@ describe("samtal", function()
       assert.are.same(want, lines_of(samtal.open("corpus", { compress = true })))
     end)
 
+    it("refuses at open a text kept as it is whose lines are said to come from it", function()
+      local b = short_bytes()
+      local p = h.tempfile(set_u32(b, SECTION.text_packed, 0, OWN_LINES), ".samtal")
+      assert.are.equal(p .. ": corrupt (section text_packed: document 0 has lines from a text kept as it is)",
+        h.error_of(samtal.open, p))
+    end)
+
     it("names a compressed text whose lines are not as many as its record says", function()
       local b = seed()
       local record = directory(b)[SECTION.documents].offset + DOC_RECORD * 1
@@ -736,6 +743,9 @@ describe("samtal", function()
       assert.are.equal(2, m:count("Karlshamns")) -- what reads no text answers
       local want = p .. ": corrupt (section text: document 1 does not decompress (its lines are not as many as its record says))"
       assert.are.equal(want, h.error_of(function() return m:kwic("Karlshamns"):lines() end))
+      -- more lines than a text of its length can hold: refused at open, since room is reserved for them
+      local huge = h.tempfile(resum(patch(b, record + 56, string.pack("<I8", 1 << 62)), SECTION.documents), ".samtal")
+      assert.are.equal(huge .. ": corrupt (document 1: more lines than its text can hold)", h.error_of(samtal.open, huge))
     end)
 
     it("reads a file of version 10, whose lines are all in section lines", function()

@@ -1240,6 +1240,8 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
     if (own_lines && !packed)
         return failf(o, "section text_packed: document %llu has lines from a text kept as it is",
                      (unsigned long long)i);
+    if (own_lines && r->nlines > r->text_len + 1) /* the lines' room is reserved from these */
+        return failf(o, "document %llu: more lines than its text can hold", (unsigned long long)i);
     if (take(o, S_TEXT, &at->text, packed ? packed : r->text_len + 1, i) ||
         take(o, S_OFFMAP, &at->map, r->nmap, i) ||
         take(o, S_LINES, &at->lines, own_lines ? 0 : r->nlines, i) ||
