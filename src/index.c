@@ -1,9 +1,7 @@
 /* index.c: building and reading the positional index (see index.h). */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise(MADV_HUGEPAGE) where the system has them */
 #include "index.h"
 
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #include "parallel.h"
 #include "store.h"
@@ -92,17 +90,6 @@ static void build_part(void *arg, unsigned part) {
     }
 }
 
-/* The tallies and cursors are mapped, so that each goes back to the system when it is done
- * with: from the heap, a freed block can stay in the process, at the peak. */
-static void *map_zeroed(size_t n) {
-    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, n ? n : 1, MADV_HUGEPAGE); /* only a hint */
-#endif
-    return p;
-}
-
 /* Fewer tokens a part than this, and threads cost more than they save. SAMTAL_INDEX_PART_TOKENS
  * sets another: the specs make it small, so that small corpora are built in parts too. */
 enum { BUILD_PART_TOKENS = 1 << 20 };
@@ -122,7 +109,7 @@ int index_build(sm_corpus *c) {
     uint32_t *start = calloc(nf + 1, sizeof *start);
     uint64_t *at = calloc(nf + 1, sizeof *at);
     uint32_t *fold_docs = calloc(nf ? nf : 1, sizeof *fold_docs);
-    fold_tally *tally = map_zeroed(cells * sizeof *tally);
+    fold_tally *tally = vec_map(cells * sizeof *tally, 0); /* back to the system when done */
     fold_cursor *cursor = NULL;
     uint8_t *bytes = NULL;
     int rc = -1;
@@ -141,7 +128,7 @@ int index_build(sm_corpus *c) {
     }
     /* the tallies become cursors: fold by fold, part by part, each part's first token a gap
      * from the last of the parts before it */
-    if ((cursor = map_zeroed(cells * sizeof *cursor)) == NULL) goto done;
+    if ((cursor = vec_map(cells * sizeof *cursor, 0)) == NULL) goto done;
     uint64_t pos = 0;
     uint32_t sum = 0;
     for (size_t f = 0; f < nf; f++) {
@@ -166,7 +153,7 @@ int index_build(sm_corpus *c) {
     }
     start[nf] = sum;
     at[nf] = pos;
-    munmap(tally, cells * sizeof *tally);
+    vec_unmap(tally, cells * sizeof *tally);
     tally = NULL;
     if ((bytes = vec_alloc_big(pos ? pos : 1)) == NULL) goto done; /* 2 MiB pages: fewer faults */
     j.cursor = cursor;
@@ -183,8 +170,8 @@ int index_build(sm_corpus *c) {
     start = NULL, at = NULL, bytes = NULL, fold_docs = NULL;
     rc = 0;
 done:
-    if (tally) munmap(tally, cells * sizeof *tally);
-    if (cursor) munmap(cursor, cells * sizeof *cursor);
+    vec_unmap(tally, cells * sizeof *tally);
+    vec_unmap(cursor, cells * sizeof *cursor);
     free(start);
     free(at);
     free(fold_docs);

@@ -1302,20 +1302,6 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
     return 0;
 }
 
-/* Room for the texts, once decompressed: reserved, not committed (MAP_NORESERVE), so that a corpus
- * whose texts would not all fit in memory still opens, and faulted in only as texts are written,
- * in 2 MiB pages where the system grants them. */
-static void *map_room(uint64_t room) {
-    if (room > SIZE_MAX) return NULL;
-    void *p = mmap(NULL, (size_t)room, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, (size_t)room, MADV_HUGEPAGE); /* only a hint */
-#endif
-    return p;
-}
-
 /* The documents, walked in order with the sections they own. */
 static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
     uint64_t nd = sec_count(o, S_DOCS);
@@ -1355,10 +1341,13 @@ static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
             if (m->frames[i]) room += m->docs[i].text.len + 1;
             if (!m->docs[i].text.lines) lines += m->docs[i].text.nlines;
         }
-        if (room && (m->texts = map_room(room)) == NULL) return no_memory(o);
+        /* the room is only reserved (so a corpus whose texts would not all fit in memory still
+         * opens) and faulted in as texts are written, in 2 MiB pages where granted */
+        if (room > SIZE_MAX || (room && (m->texts = vec_map((size_t)room, 1)) == NULL))
+            return no_memory(o);
         m->texts_room = (size_t)room;
         if (lines > SIZE_MAX / sizeof *m->lines ||
-            (lines && (m->lines = map_room(lines * sizeof *m->lines)) == NULL))
+            (lines && (m->lines = vec_map((size_t)lines * sizeof *m->lines, 1)) == NULL))
             return no_memory(o);
         m->lines_room = (size_t)lines * sizeof *m->lines;
     }
@@ -1781,8 +1770,8 @@ int store_is_corpus(const char *path) {
 
 static void map_free(store_map *m) {
     if (!m) return;
-    if (m->texts) munmap(m->texts, m->texts_room);
-    if (m->lines) munmap(m->lines, m->lines_room);
+    vec_unmap(m->texts, m->texts_room);
+    vec_unmap(m->lines, m->lines_room);
     free(m->texts_at);
     free(m->lines_at);
     ZSTD_freeDCtx(m->dctx);

@@ -36,6 +36,21 @@ void *vec_alloc_big(size_t n) {
     return malloc(n ? n : 1);
 }
 
+void *vec_map(size_t n, int reserve) {
+    if (n == 0) n = 1;
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | (reserve ? MAP_NORESERVE : 0), -1, 0);
+    if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, n, MADV_HUGEPAGE); /* only a hint */
+#endif
+    return p;
+}
+
+void vec_unmap(void *p, size_t n) {
+    if (p) munmap(p, n ? n : 1);
+}
+
 void *vec_zalloc_big(size_t n) {
     void *p = vec_alloc_big(n);
     if (p) memset(p, 0, n);

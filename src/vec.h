@@ -31,6 +31,13 @@ void vec_shrink(void **data, size_t *cap, size_t n, size_t elsize);
 void *vec_alloc_big(size_t n);
 void *vec_zalloc_big(size_t n);
 
+/* n zeroed bytes mapped straight from the system, in 2 MiB pages where it grants them, for memory
+ * that must go back to it when unmapped (vec_unmap) rather than stay in the heap; with `reserve`,
+ * only reserved (MAP_NORESERVE), so that room larger than memory can be asked for and only what
+ * is written is ever committed. NULL if it cannot be had. */
+void *vec_map(size_t n, int reserve);
+void vec_unmap(void *p, size_t n);
+
 /* Declares a typed array: struct { T *v; size_t n, cap; }. */
 #define VEC(T)                                                                                     \
     struct {                                                                                       \
