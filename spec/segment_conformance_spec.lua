@@ -124,6 +124,51 @@ describe("samtal", function()
       assert.are.same({ "Hej. ", "Då.  " }, list(samtal.sentences("Hej. Då.  ")))
     end)
 
+    -- Random texts of ASCII and U+00C0..U+00FF, segmented as they are and with those letters
+    -- swapped for letters of the same class beyond U+00FF (Upper, Lower, Other for sentences;
+    -- ALetter, Other for words), which never take the fast paths: the segments must have the
+    -- same lengths in code points.
+    local slow = { ["å"] = "\u{101}", ["Å"] = "\u{100}", ["×"] = "\u{2200}", ["é"] = "\u{113}" }
+    local seed = 29
+    local function rand(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n + 1 end
+    local function cuts(parts) -- the code point counts of the segments
+      local n = {}
+      for i, p in ipairs(parts) do n[i] = utf8.len(p) end
+      return n
+    end
+    local function cross_check(alphabet, split)
+      for _ = 1, 400 do
+        local a, b = {}, {}
+        for i = 1, rand(40) do
+          local ch = alphabet[rand(#alphabet)]
+          a[i], b[i] = ch, slow[ch] or ch
+        end
+        local text = table.concat(a)
+        assert.are.same(cuts(split(table.concat(b))), cuts(split(text)), text)
+      end
+    end
+
+    it("read the words of U+00C0..U+00FF letters as any other letters' (fast path)", function()
+      -- Runs of letters of ASCII and U+00C0..U+00FF, and single spaces, are cut inline.
+      local alphabet = { "a", "B", "z", " ", " ", "  ", ".", ",", ";", "'", "\u{2019}", ":", "-",
+                         "1", "_", "\n", "\r\n", "\t", "\"", "å", "Å", "×", "é", "e\u{301}",
+                         "\u{200D}", "\u{AD}" }
+      cross_check(alphabet, function(t) return samtal.segment(t) end)
+      cross_check(alphabet, function(t) return samtal.segment(t, { hyphens = true }) end)
+      assert.are.same({ "går", " ", "hem", ",", " ", "vi-känsla", " ", "1800-talet" },
+                      list(samtal.segment("går hem, vi-känsla 1800-talet", { hyphens = true })))
+      assert.are.same({ "vi", "-", "känsla" }, list(samtal.segment("vi-känsla")))
+      assert.are.same({ "é\u{301}", "  ", "x" }, list(samtal.segment("é\u{301}  x")))
+    end)
+
+    it("read the letters of U+00C0..U+00FF as any other letter of their class", function()
+      -- Runs of ASCII and of U+00C0..U+00FF pass eight bytes at a time.
+      cross_check({ "a", "B", " ", ".", "?", "!", "\n", "1", ",", "(", ")", "\"", "å", "Å", "×", "é" },
+                  function(t) return samtal.sentences(t) end)
+      assert.are.same({ "aÅ.Ö" }, list(samtal.sentences("aÅ.Ö")))       -- SB7: Upper ATerm Upper
+      assert.are.same({ "a×.", "Ö" }, list(samtal.sentences("a×.Ö"))) -- × is Other: SB11
+    end)
+
     it("do not read past a UTF-8 sequence the text cuts off", function()
       -- "ä" is C3 A4; a lone C3 at the end is one segment of its own
       assert.are.same({ "ab", "\xC3" }, list(samtal.segment("ab\xC3")))

@@ -154,7 +154,7 @@ static inline size_t letter_bytes(const unsigned char *s, size_t len, size_t i) 
     return 0;
 }
 
-size_t seg_next_word(const char *text, size_t len, size_t pos, unsigned flags) {
+size_t seg_next_word_rules(const char *text, size_t len, size_t pos, unsigned flags) {
     const unsigned char *s = (const unsigned char *)text;
     if (pos >= len) return len;
 
@@ -228,24 +228,35 @@ static size_t sb8_lower_ahead(const unsigned char *s, size_t len, size_t i) {
     return 0;
 }
 
-/* The end of a run of ASCII inside a sentence from i: the first byte at or after i that is not
- * ASCII or is a terminator or separator ('.', '!', '?', CR, LF: the ASCII characters whose
- * Sentence_Break is ATerm, STerm, CR or LF), or len. Eight bytes at a time while none is. */
+/* The end of a run of plain text inside a sentence from i: the first byte at or after i that
+ * neither is ASCII nor starts a letter of U+00C0..U+00FF (C3 80..BF), or is a terminator or
+ * separator ('.', '!', '?', CR, LF: the ASCII characters whose Sentence_Break is ATerm, STerm, CR
+ * or LF; none of U+00C0..U+00FF is one, nor Extend or Format), or len. Eight bytes at a time
+ * while none is; the å, ä and ö of Swedish text no longer end the run. */
 static size_t sentence_text_end(const unsigned char *s, size_t i, size_t len) {
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    while (i + 8 <= len) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        uint64_t a = w ^ (ones * '.'), b = w ^ (ones * '!'), c = w ^ (ones * '?');
-        uint64_t d = w ^ (ones * '\n'), e = w ^ (ones * '\r');
-        uint64_t zero = ((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) |
-                        ((d - ones) & ~d) | ((e - ones) & ~e);
-        if ((zero | w) & highs) break;
-        i += 8;
+    for (;;) {
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            uint64_t a = w ^ (ones * '.'), b = w ^ (ones * '!'), c = w ^ (ones * '?');
+            uint64_t d = w ^ (ones * '\n'), e = w ^ (ones * '\r');
+            uint64_t zero = ((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) |
+                            ((d - ones) & ~d) | ((e - ones) & ~e);
+            if ((zero | w) & highs) break;
+            i += 8;
+        }
+        while (i < len && s[i] < 0x80 && !(BIT(brk_sb_latin1[s[i]]) & (SB_SATERM | SB_PARASEP)))
+            i++;
+        if (!(i + 1 < len && s[i] == 0xC3 && (s[i + 1] & 0xC0) == 0x80)) return i;
+        i += 2;
     }
-    while (i < len && s[i] < 0x80 && !(BIT(brk_sb_latin1[s[i]]) & (SB_SATERM | SB_PARASEP)))
-        i++;
-    return i;
+}
+
+/* The class of the code point that ends just before s[i], which sentence_text_end passed. */
+static int sentence_text_last(const unsigned char *s, size_t i) {
+    if (s[i - 1] < 0x80) return brk_sb_latin1[s[i - 1]];
+    return brk_sb_latin1[0xC0 | (s[i - 1] & 0x3F)];
 }
 
 size_t seg_next_sentence(const char *text, size_t len, size_t pos) {
@@ -255,13 +266,17 @@ size_t seg_next_sentence(const char *text, size_t len, size_t pos) {
     int state = AFTER_TEXT, aterm = 0; /* aterm: the SATerm in state was an ATerm */
 
     for (size_t i = pos; i < len;) {
-        if (state == AFTER_TEXT && s[i] < 0x80) {
-            /* Inside a sentence only a terminator or a separator matters; no ASCII character is
-             * Extend or Format, so the others just become prev. */
-            int c = brk_sb_latin1[s[i]];
-            if (!(BIT(c) & (SB_SATERM | SB_PARASEP))) {
-                i = sentence_text_end(s, i + 1, len);
-                prev = brk_sb_latin1[s[i - 1]];
+        if (state == AFTER_TEXT) {
+            /* Inside a sentence only a terminator or a separator matters; no character of
+             * U+0000..U+00FF is Extend or Format, so the others just become prev. */
+            size_t plain = 0;
+            if (s[i] < 0x80)
+                plain = !(BIT(brk_sb_latin1[s[i]]) & (SB_SATERM | SB_PARASEP));
+            else if (s[i] == 0xC3 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80)
+                plain = 2;
+            if (plain) {
+                i = sentence_text_end(s, i + plain, len);
+                prev = sentence_text_last(s, i);
                 continue;
             }
         }

@@ -15,15 +15,55 @@
 
 #include <stddef.h>
 
+#include "break_props.h"
+
 /* Flags that tailor word segmentation; 0 is plain UAX #29.
  * SEG_JOIN_HYPHENS: a hyphen (U+002D, U+2010, U+2011) between two letters stays inside the
  * word, "vi-känsla"; so does one between a letter and a digit, "1800-talet", "covid-19". A
  * hyphen between two digits still splits, so that "1-2" reads as a range. */
 enum { SEG_JOIN_HYPHENS = 1 };
 
+/* seg_next_word by every rule; seg_next_word below takes the common cases first. */
+size_t seg_next_word_rules(const char *s, size_t len, size_t pos, unsigned flags);
+
 /* Given text s[0..len) and pos at a word boundary, returns the byte offset of the next word
- * boundary (> pos, <= len). pos >= len returns len. */
-size_t seg_next_word(const char *s, size_t len, size_t pos, unsigned flags);
+ * boundary (> pos, <= len). pos >= len returns len.
+ *
+ * Inline, since it runs once per word and once per space: most words of running text are a run
+ * of letters of ASCII and U+00C0..U+00FF (WB5 joins them), ended by the end of the text or an
+ * ASCII character that no rule joins to a letter: a space, a comma, a newline (WB3b)... and
+ * most spaces are one space before ASCII (WB3d joins spaces only to spaces). Anything else, a
+ * digit, an apostrophe, a full stop (WB6 looks past them), a hyphen that the tailoring may
+ * join, a character beyond U+00FF (an Extend would join the letter before), goes through
+ * every rule from pos. */
+static inline size_t seg_next_word(const char *text, size_t len, size_t pos, unsigned flags) {
+    enum {
+        ENDS_LETTERS = (1u << WB_OTHER) | (1u << WB_WSEGSPACE) | (1u << WB_MIDNUM) | (1u << WB_CR) |
+                       (1u << WB_LF) | (1u << WB_NEWLINE) |
+                       (1u << WB_DOUBLE_QUOTE) /* joined to a letter only by WB7b, after Hebrew */
+    };
+    const unsigned char *s = (const unsigned char *)text;
+    if (pos >= len) return len;
+    size_t i = pos;
+    for (;;) {
+        if (i < len && s[i] < 0x80 && brk_wb_latin1[s[i]] == WB_ALETTER)
+            i++;
+        else if (i + 1 < len && s[i] == 0xC3 && (s[i + 1] & 0xC0) == 0x80 &&
+                 brk_wb_latin1[0xC0 | (s[i + 1] & 0x3F)] == WB_ALETTER)
+            i += 2;
+        else
+            break;
+    }
+    if (i > pos) {
+        if (i == len) return len; /* WB2 */
+        if (s[i] < 0x80 && ((1u << brk_wb_latin1[s[i]]) & ENDS_LETTERS) &&
+            !(s[i] == '-' && (flags & SEG_JOIN_HYPHENS)))
+            return i;
+    } else if (s[pos] == ' ' && pos + 1 < len && s[pos + 1] < 0x80 && s[pos + 1] != ' ') {
+        return pos + 1;
+    }
+    return seg_next_word_rules(text, len, pos, flags);
+}
 
 /* The same for sentence boundaries. */
 size_t seg_next_sentence(const char *s, size_t len, size_t pos);
