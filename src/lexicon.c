@@ -14,7 +14,27 @@ static uint32_t hash_bytes(const char *s, size_t len) {
     return (uint32_t)(h ^ (h >> 32));
 }
 
-static uint32_t lookup(const sm_lexicon *lx, const char *s, size_t len, uint32_t h, size_t *slot) {
+/* Whether a[0..len) and b[0..len) are the same bytes: inline for a word's few bytes, where a
+ * call to memcmp would cost more than the comparison. */
+static inline int same_bytes(const char *a, const char *b, size_t len) {
+    if (len > 16) return memcmp(a, b, len) == 0;
+    if (len >= 8) { /* the first eight bytes and the last eight, which may overlap */
+        uint64_t x, y, u, v;
+        memcpy(&x, a, 8), memcpy(&y, b, 8), memcpy(&u, a + len - 8, 8), memcpy(&v, b + len - 8, 8);
+        return x == y && u == v;
+    }
+    if (len >= 4) {
+        uint32_t x, y, u, v;
+        memcpy(&x, a, 4), memcpy(&y, b, 4), memcpy(&u, a + len - 4, 4), memcpy(&v, b + len - 4, 4);
+        return x == y && u == v;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+static inline uint32_t lookup(const sm_lexicon *lx, const char *s, size_t len, uint32_t h,
+                              size_t *slot) {
     size_t mask = lx->nslots - 1, i = h & mask;
     for (;;) {
         uint32_t v = lx->slots[i];
@@ -23,7 +43,7 @@ static uint32_t lookup(const sm_lexicon *lx, const char *s, size_t len, uint32_t
             return LEX_NONE;
         }
         const sm_lexentry *e = &lx->entries[v - 1];
-        if (e->hash == h && e->len == len && memcmp(lx->pool.s + e->off, s, len) == 0) {
+        if (e->hash == h && e->len == len && same_bytes(lx->pool.s + e->off, s, len)) {
             *slot = i;
             return v - 1;
         }
@@ -51,11 +71,11 @@ uint32_t lex_intern(sm_lexicon *lx, const char *s, size_t len, int *is_new) {
     return lex_intern_hashed(lx, s, len, hash_bytes(s, len), is_new);
 }
 
-uint32_t lex_intern_hashed(sm_lexicon *lx, const char *s, size_t len, uint32_t h, int *is_new) {
-    if (is_new) *is_new = 0;
+/* A string not in lx yet: grows the slots if need be, and adds it. */
+static uint32_t insert(sm_lexicon *lx, const char *s, size_t len, uint32_t h, int *is_new) {
     if ((lx->n + 1) * 2 > lx->nslots && grow_slots(lx)) return LEX_NONE;
     size_t slot;
-    uint32_t id = lookup(lx, s, len, h, &slot);
+    uint32_t id = lookup(lx, s, len, h, &slot); /* for the free slot */
     if (id != LEX_NONE) return id;
     if (lx->n >= LEX_NONE - 1 || lx->pool.n + len + 1 > UINT32_MAX) return LEX_NONE;
     if (vec_reserve((void **)&lx->entries, &lx->cap, lx->n + 1, sizeof *lx->entries))
@@ -66,6 +86,16 @@ uint32_t lex_intern_hashed(sm_lexicon *lx, const char *s, size_t len, uint32_t h
     lx->slots[slot] = (uint32_t)lx->n + 1;
     if (is_new) *is_new = 1;
     return (uint32_t)lx->n++;
+}
+
+uint32_t lex_intern_hashed(sm_lexicon *lx, const char *s, size_t len, uint32_t h, int *is_new) {
+    if (is_new) *is_new = 0;
+    if (lx->nslots) { /* most strings are there already: nothing else to do */
+        size_t slot;
+        uint32_t id = lookup(lx, s, len, h, &slot);
+        if (id != LEX_NONE) return id;
+    }
+    return insert(lx, s, len, h, is_new);
 }
 
 uint32_t lex_find(const sm_lexicon *lx, const char *s, size_t len) {

@@ -963,8 +963,8 @@ static int tabbed_lines(const sm_text *t) {
             k++;
         if (k >= z) continue;
         text++;
-        for (; k < z; k++)
-            tabs += t->s[k] == '\t';
+        for (const char *tab; tabs < 2 && (tab = memchr(t->s + k, '\t', z - k)); k = tab - t->s + 1)
+            tabs++;
         tabbed += tabs >= 2;
     }
     return text >= 3 && tabbed * 10 >= text * 8;
