@@ -121,6 +121,21 @@ describe("samtal", function()
       assert.are.equal("ga\u{30A}r", src:sub(hit.offset + 1, hit.offset + hit.length))
     end)
 
+    it("composes a combining mark with a Latin letter before it, in or after a run of them", function()
+      -- Runs of ASCII and of U+0080..U+023F are copied whole; the last letter of a run is the base
+      -- of a mark that follows it (Å + U+0301 is U+01FA, ø + U+0301 U+01FF, a + U+0301 á).
+      local src = "LENA: Å\u{301}ngström xåø\u{301}y ka\u{301}l åå\u{301}ø\u{301} är\u{308} slut\n"
+      local c = samtal.open(h.tempfile(src))
+      local want = { "\u{1FA}ngström", "xå\u{1FF}y", "kál", "å\u{1FB}\u{1FF}", "är\u{308}", "slut" }
+      local raw = { "Å\u{301}ngström", "xåø\u{301}y", "ka\u{301}l", "åå\u{301}ø\u{301}", "är\u{308}", "slut" }
+      for i, form in ipairs(want) do
+        local hits = c:kwic(form)
+        assert.are.equal(1, #hits, form)
+        assert.are.equal(form, hits[1].match) -- the text in NFC (a query is folded, so any form finds it)
+        assert.are.equal(raw[i], src:sub(hits[1].offset + 1, hits[1].offset + hits[1].length))
+      end
+    end)
+
     it("maps every hit in the seed corpus back to the exact source bytes", function()
       local c = samtal.open("corpus")
       local sources = { [h.seed_inline] = h.read(h.seed_inline), [h.seed_blocks] = h.read(h.seed_blocks) }

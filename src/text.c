@@ -104,22 +104,38 @@ static size_t source_column(const decoder *d, size_t at) {
     return col;
 }
 
-/* The end of a run of plain ASCII from i: the first line end, NUL or non-ASCII byte at or after
- * i, or n. Eight bytes at a time while none of them ends it (most lines are long runs). */
-static size_t ascii_run_end(const unsigned char *src, size_t i, size_t n) {
+/* The bytes of the well-formed two-byte sequence at src[i] if its code point is in
+ * U+0080..U+023F (lead bytes C2..C8: Latin-1 and Latin Extended, stable alone under NFC and
+ * never the second of a composition), else 0. */
+static inline size_t stable_pair(const unsigned char *src, size_t i, size_t n) {
+    return src[i] >= 0xC2 && src[i] <= 0xC8 && i + 1 < n && (src[i + 1] & 0xC0) == 0x80 ? 2 : 0;
+}
+
+/* The end of a run of plain text from i: the first line end, NUL or byte that is neither ASCII
+ * nor the start of a stable_pair, at or after i, or n. Eight bytes at a time while none of them
+ * ends or interrupts it (most lines are long runs). *last is set to where the run's last
+ * character starts (the run is not empty). */
+static size_t plain_run_end(const unsigned char *src, size_t i, size_t n, size_t *last) {
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    while (i + 8 <= n) {
-        uint64_t w;
-        memcpy(&w, src + i, 8);
-        uint64_t lf = w ^ (ones * '\n'), cr = w ^ (ones * '\r');
-        /* a byte of w, lf or cr that is zero (or w's high bit): the run ends in this word */
-        uint64_t stop = w | ((w - ones) & ~w) | ((lf - ones) & ~lf) | ((cr - ones) & ~cr);
-        if (stop & highs) break;
-        i += 8;
+    *last = i;
+    for (;;) {
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, src + i, 8);
+            uint64_t lf = w ^ (ones * '\n'), cr = w ^ (ones * '\r');
+            /* a byte of w, lf or cr that is zero (or w's high bit): the run ends in this word */
+            uint64_t stop = w | ((w - ones) & ~w) | ((lf - ones) & ~lf) | ((cr - ones) & ~cr);
+            if (stop & highs) break;
+            i += 8;
+            *last = i - 1;
+        }
+        while (i < n && src[i] < 0x80 && src[i] != '\n' && src[i] != '\r' && src[i] != 0)
+            *last = i++;
+        size_t pair = i < n ? stable_pair(src, i, n) : 0;
+        if (!pair) return i;
+        *last = i;
+        i += pair;
     }
-    while (i < n && src[i] < 0x80 && src[i] != '\n' && src[i] != '\r' && src[i] != 0)
-        i++;
-    return i;
 }
 
 int text_decode(const char *name, const unsigned char *src, size_t n, int invalid, sm_text *out,
@@ -142,6 +158,28 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
               buf_append(&d.out, "", 0) || text_map_point(&d.map, 0, i) || VEC_PUSH(d.lines, 0);
     while (!oom && i < n) {
         unsigned char c = src[i];
+        if ((c < 0x80 && c != 0 && c != '\r' && c != '\n') || stable_pair(src, i, n)) {
+            /* The whole run of ASCII and stable pairs up to the next line end, NUL or other
+             * character: copied as it is. Its last character may be the base of a combining mark
+             * after it: an ASCII one is kept as such, a pair starts a run of its own. */
+            if (flush_run(&d, i, err)) goto fail;
+            size_t last, j = plain_run_end(src, i, n, &last);
+            size_t at = d.out.n + (last - i);
+            oom = buf_append(&d.out, src + i, j - i);
+            if (src[last] < 0x80) {
+                d.ascii_out = at;
+                d.ascii_src = last;
+                d.ascii_last = 1;
+            } else {
+                d.in_run = 1;
+                d.run_unstable = 0;
+                d.run_out = at;
+                d.run_src = last;
+                d.ascii_last = 0;
+            }
+            i = j;
+            continue;
+        }
         if (c < 0x80) {
             if (flush_run(&d, i, err)) goto fail;
             if (c == 0) {
@@ -163,12 +201,6 @@ int text_decode(const char *name, const unsigned char *src, size_t n, int invali
                 oom = oom || text_map_point(&d.map, d.out.n, i) ||
                       VEC_PUSH(d.lines, (uint32_t)d.out.n);
                 d.ascii_last = 0; /* a line end is no base for a combining mark */
-            } else { /* the whole run of plain ASCII up to the next line end, NUL or non-ASCII */
-                size_t j = ascii_run_end(src, i + 1, n);
-                oom = buf_append(&d.out, src + i, j - i);
-                d.ascii_out = d.out.n - 1;
-                d.ascii_src = j - 1;
-                i = j;
             }
             continue;
         }
