@@ -168,6 +168,10 @@ static int line_is(const sm_text *t, size_t i, const char *want) {
 
 /* Decodes the code point at s[p..end); returns its length (1 for a stray byte). */
 static size_t next_cp(const char *s, size_t p, size_t end, int32_t *cp) {
+    if ((unsigned char)s[p] < 0x80) {
+        *cp = (unsigned char)s[p];
+        return 1;
+    }
     utf8proc_ssize_t n =
         utf8proc_iterate((const utf8proc_uint8_t *)s + p, (utf8proc_ssize_t)(end - p), cp);
     if (n <= 0) {
@@ -177,13 +181,22 @@ static size_t next_cp(const char *s, size_t p, size_t end, int32_t *cp) {
     return (size_t)n;
 }
 
+/* The general category of cp; ASCII letters and digits without a call (labels are read a
+ * character at a time). */
+static utf8proc_category_t category(int32_t cp) {
+    if (cp >= 'a' && cp <= 'z') return UTF8PROC_CATEGORY_LL;
+    if (cp >= 'A' && cp <= 'Z') return UTF8PROC_CATEGORY_LU;
+    if (cp >= '0' && cp <= '9') return UTF8PROC_CATEGORY_ND;
+    return utf8proc_category(cp);
+}
+
 static int is_letter(int32_t cp) {
-    utf8proc_category_t c = utf8proc_category(cp);
+    utf8proc_category_t c = category(cp);
     return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
 }
 
 static int is_upper(int32_t cp) {
-    utf8proc_category_t c = utf8proc_category(cp);
+    utf8proc_category_t c = category(cp);
     return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
 }
 
@@ -579,8 +592,9 @@ static void parse_label(const char *s, line_info *li) {
         }
         int32_t cp;
         size_t n = next_cp(s, p, end, &cp);
-        utf8proc_category_t cat = utf8proc_category(cp);
-        int letter = is_letter(cp);
+        utf8proc_category_t cat = category(cp);
+        int letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+        int upper = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
         int digit = cat == UTF8PROC_CATEGORY_ND;
         int mark = cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
         int punct = cp == '.' || cp == '\'' || cp == '-' || cp == '_' || cp == '&' ||
@@ -590,10 +604,10 @@ static void parse_label(const char *s, line_info *li) {
         if (!letter && !digit && !mark && !punct) return;
         if (letter) {
             letters++;
-            if (is_upper(cp)) uppers++;
+            if (upper) uppers++;
         }
         if (word_start) {
-            word_cap[words - 1] = is_upper(cp) || digit;
+            word_cap[words - 1] = upper || digit;
             word_num[words - 1] = digit;
         }
         word_len[words - 1]++;

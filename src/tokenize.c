@@ -52,6 +52,7 @@ static int is_blank_segment(const char *s, size_t len) {
     unsigned char b = len ? (unsigned char)s[0] : 0;
     if (b > 0 && b < 0x80) /* ASCII, most segments: no decoding, no property lookup */
         return b == ' ' || b == '\t' || b == '\n' || b == '\v' || b == '\f' || b == '\r';
+    if (b >= 0xC3 && b <= 0xDF) return 0; /* U+00C0..U+07FF: no space among them */
     utf8proc_int32_t cp;
     if (utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp) <= 0) return 0;
     if (cp == '\t' || cp == '\n' || cp == '\v' || cp == '\f' || cp == '\r' || cp == 0x85 ||
