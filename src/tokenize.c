@@ -337,8 +337,12 @@ typedef int (*emit_fn)(void *ud, uint32_t off, size_t len, int kind, int new_sen
 /* Segments layout turn `raw` of document d into words and sentences (UAX #29) and hands each
  * token, in order, to emit; white space is no token. marks: the convention's token marks of the
  * document, by start, or NULL. Reads nothing of the corpus, so a worker thread may run it. */
-static int segment_turn(const sm_doc *d, uint32_t raw, int seg_flags, const sm_marks *marks,
-                        scratch *sc, emit_fn emit, void *ud) {
+#if defined(__GNUC__)
+__attribute__((always_inline)) /* into each caller, where emit is known and inlined in turn */
+#endif
+static inline int
+segment_turn(const sm_doc *d, uint32_t raw, int seg_flags, const sm_marks *marks, scratch *sc,
+             emit_fn emit, void *ud) {
     const sm_rawturn *rt = &d->layout.turns.v[raw];
     sc->joined.n = 0;
     sc->map.n = 0;
