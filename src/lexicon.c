@@ -104,6 +104,25 @@ uint32_t lex_find(const sm_lexicon *lx, const char *s, size_t len) {
     return lookup(lx, s, len, hash_bytes(s, len), &slot);
 }
 
+void lex_prefetch(const sm_lexicon *lx, uint32_t h, int stage) {
+#if defined(__GNUC__)
+    if (!lx->nslots) return;
+    const uint32_t *slot = &lx->slots[h & (lx->nslots - 1)];
+    if (stage == 0) {
+        __builtin_prefetch(slot);
+        return;
+    }
+    if (*slot == 0) return;
+    const sm_lexentry *e = &lx->entries[*slot - 1];
+    if (stage == 1)
+        __builtin_prefetch(e);
+    else if (e->hash == h)
+        __builtin_prefetch(lx->pool.s + e->off);
+#else
+    (void)lx, (void)h, (void)stage;
+#endif
+}
+
 const char *lex_str(const sm_lexicon *lx, uint32_t id, size_t *len) {
     if (len) *len = lx->entries[id].len;
     return lx->pool.s + lx->entries[id].off;

@@ -37,6 +37,12 @@ uint32_t lex_intern_hashed(sm_lexicon *lx, const char *s, size_t len, uint32_t h
 /* The id of s[0..len), or LEX_NONE if absent. */
 uint32_t lex_find(const sm_lexicon *lx, const char *s, size_t len);
 
+/* Asks the processor to fetch, ahead of a lookup of a string whose hash is h, what that lookup
+ * will read: stage 0 its first slot; stage 1 (some lookups later, the slot fetched by then) the
+ * entry the slot names; stage 2 the entry's bytes. Only a hint: it reads nothing that is not
+ * there, and changes nothing. */
+void lex_prefetch(const sm_lexicon *lx, uint32_t h, int stage);
+
 /* The string of id (NUL-terminated, owned by the lexicon); its length in *len if len given. */
 const char *lex_str(const sm_lexicon *lx, uint32_t id, size_t *len);
 

@@ -566,6 +566,22 @@ static int merge_turns(sm_corpus *c, uint32_t doc_id, uint32_t *origin) {
 /* A presegmented document's turns: those that stayed one layout turn take their tokens from the
  * presegment; a turn merged from several is segmented again as one (a sentence may run across
  * the joined paragraphs). Forms are interned in the order their tokens come, as a serial load's. */
+/* Interns every form of the document's own lexicon into the corpus's, in the order of their
+ * ids, which is the order they first occur in its tokens; so the corpus's ids come out as if
+ * each were interned at its first token. The corpus's lexicon is far larger than a processor's
+ * caches, so each lookup's slot, entry and bytes are asked for some lookups ahead. */
+static int intern_all(sm_corpus *c, const sm_lexicon *own, uint32_t *remap) {
+    enum { STEP = 4 }; /* lookups between the stages of a prefetch */
+    for (uint32_t k = 0; k < own->n; k++) {
+        for (int stage = 0; stage < 3; stage++) {
+            uint32_t ahead = k + (uint32_t)(3 - stage) * STEP;
+            if (ahead < own->n) lex_prefetch(&c->forms, own->entries[ahead].hash, stage);
+        }
+        if ((remap[k] = intern_entry(c, own, k)) == LEX_NONE) return -1;
+    }
+    return 0;
+}
+
 static int commit_presegmented(sm_corpus *c, uint32_t doc_id, const uint32_t *origin, scratch *sc) {
     const sm_presegment *p = c->docs.v[doc_id].pre;
     uint32_t *remap = malloc((p->forms.n ? p->forms.n : 1) * sizeof *remap);
@@ -573,6 +589,11 @@ static int commit_presegmented(sm_corpus *c, uint32_t doc_id, const uint32_t *or
     memset(remap, 0xff, p->forms.n * sizeof *remap); /* LEX_NONE: not met yet */
     int rc = 0;
     size_t nturns = c->docs.v[doc_id].layout.turns.n;
+    /* With no turns merged, every turn's tokens are committed as they were segmented, in order */
+    int merged = 0;
+    for (uint32_t t = 0; t < nturns; t++)
+        merged |= origin[t + 1] - origin[t] != 1;
+    if (!merged) rc = intern_all(c, &p->forms, remap);
     for (uint32_t t = 0; t < nturns && rc == 0; t++) {
         uint32_t o = origin[t];
         if (origin[t + 1] - o == 1)
