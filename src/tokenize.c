@@ -48,11 +48,18 @@ int tokenize_kind(const char *s, size_t len) {
 
 /* A segment that is only white space (UAX #29 keeps spaces together; a combining mark after a
  * space stays with it, and goes with it). */
-static int is_blank_segment(const char *s, size_t len) {
+static int is_blank_multibyte(const char *s, size_t len);
+
+static inline int is_blank_segment(const char *s, size_t len) {
     unsigned char b = len ? (unsigned char)s[0] : 0;
     if (b > 0 && b < 0x80) /* ASCII, most segments: no decoding, no property lookup */
         return b == ' ' || b == '\t' || b == '\n' || b == '\v' || b == '\f' || b == '\r';
     if (b >= 0xC3 && b <= 0xDF) return 0; /* U+00C0..U+07FF: no space among them */
+    return is_blank_multibyte(s, len);
+}
+
+/* is_blank_segment for the rest: decoded, its category looked up. */
+static int is_blank_multibyte(const char *s, size_t len) {
     utf8proc_int32_t cp;
     if (utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp) <= 0) return 0;
     if (cp == '\t' || cp == '\n' || cp == '\v' || cp == '\f' || cp == '\r' || cp == 0x85 ||
