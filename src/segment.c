@@ -143,17 +143,6 @@ static int wb_joins(const unsigned char *s, size_t len, size_t next, int p2, int
     return 0;
 }
 
-/* The bytes of the letter at s[i] if it is an ASCII or Latin-1 letter (ALetter in the Latin-1
- * table: 1 or 2 bytes of UTF-8), else 0. */
-static inline size_t letter_bytes(const unsigned char *s, size_t len, size_t i) {
-    if (i >= len) return 0;
-    if (s[i] < 0x80) return brk_wb_latin1[s[i]] == WB_ALETTER;
-    if (s[i] == 0xC3 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80 &&
-        brk_wb_latin1[0xC0 | (s[i + 1] & 0x3F)] == WB_ALETTER)
-        return 2;
-    return 0;
-}
-
 size_t seg_next_word_rules(const char *text, size_t len, size_t pos, unsigned flags) {
     const unsigned char *s = (const unsigned char *)text;
     if (pos >= len) return len;
@@ -174,12 +163,12 @@ size_t seg_next_word_rules(const char *text, size_t len, size_t pos, unsigned fl
         return i; /* one space before ASCII, most spaces: no ASCII character is Extend or joins */
     while (i < len) {
         size_t n;
-        if (prev == WB_ALETTER && (n = letter_bytes(s, len, i)) != 0) {
+        if (prev == WB_ALETTER && (n = seg_letter_bytes(s, len, i)) != 0) {
             /* The bulk of running text, letters of ASCII and Latin-1 after a letter, joined by
              * WB5 (U+00C0..U+00FF as two bytes of UTF-8: C3 80..BF). */
             do
                 i += n;
-            while ((n = letter_bytes(s, len, i)) != 0);
+            while ((n = seg_letter_bytes(s, len, i)) != 0);
             p2 = raw = WB_ALETTER;
             ri_odd = 0;
             continue;

@@ -23,6 +23,17 @@
  * hyphen between two digits still splits, so that "1-2" reads as a range. */
 enum { SEG_JOIN_HYPHENS = 1 };
 
+/* The bytes of the letter at s[i] if it is an ASCII or Latin-1 letter (ALetter in the Latin-1
+ * table: 1 or 2 bytes of UTF-8), else 0. */
+static inline size_t seg_letter_bytes(const unsigned char *s, size_t len, size_t i) {
+    if (i >= len) return 0;
+    if (s[i] < 0x80) return brk_wb_latin1[s[i]] == WB_ALETTER;
+    if (s[i] == 0xC3 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80 &&
+        brk_wb_latin1[0xC0 | (s[i + 1] & 0x3F)] == WB_ALETTER)
+        return 2;
+    return 0;
+}
+
 /* seg_next_word by every rule; seg_next_word below takes the common cases first. */
 size_t seg_next_word_rules(const char *s, size_t len, size_t pos, unsigned flags);
 
@@ -44,16 +55,9 @@ static inline size_t seg_next_word(const char *text, size_t len, size_t pos, uns
     };
     const unsigned char *s = (const unsigned char *)text;
     if (pos >= len) return len;
-    size_t i = pos;
-    for (;;) {
-        if (i < len && s[i] < 0x80 && brk_wb_latin1[s[i]] == WB_ALETTER)
-            i++;
-        else if (i + 1 < len && s[i] == 0xC3 && (s[i + 1] & 0xC0) == 0x80 &&
-                 brk_wb_latin1[0xC0 | (s[i + 1] & 0x3F)] == WB_ALETTER)
-            i += 2;
-        else
-            break;
-    }
+    size_t i = pos, n;
+    while ((n = seg_letter_bytes(s, len, i)) != 0)
+        i += n;
     if (i > pos) {
         if (i == len) return len; /* WB2 */
         if (s[i] < 0x80 && ((1u << brk_wb_latin1[s[i]]) & ENDS_LETTERS) &&
