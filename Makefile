@@ -97,7 +97,7 @@ doc:
 
 # Debian packages samtal needs to build and test; `make deps` installs the missing ones.
 DEB_PKGS := build-essential pkg-config liblua5.4-dev lua5.4 libutf8proc-dev lua-lpeg lua-busted \
-            lua-check unicode-data valgrind cppcheck clang-format locales libpcre2-dev libzstd-dev \
+            lua-check unicode-data valgrind cppcheck clang-format locales libpcre2-dev libzstd-dev zstd \
             libstemmer-dev python3-nltk libreadline-dev lua-argparse lua-cjson luarocks \
             lua-ldoc lua-markdown mandoc groff-base man-db
 deps:

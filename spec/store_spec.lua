@@ -10,8 +10,8 @@ local SECTION = { documents = 1, text = 2, segments = 5, layout_turns = 6, turns
   fold_pool = 19, fold_entries = 20, post_start = 26, postings = 27, fold_forms_start = 28, fold_forms = 29,
   turn_stops = 31, metadata = 33, attr_value_pool = 37, attr_parts = 40, attr_tokens = 41, post_at = 42, fold_docs = 43,
   form_pool = 15, form_entries = 16, lines = 4, token_offsets = 44, token_blocks = 45, token_form_escapes = 46, token_wide_offsets = 47,
-  text_packed = 48 }
-local VERSION, NSECTIONS = 11, 49
+  text_packed = 48, doc_frames = 49, doc_packed = 50 }
+local VERSION, NSECTIONS = 12, 51
 
 --- XXH64 with seed 0, the checksum of the header, the directory and every section.
 local P1, P2, P3, P4, P5 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
@@ -146,6 +146,52 @@ local function seed()
     seed_bytes = h.read(p)
   end
   return seed_bytes
+end
+
+--- Each document's frame in section doc_frames (format 12): {at = its start (0-based in the
+-- file), packed = its size, nturns, nsegs, tok_first, tok_count} (from its record).
+local function doc_frames(b)
+  local dir, out = directory(b), {}
+  local at = dir[SECTION.doc_frames].offset
+  for i = 0, dir[SECTION.documents].count - 1 do
+    local record = dir[SECTION.documents].offset + 168 * i
+    local nsegs, nturns = string.unpack("<I8I8", b, record + 64 + 1)
+    local tok_first, tok_count = string.unpack("<I4I4", b, record + 144 + 1)
+    local packed = u32(b, SECTION.doc_packed, i)
+    out[i + 1] = { at = at, packed = packed, nturns = nturns, nsegs = nsegs, tok_first = tok_first,
+      tok_count = tok_count }
+    at = at + packed
+  end
+  assert.are.equal(dir[SECTION.doc_frames].offset + dir[SECTION.doc_frames].count, at) -- nothing else
+  return out
+end
+
+--- bytes through the zstd command with these options, as bytes.
+local function zstd(bytes, options)
+  local p = h.tempfile(bytes, ".zst")
+  local out, err, code = h.run("zstd -q -c " .. options .. " " .. p)
+  assert(code == 0, err)
+  return out
+end
+
+--- Document i's (1-based) frame decompressed.
+local function unframe(b, i)
+  local f = doc_frames(b)[i]
+  return zstd(b:sub(f.at + 1, f.at + f.packed), "-d")
+end
+
+--- b with document i's frame made from `raw` (compressed by the zstd command, with a checksum),
+-- the sections after it moved and every checksum made right.
+local function reframe(b, i, raw)
+  local frames = doc_frames(b)
+  local parts, sizes = {}, {}
+  for k, f in ipairs(frames) do
+    parts[k] = k == i and zstd(raw, "-3 --check") or b:sub(f.at + 1, f.at + f.packed)
+    sizes[k] = string.pack("<I4", #parts[k])
+  end
+  local data = table.concat(parts)
+  return relayout(b, { [SECTION.doc_frames] = { data, #data },
+    [SECTION.doc_packed] = { table.concat(sizes), #frames } }, VERSION)
 end
 
 local QUERIES = { "nära", "Nära", "NÄRA", "det vill säga", "tillgänglighet", "och", "vi", "SKR:s", "i dag",
@@ -301,27 +347,43 @@ describe("samtal", function()
       local dir = directory(b)
       local m = samtal.open(h.tempfile(b, ".samtal"))
       local n = m:stats().tokens
-      assert.are.same({ n, n, (n + 31) // 32 },
+      assert.are.same({ n, 0, (n + 31) // 32 }, -- the offsets in section doc_frames since format 12
         { dir[SECTION.tokens].count, dir[SECTION.token_offsets].count, dir[SECTION.token_blocks].count })
       assert.are.same({ 2, 1, 12 },
         { dir[SECTION.tokens].elsize, dir[SECTION.token_offsets].elsize, dir[SECTION.token_blocks].elsize })
-      local codes, rels, blocks = dir[SECTION.tokens].offset, dir[SECTION.token_offsets].offset,
-        dir[SECTION.token_blocks].offset
+      local codes, blocks = dir[SECTION.tokens].offset, dir[SECTION.token_blocks].offset
       local pool, entries = dir[SECTION.form_pool].offset, dir[SECTION.form_entries].offset
+      local function form_of(i)
+        local code = string.unpack("<I2", b, codes + 2 * i + 1)
+        if code < 0xFFE0 then return code end
+        local form_at = string.unpack("<I4", b, blocks + 12 * (i // 32) + 4 + 1)
+        return (string.unpack("<I4", b, dir[SECTION.token_form_escapes].offset + 4 * (form_at + code - 0xFFE0) + 1))
+      end
+      local function length_of(form) return (string.unpack("<I4", b, entries + 12 * form + 4 + 1)) end
+      -- each token's offset less its block's base, from its document's frame: after the layout
+      -- turns' and segments' columns a byte per token, that less the token before's and its
+      -- form's length, except at the document's first token and each block's first
+      local rel = {}
+      for d, f in ipairs(doc_frames(b)) do
+        local raw = unframe(b, d)
+        assert.are.equal(24 * f.nturns + 9 * f.nsegs + f.tok_count, #raw)
+        local at = 24 * f.nturns + 9 * f.nsegs
+        for i = f.tok_first, f.tok_first + f.tok_count - 1 do
+          local v = raw:byte(at + i - f.tok_first + 1)
+          if i ~= f.tok_first and i % 32 ~= 0 then v = (rel[i - 1] + length_of(form_of(i - 1)) + v) % 256 end
+          rel[i] = v
+        end
+      end
       local wide = 0
       for i = 0, n - 1 do
-        local code = string.unpack("<I2", b, codes + 2 * i + 1)
-        local base, form_at, off_at = string.unpack("<I4I4I4", b, blocks + 12 * (i // 32) + 1)
-        local form = code
-        if code >= 0xFFE0 then
-          form = string.unpack("<I4", b, dir[SECTION.token_form_escapes].offset + 4 * (form_at + code - 0xFFE0) + 1)
-        end
+        local base, _, off_at = string.unpack("<I4I4I4", b, blocks + 12 * (i // 32) + 1)
+        local form = form_of(i)
         local off
         if base == 0xFFFFFFFF then
           off = string.unpack("<I4", b, dir[SECTION.token_wide_offsets].offset + 4 * (off_at + i % 32) + 1)
           wide = wide + 1
         else
-          off = base + b:byte(rels + i + 1)
+          off = base + rel[i]
         end
         local at, len = string.unpack("<I4I4", b, entries + 12 * form + 1)
         local t = m:token(i + 1)
@@ -679,9 +741,13 @@ describe("samtal", function()
     end)
 
     it("reads a file of version 9, whose texts are all kept as they are", function()
-      -- version 9 is version 10 without section text_packed: the short corpus's file without it
-      local short_path = h.tempfile(SHORT, ".txt")
-      local b = short_bytes(short_path)
+      -- version 9 is version 11 without section text_packed, its last: the short corpus's file of
+      -- version 11 (saved by the samtal of commit 7fcafb2) without it
+      local short_path = "spec/fixtures/store/short.txt"
+      assert.are.equal(SHORT, h.read(short_path))
+      local b = h.read("spec/fixtures/store/short-v11.samtal")
+      local N11 = 49 -- sections in version 11
+      assert.are.same({ 11, N11 }, { (string.unpack("<I4", b, 9)), (string.unpack("<I4", b, 25)) })
       local dir = directory(b)
       local last = dir[SECTION.text_packed - 1]
       local out = { b:sub(1, HEADER) }
@@ -689,12 +755,12 @@ describe("samtal", function()
         local s = dir[id]
         out[#out + 1] = string.pack("<I4I4I8I8i8", id, s.elsize, s.offset - ENTRY, s.count, s.checksum)
       end
-      out[#out + 1] = b:sub(HEADER + ENTRY * NSECTIONS + 1, last.offset + last.count * last.elsize)
+      out[#out + 1] = b:sub(HEADER + ENTRY * N11 + 1, last.offset + last.count * last.elsize)
       local v9 = table.concat(out)
       v9 = patch(v9, 8, string.pack("<I4", 9))
       v9 = patch(v9, 16, string.pack("<I8", #v9))
-      v9 = patch(v9, 24, string.pack("<I4", NSECTIONS - 1))
-      v9 = patch(v9, 40, string.pack("<i8", xxh64(v9:sub(HEADER + 1, HEADER + ENTRY * (NSECTIONS - 1)))))
+      v9 = patch(v9, 24, string.pack("<I4", N11 - 1))
+      v9 = patch(v9, 40, string.pack("<i8", xxh64(v9:sub(HEADER + 1, HEADER + ENTRY * (N11 - 1)))))
       v9 = patch(v9, 56, string.pack("<i8", xxh64(v9:sub(1, 56))))
       local m = samtal.open(h.tempfile(v9, ".samtal"))
       assert.is_true(m:verify())
@@ -749,8 +815,10 @@ describe("samtal", function()
     end)
 
     it("reads a file of version 10, whose lines are all in section lines", function()
-      -- the seed's file with every document's lines in section lines and no flag in text_packed
-      local b = seed()
+      -- the seed's file of version 11 (saved by the samtal of commit 7fcafb2) with every
+      -- document's lines in section lines and no flag in text_packed
+      local v11 = "spec/fixtures/store/corpus-v11.samtal"
+      local b = h.read(v11)
       local exported = h.tmppath(".json")
       samtal.open("corpus"):export(exported)
       local docs = require("cjson").decode(h.read(exported)).documents
@@ -766,7 +834,7 @@ describe("samtal", function()
       assert.is_true(m:verify())
       assert_same_corpus(samtal.open("corpus"), m)
       -- saved again once its texts were read, it is this version's file of the same corpus
-      assert.are.equal(b, saved_bytes(m))
+      assert.are.equal(saved_bytes(samtal.open(v11)), saved_bytes(m))
       -- while in version 11 a frame's size with the top bit set says its lines are left out: read
       -- as version 10, that is a frame of 2 GiB more, beyond the section
       local as10 = patch(b, 8, string.pack("<I4", 10))
@@ -774,6 +842,166 @@ describe("samtal", function()
       local p = h.tempfile(as10, ".samtal")
       local err = h.error_of(samtal.open, p)
       assert.are.equal(p .. ": corrupt (", err:sub(1, #p + 11))
+    end)
+  end)
+
+  describe("the layouts and token offsets, compressed (format 12)", function()
+    local ZSTD_MAGIC = "\x28\xB5\x2F\xFD"
+
+    it("keeps each document's layout turns, segments and token offsets as one zstd frame", function()
+      local b = seed()
+      local dir = directory(b)
+      -- the sections that held them before are empty
+      assert.are.same({ 0, 0, 0 },
+        { dir[SECTION.segments].count, dir[SECTION.layout_turns].count, dir[SECTION.token_offsets].count })
+      local frames, m = doc_frames(b), samtal.open(h.tempfile(b, ".samtal"))
+      assert.are.equal(2, #frames)
+      local raw_bytes, packed_bytes, spaces, tokens = 0, 0, 0, 0
+      for d, f in ipairs(frames) do
+        assert.are.equal(ZSTD_MAGIC, b:sub(f.at + 1, f.at + 4))
+        assert.are.equal(4, b:byte(f.at + 5) & 4) -- the frame header's content-checksum flag
+        local raw = unframe(b, d)
+        assert.are.equal(24 * f.nturns + 9 * f.nsegs + f.tok_count, #raw)
+        -- a token's byte, past a block's first: mostly 1 (a space after the word before) or 0
+        for k = 1, f.tok_count - 1 do
+          local v = raw:byte(24 * f.nturns + 9 * f.nsegs + k + 1)
+          if (f.tok_first + k) % 32 ~= 0 then
+            tokens = tokens + 1
+            if v <= 1 then spaces = spaces + 1 end
+          end
+        end
+        raw_bytes, packed_bytes = raw_bytes + #raw, packed_bytes + f.packed
+      end
+      assert.truthy(spaces > 0.9 * tokens, spaces .. " of " .. tokens)
+      assert.truthy(packed_bytes < raw_bytes / 4, packed_bytes .. " of " .. raw_bytes)
+      -- and reads back as the transcripts do
+      assert_same_corpus(samtal.open("corpus"), m)
+    end)
+
+    it("saves a reopened corpus to the same bytes, its documents checked or not", function()
+      local b = seed()
+      assert.are.equal(b, saved_bytes(samtal.open(h.tempfile(b, ".samtal")))) -- frames copied
+      local m = samtal.open(h.tempfile(b, ".samtal"))
+      for _ in m:turns() do end -- every document checked, its frame decompressed
+      assert.truthy(#m:quotes {} > 100)
+      assert.are.equal(b, saved_bytes(m)) -- frames made again
+    end)
+
+    it("reads a file of format 11, whose layouts and offsets lie in their own sections", function()
+      -- saved from corpus/ by the samtal of format 11 (commit 7fcafb2)
+      local fixture = "spec/fixtures/store/corpus-v11.samtal"
+      local old = h.read(fixture)
+      assert.are.equal(11, (string.unpack("<I4", old, 9)))
+      local dir = directory(old)
+      assert.truthy(dir[SECTION.segments].count > 0 and dir[SECTION.token_offsets].count > 0)
+      assert.is_nil(dir[SECTION.doc_frames])
+      local c, m = samtal.open("corpus"), samtal.open(fixture)
+      assert_same_corpus(c, m)
+      -- saved again, as format 12: the same answers
+      local again = saved_bytes(samtal.open(fixture))
+      assert.are.equal(VERSION, (string.unpack("<I4", again, 9)))
+      assert_same_corpus(c, samtal.open(h.tempfile(again, ".samtal")))
+      assert_same_corpus(c, samtal.open(h.tempfile(saved_bytes(m), ".samtal")))
+    end)
+
+    it("names the document whose frame is damaged, on its first use, while the other answers", function()
+      local b = seed()
+      local f = doc_frames(b)[2]
+      local p = h.tempfile(resum(flip(b, f.at + f.packed // 2), SECTION.doc_frames), ".samtal")
+      local m = samtal.open(p)
+      assert.are.equal(8, #m:kwic("samverkan"):lines()) -- the first document
+      local want = p .. ": corrupt (section doc_frames: document 1 does not decompress ("
+      local err = h.error_of(m.kwic, m, "Karlshamns")
+      assert.are.equal(want, err:sub(1, #want))
+      assert.are.equal(err, h.error_of(m.kwic, m, "Karlshamns")) -- and again
+      assert.are.equal(err, h.error_of(m.quotes, m, { doc = 2 }))
+      assert.is_true(m:verify()) -- the frame's own checksum is what caught it
+    end)
+
+    it("decompresses the frames of documents read in order ahead, on every core, with the same answers", function()
+      local dir = h.run("mktemp -d"):gsub("%s+$", "")
+      for i = 1, 60 do
+        local f = assert(io.open(("%s/%02d.txt"):format(dir, i), "w"))
+        f:write(("ANNA: Dag %d, och vi talar om samverkan.\nBO: Ja, nära vård %d gånger.\n"):format(i, i):rep(i % 7 + 1))
+        f:close()
+      end
+      local c = samtal.open(dir)
+      local p = h.tmppath(".samtal")
+      c:save(p)
+      os.execute("rm -rf " .. dir)
+      local m = samtal.open(p)
+      assert.are.same(c:freq(), m:freq()) -- every document, in order: most of them decompressed ahead
+      assert_same_corpus(c, samtal.open(p))
+      -- a damaged frame among them is named when read, in order or not, and the rest answer
+      local b = h.read(p)
+      local f = doc_frames(b)[30]
+      local bad = h.tempfile(resum(flip(b, f.at + f.packed // 2), SECTION.doc_frames), ".samtal")
+      local want = bad .. ": corrupt (section doc_frames: document 29 does not decompress ("
+      m = samtal.open(bad)
+      local err = h.error_of(function() for _ in m:turns() do end end)
+      assert.are.equal(want, err:sub(1, #want))
+      assert.are.equal(err, h.error_of(m.quotes, m, { doc = 30 }))
+      for _, d in ipairs { 1, 29, 31, 60 } do
+        assert.are.same(c:quotes { doc = d }, m:quotes { doc = d })
+      end
+      m = samtal.open(bad)
+      for _, d in ipairs { 60, 31, 29 } do assert.are.same(c:quotes { doc = d }, m:quotes { doc = d }) end
+      assert.are.equal(err:gsub("^[^:]*", ""), h.error_of(m.freq, m):gsub("^[^:]*", ""))
+    end)
+
+    it("refuses at open a frame size that disagrees with the document's record", function()
+      local b = seed()
+      local p = h.tempfile(set_u32(b, SECTION.doc_packed, 1, 0), ".samtal")
+      local f = doc_frames(b)[2]
+      assert.are.equal(p .. ": corrupt (section doc_packed: document 1 has a frame of 0 bytes for "
+        .. (24 * f.nturns + 9 * f.nsegs + f.tok_count) .. ")", h.error_of(samtal.open, p))
+      p = h.tempfile(set_u32(b, SECTION.doc_packed, 1, f.packed + 1), ".samtal")
+      assert.are.equal(p .. ": corrupt (document 1 runs past the end of section doc_frames)", h.error_of(samtal.open, p))
+    end)
+
+    it("never crashes on random damage inside a frame, its checksum made right", function()
+      local b = seed()
+      local raw, f = unframe(b, 2), doc_frames(b)[2]
+      math.randomseed(12)
+      local raised = 0
+      for attempt = 1, 24 do
+        -- a random byte in the layout turns, the segments or the tokens, in turn
+        local parts = { { 0, 24 * f.nturns }, { 24 * f.nturns, 9 * f.nsegs }, { 24 * f.nturns + 9 * f.nsegs, f.tok_count } }
+        local part = parts[(attempt - 1) % 3 + 1]
+        local at = part[1] + math.random(0, part[2] - 1)
+        local p = h.tempfile(reframe(b, 2, patch(raw, at, string.char(math.random(0, 255)))), ".samtal")
+        local m = samtal.open(p)
+        local ok, err = pcall(function()
+          m:kwic("och", { width = 3, clip = "sentence" }):lines()
+          for _ in m:turns() do end
+          for i = 1, m:stats().tokens, 53 do m:token(i) end
+          m:quotes { match = "samverkan" }
+          m:quotations()
+        end)
+        if not ok then
+          raised = raised + 1
+          assert.truthy(tostring(err):find(p .. ": corrupt (", 1, true), err)
+        end
+        m:close()
+      end
+      assert.truthy(raised > 3, raised)
+    end)
+  end)
+
+  describe("speaker names in a layout", function()
+    it("keeps a name said again at a later turn once", function()
+      local src = h.tempfile("ANNA: Hej.\nBO: Hej Anna.\nANNA: Hur mår du?\nBO: Bra.\nANNA: Fint.\n", ".txt")
+      local c = samtal.open(src)
+      local speakers = {}
+      for t in c:turns() do speakers[#speakers + 1] = t.speaker end
+      assert.are.same({ "ANNA", "BO", "ANNA", "BO", "ANNA" }, speakers)
+      local b = saved_bytes(c)
+      local dir = directory(b)
+      local names = dir[SECTION.names or 10]
+      assert.are.equal("ANNA\0BO\0", b:sub(names.offset + 1, names.offset + names.count))
+      speakers = {}
+      for t in samtal.open(h.tempfile(b, ".samtal")):turns() do speakers[#speakers + 1] = t.speaker end
+      assert.are.same({ "ANNA", "BO", "ANNA", "BO", "ANNA" }, speakers)
     end)
   end)
 
@@ -970,11 +1198,17 @@ describe("samtal", function()
 
     it("raises on a broken layout, sentence or fold when it is first read", function()
       local d2, b = doc2(), seed()
-      local nsegs1 = string.unpack("<I8", b, directory(b)[SECTION.documents].offset + 64 + 1) -- doc 1's segments
-      local m, p = open_crafted(set_field(b, SECTION.segments, 12, nsegs1 + 3, 1, 0xFFFFFFF0))
+      -- the second document's frame: its layout turns' columns (speaker, seg_first, seg_count,
+      -- label: 4 bytes each; start: 8), then its segments' (start, width: 4 bytes each; sep: 1)
+      local frame, raw = doc_frames(b)[2], unframe(b, 2)
+      local width3 = 24 * frame.nturns + 4 * frame.nsegs + 4 * 3
+      local m, p = open_crafted(reframe(b, 2, patch(raw, width3, string.pack("<I4", 0x7FFFFFF0))))
       assert.are.equal(p .. ": corrupt (document 1: segment 3 outside its text)", h.error_of(m.turn, m, d2.turn))
-      m, p = open_crafted(set_field(b, SECTION.layout_turns, 24, d2.turn - 1 + 2, 2, 0xFFFF))
+      local seg_count2 = 8 * frame.nturns + 4 * 2
+      m, p = open_crafted(reframe(b, 2, patch(raw, seg_count2, string.pack("<I4", 0xFFFF))))
       assert.are.equal(p .. ": corrupt (document 1: layout turn 2 out of range)", h.error_of(m.kwic, m, "Karlshamns"))
+      -- the first document's frame is its own: it answers
+      assert.are.equal(8, #m:kwic("samverkan"))
       m, p = open_crafted(set_u32(b, SECTION.sentences, d2.sentence, 0))
       local bad = p .. ": corrupt (section sentences: document 1: starts out of order)"
       assert.are.equal(bad, h.error_of(m.kwic, m, "Karlshamns", { clip = "sentence" }))
@@ -991,7 +1225,7 @@ describe("samtal", function()
     it("never crashes on random damage to the parts checked on first use, checksums made right", function()
       local b = seed()
       local dir = directory(b)
-      local ids = { SECTION.segments, SECTION.layout_turns, SECTION.turns, SECTION.tokens, SECTION.token_offsets,
+      local ids = { SECTION.doc_frames, SECTION.turns, SECTION.tokens,
         SECTION.token_blocks, SECTION.token_wide_offsets, SECTION.sentences,
         SECTION.post_start, SECTION.postings, SECTION.post_at, SECTION.fold_docs, SECTION.fold_forms_start,
         SECTION.fold_forms }

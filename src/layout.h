@@ -79,7 +79,8 @@ typedef struct sm_layout {
 /* Frees a layout; a zeroed one is fine. */
 void layout_free(sm_layout *lay);
 
-/* Stores a NUL-terminated copy of s[0..len) in lay->names; returns its offset or LAYOUT_NONE. */
+/* Stores a NUL-terminated copy of s[0..len) in lay->names, unless it is one of the last few names
+ * stored there; returns its offset or LAYOUT_NONE. */
 uint32_t layout_name(sm_layout *lay, const char *s, size_t len);
 
 /* Reads labelled plain text (see plaintext.c for the rules). Returns 0, or -1 with err set. */

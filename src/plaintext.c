@@ -126,7 +126,21 @@ void layout_free(sm_layout *lay) {
     memset(lay, 0, sizeof *lay);
 }
 
+/* How many of the names stored last layout_name compares a new one with. */
+#define NAME_RECENT 8
+
 uint32_t layout_name(sm_layout *lay, const char *s, size_t len) {
+    /* a name said again, as a speaker's at each turn, is one of the last few stored: its offset
+     * is given again instead of a copy (a name per turn had been a fiftieth of a saved corpus) */
+    size_t end = lay->names.n; /* names.s[end - 1] is the NUL after the name before `end` */
+    for (int k = 0; k < NAME_RECENT && end; k++) {
+        size_t start = end - 1;
+        while (start && lay->names.s[start - 1] != '\0')
+            start--;
+        if (end - 1 - start == len && memcmp(lay->names.s + start, s, len) == 0)
+            return (uint32_t)start;
+        end = start;
+    }
     size_t off = lay->names.n;
     if (off > UINT32_MAX - len - 1) return LAYOUT_NONE;
     if (buf_append(&lay->names, s, len) || buf_putc(&lay->names, '\0')) return LAYOUT_NONE;

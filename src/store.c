@@ -195,6 +195,16 @@ enum {
      * Since version 11 the top bit (PACKED_LINES) of a frame's size says that the document's
      * lines are not in section lines but found again from its text. */
     S_TEXT_PACKED,
+    /* since version 12: each document's layout turns, segments and token offsets, kept apart
+     * from the sections above (segments, layout_turns and token_offsets are then empty) as one
+     * zstd frame per document (doc_frames, end to end), decompressed when the document is first
+     * checked (store_check_doc). The frame holds the layout turns (sm_rawturn), the segments
+     * (sm_segment, padding zero) and then a byte per token: its offset less its block's base
+     * (tokens.h), given as the difference from the token before except at the document's first
+     * token and at each block's first, so that the bytes are mostly short words' lengths.
+     * doc_packed gives each document's frame size, 0 for a document with none of the three. */
+    S_DOC_FRAMES,
+    S_DOC_PACKED,
     S_COUNT
 };
 
@@ -203,7 +213,8 @@ enum {
  * a word to save them again. A later version that only adds sections at the end reads this one
  * by the number of sections it has. */
 #define STORE_OLDEST 9
-#define SECTIONS_OF(version) ((version) >= 10 ? S_COUNT : S_TEXT_PACKED)
+#define SECTIONS_OF(version)                                                                       \
+    ((version) >= 12 ? S_COUNT : (version) >= 10 ? S_DOC_FRAMES : S_TEXT_PACKED)
 
 /* In section text_packed (version 11 on): the document's lines are found from its text. Frames
  * are under 2 GiB (TEXTPACK_MAX_FRAME), so the bit is free. */
@@ -266,6 +277,8 @@ static const struct {
     [S_TOKEN_FORM_EXC] = {"token_form_escapes", sizeof(uint32_t), 1},
     [S_TOKEN_OFF_EXC] = {"token_wide_offsets", sizeof(uint32_t), 1},
     [S_TEXT_PACKED] = {"text_packed", sizeof(uint32_t), 0},
+    [S_DOC_FRAMES] = {"doc_frames", 1, 1},
+    [S_DOC_PACKED] = {"doc_packed", sizeof(uint32_t), 0},
 };
 
 #define DIR_END (sizeof(file_header) + S_COUNT * sizeof(file_section))
@@ -535,6 +548,180 @@ static void write_texts(writer *w, const sm_corpus *c, uint32_t *packed) {
     free(bytes);
 }
 
+/* ---- the layouts and token offsets, compressed ---------------------------------------------- */
+
+/* A document's frame in section doc_frames holds, decompressed, column after column:
+ *   layout turns   speaker, seg_first less the turn before's, seg_count, label less the turn
+ *                  before's (uint32 each, differences modulo 2^32), start (double);
+ *   segments       start less the segment before's, end less start (uint32 each), sep (byte);
+ *   tokens         a byte each: its offset less its block's base (tokens.h), or at any token but
+ *                  the document's first and its block's first, that less the token before's and
+ *                  the length of the token before's form (modulo 256): mostly 1, a space, or 0.
+ * Columns of differences compress some three times better than the arrays as they lie. */
+#define FRAME_TURN 24 /* bytes per layout turn */
+#define FRAME_SEG 9   /* bytes per segment */
+_Static_assert(sizeof(sm_rawturn) == FRAME_TURN, "a layout turn's columns");
+
+static uint64_t frame_bytes(uint64_t nturns, uint64_t nsegs, uint64_t ntokens) {
+    return nturns * FRAME_TURN + nsegs * FRAME_SEG + ntokens;
+}
+
+/* The byte length of token i's form, or 0 where the stream's bytes name none (a damaged file's:
+ * writing and reading a frame call this alike, so the offsets come back as they were). */
+static uint32_t form_len_or_0(const sm_corpus *c, size_t i) {
+    const sm_tokens *t = &c->tokens;
+    uint32_t f = t->form[i];
+    if (f >= TOK_FORM_ESCAPE) {
+        uint64_t at = (uint64_t)t->block[i >> TOK_BLOCK_SHIFT].form_at + (f - TOK_FORM_ESCAPE);
+        if (at >= t->nform_exc) return 0;
+        f = t->form_exc[at];
+    }
+    return f < c->forms.n ? c->forms.entries[f].len : 0;
+}
+
+/* A column of n uint32 from v[k] (k = 0 .. n-1, stride bytes apart), each less the one before
+ * where delta is set; returns the end of what it wrote. */
+static unsigned char *put_column(unsigned char *out, const void *v, size_t stride, size_t n,
+                                 int delta) {
+    uint32_t prev = 0;
+    for (size_t k = 0; k < n; k++, out += 4) {
+        uint32_t x;
+        memcpy(&x, (const unsigned char *)v + k * stride, 4);
+        uint32_t y = delta ? x - prev : x;
+        memcpy(out, &y, 4);
+        prev = x;
+    }
+    return out;
+}
+
+/* And back: the column at in, to v[k]; returns the end of what it read. */
+static const unsigned char *get_column(const unsigned char *in, void *v, size_t stride, size_t n,
+                                       int delta) {
+    uint32_t prev = 0;
+    for (size_t k = 0; k < n; k++, in += 4) {
+        uint32_t y;
+        memcpy(&y, in, 4);
+        prev = delta ? prev + y : y;
+        memcpy((unsigned char *)v + k * stride, &prev, 4);
+    }
+    return in;
+}
+
+static uint64_t layout_bytes(const sm_doc *d) {
+    return frame_bytes(d->layout.turns.n, d->layout.segs.n, d->tok_count);
+}
+
+/* Document d's frame decompressed, into out[0 .. layout_bytes(d)). */
+static void layout_fill(const sm_corpus *c, const sm_doc *d, unsigned char *out) {
+    const sm_layout *l = &d->layout;
+    const sm_rawturn *t = l->turns.v;
+    size_t nt = l->turns.n, ns = l->segs.n, st = sizeof *t;
+    out = put_column(out, &t->speaker, st, nt, 0);
+    out = put_column(out, &t->seg_first, st, nt, 1);
+    out = put_column(out, &t->seg_count, st, nt, 0);
+    out = put_column(out, &t->label, st, nt, 1);
+    for (size_t k = 0; k < nt; k++, out += 8)
+        memcpy(out, &t[k].start, 8);
+    const sm_segment *g = l->segs.v;
+    out = put_column(out, &g->start, sizeof *g, ns, 1);
+    for (size_t k = 0; k < ns; k++, out += 4) {
+        uint32_t width = g[k].end - g[k].start;
+        memcpy(out, &width, 4);
+    }
+    for (size_t k = 0; k < ns; k++)
+        *out++ = g[k].sep;
+    const uint8_t *rel = c->tokens.rel;
+    for (size_t i = d->tok_first, end = i + d->tok_count; i < end; i++)
+        *out++ = i == d->tok_first || !(i & (TOK_BLOCK - 1))
+                     ? rel[i]
+                     : (uint8_t)(rel[i] - rel[i - 1] - form_len_or_0(c, i - 1));
+}
+
+static const unsigned char *doc_layout_frame(const sm_corpus *c, size_t doc, uint32_t *bytes);
+
+/* A batch of documents' frames made on every core, as for the texts. */
+#define FRAME_BATCH_BYTES ((uint64_t)1 << 20)
+typedef struct frame_job {
+    const sm_corpus *c;
+    size_t first, n;
+    unsigned nparts;
+    void **frame;  /* per document: its frame (malloc'd), or NULL: none, or copied as it is */
+    size_t *bytes; /* its size */
+} frame_job;
+
+static void frame_part(void *arg, unsigned part) {
+    frame_job *j = arg;
+    ZSTD_CCtx *cx = textpack_context(); /* NULL: no frames, which write_doc_frames reports */
+    unsigned char *raw = NULL;
+    size_t room = 0;
+    for (size_t k = j->n * part / j->nparts; k < j->n * (part + 1) / j->nparts; k++) {
+        size_t doc = j->first + k;
+        const sm_doc *d = &j->c->docs.v[doc];
+        uint32_t kept;
+        uint64_t n = layout_bytes(d);
+        j->frame[k] = NULL;
+        j->bytes[k] = 0;
+        if (!n || !cx || n > SIZE_MAX / 2 || doc_layout_frame(j->c, doc, &kept)) continue;
+        if (n > room) {
+            unsigned char *grown = realloc(raw, (size_t)n);
+            if (!grown) continue;
+            raw = grown;
+            room = (size_t)n;
+        }
+        layout_fill(j->c, d, raw);
+        size_t cap = ZSTD_compressBound((size_t)n);
+        void *f = malloc(cap);
+        size_t got = f ? ZSTD_compress2(cx, f, cap, raw, (size_t)n) : 0;
+        if (!f || ZSTD_isError(got) || got >= TEXTPACK_MAX_FRAME) {
+            free(f);
+            continue;
+        }
+        j->frame[k] = f;
+        j->bytes[k] = got;
+    }
+    free(raw);
+    ZSTD_freeCCtx(cx);
+}
+
+/* Section doc_frames: each document's layout turns, segments and token offsets as a zstd frame;
+ * sizes[i] gets document i's frame size (0 for a document with none of them). A mapped corpus's
+ * documents that were never checked keep their frames as they are. */
+static void write_doc_frames(writer *w, const sm_corpus *c, uint32_t *sizes) {
+    size_t nd = c->docs.n;
+    void **frame = malloc(PACK_BATCH_DOCS * sizeof *frame);
+    size_t *bytes = malloc(PACK_BATCH_DOCS * sizeof *bytes);
+    if (!frame || !bytes) w->err = ENOMEM;
+    unsigned threads = parallel_threads();
+    w_begin(w, S_DOC_FRAMES);
+    for (size_t first = 0; first < nd && !w->err;) {
+        size_t n = 0;
+        uint64_t raw = 0;
+        while (first + n < nd && n < PACK_BATCH_DOCS && raw < FRAME_BATCH_BYTES)
+            raw += layout_bytes(&c->docs.v[first + n++]);
+        frame_job j = {c, first, n, 0, frame, bytes};
+        j.nparts = n < 4 * (size_t)threads ? (unsigned)n : 4 * threads;
+        parallel_run(j.nparts, frame_part, &j);
+        for (size_t k = 0; k < n; k++) {
+            uint32_t kept;
+            const unsigned char *f = doc_layout_frame(c, first + k, &kept);
+            if (f) { /* never decompressed: its frame as it is */
+                w_put(w, f, kept);
+                sizes[first + k] = kept;
+            } else if (frame[k]) {
+                w_put(w, frame[k], bytes[k]);
+                sizes[first + k] = (uint32_t)bytes[k];
+            } else if (layout_bytes(&c->docs.v[first + k]) && !w->err) {
+                w->err = ENOMEM; /* no context, no memory, or a frame of 2 GiB */
+            }
+            free(frame[k]);
+        }
+        first += n;
+    }
+    w_end(w);
+    free(frame);
+    free(bytes);
+}
+
 /* A document's lines for section lines. Only a text that is compressed has none in memory (its
  * lines are the text's own, found again with it), and such a text is saved compressed, its
  * lines left out; were it not, they are found from the text here. */
@@ -620,19 +807,8 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
     for (size_t i = 0; i < nd; i++)
         if (!packed || !(packed[i] & PACKED_LINES)) write_lines(w, &docs[i].text);
     w_end(w);
-    /* sm_segment has padding: written field by field, so the file holds no stray bytes */
-    w_begin(w, S_SEGS);
-    for (size_t i = 0; i < nd; i++)
-        for (size_t k = 0; k < docs[i].layout.segs.n; k++) {
-            const sm_segment *s = &docs[i].layout.segs.v[k];
-            unsigned char rec[sizeof(sm_segment)] = {0};
-            memcpy(rec, &s->start, 4);
-            memcpy(rec + 4, &s->end, 4);
-            rec[offsetof(sm_segment, sep)] = s->sep;
-            w_put(w, rec, sizeof rec);
-        }
-    w_end(w);
-    PER_DOC(S_RAWTURNS, layout.turns.v, layout.turns.n);
+    w_section(w, S_SEGS, NULL, 0); /* in section doc_frames since version 12 */
+    w_section(w, S_RAWTURNS, NULL, 0);
     PER_DOC(S_RAWEVENTS, layout.events.v, layout.events.n);
     PER_DOC(S_PARTICIPANTS, layout.participants.v, layout.participants.n);
     PER_DOC(S_PAGES, layout.pages.v, layout.pages.n);
@@ -704,12 +880,17 @@ static void write_sections(writer *w, const sm_corpus *c, const char *meta, size
     w_end(w);
     w_section(w, S_POST_AT, c->post_at, c->folds.n + 1);
     w_section(w, S_FOLD_DOCS, c->fold_docs, c->folds.n);
-    w_section(w, S_TOKEN_RELS, c->tokens.rel, c->tokens.n);
+    w_section(w, S_TOKEN_RELS, NULL, 0); /* in section doc_frames since version 12 */
     w_section(w, S_TOKEN_BLOCKS, c->tokens.block, tokens_blocks(c->tokens.n));
     w_section(w, S_TOKEN_FORM_EXC, c->tokens.form_exc, c->tokens.nform_exc);
     w_section(w, S_TOKEN_OFF_EXC, c->tokens.off_exc, c->tokens.noff_exc);
     w_section(w, S_TEXT_PACKED, packed, packed ? nd : 0);
     free(packed);
+    uint32_t *frames = calloc(nd ? nd : 1, sizeof *frames);
+    if (!frames) w->err = ENOMEM;
+    write_doc_frames(w, c, frames);
+    w_section(w, S_DOC_PACKED, frames, frames ? nd : 0);
+    free(frames);
 }
 
 static int write_all_at(int fd, const void *data, size_t n, off_t at) {
@@ -845,7 +1026,25 @@ typedef struct store_map {
     uint32_t *lines;
     size_t lines_room;
     uint64_t *lines_at;
-    ZSTD_DCtx *dctx; /* made on the first text decompressed, kept for the next */
+    ZSTD_DCtx *dctx; /* made on the first frame decompressed, kept for the next */
+    /* version 12 on, per document: its frame in section doc_frames (NULL for none) and its
+     * size; once it is decompressed (store_check_doc; a bit in `unframed`), its layout turns and
+     * segments lie at layouts + layouts_at[i] (the document's layout points there) and its token
+     * offsets in `rels` (c->tokens.rel). Both are reserved at open, like the texts, and faulted
+     * in as documents are decompressed. */
+    const unsigned char **doc_frames;
+    const uint32_t *doc_packed;
+    uint8_t *unframed;
+    unsigned char *layouts;
+    size_t layouts_room;
+    uint64_t *layouts_at;
+    uint8_t *rels;
+    size_t rels_room;
+    unsigned char *frame_mem; /* a frame decompressed, before it is laid out */
+    size_t frame_room;
+    uint8_t *form_len;   /* each form's length modulo 256, made on the first frame decompressed */
+    uint64_t ahead;      /* bytes of frames decompressed ahead last time (unframe_ahead) */
+    uint32_t ahead_next; /* the document after those */
     sm_speaker *speakers;
     /* what has been checked since open: a bit per document (c->doc_checked points here), per
      * fold for its forms (the postings are checked as they are decoded) */
@@ -1162,7 +1361,7 @@ static int check_lexicon(const opener *o, int sec, sm_lexicon *lx) {
 /* Running positions in the per-document sections while the documents are walked. */
 typedef struct cursor {
     uint64_t strings, text, map, lines, segs, rawturns, rawevents, participants, pages, names;
-    uint64_t turns, events, tokens, sentences;
+    uint64_t turns, events, tokens, sentences, frames;
 } cursor;
 
 /* Takes `n` elements of section sec from *at on: fails unless they are there. */
@@ -1207,7 +1406,8 @@ static int check_doc_events(const opener *o, const file_doc *r, uint64_t i, cons
 /* One document: its record r against the sections, and its small arrays; fills *d. Its turns,
  * layout turns, segments, tokens and sentences are checked on first use (store_check_doc). */
 static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint64_t i, cursor *at,
-                    uint32_t packed, sm_doc *d, const unsigned char **frame) {
+                    uint32_t packed, sm_doc *d, const unsigned char **frame, uint32_t framed,
+                    const unsigned char **layout_frame) {
     const char *strings = sec_data(o, S_STRINGS);
     if (r->path_len >= UINT64_MAX / 2 || r->name_len >= UINT64_MAX / 2 ||
         r->text_len >= UINT32_MAX || r->names_len >= UINT32_MAX || r->nsegs >= UINT32_MAX ||
@@ -1242,11 +1442,19 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
                      (unsigned long long)i);
     if (own_lines && r->nlines > r->text_len + 1) /* the lines' room is reserved from these */
         return failf(o, "document %llu: more lines than its text can hold", (unsigned long long)i);
+    /* version 12 on: the layout turns, segments and token offsets are in a frame of `framed`
+     * bytes, and then only if there are any */
+    int in_frame = o->nsec > S_DOC_PACKED;
+    uint64_t unframed = frame_bytes(r->nrawturns, r->nsegs, r->tok_count);
+    if (in_frame && (framed == 0) != (unframed == 0))
+        return failf(o, "section doc_packed: document %llu has a frame of %u bytes for %llu",
+                     (unsigned long long)i, framed, (unsigned long long)unframed);
     if (take(o, S_TEXT, &at->text, packed ? packed : r->text_len + 1, i) ||
         take(o, S_OFFMAP, &at->map, r->nmap, i) ||
         take(o, S_LINES, &at->lines, own_lines ? 0 : r->nlines, i) ||
-        take(o, S_SEGS, &at->segs, r->nsegs, i) ||
-        take(o, S_RAWTURNS, &at->rawturns, r->nrawturns, i) ||
+        take(o, S_SEGS, &at->segs, in_frame ? 0 : r->nsegs, i) ||
+        take(o, S_RAWTURNS, &at->rawturns, in_frame ? 0 : r->nrawturns, i) ||
+        (in_frame && take(o, S_DOC_FRAMES, &at->frames, framed, i)) ||
         take(o, S_RAWEVENTS, &at->rawevents, r->nrawevents, i) ||
         take(o, S_PARTICIPANTS, &at->participants, r->nparticipants, i) ||
         take(o, S_PAGES, &at->pages, r->npages, i) ||
@@ -1274,9 +1482,11 @@ static int load_doc(const opener *o, const sm_corpus *c, const file_doc *r, uint
                         (size_t)r->source_len,
                         (size_t)r->replacements};
     sm_layout *l = &d->layout;
-    l->segs.v = (sm_segment *)sec_data(o, S_SEGS) + was.segs;
+    /* in a frame: NULL until the document is checked, which decompresses them */
+    *layout_frame = framed ? (const unsigned char *)sec_data(o, S_DOC_FRAMES) + was.frames : NULL;
+    l->segs.v = in_frame ? NULL : (sm_segment *)sec_data(o, S_SEGS) + was.segs;
     l->segs.n = l->segs.cap = (size_t)r->nsegs;
-    l->turns.v = (sm_rawturn *)sec_data(o, S_RAWTURNS) + was.rawturns;
+    l->turns.v = in_frame ? NULL : (sm_rawturn *)sec_data(o, S_RAWTURNS) + was.rawturns;
     l->turns.n = l->turns.cap = (size_t)r->nrawturns;
     l->events.v = (sm_rawevent *)sec_data(o, S_RAWEVENTS) + was.rawevents;
     l->events.n = l->events.cap = (size_t)r->nrawevents;
@@ -1312,6 +1522,16 @@ static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
         m->packed = sec_data(o, S_TEXT_PACKED); /* checksummed at open with the small ones */
         m->lines_bit = o->version >= 11 ? PACKED_LINES : 0;
     }
+    if (o->nsec > S_DOC_PACKED) {
+        if (sec_count(o, S_DOC_PACKED) != nd)
+            return failf(o, "section doc_packed: %llu entries for %llu documents",
+                         (unsigned long long)sec_count(o, S_DOC_PACKED), (unsigned long long)nd);
+        m->doc_packed = sec_data(o, S_DOC_PACKED); /* checksummed at open with the small ones */
+        m->doc_frames = calloc(nd ? (size_t)nd : 1, sizeof *m->doc_frames);
+        m->unframed = calloc((size_t)nd / 8 + 1, 1);
+        m->layouts_at = malloc(nd ? (size_t)nd * sizeof *m->layouts_at : 1);
+        if (!m->doc_frames || !m->unframed || !m->layouts_at) return no_memory(o);
+    }
     m->docs = vec_zalloc_big((size_t)nd * sizeof *m->docs);
     m->frames = calloc(nd ? (size_t)nd : 1, sizeof *m->frames);
     m->ndocs = (size_t)nd;
@@ -1325,11 +1545,26 @@ static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
     int rc = 0;
     for (uint64_t i = 0; rc == 0 && i < nd; i++) {
         const file_doc *r = stream_get(st);
-        rc = r ? load_doc(o, c, r, i, &at, m->packed ? m->packed[i] : 0, &m->docs[i], &m->frames[i])
+        const unsigned char *unused;
+        rc = r ? load_doc(o, c, r, i, &at, m->packed ? m->packed[i] : 0, &m->docs[i], &m->frames[i],
+                          m->doc_packed ? m->doc_packed[i] : 0,
+                          m->doc_frames ? &m->doc_frames[i] : &unused)
                : read_failed(o, st);
     }
     stream_close(st);
     if (rc) return -1;
+    if (m->doc_frames) { /* room for the layouts, once decompressed */
+        uint64_t room = 0;
+        for (uint64_t i = 0; i < nd; i++) {
+            m->layouts_at[i] = room;
+            room += (uint64_t)m->docs[i].layout.turns.n * sizeof(sm_rawturn) +
+                    (uint64_t)m->docs[i].layout.segs.n * sizeof(sm_segment);
+            room = (room + 7) & ~(uint64_t)7; /* the next one's layout turns hold a double */
+        }
+        if (room > SIZE_MAX || (room && (m->layouts = vec_map((size_t)room, 1)) == NULL))
+            return no_memory(o);
+        m->layouts_room = (size_t)room;
+    }
     if (m->packed) { /* room for the compressed texts, and the lines they give, once decompressed */
         uint64_t room = 0, lines = 0;
         m->texts_at = malloc(nd ? (size_t)nd * sizeof *m->texts_at : 1);
@@ -1358,7 +1593,8 @@ static int load_docs(const opener *o, sm_corpus *c, store_map *m) {
         at.rawevents != sec_count(o, S_RAWEVENTS) ||
         at.participants != sec_count(o, S_PARTICIPANTS) || at.pages != sec_count(o, S_PAGES) ||
         at.names != sec_count(o, S_NAMES) || at.turns != c->turns.n || at.events != c->events.n ||
-        at.tokens != c->tokens.n || at.sentences != c->sentences.n)
+        at.tokens != c->tokens.n || at.sentences != c->sentences.n ||
+        (o->nsec > S_DOC_PACKED && at.frames != sec_count(o, S_DOC_FRAMES)))
         return failf(o, "the documents do not account for every section");
     c->docs.v = m->docs;
     c->docs.n = c->docs.cap = (size_t)nd;
@@ -1438,6 +1674,7 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
      * postings are numbers whose bytes index_decode reads within each fold's range) */
     for (int s = 0; s < o->nsec; s++)
         if (sections[s].elsize == 1 && s != S_METADATA && s != S_POSTINGS && s != S_TOKEN_RELS &&
+            s != S_DOC_FRAMES &&
             s != S_TEXT && /* compressed texts end in no NUL: each text is checked on first use */
             sec_count(o, s) && ((const char *)sec_data(o, s))[sec_count(o, s) - 1] != '\0')
             return failf(o, "section %s: not terminated", sections[s].name);
@@ -1448,13 +1685,20 @@ static int load_corpus(const opener *o, sm_corpus *c, store_map *m) {
     if (check_form_info(o, c)) return -1;
     c->form_info.v = (sm_form *)sec_data(o, S_FORM_INFO);
     c->form_info.n = c->form_info.cap = c->forms.n;
-    if (sec_count(o, S_TOKEN_RELS) != ntokens)
+    int in_frames = o->nsec > S_DOC_PACKED; /* the offsets: in section doc_frames */
+    if (sec_count(o, S_TOKEN_RELS) != (in_frames ? 0 : ntokens))
         return failf(o, "section token_offsets: wrong count");
     if (sec_count(o, S_TOKEN_BLOCKS) != tokens_blocks(ntokens))
         return failf(o, "section token_blocks: wrong count");
     /* the rest stays 0: store_close frees none of it */
     c->tokens.form = (uint16_t *)sec_data(o, S_TOKENS);
-    c->tokens.rel = (uint8_t *)sec_data(o, S_TOKEN_RELS);
+    if (in_frames) { /* reserved, written as each document is checked */
+        if (ntokens && (m->rels = vec_map((size_t)ntokens, 1)) == NULL) return no_memory(o);
+        m->rels_room = (size_t)ntokens;
+        c->tokens.rel = m->rels;
+    } else {
+        c->tokens.rel = (uint8_t *)sec_data(o, S_TOKEN_RELS);
+    }
     c->tokens.block = (sm_tokblock *)sec_data(o, S_TOKEN_BLOCKS);
     c->tokens.form_exc = (uint32_t *)sec_data(o, S_TOKEN_FORM_EXC);
     c->tokens.off_exc = (uint32_t *)sec_data(o, S_TOKEN_OFF_EXC);
@@ -1668,6 +1912,155 @@ int store_doc_text(const sm_corpus *c, uint32_t doc, sm_error *err) {
     return unpack_text(c, doc, err);
 }
 
+/* Decompresses document i's frame in section doc_frames: its layout turns and segments to memory
+ * of their own, its token offsets to c->tokens.rel (see S_DOC_FRAMES). */
+/* Decompresses document i's frame with dx through the scratch buffer *buf (*room bytes, grown
+ * as needed) and lays it out; writes only document i's layout pointers, layout and offsets, so
+ * threads may run it on different documents at once. 0; -1 with *why if the frame is corrupt;
+ * -2 if memory ran out. m->form_len must be made. */
+static int unframe_doc(const sm_corpus *c, uint32_t i, ZSTD_DCtx *dx, unsigned char **buf,
+                       size_t *room, const char **why) {
+    store_map *m = c->store;
+    sm_doc *d = &m->docs[i];
+    sm_layout *l = &d->layout;
+    size_t nt = l->turns.n, ns = l->segs.n;
+    size_t n = (size_t)frame_bytes(nt, ns, d->tok_count); /* under 2^32 * 34 (load_doc) */
+    if (n > *room) {
+        free(*buf);
+        *room = 0;
+        if ((*buf = malloc(n + 1)) == NULL) return -2;
+        *room = n;
+    }
+    if (textpack_decompress(dx, m->doc_frames[i], m->doc_packed[i], (char *)*buf, n, why))
+        return -1;
+    const unsigned char *in = *buf;
+    sm_rawturn *t = (sm_rawturn *)(m->layouts + m->layouts_at[i]);
+    sm_segment *g = (sm_segment *)((unsigned char *)t + nt * sizeof *t);
+    in = get_column(in, &t->speaker, sizeof *t, nt, 0);
+    in = get_column(in, &t->seg_first, sizeof *t, nt, 1);
+    in = get_column(in, &t->seg_count, sizeof *t, nt, 0);
+    in = get_column(in, &t->label, sizeof *t, nt, 1);
+    for (size_t k = 0; k < nt; k++, in += 8)
+        memcpy(&t[k].start, in, 8);
+    in = get_column(in, &g->start, sizeof *g, ns, 1);
+    for (size_t k = 0; k < ns; k++, in += 4) {
+        uint32_t width;
+        memcpy(&width, in, 4);
+        g[k].end = g[k].start + width;
+    }
+    for (size_t k = 0; k < ns; k++)
+        g[k].sep = *in++;
+    /* each token's offset from the one before and its form's length (as form_len_or_0 gives it,
+     * modulo 256) */
+    const sm_tokens *tk = &c->tokens;
+    uint8_t *rel = m->rels;
+    uint32_t nforms = (uint32_t)c->forms.n;
+    uint8_t r = 0; /* rel[k - 1], kept out of memory: each offset follows from the one before */
+    for (size_t k = d->tok_first, end = k + d->tok_count; k < end; k++) {
+        if (k == d->tok_first || !(k & (TOK_BLOCK - 1))) {
+            rel[k] = r = *in++;
+            continue;
+        }
+        uint32_t f = tk->form[k - 1];
+        if (f >= TOK_FORM_ESCAPE) {
+            uint64_t at =
+                (uint64_t)tk->block[(k - 1) >> TOK_BLOCK_SHIFT].form_at + (f - TOK_FORM_ESCAPE);
+            f = at < tk->nform_exc ? tk->form_exc[at] : nforms;
+        }
+        rel[k] = r = (uint8_t)(r + (f < nforms ? m->form_len[f] : 0) + *in++);
+    }
+    l->turns.v = t;
+    l->segs.v = g;
+    return 0;
+}
+
+/* Documents whose frames are decompressed ahead of the one asked for, on every core: a query
+ * that reads a corpus in order asks for document after document. */
+typedef struct unframe_job {
+    const sm_corpus *c;
+    const uint32_t *docs;
+    size_t n;
+    unsigned nparts;
+    uint8_t *done; /* per document of docs: 1 once laid out (the bits are set after the join) */
+} unframe_job;
+
+static void unframe_part(void *arg, unsigned part) {
+    unframe_job *j = arg;
+    ZSTD_DCtx *dx = ZSTD_createDCtx();
+    unsigned char *buf = NULL;
+    size_t room = 0;
+    const char *why;
+    for (size_t k = j->n * part / j->nparts; dx && k < j->n * (part + 1) / j->nparts; k++)
+        j->done[k] = unframe_doc(j->c, j->docs[k], dx, &buf, &room, &why) == 0;
+    /* one that failed is left to store_check_doc, which says why */
+    free(buf);
+    ZSTD_freeDCtx(dx);
+}
+
+/* How far ahead frames are decompressed: the bytes they hold, doubled from one document on
+ * while documents are asked for in order. */
+#define UNFRAME_AHEAD_MAX ((uint64_t)16 << 20)
+#define UNFRAME_AHEAD_DOCS 1024
+
+static void unframe_ahead(const sm_corpus *c, uint32_t i) {
+    store_map *m = c->store;
+    m->ahead = i == m->ahead_next && m->ahead ? m->ahead * 2 : 0;
+    if (m->ahead > UNFRAME_AHEAD_MAX) m->ahead = UNFRAME_AHEAD_MAX;
+    uint32_t docs[UNFRAME_AHEAD_DOCS];
+    uint8_t done[UNFRAME_AHEAD_DOCS];
+    size_t n = 0;
+    uint64_t bytes = 0;
+    uint32_t k = i;
+    for (; k < m->ndocs && n < UNFRAME_AHEAD_DOCS && (n == 0 || bytes < m->ahead); k++) {
+        if (!m->doc_frames[k] || bit_test(m->unframed, k)) continue;
+        docs[n++] = k;
+        bytes +=
+            frame_bytes(m->docs[k].layout.turns.n, m->docs[k].layout.segs.n, m->docs[k].tok_count);
+    }
+    if (!m->ahead) m->ahead = bytes ? bytes : 1;
+    m->ahead_next = k;
+    if (n < 2) return; /* one document: store_check_doc's own path */
+    unsigned threads = parallel_threads();
+    unframe_job j = {c, docs, n, 0, done};
+    j.nparts = n < 2 * (size_t)threads ? (unsigned)n : 2 * threads;
+    parallel_run(j.nparts, unframe_part, &j);
+    for (size_t q = 0; q < n; q++)
+        if (done[q]) bit_set(m->unframed, docs[q]);
+}
+
+/* Decompresses document i's frame in section doc_frames: its layout turns and segments to their
+ * room in m->layouts, its token offsets to c->tokens.rel (see S_DOC_FRAMES); with those after it
+ * when documents are read in order. */
+static int unpack_layout(const sm_corpus *c, uint32_t i, sm_error *err) {
+    store_map *m = c->store;
+    if (!m->form_len && (m->form_len = malloc(c->forms.n ? c->forms.n : 1)) != NULL)
+        for (size_t f = 0; f < c->forms.n; f++)
+            m->form_len[f] = (uint8_t)c->forms.entries[f].len;
+    if (!m->form_len || (!m->dctx && (m->dctx = ZSTD_createDCtx()) == NULL))
+        return sm_errorf(err, "%s: out of memory for the layout of document %u", m->path, i);
+    unframe_ahead(c, i);
+    if (bit_test(m->unframed, i)) return 0;
+    const char *why;
+    int rc = unframe_doc(c, i, m->dctx, &m->frame_mem, &m->frame_room, &why);
+    if (rc == -2)
+        return sm_errorf(err, "%s: out of memory for the layout of document %u", m->path, i);
+    if (rc)
+        return store_corrupt(c, err, "section doc_frames: document %u does not decompress (%s)", i,
+                             why);
+    bit_set(m->unframed, i);
+    return 0;
+}
+
+/* The frame of a document's layout and token offsets in the mapping, where it was never
+ * decompressed (version 12 on), else NULL. */
+static const unsigned char *doc_layout_frame(const sm_corpus *c, size_t doc, uint32_t *bytes) {
+    const store_map *m = c->store;
+    if (!m || !m->doc_frames || !m->doc_frames[doc] || bit_test(m->unframed, (uint32_t)doc))
+        return NULL;
+    *bytes = m->doc_packed[doc];
+    return m->doc_frames[doc];
+}
+
 /* Document i, before anything of it is read: its layout (segments inside the text, layout turns
  * on its segments and names), its turns (in order, each in the document and on its layout turn,
  * with a known speaker, together covering its tokens exactly), its tokens' form ids and offsets
@@ -1676,6 +2069,8 @@ int store_doc_text(const sm_corpus *c, uint32_t doc, sm_error *err) {
 int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
     store_map *m = c->store;
     if (!m || i >= c->docs.n || bit_test(m->doc_checked, i)) return 0;
+    if (m->doc_frames && m->doc_frames[i] && !bit_test(m->unframed, i) && unpack_layout(c, i, err))
+        return -1;
     const sm_doc *d = &c->docs.v[i];
     const sm_layout *l = &d->layout;
     uint32_t len = (uint32_t)d->text.len, nlen = (uint32_t)l->names.n;
@@ -1775,6 +2170,13 @@ static void map_free(store_map *m) {
     free(m->texts_at);
     free(m->lines_at);
     ZSTD_freeDCtx(m->dctx);
+    free(m->frame_mem);
+    free(m->form_len);
+    free(m->doc_frames);
+    free(m->unframed);
+    free(m->layouts_at);
+    vec_unmap(m->layouts, m->layouts_room);
+    vec_unmap(m->rels, m->rels_room);
     free(m->frames);
     free(m->docs);
     free(m->speakers);

@@ -12,7 +12,7 @@
 
 /* The format version this samtal writes; bumped whenever a stored array changes. Older versions
  * are refused with a word to save the corpus again (STORE_OLDEST in store.c). */
-#define STORE_VERSION 11
+#define STORE_VERSION 12
 
 /* Writes the finished corpus c to `path` atomically, with meta[0..meta_n) (NULL: none) as its
  * metadata section: bytes the caller serialised (the Lua layer's document metadata), given back
