@@ -21,6 +21,10 @@
  *              the text's own (0, and one past each '\n', as text_decode finds them): they are
  *              found again when the text is decompressed (the top bit of its size in
  *              text_packed says so).
+ *   layouts    since version 12 each document's layout turns, segments and token offsets are
+ *              one zstd frame in section doc_frames (see S_DOC_FRAMES), decompressed when the
+ *              document is first checked (store_check_doc), with the documents after it on
+ *              every core while documents are asked for in order.
  *
  * Checksums are XXH64 (seed 0), written out below: four independent lanes keep it at memory
  * speed, and `xxhsum -H64` on a section's bytes gives the same number.
@@ -40,10 +44,10 @@
  *   - on first use, at the grain the queries use them (a bit per document and per fold records
  *     what passed; a part that fails is never marked, so every later use fails the same way):
  *       * a document, before anything of it is read (store_check_doc; callers go through
- *         corpus_check_doc, see corpus.h): its turns (in order, each in the document and on its
- *         layout turn, with a known speaker, covering its tokens exactly), its layout turns and
- *         segments, its tokens' form ids and offsets, its sentence starts, and its tokens'
- *         values of a VRT's positional attributes;
+ *         corpus_check_doc, see corpus.h): its frame decompressed (version 12 on), its turns (in
+ * order, each in the document and on its layout turn, with a known speaker, covering its tokens
+ * exactly), its layout turns and segments, its tokens' form ids and offsets, its sentence starts,
+ * and its tokens' values of a VRT's positional attributes;
  *       * a document's text, the first time something reads it (store_doc_text, through
  *         corpus_doc_text): decompressed, and its frame's checksum must match;
  *       * a fold's range in the index on every use (two reads), and its postings each time
