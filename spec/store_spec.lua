@@ -947,6 +947,17 @@ describe("samtal", function()
       m = samtal.open(bad)
       for _, d in ipairs { 60, 31, 29 } do assert.are.same(c:quotes { doc = d }, m:quotes { doc = d }) end
       assert.are.equal(err:gsub("^[^:]*", ""), h.error_of(m.freq, m):gsub("^[^:]*", ""))
+      -- a frame that decompresses to a segment outside its text: the documents checked ahead with
+      -- it are marked, it is not, and it is named when read
+      local raw = unframe(b, 30)
+      local seg1 = 24 * f.nturns + 4 * f.nsegs + 4 * 1
+      bad = h.tempfile(reframe(b, 30, patch(raw, seg1, string.pack("<I4", 0x7FFFFFF0))), ".samtal")
+      m = samtal.open(bad)
+      want = bad .. ": corrupt (document 29: segment 1 outside its text)"
+      assert.are.equal(want, h.error_of(function() for _ in m:turns() do end end))
+      assert.are.equal(want, h.error_of(m.freq, m))
+      assert.are.equal(want, h.error_of(m.quotes, m, { doc = 30 }))
+      for _, d in ipairs { 1, 29, 31, 60 } do assert.are.same(c:quotes { doc = d }, m:quotes { doc = d }) end
     end)
 
     it("refuses at open a frame size that disagrees with the document's record", function()

@@ -1978,14 +1978,19 @@ static int unframe_doc(const sm_corpus *c, uint32_t i, ZSTD_DCtx *dx, unsigned c
     return 0;
 }
 
-/* Documents whose frames are decompressed ahead of the one asked for, on every core: a query
- * that reads a corpus in order asks for document after document. */
+/* Checks document i's arrays (store_check_doc, which marks it checked after): reads only the
+ * document and the sections open checked, writes only its slots of c->turn_samples. */
+static int check_doc_arrays(const sm_corpus *c, uint32_t i, sm_error *err);
+
+/* Documents whose frames are decompressed (and that are checked) ahead of the one asked for, on
+ * every core: a query that reads a corpus in order asks for document after document. */
 typedef struct unframe_job {
     const sm_corpus *c;
     const uint32_t *docs;
     size_t n;
     unsigned nparts;
-    uint8_t *done; /* per document of docs: 1 once laid out (the bits are set after the join) */
+    uint8_t *done; /* per document of docs: 1 once laid out, 2 once checked too (the bits are set
+                    * after the join) */
 } unframe_job;
 
 static void unframe_part(void *arg, unsigned part) {
@@ -1994,8 +1999,11 @@ static void unframe_part(void *arg, unsigned part) {
     unsigned char *buf = NULL;
     size_t room = 0;
     const char *why;
-    for (size_t k = j->n * part / j->nparts; dx && k < j->n * (part + 1) / j->nparts; k++)
+    for (size_t k = j->n * part / j->nparts; dx && k < j->n * (part + 1) / j->nparts; k++) {
+        sm_error err;
         j->done[k] = unframe_doc(j->c, j->docs[k], dx, &buf, &room, &why) == 0;
+        if (j->done[k] && check_doc_arrays(j->c, j->docs[k], &err) == 0) j->done[k] = 2;
+    }
     /* one that failed is left to store_check_doc, which says why */
     free(buf);
     ZSTD_freeDCtx(dx);
@@ -2028,8 +2036,10 @@ static void unframe_ahead(const sm_corpus *c, uint32_t i) {
     unframe_job j = {c, docs, n, 0, done};
     j.nparts = n < 2 * (size_t)threads ? (unsigned)n : 2 * threads;
     parallel_run(j.nparts, unframe_part, &j);
-    for (size_t q = 0; q < n; q++)
+    for (size_t q = 0; q < n; q++) {
         if (done[q]) bit_set(m->unframed, docs[q]);
+        if (done[q] == 2) bit_set(m->doc_checked, docs[q]);
+    }
 }
 
 /* Decompresses document i's frame in section doc_frames: its layout turns and segments to their
@@ -2075,6 +2085,13 @@ int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
     if (!m || i >= c->docs.n || bit_test(m->doc_checked, i)) return 0;
     if (m->doc_frames && m->doc_frames[i] && !bit_test(m->unframed, i) && unpack_layout(c, i, err))
         return -1;
+    if (bit_test(m->doc_checked, i)) return 0; /* checked ahead with its frame */
+    if (check_doc_arrays(c, i, err)) return -1;
+    bit_set(m->doc_checked, i);
+    return 0;
+}
+
+static int check_doc_arrays(const sm_corpus *c, uint32_t i, sm_error *err) {
     const sm_doc *d = &c->docs.v[i];
     const sm_layout *l = &d->layout;
     uint32_t len = (uint32_t)d->text.len, nlen = (uint32_t)l->names.n;
@@ -2133,7 +2150,6 @@ int store_check_doc(const sm_corpus *c, uint32_t i, sm_error *err) {
                                  i);
     }
     corpus_sample_turns(c, i); /* its turns are sound now */
-    bit_set(m->doc_checked, i);
     return 0;
 }
 
