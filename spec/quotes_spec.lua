@@ -287,6 +287,47 @@ describe("samtal", function()
       assert.are.equal(0, #c:quotes { match = "zzzz" })
     end)
 
+    it("finds with a match exactly the quotes of all that hold one, reading only the documents it starts in", function()
+      -- several documents, so that those without a match are skipped
+      for _, source in ipairs { "corpus", "../shared/corpora/talkpython-en", "../shared/corpora/bitcointranscripts-en" } do
+        local corpus = samtal.open(source)
+        local all = corpus:quotes {}
+        assert.truthy(corpus:stats().documents >= 2, source)
+        for _, q in ipairs { "och", "nära vård", "the", "you know", "Python", "Lightning", "zzzz" } do
+          local starts = corpus:positions(q)
+          local want = {}
+          for _, quote in ipairs(all) do
+            for _, m in ipairs(starts) do
+              if m[1] >= quote.first_token and m[1] + m[2] - 1 <= quote.last_token then
+                want[#want + 1] = quote.first_token .. ":" .. quote.text
+                break
+              end
+            end
+          end
+          local got = {}
+          for _, quote in ipairs(corpus:quotes { match = q }) do got[#got + 1] = quote.first_token .. ":" .. quote.text end
+          assert.are.same(want, got, source .. ": " .. q)
+          -- and within one document
+          local in2 = {}
+          for _, quote in ipairs(corpus:quotes { match = q }) do
+            if quote.doc == corpus:document(2).name then in2[#in2 + 1] = quote.first_token .. ":" .. quote.text end
+          end
+          got = {}
+          for _, quote in ipairs(corpus:quotes { match = q, doc = 2 }) do got[#got + 1] = quote.first_token .. ":" .. quote.text end
+          assert.are.same(in2, got, source .. ": " .. q .. " in document 2")
+        end
+      end
+    end)
+
+    it("gives each token's document (the internal c:token_doc)", function()
+      local n = c:stats().tokens
+      for _, i in ipairs { 1, 2, n // 2, n } do
+        assert.are.equal(c:document_index(c:token(i).doc), c:token_doc(i))
+      end
+      assert.truthy(h.error_of(c.token_doc, c, 0):find("no such token", 1, true))
+      assert.truthy(h.error_of(c.token_doc, c, n + 1):find("no such token", 1, true))
+    end)
+
     it("raises on a bad word limit", function()
       assert.truthy(h.error_of(c.quotes, c, { min_words = -1 }):find("min_words", 1, true))
     end)

@@ -664,6 +664,14 @@ static int corpus_turn(lua_State *L) {
 }
 
 /* c:turn_ids(speaker_or_nil, doc_index_or_nil) -> array of turn ids */
+/* c:token_doc(i): the index (1-based) of the document that token i (1-based) is in. */
+static int corpus_token_doc_index(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    uint32_t t = check_index(L, 2, c->tokens.n, "no such token");
+    lua_pushinteger(L, (lua_Integer)corpus_token_doc(c, t) + 1);
+    return 1;
+}
+
 static int corpus_turn_ids(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     const char *speaker = luaL_optstring(L, 2, NULL);
@@ -1859,6 +1867,7 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"speaker_list", corpus_speaker_list},
                                           {"turn", corpus_turn},
                                           {"turn_ids", corpus_turn_ids},
+                                          {"token_doc", corpus_token_doc_index},
                                           {"count", corpus_count},
                                           {"kwic_hits", corpus_kwic_hits},
                                           {"token", corpus_token},

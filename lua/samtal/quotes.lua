@@ -47,6 +47,18 @@ local function holds_match(ranges, first, last)
   return false
 end
 
+--- The documents, ascending, in which a match starts (of those `doc` allows): only they can hold
+-- a sentence with a match, so a quote search for a rare word reads a few documents, not all.
+local function docs_with_matches(c, ranges, doc)
+  local out, last = {}, nil
+  for _, r in ipairs(ranges) do -- the ranges ascend, and so do their documents
+    local d = c:token_doc(r[1])
+    if d ~= last and (not doc or d == doc) then out[#out + 1] = d end
+    last = d
+  end
+  return out
+end
+
 local function check_speaker(fname, v)
   if v ~= nil and type(v) ~= "string" then error(("%s: speaker must be a string"):format(fname), 4) end
 end
@@ -146,7 +158,12 @@ function quotes.quotes(c, opts)
   local ranges = opts.match ~= nil and match_ranges(c, opts.match, opts.case)
   local lo, hi = opts.min_words or 0, opts.max_words or math.maxinteger
   local out = {}
-  for d = doc or 1, doc or c:stats().documents do
+  local docs = ranges and docs_with_matches(c, ranges, doc)
+  if not docs then
+    docs = {}
+    for d = doc or 1, doc or c:stats().documents do docs[#docs + 1] = d end
+  end
+  for _, d in ipairs(docs) do
     local info
     for _, s in ipairs(c:speech_sentences(d, opts.speaker)) do
       if s.words >= lo and s.words <= hi and (not ranges or holds_match(ranges, s.first_token, s.last_token)) then
