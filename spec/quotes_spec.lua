@@ -319,6 +319,17 @@ describe("samtal", function()
       end
     end)
 
+    it("finds a match at a sentence's first or last token, and none across two sentences", function()
+      local src = h.tempfile("ANNA: Vi pratar om samverkan\nBO: Samverkan är bra. Nära vård gäller alla.\n"
+        .. "ANNA: Det gäller vård. Nära vård är bra\n", ".txt")
+      local corpus = samtal.open(src)
+      assert.are.same({ "Vi pratar om samverkan", "Samverkan är bra." }, texts(corpus:quotes { match = "samverkan" }))
+      assert.are.same({ "Nära vård är bra" }, texts(corpus:quotes { match = "vård är bra" }))
+      assert.are.same({ "Nära vård gäller alla.", "Nära vård är bra" }, texts(corpus:quotes { match = "nära vård" }))
+      assert.are.same({}, texts(corpus:quotes { match = "vård. Nära" }))
+      assert.are.same({ "Det gäller vård." }, texts(corpus:quotes { match = "vård .", speaker = "ANNA" }))
+    end)
+
     it("gives each token's document (the internal c:token_doc)", function()
       local n = c:stats().tokens
       for _, i in ipairs { 1, 2, n // 2, n } do

@@ -1754,6 +1754,24 @@ static int corpus_quotation_list(lua_State *L) {
 
 /* c:speech_sentences(doc_index [, speaker]) -> the sentences of a document tuned for speech
  * (see quotes_sentences), each with words, tokens and the set_stretch fields. */
+/* Whether one of the n matches m ({first, last} pairs, ascending by first) lies wholly in tokens
+ * first..last. */
+static int holds_match(const uint32_t *m, size_t n, uint32_t first, uint32_t last) {
+    size_t lo = 0, hi = n; /* the first match starting at or after `first` */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m[2 * mid] < first)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < n && m[2 * k] <= last; k++)
+        if (m[2 * k + 1] <= last) return 1;
+    return 0;
+}
+
+/* c:speech_sentences(doc [, speaker [, matches]]): the sentences of speech of a document (of one
+ * speaker), each a table; with matches, only those that hold one of them wholly. */
 static int corpus_speech_sentences(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     uint32_t d = check_index(L, 2, c->docs.n, "no such document");
@@ -1766,6 +1784,30 @@ static int corpus_speech_sentences(lua_State *L) {
             return 1;
         }
     }
+    /* argument 4, if given: the matches ({first, last} token ids, ascending by first) of which
+     * a sentence must hold one wholly to be given */
+    uint32_t *match = NULL;
+    size_t nmatch = 0;
+    int filter = !lua_isnoneornil(L, 4);
+    if (filter) {
+        luaL_checktype(L, 4, LUA_TTABLE);
+        nmatch = (size_t)lua_rawlen(L, 4);
+        match = lua_newuserdatauv(L, nmatch * 2 * sizeof *match + 1, 0);
+        for (size_t k = 0; k < nmatch; k++) {
+            for (int e = 0; e < 2; e++) {
+                lua_rawgeti(L, 4, (lua_Integer)k + 1);
+                luaL_argcheck(L, lua_type(L, -1) == LUA_TTABLE, 4, "{first, last} pairs expected");
+                lua_rawgeti(L, -1, e + 1);
+                lua_Integer v = lua_tointeger(L, -1);
+                luaL_argcheck(L, v >= 1 && v <= (lua_Integer)c->tokens.n, 4,
+                              "token id out of range");
+                match[2 * k + (size_t)e] = (uint32_t)(v - 1);
+                lua_pop(L, 2);
+            }
+            luaL_argcheck(L, k == 0 || match[2 * k] >= match[2 * k - 2], 4,
+                          "matches in ascending order expected");
+        }
+    }
     sm_spans sp = {0};
     sm_error err;
     int rc = quotes_sentences(c, d, sid, &sp, &err);
@@ -1773,15 +1815,17 @@ static int corpus_speech_sentences(lua_State *L) {
     void **bbox = anchor(L, NULL);
     if (rc) raise_err(L, &err);
     sm_buf b = {0};
-    lua_createtable(L, (int)sp.n, 0);
+    lua_createtable(L, filter ? 0 : (int)sp.n, 0);
+    lua_Integer out = 0;
     for (size_t i = 0; i < sp.n; i++) {
+        if (filter && !holds_match(match, nmatch, sp.v[i].tok_first, sp.v[i].tok_last)) continue;
         lua_createtable(L, 0, 20);
         set_stretch(L, c, &sp.v[i].at, &b, bbox);
         set_int(L, "words", (lua_Integer)sp.v[i].words);
         set_int(L, "first_token", (lua_Integer)sp.v[i].tok_first + 1);
         set_int(L, "last_token", (lua_Integer)sp.v[i].tok_last + 1);
         set_int(L, "turns", (lua_Integer)(sp.v[i].at.turn_last - sp.v[i].at.turn_first) + 1);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
+        lua_rawseti(L, -2, ++out);
     }
     return 1;
 }

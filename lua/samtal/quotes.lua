@@ -47,16 +47,23 @@ local function holds_match(ranges, first, last)
   return false
 end
 
---- The documents, ascending, in which a match starts (of those `doc` allows): only they can hold
--- a sentence with a match, so a quote search for a rare word reads a few documents, not all.
+--- The documents, ascending, in which a match starts (of those `doc` allows), and each one's
+-- matches: only they can hold a sentence with a match, so a quote search for a rare word reads a
+-- few documents, not all, and a common word's builds only the sentences that hold one.
 local function docs_with_matches(c, ranges, doc)
-  local out, last = {}, nil
+  local out, of, last = {}, {}, nil
   for _, r in ipairs(ranges) do -- the ranges ascend, and so do their documents
     local d = c:token_doc(r[1])
-    if d ~= last and (not doc or d == doc) then out[#out + 1] = d end
+    if not doc or d == doc then
+      if d ~= last then
+        out[#out + 1] = d
+        of[d] = {}
+      end
+      of[d][#of[d] + 1] = r
+    end
     last = d
   end
-  return out
+  return out, of
 end
 
 local function check_speaker(fname, v)
@@ -158,14 +165,15 @@ function quotes.quotes(c, opts)
   local ranges = opts.match ~= nil and match_ranges(c, opts.match, opts.case)
   local lo, hi = opts.min_words or 0, opts.max_words or math.maxinteger
   local out = {}
-  local docs = ranges and docs_with_matches(c, ranges, doc)
+  local docs, matches_in
+  if ranges then docs, matches_in = docs_with_matches(c, ranges, doc) end
   if not docs then
     docs = {}
     for d = doc or 1, doc or c:stats().documents do docs[#docs + 1] = d end
   end
   for _, d in ipairs(docs) do
     local info
-    for _, s in ipairs(c:speech_sentences(d, opts.speaker)) do
+    for _, s in ipairs(c:speech_sentences(d, opts.speaker, matches_in and matches_in[d])) do
       if s.words >= lo and s.words <= hi and (not ranges or holds_match(ranges, s.first_token, s.last_token)) then
         info = info or c:document(d)
         s.title, s.pages = info.title, info.pages
