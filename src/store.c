@@ -570,17 +570,14 @@ static uint64_t frame_bytes(uint64_t nturns, uint64_t nsegs, uint64_t ntokens) {
     return nturns * FRAME_TURN + nsegs * FRAME_SEG + ntokens;
 }
 
-/* The byte length of token i's form, or 0 where the stream's bytes name none (a damaged file's:
- * writing and reading a frame call this alike, so the offsets come back as they were). */
-static uint32_t form_len_or_0(const sm_corpus *c, size_t i) {
-    const sm_tokens *t = &c->tokens;
+/* Token i's form id as tokens_form gives it, or `none` where the stream's escape points outside
+ * its array (a damaged file's, not yet checked): writing and reading a frame both take a form's
+ * length from this, 0 for an id of no form, so the offsets come back as they were. */
+static inline uint32_t form_or_none(const sm_tokens *t, size_t i, uint32_t none) {
     uint32_t f = t->form[i];
-    if (f >= TOK_FORM_ESCAPE) {
-        uint64_t at = (uint64_t)t->block[i >> TOK_BLOCK_SHIFT].form_at + (f - TOK_FORM_ESCAPE);
-        if (at >= t->nform_exc) return 0;
-        f = t->form_exc[at];
-    }
-    return f < c->forms.n ? c->forms.entries[f].len : 0;
+    if (f < TOK_FORM_ESCAPE) return f;
+    uint64_t at = (uint64_t)t->block[i >> TOK_BLOCK_SHIFT].form_at + (f - TOK_FORM_ESCAPE);
+    return at < t->nform_exc ? t->form_exc[at] : none;
 }
 
 /* A column of n uint32 from v[k] (k = 0 .. n-1, stride bytes apart), each less the one before
@@ -635,10 +632,15 @@ static void layout_fill(const sm_corpus *c, const sm_doc *d, unsigned char *out)
     for (size_t k = 0; k < ns; k++)
         *out++ = g[k].sep;
     const uint8_t *rel = c->tokens.rel;
-    for (size_t i = d->tok_first, end = i + d->tok_count; i < end; i++)
-        *out++ = i == d->tok_first || !(i & (TOK_BLOCK - 1))
-                     ? rel[i]
-                     : (uint8_t)(rel[i] - rel[i - 1] - form_len_or_0(c, i - 1));
+    uint32_t nforms = (uint32_t)c->forms.n;
+    for (size_t i = d->tok_first, end = i + d->tok_count; i < end; i++) {
+        if (i == d->tok_first || !(i & (TOK_BLOCK - 1))) {
+            *out++ = rel[i];
+            continue;
+        }
+        uint32_t f = form_or_none(&c->tokens, i - 1, nforms);
+        *out++ = (uint8_t)(rel[i] - rel[i - 1] - (f < nforms ? c->forms.entries[f].len : 0));
+    }
 }
 
 static const unsigned char *doc_layout_frame(const sm_corpus *c, size_t doc, uint32_t *bytes);
@@ -1954,8 +1956,8 @@ static int unframe_doc(const sm_corpus *c, uint32_t i, ZSTD_DCtx *dx, unsigned c
     }
     for (size_t k = 0; k < ns; k++)
         g[k].sep = *in++;
-    /* each token's offset from the one before and its form's length (as form_len_or_0 gives it,
-     * modulo 256) */
+    /* each token's offset from the one before and its form's length (modulo 256; 0 for a form
+     * id of no form, as layout_fill takes it) */
     const sm_tokens *tk = &c->tokens;
     uint8_t *rel = m->rels;
     uint32_t nforms = (uint32_t)c->forms.n;
@@ -1965,12 +1967,7 @@ static int unframe_doc(const sm_corpus *c, uint32_t i, ZSTD_DCtx *dx, unsigned c
             rel[k] = r = *in++;
             continue;
         }
-        uint32_t f = tk->form[k - 1];
-        if (f >= TOK_FORM_ESCAPE) {
-            uint64_t at =
-                (uint64_t)tk->block[(k - 1) >> TOK_BLOCK_SHIFT].form_at + (f - TOK_FORM_ESCAPE);
-            f = at < tk->nform_exc ? tk->form_exc[at] : nforms;
-        }
+        uint32_t f = form_or_none(tk, k - 1, nforms);
         rel[k] = r = (uint8_t)(r + (f < nforms ? m->form_len[f] : 0) + *in++);
     }
     l->turns.v = t;
