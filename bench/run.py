@@ -6,7 +6,7 @@ cached in build/bench/SIZE. For each size it prints one Markdown table: samtal's
 query (after the corpus is loaded), ripgrep's and GNU grep's scans of the raw files for the same word, NLTK's
 ConcordanceIndex lookup, the hit counts (so a tokenisation difference shows) and the ratios; and the
 build (samtal index with one thread and with all) against a C loop that only splits the words
-(bench/split_words.c), with peak memory and the saved size beside the text's.
+and one that also interns them and lists their positions (bench/split_words.c), with peak memory and the saved size beside the text's.
 No test asserts any of these times.
 """
 import json
@@ -81,11 +81,15 @@ def median_run(cmd, reps=3, env=None):
 
 
 def build_table(path, mb):
-    """Load + tokenise + index + save (samtal index), one thread and all of them, against the
-    plain C loop that only splits words (bench/split_words.c)."""
-    base_s, base_rss, base_out = median_run([os.path.join(ROOT, "build", "split_words"), path])
+    """Load + tokenise + index + save (samtal index), one thread and all of them, against two
+    plain C loops (bench/split_words.c): one that only splits words, and one that also interns
+    each word in a hash table and lists each word's positions (the least an index needs)."""
+    split = os.path.join(ROOT, "build", "split_words")
+    base_s, base_rss, base_out = median_run([split, path])
     base_bytes, base_words, _ = base_out.split()
     reps = 1 if mb > 500 else 3
+    index_s, index_rss, index_out = median_run([split, "--index", path], reps)
+    _, _, _, index_forms = index_out.split()
     saved = os.path.join(ROOT, "build", "bench", "build-check.samtal")
     rows = []
     for threads in ("1", str(os.cpu_count() or 1)):
@@ -95,13 +99,16 @@ def build_table(path, mb):
         size = os.path.getsize(saved)
         rows.append((threads, secs, rss, size))
     os.remove(saved)
-    print("| build (samtal index: load, tokenise, index, save) | s | MB/s | peak RSS MB | x text | saved MB | x text | x C split loop |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| build (samtal index: load, tokenise, index, save) | s | MB/s | peak RSS MB | x text | saved MB | x text "
+          "| x C split loop | x C index loop |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| C loop that only splits words ({int(base_words):,} words) | {base_s:.2f} | {mb / base_s:.0f} | "
-          f"{base_rss:.0f} | | | | 1.0 |")
+          f"{base_rss:.0f} | | | | 1.0 | |")
+    print(f"| C loop that splits, interns each word and lists its positions ({int(index_forms):,} distinct) "
+          f"| {index_s:.2f} | {mb / index_s:.0f} | {index_rss:.0f} | | | | {index_s / base_s:.1f} | 1.0 |")
     for threads, secs, rss, size in rows:
         print(f"| samtal, {threads} thread{'s' if threads != '1' else ''} | {secs:.2f} | {mb / secs:.0f} | {rss:.0f} | "
-              f"{rss / mb:.1f} | {size / 1e6:.0f} | {size / 1e6 / mb:.1f} | {secs / base_s:.1f} |")
+              f"{rss / mb:.1f} | {size / 1e6:.0f} | {size / 1e6 / mb:.1f} | {secs / base_s:.1f} | {secs / index_s:.1f} |")
     print()
 
 

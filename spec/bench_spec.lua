@@ -2,7 +2,7 @@
 -- speed issue lets CI run the bench only as that; no time is asserted here): samtal's bench
 -- script gives every figure, its concordances build as many lines as they find matches, NLTK's
 -- concordance finds the same hits for the words the bench sets side by side, and the C split loop
--- reads the same bytes.
+-- reads the same bytes (and, with --index, finds the words and distinct words a Lua split finds).
 local cjson = require "cjson"
 local samtal = require "samtal"
 local h = require "helpers"
@@ -85,5 +85,36 @@ describe("make bench, as a smoke check on 1 MB", function()
     assert.are.equal(report.bytes, tonumber(bytes))
     -- words without punctuation: fewer than samtal's tokens, more than half of them
     assert.is_true(tonumber(words) < report.tokens and tonumber(words) > report.tokens / 2)
+  end)
+
+  it("builds the C loop that also interns the words, and it finds the words Lua finds", function()
+    local exe = h.tmpname()
+    local _, err, code = h.run(("cc -O2 -o %s bench/split_words.c"):format(h.q(exe)))
+    assert(code == 0, err)
+    local out
+    out, err, code = h.run(("%s --index %s"):format(h.q(exe), h.q(dir)))
+    os.remove(exe)
+    assert(code == 0, err)
+    local bytes, words, _, distinct = out:match("^(%d+) (%d+) ([%d.]+) (%d+)\n$")
+    assert.is_truthy(bytes, out)
+    -- the same split in Lua: runs of ASCII letters and digits and bytes of 0x80 and above
+    local n, seen, nseen, total = 0, {}, 0, 0
+    local files = h.run(("find %s -type f"):format(h.q(dir)))
+    for path in files:gmatch("[^\n]+") do
+      local f = assert(io.open(path, "rb"))
+      local text = f:read("a")
+      f:close()
+      total = total + #text
+      for w in text:gmatch("[%w\128-\255]+") do
+        n = n + 1
+        if not seen[w] then
+          seen[w] = true
+          nseen = nseen + 1
+        end
+      end
+    end
+    assert.are.equal(total, tonumber(bytes))
+    assert.are.equal(n, tonumber(words))
+    assert.are.equal(nseen, tonumber(distinct))
   end)
 end)
