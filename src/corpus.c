@@ -14,6 +14,7 @@
 #include "import.h"
 #include "textpack.h"
 #include "index.h"
+#include "search.h"
 #include "store.h"
 #include "tokenize.h"
 
@@ -791,14 +792,10 @@ uint32_t corpus_token_sentence(const sm_corpus *c, uint32_t tok) {
     CORPUS_EXPECT_CHECKED(c, (uint32_t)(d - c->docs.v));
     size_t lo = d->sent_first, hi = (size_t)d->sent_first + d->sent_count;
     if (lo == hi) return lo < c->sentences.n ? (uint32_t)lo : 0;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->sentences.v[mid] <= tok)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (uint32_t)lo;
+    /* guessed from the token's share of the document's tokens */
+    uint64_t into = tok > d->tok_first ? tok - d->tok_first : 0;
+    size_t guess = lo + (size_t)(d->tok_count ? into * d->sent_count / d->tok_count : 0);
+    return (uint32_t)search_last_le(c->sentences.v, lo, hi, tok, guess);
 }
 
 void corpus_sentence_span(const sm_corpus *c, uint32_t doc, uint32_t sent, uint32_t *first,

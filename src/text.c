@@ -16,6 +16,7 @@
 #include <assert.h>
 #endif
 
+#include "search.h"
 #include "vec.h"
 
 typedef VEC(uint32_t) u32_vec;
@@ -308,15 +309,10 @@ size_t text_line_of(const sm_text *t, size_t norm) {
 #ifdef SAMTAL_CHECKED_ACCESS
     assert(t->lines != NULL); /* a compressed text's lines come with the text */
 #endif
-    size_t lo = 0, hi = t->nlines;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->lines[mid] <= norm)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo + 1;
+    if (t->nlines == 0) return 1;
+    /* guessed from the offset's share of the text */
+    size_t guess = t->len ? (size_t)((uint64_t)norm * t->nlines / t->len) : 0;
+    return search_last_le(t->lines, 0, t->nlines, (uint32_t)norm, guess) + 1;
 }
 
 /* The code points that start in s[k..end): a column is counted from its line's start, so in a
