@@ -104,6 +104,46 @@ describe("samtal", function()
       assert.are.equal(0, #c:quotations { doc = 2 }.unmatched)
     end)
 
+    it("finds with a match exactly the quotations of all that hold one, and the unmatched marks of the turns a match starts in", function()
+      local key = function(x) return x.doc .. "#" .. x.turn .. "@" .. x.offset end
+      for _, source in ipairs { "corpus", "../shared/corpora/changelog-en", "../shared/corpora/bitcointranscripts-en",
+        "../shared/corpora/talkpython-en" } do
+        local corpus = samtal.open(source)
+        local all = corpus:quotations {}
+        for _, q in ipairs { "och", "nära vård", "the", "you know", "is", "Python", "zzzz" } do
+          for _, filter in ipairs { {}, { doc = 1 }, { speaker = all[1] and all[1].speaker } } do
+            local starts, turns = corpus:positions(q), {}
+            for _, m in ipairs(starts) do
+              local t = corpus:token(m[1])
+              turns[t.doc .. "#" .. t.turn] = true
+            end
+            local allowed = function(x)
+              return (not filter.doc or x.doc == corpus:document(1).name) and (not filter.speaker or x.speaker == filter.speaker)
+            end
+            local want, want_unmatched = {}, {}
+            for _, quotation in ipairs(all) do
+              for _, m in ipairs(starts) do
+                if allowed(quotation) and quotation.first_token and m[1] >= quotation.first_token and m[1] + m[2] - 1 <= quotation.last_token then
+                  want[#want + 1] = key(quotation) .. ":" .. quotation.text
+                  break
+                end
+              end
+            end
+            for _, u in ipairs(all.unmatched) do
+              if allowed(u) and turns[u.doc .. "#" .. u.turn] then want_unmatched[#want_unmatched + 1] = key(u) end
+            end
+            local list = corpus:quotations { match = q, doc = filter.doc, speaker = filter.speaker }
+            local got, got_unmatched = {}, {}
+            for _, quotation in ipairs(list) do got[#got + 1] = key(quotation) .. ":" .. quotation.text end
+            for _, u in ipairs(list.unmatched) do got_unmatched[#got_unmatched + 1] = key(u) end
+            local what = ("%s: %s %s"):format(source, q, filter.doc and "in document 1" or filter.speaker or "")
+            assert.are.same(want, got, what)
+            assert.are.same(want_unmatched, got_unmatched, what)
+          end
+        end
+      end
+    end)
+
     it("keeps the quotations of a speaker that contain a match", function()
       local list = c:quotations { speaker = "LENA", match = "viktigt" }
       assert.are.same({
@@ -337,6 +377,16 @@ describe("samtal", function()
       end
       assert.truthy(h.error_of(c.token_doc, c, 0):find("no such token", 1, true))
       assert.truthy(h.error_of(c.token_doc, c, n + 1):find("no such token", 1, true))
+    end)
+
+    it("gives each token's turn (the internal c:token_turn)", function()
+      local n = c:stats().tokens
+      for i = 1, n do
+        local want = c:token(i).turn_id
+        if c:token_turn(i) ~= want then error(("token %d: turn %d, not %d"):format(i, c:token_turn(i), want)) end
+      end
+      assert.truthy(h.error_of(c.token_turn, c, 0):find("no such token", 1, true))
+      assert.truthy(h.error_of(c.token_turn, c, n + 1):find("no such token", 1, true))
     end)
 
     it("raises on a bad word limit", function()

@@ -663,7 +663,6 @@ static int corpus_turn(lua_State *L) {
     return 1;
 }
 
-/* c:turn_ids(speaker_or_nil, doc_index_or_nil) -> array of turn ids */
 /* c:token_doc(i): the index (1-based) of the document that token i (1-based) is in. */
 static int corpus_token_doc_index(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
@@ -672,6 +671,16 @@ static int corpus_token_doc_index(lua_State *L) {
     return 1;
 }
 
+/* c:token_turn(i): the id (1-based) of the corpus turn that token i (1-based) is in. */
+static int corpus_token_turn_id(lua_State *L) {
+    sm_corpus *c = check_corpus(L, 1);
+    uint32_t t = check_index(L, 2, c->tokens.n, "no such token");
+    need_token(L, c, t);
+    lua_pushinteger(L, (lua_Integer)corpus_token_turn(c, t) + 1);
+    return 1;
+}
+
+/* c:turn_ids(speaker_or_nil, doc_index_or_nil) -> array of turn ids */
 static int corpus_turn_ids(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     const char *speaker = luaL_optstring(L, 2, NULL);
@@ -1912,6 +1921,7 @@ static const luaL_Reg corpus_methods[] = {{"close", corpus_close},
                                           {"turn", corpus_turn},
                                           {"turn_ids", corpus_turn_ids},
                                           {"token_doc", corpus_token_doc_index},
+                                          {"token_turn", corpus_token_turn_id},
                                           {"count", corpus_count},
                                           {"kwic_hits", corpus_kwic_hits},
                                           {"token", corpus_token},

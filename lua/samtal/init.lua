@@ -595,7 +595,8 @@ local quotes = require "samtal.quotes"
 --- The spans inside quotation marks in speech (”…”, »…«, «…», “…”, „…“, "…", '…'), never
 -- across a turn, whole across a page break. opts: speaker, match (a query the quotation must
 -- contain), doc, case. Each: text, speaker, doc, path, turn, turn_id, sentence, depth, line,
--- column, offset, length, page, start. `.unmatched` lists the marks that pair with nothing.
+-- column, offset, length, page, start. `.unmatched` lists the marks that pair with nothing (with
+-- `match`, in the turns a match starts in).
 function Corpus:quotations(opts)
   opts = check_opts("quotations", opts, { speaker = true, match = true, doc = true, case = true })
   self:stats() -- a closed corpus says so first

@@ -79,12 +79,30 @@ local function doc_filter(c, fname, doc)
   return i
 end
 
+--- The turns, ascending, in which a match starts (of those the speaker and doc filters allow): a
+-- quotation never crosses a turn, so only they can hold one that holds a match.
+local function turns_with_matches(c, ranges, speaker, doc)
+  local allowed
+  if speaker or doc then
+    allowed = {}
+    for _, id in ipairs(c:turn_ids(speaker, doc)) do allowed[id] = true end
+  end
+  local out, last = {}, nil
+  for _, r in ipairs(ranges) do -- the ranges ascend, and so do their turns
+    local t = c:token_turn(r[1])
+    if t ~= last and (not allowed or allowed[t]) then out[#out + 1] = t end
+    last = t
+  end
+  return out
+end
+
 --- c:quotations{speaker =, match =, doc =, case =}: the spans inside quotation marks in speech.
+-- With match, only the turns a match starts in are read, and `unmatched` lists their marks.
 function quotes.quotations(c, opts)
   check_speaker("quotations", opts.speaker)
   local doc = doc_filter(c, "quotations", opts.doc)
   local ranges = opts.match ~= nil and match_ranges(c, opts.match, opts.case)
-  local ids = c:turn_ids(opts.speaker, doc)
+  local ids = ranges and turns_with_matches(c, ranges, opts.speaker, doc) or c:turn_ids(opts.speaker, doc)
   local out, unmatched = {}, {}
   for _, id in ipairs(ids) do
     local found, stray = c:quotation_list(id)

@@ -79,7 +79,8 @@ for name in sgmatch([[attributes attrset close collocate_counts collocate_rows c
   keymap_custom kwic_hits
   match_hit match_hits match_lines match_rows match_words match_permute check_matches speaker_turnset
   ngram_counts part_counts quotation_list speaker_list speaker_names speech_sentences stats tally_groups
-  tally_keys token token_doc turn turn_columns turn_ids turnset turnset_of verify warnings set_aliases alias_rules
+  tally_keys token token_doc token_turn turn turn_columns turn_ids turnset turnset_of verify warnings
+  set_aliases alias_rules
   saved_metadata]], "%S+") do
   sandbox.CORPUS_SAFE[name] = true
 end
