@@ -4,7 +4,7 @@ local samtal = require "samtal"
 local Hits = require "samtal.hits"
 local h = require "helpers"
 
-local SHARED = "/work/shared/corpora/"
+local SHARED = h.shared
 
 --- A corpus of one inline transcript.
 local function corpus(text)
@@ -158,15 +158,25 @@ describe("samtal.hits", function()
     end)
 
     it("gives the same lines from a saved corpus, its documents checked as they are read", function()
-      local c = samtal.open("corpus")
-      local path = h.tempfile("")
-      c:save(path)
-      local m = samtal.open(path)
-      for _, q in ipairs { "och", "nära vård" } do
-        assert.are.same(c:kwic(q):lines(), m:kwic(q):lines())
-        assert.are.equal(c:kwic(q):text(), m:kwic(q):text())
+      -- several documents, texts compressed or not, hits read in corpus order and sorted (the
+      -- lines ahead of the one built are asked for before their documents are checked)
+      for _, case in ipairs { { "corpus", { "och", "nära vård" } }, { SHARED .. "bitcointranscripts-en", { "the", "I" } } } do
+        for _, compress in ipairs { false, true } do
+          local c = samtal.open(case[1], { compress = compress })
+          local path = h.tempfile("")
+          c:save(path)
+          for _, q in ipairs(case[2]) do
+            local m = samtal.open(path)
+            assert.are.same(c:kwic(q):lines(), m:kwic(q):lines())
+            assert.are.equal(c:kwic(q):text(), m:kwic(q):text())
+            m:close()
+            m = samtal.open(path)
+            assert.are.same(c:kwic(q):sort("R1"):lines(), m:kwic(q):sort("R1"):lines())
+            assert.are.equal(c:kwic(q):sort("L1"):text(), m:kwic(q):sort("L1"):text())
+            m:close()
+          end
+        end
       end
-      m:close()
     end)
 
     it("gives an empty array for no hits and keeps its corpus alive", function()

@@ -1155,6 +1155,18 @@ static int corpus_check_matches(lua_State *L) {
  * from..to (1-based) of a samtal.Matches, as c:match_hit builds them, stored as hits[i] where
  * hits[i] is still nil: a lazy concordance builds its lines a block at a time, which costs one
  * call and one reading of the options per block rather than per line. */
+/* Before building the line (or text row) of match i (1-based), asks for what the matches a few
+ * places after it will read (corpus_prefetch_token): their contexts lie scattered over the corpus,
+ * and each read of one was a cache miss, a line waiting on several in turn. (Hit tables gained
+ * nothing from it: most of their time is Lua's, making the table and its strings.) */
+static void prefetch_ahead(const sm_corpus *c, const sm_matches *m, lua_Integer i) {
+    enum { AHEAD = 4 }; /* matches between the stages of one's prefetch */
+    for (int stage = 0; stage < 3; stage++) {
+        size_t k = (size_t)i - 1 + (size_t)(3 - stage) * AHEAD;
+        if (k < m->n) corpus_prefetch_token(c, m->starts[k], stage);
+    }
+}
+
 static int corpus_match_hits(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
@@ -1386,6 +1398,7 @@ static int corpus_match_lines(lua_State *L) {
     for (lua_Integer i = from; i <= to; i++) {
         uint32_t s = m->starts[i - 1], len = m->lens[i - 1];
         int rc;
+        prefetch_ahead(c, m, i);
         if (lua_rawgeti(L, 10, i) == LUA_TTABLE) { /* built already: its own text */
             size_t ln, mn, rn;
             const char *l = hit_text(L, i, "left", &ln), *mt = hit_text(L, i, "match", &mn),
@@ -1434,6 +1447,7 @@ static int corpus_match_rows(lua_State *L) {
     line_bufs *lb = push_line_bufs(L);
     prefetch_match_texts(c, m, from, to);
     for (lua_Integer i = from; i <= to; i++) {
+        prefetch_ahead(c, m, i);
         if (lua_rawgeti(L, 10, i) != LUA_TNIL) { /* built already */
             lua_pop(L, 1);
             continue;

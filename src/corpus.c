@@ -787,6 +787,37 @@ uint32_t corpus_token_turn(const sm_corpus *c, uint32_t tok) {
     return (uint32_t)lo;
 }
 
+void corpus_prefetch_token(const sm_corpus *c, uint32_t tok, int stage) {
+#if defined(__GNUC__)
+    if (!c->turn_samples || tok >= c->tokens.n) return;
+    const uint32_t *sample = &c->turn_samples[tok / TURN_SAMPLE];
+    if (stage == 0) {
+        __builtin_prefetch(sample);
+        return;
+    }
+    uint32_t t = *sample;
+    if (t >= c->turns.n) return;
+    const sm_turn *tr = &c->turns.v[t];
+    if (stage == 1) {
+        __builtin_prefetch(tr);
+        __builtin_prefetch(&c->tokens.form[tok]);
+        __builtin_prefetch(&c->tokens.rel[tok]);
+        __builtin_prefetch(&c->tokens.block[tok >> TOK_BLOCK_SHIFT]);
+        return;
+    }
+    /* stage 2: the turn's layout record and the token's text, where its document is ready */
+    if (tr->doc >= c->docs.n) return;
+    const sm_doc *d = &c->docs.v[tr->doc];
+    if (!corpus_doc_checked(c, tr->doc)) return;
+    if (tr->index < d->layout.turns.n) __builtin_prefetch(&d->layout.turns.v[tr->index]);
+    const sm_tokblock *b = &c->tokens.block[tok >> TOK_BLOCK_SHIFT];
+    uint64_t off = (uint64_t)b->base + c->tokens.rel[tok];
+    if (d->text.s && b->base != TOK_WIDE && off < d->text.len) __builtin_prefetch(d->text.s + off);
+#else
+    (void)c, (void)tok, (void)stage;
+#endif
+}
+
 uint32_t corpus_token_sentence(const sm_corpus *c, uint32_t tok) {
     const sm_doc *d = &c->docs.v[corpus_token_doc(c, tok)];
     CORPUS_EXPECT_CHECKED(c, (uint32_t)(d - c->docs.v));

@@ -299,6 +299,13 @@ static inline int corpus_check_doc_text(const sm_corpus *c, uint32_t doc, sm_err
 /* The document that token `tok` (< the token count) belongs to; reads no unchecked data. */
 uint32_t corpus_token_doc(const sm_corpus *c, uint32_t tok);
 
+/* Asks the processor to fetch, ahead of a concordance line of token tok, what building it reads
+ * first: stage 0 the sample of tok's turn; stage 1 (some lines later, the sample fetched by then)
+ * the turn it names and tok's place in the token stream; stage 2 (later again) the turn's layout
+ * record and tok's text, where the document is checked and its text at hand. Only a hint: it
+ * changes nothing, and skips whatever is not there yet. */
+void corpus_prefetch_token(const sm_corpus *c, uint32_t tok, int stage);
+
 /* The document that turn `turn` (< the turn count) belongs to; reads no unchecked data. */
 uint32_t corpus_turn_doc(const sm_corpus *c, uint32_t turn);
 
