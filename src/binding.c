@@ -783,7 +783,10 @@ static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
     uint32_t turn = sp.turn;
     const sm_turn *tr = &c->turns.v[turn];
     const sm_doc *d = &c->docs.v[tr->doc];
-    lua_createtable(L, 0, 16);
+    const sm_rawturn *rt = &d->layout.turns.v[tr->index];
+    /* 16 fields, and up to four times (start, stop, match_start, match_stop) where the turn has
+     * them: the table made that size at once, not grown when the 17th comes */
+    lua_createtable(L, 0, rt->start >= 0 ? 20 : 16);
     lua_pushstring(L, d->name);
     lua_setfield(L, -2, "doc");
     lua_pushstring(L, d->path);
@@ -807,7 +810,6 @@ static void push_hit(lua_State *L, const sm_corpus *c, uint32_t s, uint32_t len,
     set_int(L, "position", (lua_Integer)s + 1);
     set_int(L, "tokens", len);
     set_int(L, "sentence", (lua_Integer)corpus_token_sentence(c, s) + 1);
-    const sm_rawturn *rt = &d->layout.turns.v[tr->index];
     if (rt->start >= 0) {
         lua_pushnumber(L, rt->start);
         lua_setfield(L, -2, "start");
