@@ -20,6 +20,23 @@ describe("samtal", function()
         { docs[1].name, docs[2].name, docs[3].name })
     end)
 
+    it("reads a file whose size is not known ahead (a named pipe) as the same file on disk", function()
+      -- a pipe's size is 0 to stat: the reader grows its buffer as the bytes come, over 64 KiB here
+      local bytes = h.read(h.seed_inline):rep(3)
+      local file = h.tempfile(bytes)
+      local fifo = h.tmppath(".txt")
+      assert(os.execute("mkfifo " .. fifo))
+      assert(os.execute(("cat %s > %s &"):format(file, fifo)))
+      local piped = samtal.open(fifo)
+      local disk = samtal.open(file)
+      assert.is_true(#bytes > 65536)
+      assert.are.equal(disk:stats().tokens, piped:stats().tokens)
+      assert.are.equal(tostring(disk:freq()), tostring(piped:freq()))
+      local a, b = disk:kwic("samverkan"), piped:kwic("samverkan")
+      assert.are.equal(#a, #b)
+      for i = 1, #a do assert.are.equal(a[i].offset, b[i].offset) end
+    end)
+
     it("raises on a missing file, naming the path and the reason", function()
       assert.has_error(function() samtal.open("corpus/nope.txt") end,
         "cannot open corpus/nope.txt: No such file or directory")

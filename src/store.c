@@ -2169,6 +2169,10 @@ int store_check_fold_forms(const sm_corpus *c, uint32_t fold, sm_error *err) {
 int store_is_corpus(const char *path) {
     size_t n = strlen(path), k = strlen(STORE_SUFFIX);
     if (n > k && strcmp(path + n - k, STORE_SUFFIX) == 0) return 1;
+    /* a saved corpus is a regular file (it is mapped): a pipe or a device is never read here,
+     * since what this read took would be missing from the transcript read after it */
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return 0;
     char head[sizeof magic];
