@@ -129,15 +129,27 @@ unsigned char *corpus_read_file(const char *path, size_t *n, sm_error *err) {
         sm_errorf(err, "%s: out of memory while reading", path);
         return NULL;
     }
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (buf_append(&b, chunk, got)) {
-            fclose(f);
-            buf_free(&b);
-            sm_errorf(err, "%s: out of memory while reading", path);
-            return NULL;
+    /* read straight into the buffer; when it is full, one byte tells the end from a file that
+     * grew since stat (which goes on in more room) */
+    for (;;) {
+        size_t room = b.cap > b.n + 1 ? b.cap - b.n - 1 : 0;
+        if (room == 0) {
+            int ch = getc(f);
+            if (ch == EOF) break;
+            if (vec_reserve((void **)&b.s, &b.cap, b.n + 65536 + 1, 1)) {
+                fclose(f);
+                buf_free(&b);
+                sm_errorf(err, "%s: out of memory while reading", path);
+                return NULL;
+            }
+            b.s[b.n++] = (char)ch;
+            b.s[b.n] = '\0';
+            continue;
         }
+        size_t got = fread(b.s + b.n, 1, room, f);
+        b.n += got;
+        b.s[b.n] = '\0';
+        if (got < room) break; /* the end, or an error (ferror below) */
     }
     int failed = ferror(f);
     fclose(f);
