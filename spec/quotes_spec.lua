@@ -426,6 +426,18 @@ describe("samtal", function()
       assert.is_nil(ok)
       assert.truthy(msg:find("cannot read " .. path, 1, true))
     end)
+
+    it("fails at once, naming it, for a source read from a pipe, which gives nothing again", function()
+      local fifo = h.tmppath(".txt")
+      assert(os.execute("mkfifo " .. fifo))
+      assert(os.execute(("cat %s > %s &"):format(h.seed_inline, fifo)))
+      local c = samtal.open(fifo) -- read once, whole; no writer is left to open it again
+      local q = c:quotes { speaker = "LENA", match = "samverkan" }[1]
+      assert.are.equal(h.read(h.seed_inline):sub(q.offset + 1, q.offset + q.length), q.text)
+      local ok, msg = q:verify()
+      assert.is_nil(ok)
+      assert.truthy(msg:find("cannot check against " .. fifo .. ": not a regular file", 1, true), msg)
+    end)
   end)
 
   describe("scripts/quotes.lua", function()

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <utf8proc.h>
 
 /* Quotation marks, by shape; the same shape may open or close depending on the convention. */
@@ -419,6 +420,13 @@ int quotes_verify(const sm_corpus *c, const sm_stretch *s, sm_error *err) {
         corpus_doc_text(c, corpus_turn_doc(c, s->turn_first), err))
         return -1;
     const sm_doc *d = &c->docs.v[c->turns.v[s->turn_first].doc];
+    /* a pipe was read once, whole, and gives nothing again (a named one would wait for a writer) */
+    struct stat st;
+    if (stat(d->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        sm_errorf(err, "cannot check against %s: not a regular file (a pipe is read once)",
+                  d->path);
+        return 0;
+    }
     FILE *f = fopen(d->path, "rb");
     if (!f) {
         sm_errorf(err, "cannot read %s: %s", d->path, strerror(errno));
