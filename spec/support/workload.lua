@@ -49,10 +49,16 @@ assert(#c:diversity() > 0 and #c:tally(function(form) return #form end) > 0 and 
 for _ in c:tokens { speaker = "LENA" } do end
 assert(not pcall(c.freq, c, { by = "nope" }) and not pcall(c.keywords, c, { reference = "no/such.csv",
   target = { speaker = "LENA" } }))
-local vrt = os.tmpname() .. ".vrt"
+-- a fresh name with a suffix: tmpname makes the file it names, which is removed at once
+local function tmp_with(suffix)
+  local base = os.tmpname()
+  os.remove(base)
+  return base .. suffix
+end
+local vrt = tmp_with(".vrt")
 assert(c:export(vrt) == vrt and samtal.open(vrt):stats().tokens == c:stats().tokens)
 os.remove(vrt)
-local json = os.tmpname() .. ".json"
+local json = tmp_with(".json")
 assert(c:export(json) == json and samtal.open(json):fingerprint() == c:fingerprint())
 local exported = io.open(json, "rb"):read("a")
 for _, cut in ipairs { #exported // 2, #exported - 3 } do -- damaged exports: errors, no leak
@@ -78,7 +84,7 @@ local al = samtal.open("corpus", { aliases = { MAGNUS = "LENA" }, merge_turns = 
 al:alias({ ["Speaker 1"] = "Lisbeth" }, { doc = 2 })
 assert(#al:speakers() == 6 and al:count('vård @speaker = "Lisbeth"') > 0 and #al:talk() == 6)
 assert(not pcall(al.alias, al, { NOPE = "x" }) and not pcall(samtal.open, "corpus", { aliases = { NOPE = "x" } }))
-local alp = os.tmpname() .. ".samtal"
+local alp = tmp_with(".samtal")
 al:save(alp)
 assert(#samtal.open(alp):aliases() == 2)
 os.remove(alp)
