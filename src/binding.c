@@ -1153,10 +1153,6 @@ static int corpus_check_matches(lua_State *L) {
     return 0;
 }
 
-/* c:match_hits(matches, from, to, left, right, chars, clip, hits): the hit tables of matches
- * from..to (1-based) of a samtal.Matches, as c:match_hit builds them, stored as hits[i] where
- * hits[i] is still nil: a lazy concordance builds its lines a block at a time, which costs one
- * call and one reading of the options per block rather than per line. */
 /* Before building the line (or text row) of match i (1-based), asks for what the matches a few
  * places after it will read (corpus_prefetch_token): their contexts lie scattered over the corpus,
  * and each read of one was a cache miss, a line waiting on several in turn. (Hit tables gained
@@ -1169,6 +1165,10 @@ static void prefetch_ahead(const sm_corpus *c, const sm_matches *m, lua_Integer 
     }
 }
 
+/* c:match_hits(matches, from, to, left, right, chars, clip, hits): the hit tables of matches
+ * from..to (1-based) of a samtal.Matches, as c:match_hit builds them, stored as hits[i] where
+ * hits[i] is still nil: a lazy concordance builds its lines a block at a time, which costs one
+ * call and one reading of the options per block rather than per line. */
 static int corpus_match_hits(lua_State *L) {
     sm_corpus *c = check_corpus(L, 1);
     const sm_matches *m = luaL_checkudata(L, 2, MATCHES_T);
@@ -1777,8 +1777,6 @@ static int corpus_quotation_list(lua_State *L) {
     return 2;
 }
 
-/* c:speech_sentences(doc_index [, speaker]) -> the sentences of a document tuned for speech
- * (see quotes_sentences), each with words, tokens and the set_stretch fields. */
 /* Whether one of the n matches m ({first, last} pairs, ascending by first) lies wholly in tokens
  * first..last. */
 static int holds_match(const uint32_t *m, size_t n, uint32_t first, uint32_t last) {
